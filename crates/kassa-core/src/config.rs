@@ -1,0 +1,212 @@
+//! The till's configuration: one TOML file. No secrets here: they live in the SecretStore.
+
+use crate::money::Currency;
+use serde::Deserialize;
+use std::path::Path;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("the configuration file {path} is not valid: {reason}")]
+    Invalid { path: String, reason: String },
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub register: RegisterConfig,
+    #[serde(default)]
+    pub scanner: ScannerConfig,
+    #[serde(default)]
+    pub providers: ProvidersConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RegisterConfig {
+    /// A stable id for this till, used in receipts and operation metadata.
+    pub id: String,
+    pub name: String,
+    pub currency: Currency,
+    /// UI language: `en` or `nl`, `de` (used to pick a provider's message where it has several).
+    pub language: String,
+}
+
+impl Default for RegisterConfig {
+    fn default() -> Self {
+        RegisterConfig {
+            id: "till-1".into(),
+            name: "Till 1".into(),
+            currency: Currency::try_from("EUR".to_string()).expect("valid"),
+            language: "en".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScannerConfig {
+    /// The keyboard layout the scanner is programmed for (`us` or `de`); keys are decoded by
+    /// their physical position under this layout, whatever the OS layout is.
+    pub layout: String,
+    /// Keys closer together than this are a scanner burst, not a person typing.
+    pub max_key_gap_ms: u32,
+    /// A burst shorter than this is typing.
+    pub min_length: u32,
+}
+
+impl Default for ScannerConfig {
+    fn default() -> Self {
+        ScannerConfig {
+            layout: "us".into(),
+            max_key_gap_ms: 50,
+            min_length: 4,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ProvidersConfig {
+    pub leat: Option<LeatConfig>,
+}
+
+impl ProvidersConfig {
+    pub fn is_empty(&self) -> bool {
+        self.leat.is_none()
+    }
+}
+
+/// Which of Leat's two path families the client uses.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LeatApi {
+    /// `/api/v3/oauth/clients/...` with a personal access token or OAuth client credentials.
+    #[default]
+    Oauth,
+    /// `/api/v3/register/...` with a register API key (being discontinued by Leat).
+    Register,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LeatConfig {
+    /// e.g. `https://api.piggy.eu` (docs), `https://api.leat.com` (OpenAPI export).
+    pub base_url: String,
+    #[serde(default)]
+    pub api: LeatApi,
+    /// The Leat shop this till belongs to; required for transactions.
+    pub shop_uuid: Option<String>,
+    /// Which scanned codes are Leat cards.
+    #[serde(default = "LeatConfig::default_pattern")]
+    pub card_pattern: String,
+    #[serde(default = "default_timeout_ms")]
+    pub timeout_ms: u64,
+}
+
+impl LeatConfig {
+    pub fn default_pattern() -> String {
+        r"^[A-Za-z0-9-]{4,64}$".into()
+    }
+}
+
+fn default_timeout_ms() -> u64 {
+    10_000
+}
+
+impl Config {
+    /// Reads the file; a file that does not exist is the default configuration (training mode).
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let shown = path.display().to_string();
+        let text = match std::fs::read(path) {
+            Ok(bytes) => String::from_utf8(bytes).map_err(|_| ConfigError::Unreadable {
+                path: shown.clone(),
+                reason: "it is not UTF-8 text".into(),
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => {
+                return Err(ConfigError::Unreadable {
+                    path: shown,
+                    reason: e.to_string(),
+                })
+            }
+        };
+        Config::parse(&text).map_err(|reason| ConfigError::Invalid {
+            path: shown,
+            reason,
+        })
+    }
+
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        if let Some(leat) = &config.providers.leat {
+            regex::Regex::new(&leat.card_pattern)
+                .map_err(|e| format!("providers.leat.card_pattern: {e}"))?;
+            if !(leat.base_url.starts_with("http://") || leat.base_url.starts_with("https://")) {
+                return Err("providers.leat.base_url must start with http:// or https://".into());
+            }
+        }
+        Ok(config)
+    }
+
+    /// With no provider configured the till runs in training mode against its simulators.
+    pub fn is_training(&self) -> bool {
+        self.providers.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_file_is_training_mode() {
+        let c = Config::parse("").unwrap();
+        assert!(c.is_training());
+        assert_eq!(c.register.currency.code(), "EUR");
+    }
+
+    #[test]
+    fn reads_a_leat_section() {
+        let c = Config::parse(
+            r#"
+            [register]
+            id = "shop-7-till-2"
+            currency = "eur"
+            [providers.leat]
+            base_url = "https://api.piggy.eu"
+            api = "register"
+            shop_uuid = "123123"
+            "#,
+        )
+        .unwrap();
+        assert!(!c.is_training());
+        let leat = c.providers.leat.unwrap();
+        assert_eq!(leat.api, LeatApi::Register);
+        assert_eq!(leat.timeout_ms, 10_000);
+        assert_eq!(c.register.id, "shop-7-till-2");
+    }
+
+    #[test]
+    fn says_what_is_wrong() {
+        let err = Config::parse("[register]\ncurrency = \"EURO\"\n").unwrap_err();
+        assert!(err.contains("currency"), "{err}");
+        let err = Config::parse("[providers.leat]\nbase_url = \"ftp://x\"\n").unwrap_err();
+        assert!(err.contains("base_url"), "{err}");
+        let err = Config::parse("[registr]\n").unwrap_err();
+        assert!(err.contains("registr"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_file_is_default_and_a_garbled_one_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kassa.toml");
+        assert!(Config::load(&path).unwrap().is_training());
+        std::fs::write(&path, [0xff, 0xfe, 0x00]).unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("not UTF-8"), "{err}");
+    }
+}

@@ -1,0 +1,16 @@
+//! Kassa's core: the domain (money, card codes, providers' common vocabulary), the SQLite store
+//! (journal and outbox), configuration and the till's use cases.
+//!
+//! This crate knows neither IPC nor HTTP. It defines the traits the outer crates implement:
+//! [`provider::GiftCardProvider`] (HTTP clients in `kassa-providers`), [`secrets::SecretStore`]
+//! (the OS keyring in the app, memory in tests) and [`clock::Clock`].
+
+pub mod card;
+pub mod clock;
+pub mod config;
+pub mod money;
+pub mod provider;
+pub mod routing;
+pub mod secrets;
+pub mod store;
+pub mod till;

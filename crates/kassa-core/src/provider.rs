@@ -1,0 +1,118 @@
+//! What every gift-card provider client offers the till, in the till's own vocabulary.
+
+use crate::card::CardCode;
+use crate::money::Money;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::time::Duration;
+use thiserror::Error;
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderId {
+    Leat,
+    Zmyle,
+    Lightspeed,
+    Shopwave,
+}
+
+impl ProviderId {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderId::Leat => "leat",
+            ProviderId::Zmyle => "zmyle",
+            ProviderId::Lightspeed => "lightspeed",
+            ProviderId::Shopwave => "shopwave",
+        }
+    }
+
+    /// The name a cashier knows.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            ProviderId::Leat => "Leat",
+            ProviderId::Zmyle => "zmyle",
+            ProviderId::Lightspeed => "Lightspeed",
+            ProviderId::Shopwave => "Shopwave",
+        }
+    }
+}
+
+impl fmt::Display for ProviderId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CardKind {
+    GiftCard,
+    PrepaidWallet,
+}
+
+/// A card as its provider reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardInfo {
+    pub provider: ProviderId,
+    pub kind: CardKind,
+    /// The provider's own id of the card (Leat uuid, zmyle id, Lightspeed id).
+    pub card_id: String,
+    /// The confirmed balance.
+    pub balance: Money,
+    /// What can be spent now, where the provider holds funds (zmyle); else `None`.
+    pub available: Option<Money>,
+    pub expires_at: Option<OffsetDateTime>,
+    /// The provider says the card can be used (not blocked, voided or inactive).
+    pub active: bool,
+    /// Program or card type as the provider names it.
+    pub program: Option<String>,
+}
+
+/// A provider call's failure, sorted by what the till can do about it.
+#[derive(Debug, Clone, Error, PartialEq)]
+pub enum ProviderError {
+    /// The provider does not know this card (or it is not ours to see).
+    #[error("{message}")]
+    NotFound { message: String },
+    /// The provider refused the operation for a reason the cashier can read.
+    #[error("{reason}")]
+    Declined { code: String, reason: String },
+    /// Credentials, ids or URLs are wrong: an installer must act.
+    #[error("{message}")]
+    Config { message: String },
+    /// The request did not reach the provider (connect error, DNS): safe to retry.
+    #[error("{message}")]
+    Unreachable { message: String },
+    /// The provider is overloaded or down for maintenance: safe to retry later.
+    #[error("{message}")]
+    Unavailable {
+        message: String,
+        retry_after: Option<Duration>,
+    },
+    /// The provider answered something we cannot read.
+    #[error("{message}")]
+    BadResponse { message: String },
+    /// A write was sent but no answer came: it may or may not have been applied.
+    #[error("{message}")]
+    OutcomeUnknown { message: String },
+}
+
+impl ProviderError {
+    /// True when sending the same request again cannot do harm and may succeed.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            ProviderError::Unreachable { .. } | ProviderError::Unavailable { .. }
+        )
+    }
+}
+
+#[async_trait]
+pub trait GiftCardProvider: Send + Sync {
+    fn id(&self) -> ProviderId;
+
+    /// Finds a card by the code printed or encoded on it and reads its balance.
+    async fn lookup(&self, code: &CardCode) -> Result<CardInfo, ProviderError>;
+}

@@ -1,0 +1,138 @@
+//! The till's SQLite database: WAL, `synchronous=FULL`, a busy timeout, versioned migrations.
+
+mod journal;
+mod schema;
+
+pub use journal::{JournalEntry, JournalRow};
+
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("cannot open the database {path}: {reason}")]
+    Open { path: String, reason: String },
+    #[error("the database {path} is newer than this version of Kassa or damaged: {reason}")]
+    Migrate { path: String, reason: String },
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+pub struct Store {
+    path: PathBuf,
+    conn: Mutex<Connection>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let shown = path.display().to_string();
+        let open_err = |e: &dyn std::fmt::Display| StoreError::Open {
+            path: shown.clone(),
+            reason: e.to_string(),
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| open_err(&e))?;
+        }
+        let mut conn = Connection::open(path).map_err(|e| open_err(&e))?;
+        conn.busy_timeout(Duration::from_secs(5))
+            .map_err(|e| open_err(&e))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| open_err(&e))?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(|e| open_err(&e))?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(|e| open_err(&e))?;
+        schema::migrations()
+            .to_latest(&mut conn)
+            .map_err(|e| StoreError::Migrate {
+                path: shown.clone(),
+                reason: e.to_string(),
+            })?;
+        Ok(Store {
+            path: path.to_path_buf(),
+            conn: Mutex::new(conn),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written (transactions roll
+        // back), so a poisoned lock is still safe to use.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// SQLite's own consistency check; `ok` when the file is sound.
+    pub fn quick_check(&self) -> Result<String, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))?)
+    }
+
+    /// Operations that have not reached a final state: the database must not be discarded
+    /// while this is above zero.
+    pub fn unfinished_ops(&self) -> Result<i64, StoreError> {
+        Ok(self.conn().query_row(
+            "SELECT count(*) FROM ops WHERE state NOT IN ('succeeded', 'declined')",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opens_durable_and_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("sub/kassa.sqlite3")).unwrap();
+        let conn = store.conn();
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        let sync: i64 = conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        assert_eq!(sync, 2, "synchronous=FULL");
+        drop(conn);
+        assert_eq!(store.quick_check().unwrap(), "ok");
+        assert!(store.schema_version().unwrap() >= 1);
+        assert_eq!(store.unfinished_ops().unwrap(), 0);
+    }
+
+    #[test]
+    fn reopening_keeps_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kassa.sqlite3");
+        Store::open(&path)
+            .unwrap()
+            .journal(&JournalEntry::lookup("leat", "••••0001", "ok"))
+            .unwrap();
+        let again = Store::open(&path).unwrap();
+        assert_eq!(again.recent_journal(10).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_refused_clearly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kassa.sqlite3");
+        std::fs::write(&path, "this is not sqlite, just text ".repeat(200)).unwrap();
+        let err = Store::open(&path).err().expect("must fail").to_string();
+        assert!(err.contains("kassa.sqlite3"), "{err}");
+    }
+}

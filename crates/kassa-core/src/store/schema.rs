@@ -1,0 +1,57 @@
+//! Schema versions. Append a migration; never edit one that has shipped.
+
+use rusqlite_migration::{Migrations, M};
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(
+        r#"
+        -- Everything the till did, in order: look-ups, sales, tenders, operation outcomes.
+        CREATE TABLE journal (
+            id           INTEGER PRIMARY KEY,
+            at           TEXT NOT NULL,          -- RFC 3339, UTC
+            kind         TEXT NOT NULL,          -- lookup | sale | tender | op | review ...
+            provider     TEXT,
+            card_masked  TEXT,
+            sale_id      TEXT,
+            op_id        TEXT,
+            amount_minor INTEGER,
+            currency     TEXT,
+            outcome      TEXT NOT NULL,
+            detail       TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX journal_at ON journal(at);
+
+        -- The outbox: every operation that moves money, written before its request leaves.
+        CREATE TABLE ops (
+            id              TEXT PRIMARY KEY,    -- UUIDv7, also the idempotency key
+            sale_id         TEXT,
+            provider        TEXT NOT NULL,
+            kind            TEXT NOT NULL,       -- redeem | reload | reserve | confirm | cancel | reverse | record_sale
+            card_code       TEXT,
+            amount_minor    INTEGER NOT NULL,
+            currency        TEXT NOT NULL,
+            state           TEXT NOT NULL CHECK (state IN
+                              ('pending', 'sending', 'succeeded', 'declined', 'unknown', 'reconciling')),
+            depends_on      TEXT REFERENCES ops(id),
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT,
+            hold_expires_at TEXT,
+            provider_ref    TEXT,
+            last_error      TEXT,
+            payload         TEXT NOT NULL DEFAULT '{}',
+            created_at      TEXT NOT NULL,
+            updated_at      TEXT NOT NULL
+        );
+        CREATE INDEX ops_due ON ops(state, next_attempt_at);
+        CREATE INDEX ops_card ON ops(provider, card_code, created_at);
+        "#,
+    )])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        super::migrations().validate().unwrap();
+    }
+}

@@ -1,0 +1,176 @@
+//! The till's use cases, over the store, the router and the providers.
+
+use crate::card::{CardCode, CodeError};
+use crate::clock::Clock;
+use crate::provider::{CardInfo, GiftCardProvider, ProviderError, ProviderId};
+use crate::routing::Router;
+use crate::store::{JournalEntry, Store};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum LookupError {
+    #[error(transparent)]
+    Code(#[from] CodeError),
+    #[error("This code does not belong to any card provider this till takes. Check the card, or type the code by hand.")]
+    NoProvider,
+    #[error("{provider}: {error}", provider = provider.display_name())]
+    Provider {
+        provider: ProviderId,
+        error: ProviderError,
+    },
+}
+
+/// A look-up's answer: the card, and whether it has expired by the till's clock.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardLookup {
+    pub card: CardInfo,
+    pub expired: bool,
+}
+
+pub struct Till {
+    store: Arc<Store>,
+    router: Router,
+    providers: BTreeMap<ProviderId, Arc<dyn GiftCardProvider>>,
+    clock: Arc<dyn Clock>,
+    training: bool,
+}
+
+impl Till {
+    pub fn new(store: Arc<Store>, clock: Arc<dyn Clock>, training: bool) -> Self {
+        Till {
+            store,
+            router: Router::default(),
+            providers: BTreeMap::new(),
+            clock,
+            training,
+        }
+    }
+
+    /// Adds a provider and the pattern of the codes it takes; earlier providers win ties.
+    pub fn with_provider(
+        mut self,
+        provider: Arc<dyn GiftCardProvider>,
+        card_pattern: &str,
+    ) -> Result<Self, regex::Error> {
+        self.router.add(provider.id(), card_pattern)?;
+        self.providers.insert(provider.id(), provider);
+        Ok(self)
+    }
+
+    pub fn is_training(&self) -> bool {
+        self.training
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn providers(&self) -> impl Iterator<Item = &Arc<dyn GiftCardProvider>> {
+        self.providers.values()
+    }
+
+    /// Validates a scanned or typed code, finds its provider, reads the card. Every look-up is
+    /// journalled with the code masked.
+    pub async fn lookup(&self, raw: &str) -> Result<CardLookup, LookupError> {
+        let code = CardCode::parse(raw)?;
+        let provider_id = self.router.route(&code).ok_or(LookupError::NoProvider)?;
+        let provider = &self.providers[&provider_id];
+        let result = provider.lookup(&code).await;
+        let outcome = match &result {
+            Ok(_) => "ok",
+            Err(ProviderError::NotFound { .. }) => "not_found",
+            Err(e) if e.is_retryable() => "unreachable",
+            Err(_) => "error",
+        };
+        tracing::info!(provider = %provider_id, card = %code, outcome, "card look-up");
+        let entry = JournalEntry::lookup(provider_id.as_str(), &code.masked(), outcome);
+        if let Err(e) = self.store.journal(&entry) {
+            // A look-up moves no money; failing to journal it must not hide the balance.
+            tracing::warn!(error = %e, "could not journal a card look-up");
+        }
+        let card = result.map_err(|error| LookupError::Provider {
+            provider: provider_id,
+            error,
+        })?;
+        let expired = card.expires_at.is_some_and(|at| at <= self.clock.now());
+        Ok(CardLookup { card, expired })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+    use crate::money::{Currency, Money};
+    use crate::provider::CardKind;
+    use async_trait::async_trait;
+    use time::macros::datetime;
+
+    /// A provider that knows one card; the real clients are tested against the simulators.
+    struct OneCard;
+
+    #[async_trait]
+    impl GiftCardProvider for OneCard {
+        fn id(&self) -> ProviderId {
+            ProviderId::Leat
+        }
+        async fn lookup(&self, code: &CardCode) -> Result<CardInfo, ProviderError> {
+            if code.as_str() != "41651" {
+                return Err(ProviderError::NotFound {
+                    message: "Giftcard not found.".into(),
+                });
+            }
+            Ok(CardInfo {
+                provider: ProviderId::Leat,
+                kind: CardKind::GiftCard,
+                card_id: "uuid-1".into(),
+                balance: Money::new(110, Currency::try_from("EUR".to_string()).unwrap()),
+                available: None,
+                expires_at: Some(datetime!(2024-12-07 17:15:10 UTC)),
+                active: true,
+                program: None,
+            })
+        }
+    }
+
+    fn till(dir: &tempfile::TempDir, now: time::OffsetDateTime) -> Till {
+        let store = Arc::new(Store::open(&dir.path().join("t.sqlite3")).unwrap());
+        Till::new(store, Arc::new(FixedClock(now)), true)
+            .with_provider(Arc::new(OneCard), r"^\d{5}$")
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn looks_up_journals_masked_and_judges_expiry() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = till(&dir, datetime!(2024-01-01 0:00 UTC));
+        let found = t.lookup(" 41651\n").await.unwrap();
+        assert_eq!(found.card.balance.minor, 110);
+        assert!(!found.expired);
+        let rows = t.store().recent_journal(5).unwrap();
+        assert_eq!(rows[0].outcome, "ok");
+        assert_eq!(rows[0].card_masked.as_deref(), Some("•••••"));
+
+        let later = till(&dir, datetime!(2025-01-01 0:00 UTC));
+        assert!(later.lookup("41651").await.unwrap().expired);
+    }
+
+    #[tokio::test]
+    async fn explains_each_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = till(&dir, datetime!(2024-01-01 0:00 UTC));
+        assert!(matches!(
+            t.lookup("").await,
+            Err(LookupError::Code(CodeError::Empty))
+        ));
+        assert!(matches!(
+            t.lookup("ABC!").await,
+            Err(LookupError::NoProvider)
+        ));
+        let err = t.lookup("99999").await.unwrap_err();
+        assert_eq!(err.to_string(), "Leat: Giftcard not found.");
+        assert_eq!(t.store().recent_journal(1).unwrap()[0].outcome, "not_found");
+    }
+}

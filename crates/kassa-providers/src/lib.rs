@@ -1,0 +1,5 @@
+//! HTTP clients of Kassa's providers. Each implements `kassa-core`'s traits and converts between
+//! the provider's wire format and the till's types at this boundary only.
+
+mod http;
+pub mod leat;

@@ -1,0 +1,9 @@
+//! Simulators of Kassa's providers, written from `shared/providers/contracts.md` and never from
+//! the clients' code, so that a client bug is not mirrored here. Tests start them on loopback;
+//! training mode runs them in-process with demo cards.
+
+pub mod leat;
+pub mod server;
+pub mod training;
+
+pub use server::Running;

@@ -1,0 +1,216 @@
+//! The command line: no subcommand opens the window; subcommands run headless.
+
+use crate::boot::{boot, Booted};
+use crate::doctor;
+use crate::dto::{CardDto, ErrorDto};
+use crate::keyring_store::KeyringStore;
+use crate::paths::Paths;
+use clap::{Parser, Subcommand};
+use kassa_core::card::mask;
+use kassa_core::secrets::{Secret, SecretStore};
+use serde_json::json;
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kassa",
+    version,
+    about = "Kassa: a till for gift cards and prepaid wallets. Without a command it opens the till window."
+)]
+pub struct Cli {
+    /// The configuration file (default: kassa.toml in the OS's config folder for Kassa).
+    #[arg(long, global = true, env = "KASSA_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Gift cards and wallets.
+    Card {
+        #[command(subcommand)]
+        command: CardCommand,
+    },
+    /// Check the configuration, the database, the keyring and each provider.
+    Doctor,
+    /// Credentials in the OS keyring.
+    Secret {
+        #[command(subcommand)]
+        command: SecretCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CardCommand {
+    /// Look a card up by its code and show its balance.
+    Balance { code: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretCommand {
+    /// Store a secret, read from standard input (never echoed), e.g. `kassa secret set leat.api_key`.
+    Set { name: String },
+}
+
+pub fn run(cli: Cli, command: Command) -> ExitCode {
+    let paths = Paths::resolve(cli.config.as_deref());
+    let _log = crate::logging::init(&paths.log_dir, false);
+    match command {
+        Command::Secret {
+            command: SecretCommand::Set { name },
+        } => secret_set(&name, &KeyringStore, cli.json),
+        Command::Card {
+            command: CardCommand::Balance { code },
+        } => with_till(paths, cli.json, |booted| {
+            card_balance(booted, code, cli.json)
+        }),
+        Command::Doctor => {
+            let runtime = runtime();
+            let report = runtime.block_on(doctor::run(paths, &KeyringStore));
+            report.print(cli.json);
+            if report.healthy() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+fn with_till<F, Fut>(paths: Paths, json_out: bool, work: F) -> ExitCode
+where
+    F: FnOnce(Booted) -> Fut,
+    Fut: std::future::Future<Output = ExitCode>,
+{
+    runtime().block_on(async move {
+        match boot(paths, &KeyringStore).await {
+            Ok(booted) => work(booted).await,
+            Err(message) => fail(&ErrorDto::config(message), json_out),
+        }
+    })
+}
+
+fn fail(error: &ErrorDto, json_out: bool) -> ExitCode {
+    if json_out {
+        println!("{}", json!({"ok": false, "error": error}));
+    } else {
+        eprintln!("error: {}", error.message);
+    }
+    ExitCode::FAILURE
+}
+
+async fn card_balance(booted: Booted, code: String, json_out: bool) -> ExitCode {
+    let found = match booted.till.lookup(&code).await {
+        Ok(found) => found,
+        Err(e) => return fail(&ErrorDto::from(&e), json_out),
+    };
+    let card = CardDto::new(&found, mask(code.trim()));
+    if json_out {
+        println!(
+            "{}",
+            json!({"ok": true, "training": booted.till.is_training(), "card": card})
+        );
+        return ExitCode::SUCCESS;
+    }
+    let training = if booted.till.is_training() {
+        "  [TRAINING]"
+    } else {
+        ""
+    };
+    println!("{} card {}{training}", card.provider_name, card.card_masked);
+    println!("  balance  {}", card.balance);
+    if let Some(available) = &card.available {
+        println!("  available {available}");
+    }
+    let expiry = card.expires_on.as_deref().unwrap_or("never");
+    println!(
+        "  expires  {expiry}{}",
+        if card.expired { "  (EXPIRED)" } else { "" }
+    );
+    println!(
+        "  status   {}",
+        if card.active { "active" } else { "inactive" }
+    );
+    ExitCode::SUCCESS
+}
+
+/// Reads the secret from standard input: hidden at a terminal, else its first line.
+fn secret_set(name: &str, store: &dyn SecretStore, json_out: bool) -> ExitCode {
+    let value = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(format!("Value for {name} (not shown): "))
+    } else {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map(|_| text)
+    };
+    let stored = value
+        .map_err(|e| format!("cannot read the secret from standard input: {e}"))
+        .and_then(|text| store_secret(store, name, &text));
+    match stored {
+        Ok(()) => {
+            if json_out {
+                println!("{}", json!({"ok": true, "name": name}));
+            } else {
+                println!("{name} stored in the OS keyring.");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(message) => fail(&ErrorDto::config(message), json_out),
+    }
+}
+
+/// Checks the name and value and stores the value; errors never contain the value.
+pub fn store_secret(store: &dyn SecretStore, name: &str, text: &str) -> Result<(), String> {
+    let valid_name = name.split_once('.').is_some_and(|(provider, key)| {
+        !provider.is_empty()
+            && !key.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
+    });
+    if !valid_name {
+        return Err(format!(
+            "'{name}' is not a secret name; names look like provider.name, e.g. leat.api_key"
+        ));
+    }
+    let value = text.lines().next().unwrap_or("").trim();
+    if value.is_empty() {
+        return Err("no value on standard input; nothing was stored".into());
+    }
+    store
+        .set(name, &Secret::new(value))
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kassa_core::secrets::MemorySecretStore;
+
+    #[test]
+    fn stores_the_first_line_and_refuses_nonsense() {
+        let store = MemorySecretStore::default();
+        store_secret(&store, "leat.api_key", "s3cret\n").unwrap();
+        assert_eq!(
+            store.get("leat.api_key").unwrap(),
+            Some(Secret::new("s3cret"))
+        );
+        let err = store_secret(&store, "leat.api_key", "\n").unwrap_err();
+        assert!(err.contains("no value"));
+        let err = store_secret(&store, "LEAT KEY", "s3cret").unwrap_err();
+        assert!(!err.contains("s3cret"));
+    }
+}

@@ -1,0 +1,41 @@
+//! Tauri commands: thin wrappers over kassa-core, speaking DTOs.
+
+use crate::boot::Booted;
+use crate::dto::{AppInfoDto, CardDto, ErrorDto};
+use kassa_core::card::mask;
+use kassa_core::config::Config;
+use tauri::State;
+
+/// The till as the window sees it: opened, or the reason it could not open.
+pub struct AppState(pub Result<Booted, String>);
+
+impl AppState {
+    fn booted(&self) -> Result<&Booted, ErrorDto> {
+        self.0.as_ref().map_err(ErrorDto::config)
+    }
+}
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfoDto {
+    let (config, startup_error) = match &state.0 {
+        Ok(booted) => (booted.config.clone(), None),
+        Err(e) => (Config::default(), Some(e.clone())),
+    };
+    AppInfoDto {
+        training: state.0.as_ref().is_ok_and(|b| b.till.is_training()),
+        register_name: config.register.name,
+        currency: config.register.currency.code().into(),
+        language: config.register.language,
+        scanner: config.scanner,
+        startup_error,
+    }
+}
+
+#[tauri::command]
+pub async fn lookup_card(state: State<'_, AppState>, code: String) -> Result<CardDto, ErrorDto> {
+    let booted = state.booted()?;
+    match booted.till.lookup(&code).await {
+        Ok(found) => Ok(CardDto::new(&found, mask(code.trim()))),
+        Err(e) => Err(ErrorDto::from(&e)),
+    }
+}

@@ -1,0 +1,132 @@
+//! `kassa doctor`: what an installer checks first.
+
+use crate::boot::boot;
+use crate::paths::Paths;
+use kassa_core::card::CardCode;
+use kassa_core::config::Config;
+use kassa_core::provider::ProviderError;
+use kassa_core::secrets::SecretStore;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Warn,
+    Fail,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Check {
+    pub name: String,
+    pub status: Status,
+    pub detail: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub checks: Vec<Check>,
+}
+
+impl Report {
+    fn add(&mut self, name: &str, status: Status, detail: impl Into<String>) {
+        self.checks.push(Check {
+            name: name.into(),
+            status,
+            detail: detail.into(),
+        });
+    }
+
+    pub fn healthy(&self) -> bool {
+        self.checks.iter().all(|c| c.status != Status::Fail)
+    }
+
+    pub fn print(&self, json_out: bool) {
+        if json_out {
+            let body = serde_json::json!({"ok": self.healthy(), "checks": self.checks});
+            println!("{body}");
+            return;
+        }
+        for c in &self.checks {
+            let mark = match c.status {
+                Status::Ok => "ok  ",
+                Status::Warn => "warn",
+                Status::Fail => "FAIL",
+            };
+            println!("[{mark}] {:<12} {}", c.name, c.detail);
+        }
+    }
+}
+
+/// A code no provider issues: a "not found" answer proves the provider is reachable and
+/// accepts the till's credentials, without touching any card.
+const PROBE: &str = "kassa-doctor-probe";
+
+pub async fn run(paths: Paths, secrets: &dyn SecretStore) -> Report {
+    let mut report = Report { checks: vec![] };
+    match Config::load(&paths.config_file) {
+        Ok(c) if c.is_training() => report.add(
+            "config",
+            Status::Ok,
+            format!(
+                "{} (no provider configured: training mode)",
+                paths.config_file.display()
+            ),
+        ),
+        Ok(_) => report.add(
+            "config",
+            Status::Ok,
+            paths.config_file.display().to_string(),
+        ),
+        Err(e) => {
+            report.add("config", Status::Fail, e.to_string());
+            return report;
+        }
+    }
+    match secrets.get("kassa.doctor") {
+        Ok(_) => report.add("keyring", Status::Ok, "the OS keyring answers"),
+        Err(e) => report.add("keyring", Status::Warn, e.to_string()),
+    }
+    let booted = match boot(paths, secrets).await {
+        Ok(b) => b,
+        Err(e) => {
+            report.add("till", Status::Fail, e);
+            return report;
+        }
+    };
+    let store = booted.till.store();
+    match store.quick_check() {
+        Ok(ok) if ok == "ok" => report.add(
+            "database",
+            Status::Ok,
+            format!(
+                "{} (schema {}, {} unfinished operations)",
+                store.path().display(),
+                store.schema_version().unwrap_or(0),
+                store.unfinished_ops().unwrap_or(0)
+            ),
+        ),
+        Ok(problem) => report.add("database", Status::Fail, problem),
+        Err(e) => report.add("database", Status::Fail, e.to_string()),
+    }
+    let probe = CardCode::parse(PROBE).expect("valid probe");
+    for provider in booted.till.providers() {
+        let name = provider.id().as_str();
+        let (status, detail) = match provider.lookup(&probe).await {
+            Ok(_) | Err(ProviderError::NotFound { .. }) => {
+                (Status::Ok, "reachable, credentials accepted".to_string())
+            }
+            Err(e @ ProviderError::Declined { .. }) => {
+                (Status::Ok, format!("reachable, answered: {e}"))
+            }
+            Err(e) => (Status::Fail, e.to_string()),
+        };
+        let training = if booted.till.is_training() {
+            " (training simulator)"
+        } else {
+            ""
+        };
+        report.add(name, status, format!("{detail}{training}"));
+    }
+    report
+}

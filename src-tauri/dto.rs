@@ -1,0 +1,116 @@
+//! What crosses IPC to the UI. Core types stay plain; these are their serializable faces.
+
+use kassa_core::card::CodeError;
+use kassa_core::provider::{CardKind, ProviderError};
+use kassa_core::till::{CardLookup, LookupError};
+use serde::Serialize;
+
+/// The closed set of error codes the UI branches on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The scan or typed code is empty, too long or garbled.
+    MalformedCode,
+    /// No configured provider takes codes of this shape.
+    UnknownCardType,
+    /// The provider does not know the card.
+    NotFound,
+    /// The provider refused, with a reason for the cashier.
+    Declined,
+    /// The provider cannot be reached or is down; trying again later may work.
+    Unreachable,
+    /// The provider answered something the till cannot read.
+    ProviderError,
+    /// The till's configuration or credentials need an installer.
+    Config,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorDto {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ErrorDto {
+    pub fn config(message: impl Into<String>) -> Self {
+        ErrorDto {
+            code: ErrorCode::Config,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<&LookupError> for ErrorDto {
+    fn from(e: &LookupError) -> Self {
+        let code = match e {
+            LookupError::Code(CodeError::Empty | CodeError::TooLong { .. })
+            | LookupError::Code(CodeError::ControlCharacters) => ErrorCode::MalformedCode,
+            LookupError::NoProvider => ErrorCode::UnknownCardType,
+            LookupError::Provider { error, .. } => match error {
+                ProviderError::NotFound { .. } => ErrorCode::NotFound,
+                ProviderError::Declined { .. } => ErrorCode::Declined,
+                ProviderError::Config { .. } => ErrorCode::Config,
+                ProviderError::Unreachable { .. } | ProviderError::Unavailable { .. } => {
+                    ErrorCode::Unreachable
+                }
+                ProviderError::BadResponse { .. } | ProviderError::OutcomeUnknown { .. } => {
+                    ErrorCode::ProviderError
+                }
+            },
+        };
+        ErrorDto {
+            code,
+            message: e.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CardDto {
+    pub provider: String,
+    pub provider_name: String,
+    pub kind: CardKind,
+    pub card_masked: String,
+    pub balance_minor: i64,
+    pub currency: String,
+    /// `EUR 25.00`
+    pub balance: String,
+    /// What can be spent now where the provider holds funds.
+    pub available: Option<String>,
+    /// `YYYY-MM-DD`, or none for a card that does not expire.
+    pub expires_on: Option<String>,
+    pub expired: bool,
+    pub active: bool,
+    pub program: Option<String>,
+}
+
+impl CardDto {
+    pub fn new(found: &CardLookup, card_masked: String) -> Self {
+        let card = &found.card;
+        CardDto {
+            provider: card.provider.as_str().into(),
+            provider_name: card.provider.display_name().into(),
+            kind: card.kind,
+            card_masked,
+            balance_minor: card.balance.minor,
+            currency: card.balance.currency.code().into(),
+            balance: card.balance.to_string(),
+            available: card.available.as_ref().map(ToString::to_string),
+            expires_on: card.expires_at.map(|at| at.date().to_string()),
+            expired: found.expired,
+            active: card.active,
+            program: card.program.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AppInfoDto {
+    pub training: bool,
+    pub register_name: String,
+    pub currency: String,
+    pub language: String,
+    pub scanner: kassa_core::config::ScannerConfig,
+    /// Set when the till could not open: the UI shows it instead of the sale screen.
+    pub startup_error: Option<String>,
+}

@@ -1,0 +1,46 @@
+//! The desktop shell of Kassa: the window, its Tauri commands, and the headless command line.
+//! The till itself lives in kassa-core; this crate wires it to IPC, the OS keyring and files.
+
+pub mod boot;
+pub mod cli;
+pub mod commands;
+pub mod doctor;
+pub mod dto;
+pub mod keyring_store;
+pub mod logging;
+pub mod paths;
+
+use commands::AppState;
+use std::path::Path;
+
+/// Registers the till's state and commands on a Tauri builder (the real one or the mock).
+pub fn with_commands<R: tauri::Runtime>(
+    builder: tauri::Builder<R>,
+    state: AppState,
+) -> tauri::Builder<R> {
+    builder
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::lookup_card
+        ])
+}
+
+/// Opens the till window. A till that cannot open still shows a window that says why.
+pub fn run_window(config: Option<&Path>) {
+    let paths = paths::Paths::resolve(config);
+    let _log = logging::init(&paths.log_dir, true);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    tauri::async_runtime::set(runtime.handle().clone());
+    let booted = runtime.block_on(boot::boot(paths, &keyring_store::KeyringStore));
+    if let Err(e) = &booted {
+        tracing::error!(error = %e, "the till could not open");
+    }
+    with_commands(tauri::Builder::default(), AppState(booted))
+        .run(tauri::generate_context!())
+        .expect("error while running the Kassa window");
+}

@@ -1,0 +1,117 @@
+// The card-balance screen: scans and typed codes in, one unmistakable state out.
+
+import { listenForScans } from "./scanner.js";
+
+const { invoke } = window.__TAURI__.core;
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function setStatus(text) {
+  $("status-text").textContent = text;
+}
+
+function showMessage(state, tone, title, text) {
+  const result = $("result");
+  result.dataset.state = state;
+  result.replaceChildren(el("div", { class: `message ${tone}` }, el("h2", {}, title), el("p", {}, text)));
+}
+
+// What a cashier should read for each error code (the provider's own words follow).
+const ERROR_VIEWS = {
+  malformed_code: ["warn", "Scan not readable"],
+  unknown_card_type: ["warn", "Not a card this till takes"],
+  not_found: ["bad", "Card not found"],
+  declined: ["bad", "Card refused"],
+  unreachable: ["warn", "Provider not reachable — nothing was charged"],
+  provider_error: ["bad", "Unexpected answer from the provider"],
+  config: ["bad", "Till not set up"],
+};
+
+function showError(error) {
+  const [tone, title] = ERROR_VIEWS[error?.code] || ["bad", "Something went wrong"];
+  showMessage(error?.code || "error", tone, title, error?.message || String(error));
+}
+
+function showCard(card) {
+  const state = card.expired ? "expired" : card.active ? "card" : "inactive";
+  const facts = el("dl", { class: "facts" });
+  const fact = (name, value) => facts.append(el("dt", {}, name), el("dd", {}, value));
+  if (card.available && card.available !== card.balance) fact("Available", card.available);
+  fact("Expires", card.expires_on || "never");
+  if (card.program) fact("Program", card.program);
+  const flags = [];
+  if (card.expired) flags.push("EXPIRED — cannot be used");
+  if (!card.active) flags.push("INACTIVE — cannot be used");
+  const box = el(
+    "div",
+    { class: "card", "data-provider": card.provider },
+    el("div", { class: "card-head" },
+      el("span", { id: "card-provider" }, `${card.provider_name} gift card`),
+      el("span", { id: "card-code" }, card.card_masked)),
+    el("div", { class: "balance", id: "card-balance" }, card.balance),
+    facts,
+  );
+  for (const f of flags) box.append(el("p", { class: "flag" }, f));
+  const result = $("result");
+  result.dataset.state = state;
+  result.replaceChildren(box);
+}
+
+let busy = false;
+async function lookup(code) {
+  if (busy) return;
+  busy = true;
+  $("lookup-button").disabled = true;
+  showMessage("busy", "busy", "Looking up…", "Asking the card's provider.");
+  setStatus("Looking up a card…");
+  try {
+    showCard(await invoke("lookup_card", { code }));
+    setStatus("Ready");
+  } catch (error) {
+    showError(error);
+    setStatus("Ready");
+  } finally {
+    busy = false;
+    $("lookup-button").disabled = false;
+  }
+}
+
+async function start() {
+  const info = await invoke("app_info");
+  $("register-name").textContent = info.register_name;
+  $("training-banner").hidden = !info.training;
+  $("mode-badge").hidden = !info.training;
+  if (info.training) document.title = "Kassa — TRAINING";
+  if (info.startup_error) {
+    $("startup-error-text").textContent = info.startup_error;
+    $("startup-error").hidden = false;
+    $("lookup-panel").hidden = true;
+    setStatus("Not ready");
+    return;
+  }
+  $("lookup-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    lookup($("code-input").value);
+  });
+  listenForScans(
+    window,
+    {
+      maxKeyGapMs: info.scanner.max_key_gap_ms,
+      minLength: info.scanner.min_length,
+      layout: info.scanner.layout,
+    },
+    (code) => lookup(code),
+  );
+  document.body.dataset.ready = "true";
+}
+
+start().catch((error) => {
+  $("startup-error-text").textContent = String(error?.message || error);
+  $("startup-error").hidden = false;
+});

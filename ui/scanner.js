@@ -1,0 +1,80 @@
+// Telling a barcode scanner (keyboard wedge) from a person typing, wherever focus is:
+// a scanner types fast, at least `minLength` keys, and ends with Enter or Tab (GUIDE §7).
+
+import { decodeKey } from "./keymaps.js";
+
+// The pure part: feed key presses, get told when one completes a scan.
+export class ScanDetector {
+  constructor({ maxKeyGapMs = 50, minLength = 4, layout = "us" } = {}) {
+    this.maxKeyGapMs = maxKeyGapMs;
+    this.minLength = minLength;
+    this.layout = layout;
+    this.reset();
+  }
+
+  reset() {
+    this.chars = [];
+    this.last = -Infinity;
+    this.origin = null;
+  }
+
+  // `event` has key, code, shiftKey, ctrlKey, altKey, metaKey and timeStamp (ms).
+  // Returns {type: "char", burst} for a typing key, {type: "scan", code, origin} when a
+  // terminator completes a scan, or {type: "other"}.
+  feed(event, origin = null) {
+    const gap = event.timeStamp - this.last;
+    const inBurst = gap <= this.maxKeyGapMs;
+    if (event.key === "Enter" || event.key === "Tab") {
+      const code = this.chars.join("");
+      const scanOrigin = this.origin;
+      const isScan = inBurst && this.chars.length >= this.minLength;
+      this.reset();
+      return isScan ? { type: "scan", code, origin: scanOrigin } : { type: "other" };
+    }
+    if (event.ctrlKey || event.metaKey || (event.altKey && !event.getModifierState?.("AltGraph"))) {
+      this.reset();
+      return { type: "other" };
+    }
+    const ch = decodeKey(event, this.layout);
+    if (ch === null) return { type: "other" }; // Shift and friends keep the burst going
+    if (!inBurst) {
+      this.chars = [];
+      this.origin = origin;
+    }
+    this.chars.push(ch);
+    this.last = event.timeStamp;
+    return { type: "char", burst: this.chars.length > 1 };
+  }
+}
+
+function isEditable(el) {
+  return el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement;
+}
+
+// Listens on the whole window. When a scan completes, the characters it typed into a text
+// field are taken out again (the field gets back the value it had before the burst) and
+// `onScan(code)` is called. Typing by hand is never swallowed.
+export function listenForScans(target, options, onScan) {
+  const detector = new ScanDetector(options);
+  target.addEventListener(
+    "keydown",
+    (event) => {
+      const el = event.target;
+      const snapshot = isEditable(el)
+        ? { el, value: el.value, start: el.selectionStart, end: el.selectionEnd }
+        : null;
+      const result = detector.feed(event, snapshot);
+      if (result.type !== "scan") return;
+      event.preventDefault();
+      event.stopPropagation();
+      const origin = result.origin;
+      if (origin && origin.el.value !== origin.value) {
+        origin.el.value = origin.value;
+        origin.el.setSelectionRange(origin.start, origin.end);
+      }
+      onScan(result.code);
+    },
+    { capture: true },
+  );
+  return detector;
+}
