@@ -82,6 +82,7 @@ pub struct CardDto {
     pub expired: bool,
     pub active: bool,
     pub program: Option<String>,
+    pub holder: Option<String>,
 }
 
 impl CardDto {
@@ -100,6 +101,7 @@ impl CardDto {
             expired: found.expired,
             active: card.active,
             program: card.program.clone(),
+            holder: card.holder.clone(),
         }
     }
 }

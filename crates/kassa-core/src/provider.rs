@@ -68,6 +68,8 @@ pub struct CardInfo {
     pub active: bool,
     /// Program or card type as the provider names it.
     pub program: Option<String>,
+    /// Whose card or wallet it is, where the provider says (a contact's e-mail, say).
+    pub holder: Option<String>,
 }
 
 /// A provider call's failure, sorted by what the till can do about it.

@@ -1,10 +1,11 @@
-//! Which provider a scanned code belongs to, by pattern (GUIDE §7).
+//! Which providers a scanned code may belong to, by pattern (GUIDE §7).
 
 use crate::card::CardCode;
 use crate::provider::ProviderId;
 use regex::Regex;
 
-/// Routes in order; the first pattern that matches wins.
+/// Routes in order. Patterns may overlap (a numeric code can be a Leat hash and a Lightspeed
+/// number): every matching provider is a candidate, in the order they were added.
 #[derive(Debug, Default, Clone)]
 pub struct Router {
     routes: Vec<(ProviderId, Regex)>,
@@ -16,11 +17,12 @@ impl Router {
         Ok(())
     }
 
-    pub fn route(&self, code: &CardCode) -> Option<ProviderId> {
+    pub fn candidates(&self, code: &CardCode) -> Vec<ProviderId> {
         self.routes
             .iter()
-            .find(|(_, re)| re.is_match(code.as_str()))
+            .filter(|(_, re)| re.is_match(code.as_str()))
             .map(|(p, _)| *p)
+            .collect()
     }
 
     pub fn providers(&self) -> impl Iterator<Item = ProviderId> + '_ {
@@ -33,13 +35,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn first_matching_route_wins() {
+    fn every_matching_route_is_a_candidate_in_order() {
         let mut r = Router::default();
         r.add(ProviderId::Zmyle, r"^[A-Z0-9]{4}$").unwrap();
         r.add(ProviderId::Leat, r"^[A-Za-z0-9]{4,64}$").unwrap();
         let code = |s| CardCode::parse(s).unwrap();
-        assert_eq!(r.route(&code("QTHX")), Some(ProviderId::Zmyle));
-        assert_eq!(r.route(&code("41651")), Some(ProviderId::Leat));
-        assert_eq!(r.route(&code("not a card!")), None);
+        assert_eq!(
+            r.candidates(&code("QTHX")),
+            vec![ProviderId::Zmyle, ProviderId::Leat]
+        );
+        assert_eq!(r.candidates(&code("41651")), vec![ProviderId::Leat]);
+        assert!(r.candidates(&code("not a card!")).is_empty());
     }
 }

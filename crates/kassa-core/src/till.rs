@@ -48,7 +48,8 @@ impl Till {
         }
     }
 
-    /// Adds a provider and the pattern of the codes it takes; earlier providers win ties.
+    /// Adds a provider and the pattern of the codes it takes; where patterns overlap, providers
+    /// added earlier are asked first.
     pub fn with_provider(
         mut self,
         provider: Arc<dyn GiftCardProvider>,
@@ -71,13 +72,34 @@ impl Till {
         self.providers.values()
     }
 
-    /// Validates a scanned or typed code, finds its provider, reads the card. Every look-up is
-    /// journalled with the code masked.
+    /// Validates a scanned or typed code and reads the card from the first provider, among
+    /// those whose pattern matches, that knows it. Every look-up is journalled, code masked.
     pub async fn lookup(&self, raw: &str) -> Result<CardLookup, LookupError> {
         let code = CardCode::parse(raw)?;
-        let provider_id = self.router.route(&code).ok_or(LookupError::NoProvider)?;
+        let candidates = self.router.candidates(&code);
+        let mut last = Err(LookupError::NoProvider);
+        for provider_id in candidates {
+            last = self.lookup_at(provider_id, &code).await;
+            if !matches!(
+                last,
+                Err(LookupError::Provider {
+                    error: ProviderError::NotFound { .. },
+                    ..
+                })
+            ) {
+                break;
+            }
+        }
+        last
+    }
+
+    async fn lookup_at(
+        &self,
+        provider_id: ProviderId,
+        code: &CardCode,
+    ) -> Result<CardLookup, LookupError> {
         let provider = &self.providers[&provider_id];
-        let result = provider.lookup(&code).await;
+        let result = provider.lookup(code).await;
         let outcome = match &result {
             Ok(_) => "ok",
             Err(ProviderError::NotFound { .. }) => "not_found",
@@ -109,21 +131,21 @@ mod tests {
     use time::macros::datetime;
 
     /// A provider that knows one card; the real clients are tested against the simulators.
-    struct OneCard;
+    struct OneCard(ProviderId, &'static str);
 
     #[async_trait]
     impl GiftCardProvider for OneCard {
         fn id(&self) -> ProviderId {
-            ProviderId::Leat
+            self.0
         }
         async fn lookup(&self, code: &CardCode) -> Result<CardInfo, ProviderError> {
-            if code.as_str() != "41651" {
+            if code.as_str() != self.1 {
                 return Err(ProviderError::NotFound {
                     message: "Giftcard not found.".into(),
                 });
             }
             Ok(CardInfo {
-                provider: ProviderId::Leat,
+                provider: self.0,
                 kind: CardKind::GiftCard,
                 card_id: "uuid-1".into(),
                 balance: Money::new(110, Currency::try_from("EUR".to_string()).unwrap()),
@@ -131,6 +153,7 @@ mod tests {
                 expires_at: Some(datetime!(2024-12-07 17:15:10 UTC)),
                 active: true,
                 program: None,
+                holder: None,
             })
         }
     }
@@ -138,7 +161,9 @@ mod tests {
     fn till(dir: &tempfile::TempDir, now: time::OffsetDateTime) -> Till {
         let store = Arc::new(Store::open(&dir.path().join("t.sqlite3")).unwrap());
         Till::new(store, Arc::new(FixedClock(now)), true)
-            .with_provider(Arc::new(OneCard), r"^\d{5}$")
+            .with_provider(Arc::new(OneCard(ProviderId::Leat, "41651")), r"^\d{5}$")
+            .unwrap()
+            .with_provider(Arc::new(OneCard(ProviderId::Lightspeed, "12345")), r"^\d+$")
             .unwrap()
     }
 
@@ -158,6 +183,28 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn asks_the_next_matching_provider_when_one_does_not_know_the_card() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = till(&dir, datetime!(2024-01-01 0:00 UTC));
+        let found = t.lookup("12345").await.unwrap();
+        assert_eq!(found.card.provider, ProviderId::Lightspeed);
+        let outcomes: Vec<_> = t
+            .store()
+            .recent_journal(5)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.provider.unwrap(), r.outcome))
+            .collect();
+        assert_eq!(
+            outcomes,
+            [
+                ("lightspeed".into(), "ok".into()),
+                ("leat".into(), "not_found".into())
+            ]
+        );
+    }
+
+    #[tokio::test]
     async fn explains_each_failure() {
         let dir = tempfile::tempdir().unwrap();
         let t = till(&dir, datetime!(2024-01-01 0:00 UTC));
@@ -170,7 +217,7 @@ mod tests {
             Err(LookupError::NoProvider)
         ));
         let err = t.lookup("99999").await.unwrap_err();
-        assert_eq!(err.to_string(), "Leat: Giftcard not found.");
+        assert_eq!(err.to_string(), "Lightspeed: Giftcard not found.");
         assert_eq!(t.store().recent_journal(1).unwrap()[0].outcome, "not_found");
     }
 }

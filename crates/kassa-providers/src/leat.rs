@@ -119,6 +119,7 @@ impl LeatClient {
             expires_at,
             active: card.active,
             program: card.giftcard_program.and_then(|p| p.name),
+            holder: None,
         })
     }
 }

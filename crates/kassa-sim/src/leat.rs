@@ -4,6 +4,7 @@
 //! Errors use Leat's envelope `{"message", "code", "status_code": 400}`; a missing or wrong
 //! bearer token answers 401 `{"message": "Unauthenticated."}`.
 
+use crate::faults::{Fault, Faults};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -75,6 +76,8 @@ struct Ledger {
 /// The Leat simulator; clone it to keep a handle on its state while it is served.
 #[derive(Clone)]
 pub struct LeatSim {
+    /// Faults to inject into the next requests, or at random.
+    pub faults: Faults,
     token: Arc<String>,
     ledger: Arc<Mutex<Ledger>>,
 }
@@ -83,6 +86,7 @@ impl LeatSim {
     /// A simulator that accepts `Authorization: Bearer <token>`.
     pub fn new(token: &str) -> Self {
         LeatSim {
+            faults: Faults::default(),
             token: Arc::new(token.to_string()),
             ledger: Arc::new(Mutex::new(Ledger {
                 next_id: 41650,
@@ -118,7 +122,8 @@ impl LeatSim {
         for family in FAMILIES {
             router = router.route(&format!("{family}/giftcards/find-one-by"), get(find_one_by));
         }
-        router.with_state(self.clone())
+        self.faults
+            .layer(router.with_state(self.clone()), Arc::new(render_fault))
     }
 
     fn authorized(&self, headers: &HeaderMap) -> bool {
@@ -148,6 +153,33 @@ fn with_rate_headers(status: StatusCode, body: Value) -> Response {
         Json(body),
     )
         .into_response()
+}
+
+/// Leat's answers to injected faults: its error envelope for 500 (code 1000, "Internal
+/// error"), Laravel's throttle answer for 429, and an HTML page for maintenance (503).
+fn render_fault(fault: &Fault) -> Response {
+    match fault {
+        Fault::RateLimited { retry_after_secs } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [
+                ("Retry-After", retry_after_secs.to_string()),
+                ("X-RateLimit-Remaining", "0".to_string()),
+            ],
+            Json(json!({"message": "Too Many Attempts."})),
+        )
+            .into_response(),
+        Fault::Maintenance => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "<html><body>Be right back.</body></html>",
+        )
+            .into_response(),
+        Fault::ServerError(code) => (
+            StatusCode::from_u16(*code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            Json(json!({"message": "Interne fout. | Internal error.", "code": 1000, "status_code": code})),
+        )
+            .into_response(),
+        other => crate::faults::plain(other),
+    }
 }
 
 fn unauthenticated() -> Response {

@@ -2,6 +2,7 @@
 //! the clients' code, so that a client bug is not mirrored here. Tests start them on loopback;
 //! training mode runs them in-process with demo cards.
 
+pub mod faults;
 pub mod leat;
 pub mod server;
 pub mod training;
