@@ -38,12 +38,15 @@ function showError(error) {
   showMessage(error?.code || "error", tone, title, error?.message || String(error));
 }
 
+const KIND_NAMES = { gift_card: "gift card", prepaid_wallet: "prepaid wallet" };
+
 function showCard(card) {
   const state = card.expired ? "expired" : card.active ? "card" : "inactive";
   const facts = el("dl", { class: "facts" });
   const fact = (name, value) => facts.append(el("dt", {}, name), el("dd", {}, value));
   if (card.available && card.available !== card.balance) fact("Available", card.available);
   fact("Expires", card.expires_on || "never");
+  if (card.holder) fact("Holder", card.holder);
   if (card.program) fact("Program", card.program);
   const flags = [];
   if (card.expired) flags.push("EXPIRED — cannot be used");
@@ -52,7 +55,7 @@ function showCard(card) {
     "div",
     { class: "card", "data-provider": card.provider },
     el("div", { class: "card-head" },
-      el("span", { id: "card-provider" }, `${card.provider_name} gift card`),
+      el("span", { id: "card-provider" }, `${card.provider_name} ${KIND_NAMES[card.kind] || "card"}`),
       el("span", { id: "card-code" }, card.card_masked)),
     el("div", { class: "balance", id: "card-balance" }, card.balance),
     facts,

@@ -1,0 +1,101 @@
+//! The look-up commands over Tauri's IPC (mock runtime), against training mode's simulators.
+
+use kassa_app::boot::boot;
+use kassa_app::commands::AppState;
+use kassa_app::paths::Paths;
+use kassa_core::secrets::MemorySecretStore;
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindowBuilder;
+
+fn paths(dir: &tempfile::TempDir) -> Paths {
+    Paths {
+        config_file: dir.path().join("kassa.toml"),
+        data_dir: dir.path().join("data"),
+        log_dir: dir.path().join("logs"),
+    }
+}
+
+fn invoke(
+    webview: &tauri::WebviewWindow<tauri::test::MockRuntime>,
+    cmd: &str,
+    body: Value,
+) -> Result<Value, Value> {
+    get_ipc_response(
+        webview,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(body),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|r| r.deserialize::<Value>().unwrap())
+}
+
+fn app_with(state: AppState) -> tauri::WebviewWindow<tauri::test::MockRuntime> {
+    let app = kassa_app::with_commands(mock_builder(), state)
+        .build(mock_context(noop_assets()))
+        .expect("app builds");
+    WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("webview builds")
+}
+
+#[test]
+fn lookup_card_answers_balance_and_typed_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    tauri::async_runtime::set(runtime.handle().clone());
+    let booted = runtime
+        .block_on(boot(paths(&dir), &MemorySecretStore::default()))
+        .unwrap();
+    let webview = app_with(AppState(Ok(booted)));
+
+    let info = invoke(&webview, "app_info", json!({})).unwrap();
+    assert_eq!(info["training"], true);
+    assert_eq!(info["startup_error"], Value::Null);
+
+    let card = invoke(&webview, "lookup_card", json!({"code": "4165100001"})).unwrap();
+    assert_eq!(card["balance"], "EUR 25.00");
+    assert_eq!(card["balance_minor"], 2500);
+    assert_eq!(card["provider"], "leat");
+    assert_eq!(card["card_masked"], "••••0001");
+    assert_eq!(card["expired"], false);
+
+    let expired = invoke(&webview, "lookup_card", json!({"code": "4165100003"})).unwrap();
+    assert_eq!(expired["expired"], true);
+
+    for (code, expected) in [
+        ("", "malformed_code"),
+        ("41651\u{7}00001", "malformed_code"),
+        ("no such card!", "unknown_card_type"),
+        ("4165199999", "not_found"),
+    ] {
+        let err = invoke(&webview, "lookup_card", json!({ "code": code })).unwrap_err();
+        assert_eq!(err["code"], expected, "{code:?}: {err}");
+        assert!(!err["message"].as_str().unwrap().is_empty());
+    }
+    let long = "7".repeat(10_000);
+    let err = invoke(&webview, "lookup_card", json!({ "code": long })).unwrap_err();
+    assert_eq!(err["code"], "malformed_code");
+}
+
+#[test]
+fn a_till_that_could_not_open_says_why() {
+    let webview = app_with(AppState(Err(
+        "cannot read the configuration file /etc/kassa.toml: permission denied".into(),
+    )));
+    let info = invoke(&webview, "app_info", json!({})).unwrap();
+    assert!(info["startup_error"]
+        .as_str()
+        .unwrap()
+        .contains("permission denied"));
+    let err = invoke(&webview, "lookup_card", json!({"code": "4165100001"})).unwrap_err();
+    assert_eq!(err["code"], "config");
+}
