@@ -336,3 +336,29 @@ async fn a_closed_port_is_unreachable_for_reads_and_writes() {
     let err = c.redeem(&code(CARD), &eur(100), "op-1").await.unwrap_err();
     assert!(matches!(err, ProviderError::Unreachable { .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn the_training_cards_read_as_the_card_sheet_says() {
+    let sims = kassa_sim::training::start().await.unwrap();
+    let c = client(
+        sims.lightspeed.url(),
+        &LightspeedConfig::default_api_version(),
+        kassa_sim::training::LIGHTSPEED_TOKEN,
+    );
+    let mut seen = vec![];
+    for (number, cents, status, _, _) in kassa_sim::training::DEMO_LIGHTSPEED_CARDS {
+        let card = c.card(&code(number)).await.unwrap();
+        let shown = if *status == SimStatus::Voided { 0 } else { *cents };
+        assert_eq!(card.info.balance.minor, shown, "{number}");
+        seen.push(card.status);
+    }
+    assert_eq!(
+        seen,
+        [
+            CardStatus::Active,
+            CardStatus::Voided,
+            CardStatus::Expired,
+            CardStatus::Redeemed
+        ]
+    );
+}
