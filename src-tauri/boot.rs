@@ -55,8 +55,9 @@ pub async fn boot(paths: Paths, secrets: &dyn SecretStore) -> Result<Booted, Str
                 &kassa_core::secrets::Secret::new(training::LIGHTSPEED_TOKEN),
             )
             .map_err(|e| e.to_string())?;
-        let client = LightspeedClient::new(&lightspeed, currency.clone(), Arc::new(training_secrets))
-            .map_err(|e| e.to_string())?;
+        let client =
+            LightspeedClient::new(&lightspeed, currency.clone(), Arc::new(training_secrets))
+                .map_err(|e| e.to_string())?;
         let till = till
             .with_provider(Arc::new(client), &lightspeed.card_pattern)
             .map_err(bad_pattern)?;

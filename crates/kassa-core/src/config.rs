@@ -185,12 +185,20 @@ impl LightspeedConfig {
         let at = "providers.lightspeed";
         regex::Regex::new(&self.card_pattern).map_err(|e| format!("{at}.card_pattern: {e}"))?;
         match (&self.domain_prefix, &self.base_url) {
-            (None, None) => return Err(format!("{at}: set domain_prefix (the part before .retail.lightspeed.app)")),
+            (None, None) => {
+                return Err(format!(
+                    "{at}: set domain_prefix (the part before .retail.lightspeed.app)"
+                ))
+            }
             (Some(prefix), _)
                 if prefix.is_empty()
-                    || !prefix.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
+                    || !prefix
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
             {
-                return Err(format!("{at}.domain_prefix may hold only letters, digits and '-'"))
+                return Err(format!(
+                    "{at}.domain_prefix may hold only letters, digits and '-'"
+                ))
             }
             (_, Some(url)) if !(url.starts_with("http://") || url.starts_with("https://")) => {
                 return Err(format!("{at}.base_url must start with http:// or https://"))
@@ -200,10 +208,13 @@ impl LightspeedConfig {
         let v = self.api_version.as_bytes();
         let dated = v.len() == 7
             && v[4] == b'-'
-            && v.iter().enumerate().all(|(i, b)| i == 4 || b.is_ascii_digit());
-        if self.api_version != "2.0" && !dated {
+            && v.iter()
+                .enumerate()
+                .all(|(i, b)| i == 4 || b.is_ascii_digit());
+        // The gift card endpoints came with 2026-04; earlier date versions lack them.
+        if self.api_version != "2.0" && !(dated && self.api_version.as_str() >= "2026-04") {
             return Err(format!(
-                "{at}.api_version must be \"2.0\" or a date version such as \"2026-04\""
+                "{at}.api_version must be \"2.0\" or a date version from \"2026-04\" on"
             ));
         }
         if self.registers == 0 {
@@ -319,7 +330,14 @@ mod tests {
         assert_eq!(ls.registers, 3);
         assert_eq!(ls.card_pattern, LightspeedConfig::default_pattern());
         let bad = [
-            ("api_version = \"2026/04\"\ndomain_prefix = \"a\"", "api_version"),
+            (
+                "api_version = \"2026/04\"\ndomain_prefix = \"a\"",
+                "api_version",
+            ),
+            (
+                "api_version = \"2025-10\"\ndomain_prefix = \"a\"",
+                "api_version",
+            ),
             ("domain_prefix = \"my.store\"", "domain_prefix"),
             ("registers = 1", "domain_prefix"),
             ("domain_prefix = \"a\"\nauth = \"oauth\"", "client_id"),

@@ -85,10 +85,7 @@ async fn redeems_reloads_and_reverses_in_the_dated_version() {
     assert_eq!(redeemed.client_id.as_deref(), Some("op-1"));
     assert_eq!(sim.balance(CARD), Some(6250));
 
-    let reloaded = c
-        .reload(&code(CARD), &eur(1), "op-2", None)
-        .await
-        .unwrap();
+    let reloaded = c.reload(&code(CARD), &eur(1), "op-2", None).await.unwrap();
     assert_eq!(reloaded.amount, eur(1));
     assert_eq!(sim.balance(CARD), Some(6251));
 
@@ -122,10 +119,18 @@ async fn redeems_and_reloads_in_the_legacy_version_with_numeric_money() {
 #[tokio::test]
 async fn a_reload_can_extend_the_expiry() {
     let (sim, running) = sim().await;
-    sim.add_card("9100000000000005", 500, SimStatus::Expired, Some("2024-01-31T23:59:59Z"));
+    sim.add_card(
+        "9100000000000005",
+        500,
+        SimStatus::Expired,
+        Some("2024-01-31T23:59:59Z"),
+    );
     let c = client(running.url(), "2026-04", TOKEN);
     let expired = code("9100000000000005");
-    let err = c.reload(&expired, &eur(1000), "op-1", None).await.unwrap_err();
+    let err = c
+        .reload(&expired, &eur(1000), "op-1", None)
+        .await
+        .unwrap_err();
     assert!(matches!(err, ProviderError::Declined { .. }), "{err:?}");
     let date = time::macros::date!(2030 - 06 - 30);
     c.reload(&expired, &eur(1000), "op-2", Some(NewExpiry(date)))
@@ -187,7 +192,10 @@ async fn an_answer_lost_after_the_redeem_was_applied_is_unknown_and_a_retry_char
     let c = client(running.url(), "2026-04", TOKEN);
     sim.faults.inject(Fault::DropAfterApply, Target::Writes);
     let err = c.redeem(&code(CARD), &eur(2000), "op-9").await.unwrap_err();
-    assert!(matches!(err, ProviderError::OutcomeUnknown { .. }), "{err:?}");
+    assert!(
+        matches!(err, ProviderError::OutcomeUnknown { .. }),
+        "{err:?}"
+    );
     assert_eq!(sim.balance(CARD), Some(5500), "applied although unanswered");
     let retried = c.redeem(&code(CARD), &eur(2000), "op-9").await.unwrap();
     assert_eq!(retried.amount, eur(-2000));
@@ -198,7 +206,12 @@ async fn an_answer_lost_after_the_redeem_was_applied_is_unknown_and_a_retry_char
 async fn card_statuses_decide_what_can_be_redeemed() {
     let (sim, running) = sim().await;
     sim.add_card("9100000000000002", 2000, SimStatus::Voided, None);
-    sim.add_card("9100000000000003", 5000, SimStatus::Expired, Some("2024-01-31T23:59:59Z"));
+    sim.add_card(
+        "9100000000000003",
+        5000,
+        SimStatus::Expired,
+        Some("2024-01-31T23:59:59Z"),
+    );
     sim.add_card("9100000000000004", 1000, SimStatus::Inactive, None);
     let c = client(running.url(), "2026-04", TOKEN);
     for (number, status, active) in [
@@ -253,7 +266,10 @@ async fn unknown_cards_and_transactions_are_not_found() {
 async fn only_a_redemption_can_be_reversed_and_only_once() {
     let (_sim, running) = sim().await;
     let c = client(running.url(), "2026-04", TOKEN);
-    let reload = c.reload(&code(CARD), &eur(500), "op-1", None).await.unwrap();
+    let reload = c
+        .reload(&code(CARD), &eur(500), "op-1", None)
+        .await
+        .unwrap();
     let err = c.reverse(&reload.id).await.unwrap_err();
     assert!(
         matches!(&err, ProviderError::Declined { code, reason } if code == "400" && reason.contains("REDEEMING")),
@@ -312,7 +328,11 @@ async fn server_errors_are_retryable_and_garbage_is_reported() {
     sim.faults.inject(Fault::Maintenance, Target::Writes);
     let err = c.redeem(&code(CARD), &eur(100), "op-1").await.unwrap_err();
     assert!(err.is_retryable(), "{err:?}");
-    assert_eq!(sim.balance(CARD), Some(7500), "a refused write is not applied");
+    assert_eq!(
+        sim.balance(CARD),
+        Some(7500),
+        "a refused write is not applied"
+    );
 
     let garbage = axum::Router::new().fallback(|| async { "<html>hello</html>" });
     let running = serve(garbage).await.unwrap();
@@ -348,7 +368,11 @@ async fn the_training_cards_read_as_the_card_sheet_says() {
     let mut seen = vec![];
     for (number, cents, status, _, _) in kassa_sim::training::DEMO_LIGHTSPEED_CARDS {
         let card = c.card(&code(number)).await.unwrap();
-        let shown = if *status == SimStatus::Voided { 0 } else { *cents };
+        let shown = if *status == SimStatus::Voided {
+            0
+        } else {
+            *cents
+        };
         assert_eq!(card.info.balance.minor, shown, "{number}");
         seen.push(card.status);
     }

@@ -56,7 +56,11 @@ fn sketch_keys(sketch: &str) -> Vec<(String, bool)> {
 #[test]
 fn sends_the_documented_transaction_body() {
     let keys = sketch_keys(CREATE_SKETCH);
-    let required: Vec<_> = keys.iter().filter(|(_, o)| !o).map(|(k, _)| k.as_str()).collect();
+    let required: Vec<_> = keys
+        .iter()
+        .filter(|(_, o)| !o)
+        .map(|(k, _)| k.as_str())
+        .collect();
     assert_eq!(required, ["type", "amount", "client_id"]);
     let documented: Vec<_> = keys.iter().map(|(k, _)| k.as_str()).collect();
 

@@ -102,7 +102,11 @@ async fn refreshes_and_stores_each_rotated_refresh_token() {
     // A till restarted from the store carries on with the cached access token.
     let restarted = client(running.url(), store.clone());
     assert!(restarted.lookup(&code()).await.is_ok());
-    assert_eq!(sim.refresh_token().as_deref(), Some("sim-refresh-2"), "no refresh needed");
+    assert_eq!(
+        sim.refresh_token().as_deref(),
+        Some("sim-refresh-2"),
+        "no refresh needed"
+    );
 }
 
 #[tokio::test]
@@ -143,7 +147,11 @@ async fn a_new_refresh_token_that_cannot_be_stored_is_kept_and_not_used_until_it
     assert_eq!(store.value(REFRESH_TOKEN).as_deref(), Some("refresh-0"));
     assert_eq!(store.value(ACCESS_TOKEN), None);
     assert!(c.has_unsaved_tokens().await);
-    assert_eq!(sim.requests(), 1, "only the token request reached Lightspeed");
+    assert_eq!(
+        sim.requests(),
+        1,
+        "only the token request reached Lightspeed"
+    );
 
     // While the store keeps failing, nothing is sent and no refresh token is spent.
     assert!(c.lookup(&code()).await.unwrap_err().is_retryable());
@@ -175,11 +183,16 @@ async fn a_till_closed_before_the_new_token_was_stored_is_authorized_again() {
         matches!(&err, ProviderError::Config { message } if message.contains("Authorize the till")),
         "{err:?}"
     );
-    assert!(!err.to_string().contains("refresh-0"), "no token in messages");
+    assert!(
+        !err.to_string().contains("refresh-0"),
+        "no token in messages"
+    );
 
     // Authorizing again through the connect page's code makes the till whole.
     let url = restarted.authorize_url("state-1").unwrap();
-    assert!(url.starts_with("https://secure.retail.lightspeed.app/connect?response_type=code&client_id=kassa-app"));
+    assert!(url.starts_with(
+        "https://secure.retail.lightspeed.app/connect?response_type=code&client_id=kassa-app"
+    ));
     let auth_code = sim.issue_authorization_code(REDIRECT).unwrap();
     restarted.authorize_with_code(&auth_code).await.unwrap();
     assert_eq!(store.value(REFRESH_TOKEN), sim.refresh_token());
@@ -202,5 +215,9 @@ async fn a_wrong_client_secret_is_a_configuration_error() {
         "{err:?}"
     );
     assert!(!err.to_string().contains("not-the-secret"));
-    assert_eq!(store.value(REFRESH_TOKEN).as_deref(), Some("refresh-0"), "kept");
+    assert_eq!(
+        store.value(REFRESH_TOKEN).as_deref(),
+        Some("refresh-0"),
+        "kept"
+    );
 }

@@ -125,5 +125,9 @@ async fn an_injected_429_on_a_write_is_not_applied_and_names_its_wait() {
     assert_eq!(sim.balance(CARD), Some(7500));
     let err = c.lookup(&code()).await.unwrap_err();
     assert!(retry_after(&err) <= wait);
-    assert_eq!(sim.requests(), 0, "the fault answered; the client then held off");
+    assert_eq!(
+        sim.requests(),
+        0,
+        "the fault answered; the client then held off"
+    );
 }

@@ -81,7 +81,10 @@ async fn creates_with_200_in_2_0_and_201_in_date_versions() {
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains(r#""amount":-12.50"#), "{body}");
     let (status, body) = post(
-        format!("{}/api/2026-04/gift_cards/{CARD}/transactions", running.url()),
+        format!(
+            "{}/api/2026-04/gift_cards/{CARD}/transactions",
+            running.url()
+        ),
         json!({"type": "REDEEMING", "amount": "-0.01", "client_id": "b"}),
     )
     .await;
@@ -96,7 +99,10 @@ async fn creates_with_200_in_2_0_and_201_in_date_versions() {
 #[tokio::test]
 async fn a_repeated_client_id_returns_the_earlier_transaction() {
     let (sim, running) = sim().await;
-    let url = format!("{}/api/2026-04/gift_cards/{CARD}/transactions", running.url());
+    let url = format!(
+        "{}/api/2026-04/gift_cards/{CARD}/transactions",
+        running.url()
+    );
     let body = json!({"type": "REDEEMING", "amount": "-50.00", "client_id": "op-1"});
     let (_, first) = post(url.clone(), body.clone()).await;
     let (status, second) = post(url.clone(), body).await;
@@ -118,7 +124,10 @@ async fn a_repeated_client_id_returns_the_earlier_transaction() {
 #[tokio::test]
 async fn refuses_malformed_transactions_with_400() {
     let (sim, running) = sim().await;
-    let url = format!("{}/api/2026-04/gift_cards/{CARD}/transactions", running.url());
+    let url = format!(
+        "{}/api/2026-04/gift_cards/{CARD}/transactions",
+        running.url()
+    );
     for body in [
         json!({"type": "REDEEMING", "amount": "12.50", "client_id": "x"}),
         json!({"type": "RELOADING", "amount": "-12.50", "client_id": "x"}),
@@ -143,7 +152,10 @@ async fn over_the_rate_limit_answers_429_with_an_http_date() {
     assert_eq!(ok.headers()["X-RateLimit-Remaining"], "0");
     let refused = http.get(&url).bearer_auth("tok").send().await.unwrap();
     assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
-    let date = refused.headers()["Retry-After"].to_str().unwrap().to_string();
+    let date = refused.headers()["Retry-After"]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(date.ends_with(" GMT"), "{date}");
     let at = httpdate::parse_http_date(&date).unwrap();
     assert!(at > SystemTime::now(), "{date} is in the future");

@@ -34,7 +34,7 @@ const EXPIRY_MARGIN: Duration = Duration::seconds(60);
 /// How the client gets its bearer token.
 pub enum Credentials {
     Personal(Secret),
-    OAuth(OAuth),
+    OAuth(Box<OAuth>),
 }
 
 impl Credentials {
@@ -134,10 +134,13 @@ impl OAuth {
 
     /// Exchanges the code the connect page returned for the first token pair, and stores it.
     pub async fn exchange_code(&self, code: &str) -> Result<(), ProviderError> {
-        let redirect = self.redirect_uri.clone().ok_or_else(|| ProviderError::Config {
-            message: "Lightspeed: set providers.lightspeed.redirect_uri to authorize the till."
-                .into(),
-        })?;
+        let redirect = self
+            .redirect_uri
+            .clone()
+            .ok_or_else(|| ProviderError::Config {
+                message: "Lightspeed: set providers.lightspeed.redirect_uri to authorize the till."
+                    .into(),
+            })?;
         let mut tokens = self.tokens.lock().await;
         self.save_unsaved(&mut tokens)?;
         let issued = self

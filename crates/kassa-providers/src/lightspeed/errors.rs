@@ -55,9 +55,9 @@ pub fn map_error(
             message: format!("Lightspeed does not know this {}.", call.subject),
         },
         StatusCode::NOT_FOUND => ProviderError::Config {
-            message: format!(
-                "Lightspeed answered HTTP 404 without its error body: check providers.lightspeed's domain_prefix, base_url and api_version."
-            ),
+            message: "Lightspeed answered HTTP 404 without its error body: check \
+                      providers.lightspeed's domain_prefix, base_url and api_version."
+                .into(),
         },
         _ => match parsed.as_ref().and_then(|b| b.detail()) {
             Some(reason) => ProviderError::Declined {
@@ -65,9 +65,7 @@ pub fn map_error(
                 reason: reason.to_string(),
             },
             None => ProviderError::BadResponse {
-                message: format!(
-                    "Lightspeed answered HTTP {code} with a body Kassa cannot read."
-                ),
+                message: format!("Lightspeed answered HTTP {code} with a body Kassa cannot read."),
             },
         },
     }
@@ -90,7 +88,13 @@ mod tests {
     fn sorts_the_documented_statuses() {
         let wait = Some(Duration::from_secs(30));
         assert_eq!(
-            map_error(StatusCode::TOO_MANY_REQUESTS, REDEEM, TOO_MANY.as_bytes(), wait, ""),
+            map_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                REDEEM,
+                TOO_MANY.as_bytes(),
+                wait,
+                ""
+            ),
             ProviderError::Unavailable {
                 message: "Lightspeed asks the till to slow down (too many requests).".into(),
                 retry_after: wait
@@ -114,7 +118,13 @@ mod tests {
             matches!(&err, ProviderError::Config { message } if message.contains("gift_cards:write:redeem")),
             "{err:?}"
         );
-        let err = map_error(StatusCode::UNAUTHORIZED, REDEEM, b"", None, "Set the token.");
+        let err = map_error(
+            StatusCode::UNAUTHORIZED,
+            REDEEM,
+            b"",
+            None,
+            "Set the token.",
+        );
         assert!(
             matches!(&err, ProviderError::Config { message } if message.contains("Set the token.")),
             "{err:?}"
@@ -133,7 +143,13 @@ mod tests {
         ));
         // A 404 page from a proxy is a wrong URL, not an unknown card.
         assert!(matches!(
-            map_error(StatusCode::NOT_FOUND, REDEEM, b"<html>Not Found</html>", None, ""),
+            map_error(
+                StatusCode::NOT_FOUND,
+                REDEEM,
+                b"<html>Not Found</html>",
+                None,
+                ""
+            ),
             ProviderError::Config { .. }
         ));
     }

@@ -145,16 +145,20 @@ impl LightspeedClient {
                     })?;
                 Credentials::Personal(token)
             }
-            LightspeedAuth::Oauth => Credentials::OAuth(OAuth::new(
+            LightspeedAuth::Oauth => Credentials::OAuth(Box::new(OAuth::new(
                 secrets,
-                config.client_id.clone().ok_or_else(|| ProviderError::Config {
-                    message: "Lightspeed: providers.lightspeed.client_id is required for OAuth."
-                        .into(),
-                })?,
+                config
+                    .client_id
+                    .clone()
+                    .ok_or_else(|| ProviderError::Config {
+                        message:
+                            "Lightspeed: providers.lightspeed.client_id is required for OAuth."
+                                .into(),
+                    })?,
                 config.redirect_uri.clone(),
                 format!("{host}/api/1.0/token"),
                 http.clone(),
-            )),
+            ))),
         };
         let api = if config.api_version == "2.0" {
             Api::Legacy
@@ -197,7 +201,9 @@ impl LightspeedClient {
         match &self.credentials {
             Credentials::OAuth(oauth) => oauth.exchange_code(code).await,
             Credentials::Personal(_) => Err(ProviderError::Config {
-                message: "Lightspeed: the till uses a personal token; there is nothing to authorize.".into(),
+                message:
+                    "Lightspeed: the till uses a personal token; there is nothing to authorize."
+                        .into(),
             }),
         }
     }

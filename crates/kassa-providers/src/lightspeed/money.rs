@@ -122,7 +122,11 @@ impl WireAmount {
     /// Money as the API version writes it: a string (`"-12.50"`) or a number (`-12.50`).
     pub fn new(minor: i64, currency: &Currency, as_string: bool) -> Result<Self, AmountError> {
         let text = to_decimal(minor, currency)?;
-        let json = if as_string { format!("\"{text}\"") } else { text };
+        let json = if as_string {
+            format!("\"{text}\"")
+        } else {
+            text
+        };
         Ok(WireAmount(
             RawValue::from_string(json).expect("a decimal is valid JSON"),
         ))
@@ -199,13 +203,22 @@ mod tests {
             from_decimal("12.5", &cur("JPY")),
             Err(AmountError::TooPrecise { .. })
         ));
-        for garbage in ["", "-", "12,50", "1e3", "12.", ".5", "+5", "12.5.0", " 12", "NaN"] {
+        for garbage in [
+            "", "-", "12,50", "1e3", "12.", ".5", "+5", "12.5.0", " 12", "NaN",
+        ] {
             assert!(
-                matches!(from_decimal(garbage, &eur), Err(AmountError::NotADecimal(_))),
+                matches!(
+                    from_decimal(garbage, &eur),
+                    Err(AmountError::NotADecimal(_))
+                ),
                 "{garbage:?}"
             );
         }
-        for huge in ["1000000000000.01", "99999999999999999999", "-9223372036854775808"] {
+        for huge in [
+            "1000000000000.01",
+            "99999999999999999999",
+            "-9223372036854775808",
+        ] {
             assert!(
                 matches!(from_decimal(huge, &eur), Err(AmountError::TooLarge(_))),
                 "{huge}"

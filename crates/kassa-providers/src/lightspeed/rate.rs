@@ -39,15 +39,7 @@ pub struct RateLimitStatus {
 impl RateLimitStatus {
     /// The headers' values, or none when the answer carried neither.
     pub fn from_headers(headers: &HeaderMap) -> Option<RateLimitStatus> {
-        let number = |name: &str| {
-            headers
-                .get(name)?
-                .to_str()
-                .ok()?
-                .trim()
-                .parse::<u32>()
-                .ok()
-        };
+        let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u32>().ok();
         let status = RateLimitStatus {
             limit: number("X-RateLimit-Limit"),
             remaining: number("X-RateLimit-Remaining"),
@@ -156,7 +148,10 @@ mod tests {
 
     #[test]
     fn reads_the_rate_headers() {
-        let h = headers(&[("X-RateLimit-Limit", "350"), ("X-RateLimit-Remaining", "12")]);
+        let h = headers(&[
+            ("X-RateLimit-Limit", "350"),
+            ("X-RateLimit-Remaining", "12"),
+        ]);
         assert_eq!(
             RateLimitStatus::from_headers(&h),
             Some(RateLimitStatus {

@@ -98,7 +98,9 @@ impl Card {
     pub fn effective_status(&self) -> CardStatus {
         match self.status {
             CardStatus::Active | CardStatus::Redeemed
-                if self.expires_at.is_some_and(|at| at <= OffsetDateTime::now_utc()) =>
+                if self
+                    .expires_at
+                    .is_some_and(|at| at <= OffsetDateTime::now_utc()) =>
             {
                 CardStatus::Expired
             }
@@ -240,8 +242,7 @@ impl Ledger {
                     }
                     CardStatus::Expired if !renewed => {
                         return Err(Refusal::Unprocessable(
-                            "The gift card has expired; give a new expires_at to reload it."
-                                .into(),
+                            "The gift card has expired; give a new expires_at to reload it.".into(),
                         ))
                     }
                     _ => {}

@@ -148,8 +148,8 @@ impl LightspeedSim {
         status: CardStatus,
         expires_at: Option<&str>,
     ) {
-        let expires_at = expires_at
-            .map(|s| OffsetDateTime::parse(s, &Rfc3339).expect("an RFC 3339 expiry"));
+        let expires_at =
+            expires_at.map(|s| OffsetDateTime::parse(s, &Rfc3339).expect("an RFC 3339 expiry"));
         self.lock()
             .ledger
             .add_card(number, balance, status, expires_at);
@@ -227,18 +227,19 @@ impl LightspeedSim {
         self.faults.layer(router, Arc::new(render_fault))
     }
 
-    fn authorize(&self, headers: &HeaderMap, scope: &'static str) -> Result<(), Response> {
+    /// The refusal to answer when the bearer token may not do `scope`, else none.
+    fn denied(&self, headers: &HeaderMap, scope: &'static str) -> Option<Response> {
         let bearer = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
         match self.lock().auth.check(bearer, scope) {
-            Verdict::Allowed => Ok(()),
-            Verdict::Unauthenticated => Err(wire::error(
+            Verdict::Allowed => None,
+            Verdict::Unauthenticated => Some(wire::error(
                 StatusCode::UNAUTHORIZED,
                 "The access token is missing, invalid or expired.",
             )),
-            Verdict::MissingScope(scope) => Err(wire::error(
+            Verdict::MissingScope(scope) => Some(wire::error(
                 StatusCode::FORBIDDEN,
                 &format!("Requires the {scope} scope."),
             )),
@@ -247,7 +248,11 @@ impl LightspeedSim {
 }
 
 /// Counts the request against the window; adds the rate headers to every answer.
-async fn rate_limit(State(sim): State<LightspeedSim>, request: Request<Body>, next: Next) -> Response {
+async fn rate_limit(
+    State(sim): State<LightspeedSim>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
     let (admission, limit) = {
         let mut state = sim.lock();
         state.requests += 1;
@@ -294,10 +299,9 @@ fn render_fault(fault: &Fault) -> Response {
 fn refusal(r: Refusal) -> Response {
     match r {
         Refusal::CardNotFound => wire::error(StatusCode::NOT_FOUND, "Gift card not found."),
-        Refusal::TxnNotFound => wire::error(
-            StatusCode::NOT_FOUND,
-            "Gift card transaction not found.",
-        ),
+        Refusal::TxnNotFound => {
+            wire::error(StatusCode::NOT_FOUND, "Gift card transaction not found.")
+        }
         Refusal::Unprocessable(m) => wire::unprocessable(&m),
         Refusal::BadRequest(m) => wire::error(StatusCode::BAD_REQUEST, &m),
     }
@@ -323,7 +327,7 @@ async fn dated_card(
 }
 
 fn show_card(sim: &LightspeedSim, headers: &HeaderMap, shape: Shape, number: &str) -> Response {
-    if let Err(denied) = sim.authorize(headers, READ) {
+    if let Some(denied) = sim.denied(headers, READ) {
         return denied;
     }
     let state = sim.lock();
@@ -373,7 +377,7 @@ fn create(
     number: String,
     body: &[u8],
 ) -> Response {
-    if let Err(denied) = sim.authorize(headers, REDEEM) {
+    if let Some(denied) = sim.denied(headers, REDEEM) {
         return denied;
     }
     let bad = |m: &str| wire::error(StatusCode::BAD_REQUEST, m);
@@ -445,7 +449,7 @@ async fn dated_reverse(
     let Some(shape) = Shape::dated(&version) else {
         return wire::error(StatusCode::NOT_FOUND, "Not found.");
     };
-    if let Err(denied) = sim.authorize(&headers, REDEEM) {
+    if let Some(denied) = sim.denied(&headers, REDEEM) {
         return denied;
     }
     let mut state = sim.lock();

@@ -47,7 +47,9 @@ impl Shape {
     pub fn answer<T: Serialize>(self, created: bool, body: T) -> Response {
         match (self, created) {
             (Shape::Legacy, _) => (StatusCode::OK, Json(body)).into_response(),
-            (Shape::Dated, true) => (StatusCode::CREATED, Json(Data { data: body })).into_response(),
+            (Shape::Dated, true) => {
+                (StatusCode::CREATED, Json(Data { data: body })).into_response()
+            }
             (Shape::Dated, false) => (StatusCode::OK, Json(Data { data: body })).into_response(),
         }
     }
@@ -64,11 +66,7 @@ impl Shape {
             expires_at: card.expires_at.map(timestamp),
             sale_id: None,
             sale_source: "KASSA-SIM",
-            gift_card_transactions: card
-                .txns
-                .iter()
-                .map(|t| self.txn(t, decimals))
-                .collect(),
+            gift_card_transactions: card.txns.iter().map(|t| self.txn(t, decimals)).collect(),
         }
     }
 
@@ -154,7 +152,10 @@ pub fn parse_amount(raw: &RawValue, decimals: u32) -> Option<i64> {
         None => (false, text),
     };
     let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    if whole.is_empty() || whole.len() > 13 || !(whole.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit()) {
+    if whole.is_empty()
+        || whole.len() > 13
+        || !(whole.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let frac = frac.trim_end_matches('0');
