@@ -8,6 +8,7 @@ use kassa_core::secrets::SecretStore;
 use kassa_core::store::Store;
 use kassa_core::till::Till;
 use kassa_providers::leat::{LeatClient, TOKEN_SECRET};
+use kassa_providers::lightspeed::LightspeedClient;
 use kassa_sim::training::{self, TrainingSims};
 use std::sync::Arc;
 
@@ -34,6 +35,32 @@ pub async fn boot(paths: Paths, secrets: &dyn SecretStore) -> Result<Booted, Str
         let sims = training::start()
             .await
             .map_err(|e| format!("cannot start the training simulators: {e}"))?;
+        // Lightspeed first: Leat's pattern is the most generic.
+        let lightspeed = kassa_core::config::LightspeedConfig {
+            domain_prefix: None,
+            base_url: Some(sims.lightspeed.url()),
+            api_version: kassa_core::config::LightspeedConfig::default_api_version(),
+            auth: Default::default(),
+            client_id: None,
+            redirect_uri: None,
+            registers: 1,
+            card_pattern: kassa_core::config::LightspeedConfig::default_pattern(),
+            time_zone: None,
+            timeout_ms: 5_000,
+        };
+        let training_secrets = kassa_core::secrets::MemorySecretStore::default();
+        training_secrets
+            .set(
+                kassa_providers::lightspeed::auth::TOKEN_SECRET,
+                &kassa_core::secrets::Secret::new(training::LIGHTSPEED_TOKEN),
+            )
+            .map_err(|e| e.to_string())?;
+        let client =
+            LightspeedClient::new(&lightspeed, currency.clone(), Arc::new(training_secrets))
+                .map_err(|e| e.to_string())?;
+        let till = till
+            .with_provider(Arc::new(client), &lightspeed.card_pattern)
+            .map_err(bad_pattern)?;
         let leat = kassa_core::config::LeatConfig {
             base_url: sims.leat.url(),
             api: Default::default(),
@@ -49,6 +76,18 @@ pub async fn boot(paths: Paths, secrets: &dyn SecretStore) -> Result<Booted, Str
         (till, Some(sims))
     } else {
         let mut till = till;
+        // Lightspeed first: Leat's pattern is the most generic.
+        if let Some(lightspeed) = &config.providers.lightspeed {
+            // OAuth rotates the refresh token and must write it back: the client keeps the
+            // OS keyring itself. (`secrets` is only borrowed; taking an `Arc<dyn SecretStore>`
+            // in `boot` would let tests pass their own.)
+            let store: Arc<dyn SecretStore> = Arc::new(crate::keyring_store::KeyringStore);
+            let client = LightspeedClient::new(lightspeed, currency.clone(), store)
+                .map_err(|e| e.to_string())?;
+            till = till
+                .with_provider(Arc::new(client), &lightspeed.card_pattern)
+                .map_err(bad_pattern)?;
+        }
         if let Some(leat) = &config.providers.leat {
             let token = secrets
                 .get(TOKEN_SECRET)

@@ -4,6 +4,7 @@
 
 pub mod faults;
 pub mod leat;
+pub mod lightspeed;
 pub mod server;
 pub mod training;
 
