@@ -6,5 +6,6 @@ pub mod faults;
 pub mod leat;
 pub mod server;
 pub mod training;
+pub mod zmyle;
 
 pub use server::Running;
