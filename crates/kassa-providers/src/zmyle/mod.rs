@@ -6,6 +6,8 @@
 //! (our operation id), so they are retried with the same key; confirm and cancel are settled by
 //! reading the intent.
 
+#[cfg(test)]
+mod contract;
 mod errors;
 mod query;
 mod wire;
