@@ -65,7 +65,12 @@ fn sim() -> ZmyleSim {
         balance: 0,
         status: CardStatus::Blank { sellable: true },
         preprinted: true,
-        ..CardSpec::active("18jja4mf08fn08f7b4l5", "BL4NK5", "t6y8u2i4o6p8a1s3d5f7", 3000)
+        ..CardSpec::active(
+            "18jja4mf08fn08f7b4l5",
+            "BL4NK5",
+            "t6y8u2i4o6p8a1s3d5f7",
+            3000,
+        )
     });
     sim
 }
@@ -80,7 +85,10 @@ async fn setup() -> (ZmyleSim, Running, ZmyleClient) {
 /// Balance and available balance as the till reads them.
 async fn balances(client: &ZmyleClient, short_id: &str) -> (String, String) {
     let card = client.lookup(&code(short_id)).await.unwrap();
-    (card.balance.to_string(), card.available.unwrap().to_string())
+    (
+        card.balance.to_string(),
+        card.available.unwrap().to_string(),
+    )
 }
 
 fn declined_with(result: Result<impl std::fmt::Debug, ProviderError>, error_id: &str) -> String {
@@ -191,9 +199,16 @@ async fn a_create_repeated_with_the_same_key_holds_the_money_once() {
         .reserve(&code("QTHX"), &eur(600), "Bon 1", "op-7")
         .await
         .unwrap_err();
-    assert!(matches!(lost, ProviderError::OutcomeUnknown { .. }), "{lost:?}");
+    assert!(
+        matches!(lost, ProviderError::OutcomeUnknown { .. }),
+        "{lost:?}"
+    );
     assert!(!lost.is_retryable(), "not to be retried blindly");
-    assert_eq!(sim.balances("QTHX"), Some((2000, 1400)), "zmyle did hold it");
+    assert_eq!(
+        sim.balances("QTHX"),
+        Some((2000, 1400)),
+        "zmyle did hold it"
+    );
 
     // Retried with the same key: the same intent, nothing more held.
     let retried = zmyle
@@ -230,7 +245,10 @@ async fn a_create_answered_too_late_is_unknown_and_settled_by_its_key() {
         .reserve(&code("QTHX"), &eur(300), "Bon 1", "op-slow")
         .await
         .unwrap_err();
-    assert!(matches!(err, ProviderError::OutcomeUnknown { .. }), "{err:?}");
+    assert!(
+        matches!(err, ProviderError::OutcomeUnknown { .. }),
+        "{err:?}"
+    );
     let settled = zmyle
         .reserve(&code("QTHX"), &eur(300), "Bon 1", "op-slow")
         .await
@@ -274,7 +292,10 @@ async fn a_lost_answer_to_confirm_is_settled_by_reading_the_intent() {
         .unwrap();
     sim.faults.inject(Fault::DropAfterApply, Target::Writes);
     let err = zmyle.confirm_intent(&intent.id).await.unwrap_err();
-    assert!(matches!(err, ProviderError::OutcomeUnknown { .. }), "{err:?}");
+    assert!(
+        matches!(err, ProviderError::OutcomeUnknown { .. }),
+        "{err:?}"
+    );
     let read = zmyle.intent(&intent.id).await.unwrap();
     assert_eq!(read.status, IntentStatus::Succeeded);
     assert_eq!(balances(&zmyle, "QTHX").await.0, "EUR 16.00");
@@ -338,7 +359,13 @@ async fn every_refusal_of_a_hold_names_its_reason() {
     );
     declined_with(
         zmyle
-            .create_intent(QTHX_ID, &token("wrongtoken0000000000"), &eur(100), "Bon 1", "op-5")
+            .create_intent(
+                QTHX_ID,
+                &token("wrongtoken0000000000"),
+                &eur(100),
+                "Bon 1",
+                "op-5",
+            )
             .await,
         "api:biz:notAuthorizedToRedeemGiftcard",
     );

@@ -29,7 +29,13 @@ fn config(base_url: String) -> ZmyleConfig {
 
 fn client(base_url: String, key: &str, secret: &str) -> ZmyleClient {
     let eur = Currency::try_from("EUR".to_string()).unwrap();
-    ZmyleClient::new(&config(base_url), Secret::new(key), Secret::new(secret), eur).unwrap()
+    ZmyleClient::new(
+        &config(base_url),
+        Secret::new(key),
+        Secret::new(secret),
+        eur,
+    )
+    .unwrap()
 }
 
 fn code(s: &str) -> CardCode {
@@ -133,7 +139,9 @@ async fn busy_down_and_unreadable_answers_are_sorted() {
         },
         Target::Any,
     );
-    zmyle_sim.faults.inject(Fault::ServerError(500), Target::Any);
+    zmyle_sim
+        .faults
+        .inject(Fault::ServerError(500), Target::Any);
     zmyle_sim.faults.inject(Fault::Maintenance, Target::Any);
     zmyle_sim.faults.inject(Fault::DropBeforeApply, Target::Any);
     let busy = zmyle.lookup(&code("QTHX")).await.unwrap_err();

@@ -33,13 +33,23 @@ async fn setup() -> (ZmyleSim, Running, ZmyleClient) {
         balance: 0,
         status: CardStatus::Blank { sellable: true },
         preprinted: true,
-        ..CardSpec::active("18jja4mf08fn08f7b4l5", "BL4NK5", "t6y8u2i4o6p8a1s3d5f7", 3000)
+        ..CardSpec::active(
+            "18jja4mf08fn08f7b4l5",
+            "BL4NK5",
+            "t6y8u2i4o6p8a1s3d5f7",
+            3000,
+        )
     });
     sim.add_card(CardSpec {
         balance: 0,
         status: CardStatus::Blank { sellable: false },
         preprinted: true,
-        ..CardSpec::active("18jja4mf08fn08f7x1y2", "OTHR01", "m1n2b3v4c5x6z7l8k9j0", 3000)
+        ..CardSpec::active(
+            "18jja4mf08fn08f7x1y2",
+            "OTHR01",
+            "m1n2b3v4c5x6z7l8k9j0",
+            3000,
+        )
     });
     let running = serve(sim.router()).await.unwrap();
     let config = ZmyleConfig {
@@ -67,7 +77,9 @@ async fn pay(zmyle: &ZmyleClient, cents: i64, op_id: &str) -> String {
         .await
         .unwrap();
     let confirmed = zmyle.confirm_intent(&intent.id).await.unwrap();
-    confirmed.giftcard_transaction_id.expect("a confirmed intent names its transaction")
+    confirmed
+        .giftcard_transaction_id
+        .expect("a confirmed intent names its transaction")
 }
 
 async fn balance(zmyle: &ZmyleClient, short_id: &str) -> String {
@@ -92,7 +104,10 @@ async fn a_payment_is_refunded_in_parts_up_to_what_was_paid() {
     let tx = pay(&zmyle, 1200, "op-pay").await;
     assert_eq!(balance(&zmyle, "QTHX").await, "EUR 8.00");
 
-    let first = zmyle.refund(&tx, &eur(500), "Bon 2", "op-r1").await.unwrap();
+    let first = zmyle
+        .refund(&tx, &eur(500), "Bon 2", "op-r1")
+        .await
+        .unwrap();
     assert_eq!(first.amount, 500);
     assert_ne!(first.id, tx);
     assert!(first.confirmed_at.is_some());
@@ -102,8 +117,14 @@ async fn a_payment_is_refunded_in_parts_up_to_what_was_paid() {
         zmyle.refund(&tx, &eur(701), "Bon 3", "op-r2").await,
         "api:biz:insufficientFunds",
     );
-    assert_eq!(reason, "That is more than is left to refund on this payment.");
-    zmyle.refund(&tx, &eur(700), "Bon 3", "op-r3").await.unwrap();
+    assert_eq!(
+        reason,
+        "That is more than is left to refund on this payment."
+    );
+    zmyle
+        .refund(&tx, &eur(700), "Bon 3", "op-r3")
+        .await
+        .unwrap();
     assert_eq!(balance(&zmyle, "QTHX").await, "EUR 20.00");
     declined_with(
         zmyle.refund(&tx, &eur(1), "Bon 4", "op-r4").await,
@@ -116,10 +137,22 @@ async fn a_refund_repeated_with_the_same_key_pays_back_once() {
     let (sim, _running, zmyle) = setup().await;
     let tx = pay(&zmyle, 1000, "op-pay").await;
     sim.faults.inject(Fault::DropAfterApply, Target::Writes);
-    let lost = zmyle.refund(&tx, &eur(400), "Bon 2", "op-r1").await.unwrap_err();
-    assert!(matches!(lost, ProviderError::OutcomeUnknown { .. }), "{lost:?}");
-    let retried = zmyle.refund(&tx, &eur(400), "Bon 2", "op-r1").await.unwrap();
-    let again = zmyle.refund(&tx, &eur(400), "Bon 2", "op-r1").await.unwrap();
+    let lost = zmyle
+        .refund(&tx, &eur(400), "Bon 2", "op-r1")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(lost, ProviderError::OutcomeUnknown { .. }),
+        "{lost:?}"
+    );
+    let retried = zmyle
+        .refund(&tx, &eur(400), "Bon 2", "op-r1")
+        .await
+        .unwrap();
+    let again = zmyle
+        .refund(&tx, &eur(400), "Bon 2", "op-r1")
+        .await
+        .unwrap();
     assert_eq!(retried, again);
     assert_eq!(sim.balances("QTHX"), Some((1400, 1400)), "refunded once");
 }
@@ -129,7 +162,10 @@ async fn refunds_end_after_fourteen_days() {
     let (sim, _running, zmyle) = setup().await;
     let tx = pay(&zmyle, 1000, "op-pay").await;
     sim.advance(13 * DAY);
-    zmyle.refund(&tx, &eur(100), "Bon 2", "op-r1").await.unwrap();
+    zmyle
+        .refund(&tx, &eur(100), "Bon 2", "op-r1")
+        .await
+        .unwrap();
     sim.advance(2 * DAY);
     let reason = declined_with(
         zmyle.refund(&tx, &eur(100), "Bon 3", "op-r2").await,
@@ -157,7 +193,9 @@ async fn every_refusal_of_a_refund_names_its_reason() {
     let activation = &card.transactions[0];
     assert_eq!(activation.amount, 2000);
     declined_with(
-        zmyle.refund(&activation.id, &eur(100), "Bon 1", "op-3").await,
+        zmyle
+            .refund(&activation.id, &eur(100), "Bon 1", "op-3")
+            .await,
         "api:biz:unauthorizedForResource",
     );
     let tx = pay(&zmyle, 500, "op-pay").await;
@@ -166,10 +204,16 @@ async fn every_refusal_of_a_refund_names_its_reason() {
         "api:io:negativeNumber",
     );
     sim.set_retailer(Retailer::Unknown);
-    let err = zmyle.refund(&tx, &eur(100), "Bon 1", "op-5").await.unwrap_err();
+    let err = zmyle
+        .refund(&tx, &eur(100), "Bon 1", "op-5")
+        .await
+        .unwrap_err();
     assert!(matches!(err, ProviderError::Config { .. }), "{err:?}");
     sim.set_retailer(Retailer::Suspended);
-    let err = zmyle.refund(&tx, &eur(100), "Bon 1", "op-6").await.unwrap_err();
+    let err = zmyle
+        .refund(&tx, &eur(100), "Bon 1", "op-6")
+        .await
+        .unwrap_err();
     assert!(matches!(err, ProviderError::Config { .. }), "{err:?}");
     assert_eq!(sim.balances("QTHX"), Some((1500, 1500)), "nothing refunded");
 }
@@ -223,5 +267,8 @@ async fn cards_that_are_not_ours_to_sell_are_refused() {
             "Bon 1",
         )
         .await;
-    assert!(matches!(unknown, Err(ProviderError::NotFound { .. })), "{unknown:?}");
+    assert!(
+        matches!(unknown, Err(ProviderError::NotFound { .. })),
+        "{unknown:?}"
+    );
 }
