@@ -207,3 +207,49 @@ async fn the_training_demo_cards_read_as_their_sheet_says() {
         assert!(pattern.is_match(demo.short_id), "{}", demo.short_id);
     }
 }
+
+#[tokio::test]
+async fn the_till_asks_zmyle_before_leat_for_short_ids_and_qr_codes() {
+    use kassa_core::clock::SystemClock;
+    use kassa_core::config::LeatConfig;
+    use kassa_core::provider::ProviderId;
+    use kassa_core::store::Store;
+    use kassa_core::till::Till;
+    use kassa_providers::leat::LeatClient;
+    use std::sync::Arc;
+
+    let sims = training::start().await.unwrap();
+    let eur = Currency::try_from("EUR".to_string()).unwrap();
+    let zmyle = client(
+        sims.zmyle.url(),
+        training::ZMYLE_API_KEY,
+        training::ZMYLE_API_SECRET,
+    );
+    let leat = LeatConfig {
+        base_url: sims.leat.url(),
+        api: Default::default(),
+        shop_uuid: None,
+        card_pattern: LeatConfig::default_pattern(),
+        timeout_ms: 2_000,
+    };
+    let leat_client = LeatClient::new(&leat, Secret::new(training::LEAT_TOKEN), eur).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(&dir.path().join("t.sqlite3")).unwrap());
+    // The order boot.rs uses: zmyle's pattern is the more specific one.
+    let till = Till::new(store, Arc::new(SystemClock), true)
+        .with_provider(Arc::new(zmyle), &ZmyleConfig::default_pattern())
+        .unwrap()
+        .with_provider(Arc::new(leat_client), &leat.card_pattern)
+        .unwrap();
+    for scanned in ["QTHX", DEMO_ZMYLE_QR, "K7MR2P"] {
+        let found = till.lookup(scanned).await.unwrap();
+        assert_eq!(found.card.provider, ProviderId::Zmyle, "{scanned}");
+    }
+    let leat_card = till.lookup("4165100001").await.unwrap();
+    assert_eq!(leat_card.card.provider, ProviderId::Leat);
+    // The journal keeps the QR code masked: its access token does not appear.
+    let rows = till.store().recent_journal(10).unwrap();
+    assert!(rows
+        .iter()
+        .all(|r| !r.card_masked.as_deref().unwrap_or("").contains("hg84")));
+}

@@ -10,7 +10,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 /// The simulated till's own retailer id (the example's).
-pub const RETAILER_ID: &str = "15h3k83g45anfnwibyie";
+const RETAILER_ID: &str = "15h3k83g45anfnwibyie";
 /// Another retailer of the network: it activated the demo cards.
 const ISSUER_ID: &str = "15h3k83g45anmatlbyie";
 /// Confirmed redemptions can be refunded this long [DOC refund-a-transaction].

@@ -13,8 +13,6 @@ use ledger::Ledger;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-pub use ledger::{zmyle_date, RETAILER_ID};
-
 /// Where a card stands with this retailer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CardStatus {
