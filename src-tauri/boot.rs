@@ -9,6 +9,7 @@ use kassa_core::store::Store;
 use kassa_core::till::Till;
 use kassa_providers::leat::{LeatClient, TOKEN_SECRET};
 use kassa_providers::lightspeed::LightspeedClient;
+use kassa_providers::zmyle::{ZmyleClient, API_KEY_SECRET, API_SECRET_SECRET};
 use kassa_sim::training::{self, TrainingSims};
 use std::sync::Arc;
 
@@ -60,6 +61,24 @@ pub async fn boot(paths: Paths, secrets: &dyn SecretStore) -> Result<Booted, Str
                 .map_err(|e| e.to_string())?;
         let till = till
             .with_provider(Arc::new(client), &lightspeed.card_pattern)
+        // zmyle first: its pattern is the more specific one (short ids also match Leat's).
+        let zmyle = kassa_core::config::ZmyleConfig {
+            base_url: sims.zmyle.url(),
+            idempotency_header: kassa_core::config::ZmyleConfig::default_idempotency_header(),
+            card_pattern: kassa_core::config::ZmyleConfig::default_pattern(),
+            timeout_ms: 5_000,
+            store: Some("kassa-training".into()),
+            metadata: Default::default(),
+        };
+        let client = ZmyleClient::new(
+            &zmyle,
+            kassa_core::secrets::Secret::new(training::ZMYLE_API_KEY),
+            kassa_core::secrets::Secret::new(training::ZMYLE_API_SECRET),
+            currency.clone(),
+        )
+        .map_err(|e| e.to_string())?;
+        let till = till
+            .with_provider(Arc::new(client), &zmyle.card_pattern)
             .map_err(bad_pattern)?;
         let leat = kassa_core::config::LeatConfig {
             base_url: sims.leat.url(),
@@ -86,6 +105,27 @@ pub async fn boot(paths: Paths, secrets: &dyn SecretStore) -> Result<Booted, Str
                 .map_err(|e| e.to_string())?;
             till = till
                 .with_provider(Arc::new(client), &lightspeed.card_pattern)
+        // zmyle first: its pattern is the more specific one (short ids also match Leat's).
+        if let Some(zmyle) = &config.providers.zmyle {
+            let secret = |name: &str| {
+                secrets
+                    .get(name)
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| {
+                        format!(
+                            "zmyle is configured but has no {name}: run `kassa secret set {name}`"
+                        )
+                    })
+            };
+            let client = ZmyleClient::new(
+                zmyle,
+                secret(API_KEY_SECRET)?,
+                secret(API_SECRET_SECRET)?,
+                currency.clone(),
+            )
+            .map_err(|e| e.to_string())?;
+            till = till
+                .with_provider(Arc::new(client), &zmyle.card_pattern)
                 .map_err(bad_pattern)?;
         }
         if let Some(leat) = &config.providers.leat {

@@ -8,6 +8,7 @@
 pub mod card;
 pub mod clock;
 pub mod config;
+pub mod holds;
 pub mod money;
 pub mod provider;
 pub mod routing;

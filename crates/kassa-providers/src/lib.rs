@@ -4,3 +4,4 @@
 mod http;
 pub mod leat;
 pub mod lightspeed;
+pub mod zmyle;

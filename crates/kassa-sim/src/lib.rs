@@ -7,5 +7,6 @@ pub mod leat;
 pub mod lightspeed;
 pub mod server;
 pub mod training;
+pub mod zmyle;
 
 pub use server::Running;

@@ -3,8 +3,9 @@
 use rusqlite_migration::{Migrations, M};
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(
-        r#"
+    Migrations::new(vec![
+        M::up(
+            r#"
         -- Everything the till did, in order: look-ups, sales, tenders, operation outcomes.
         CREATE TABLE journal (
             id           INTEGER PRIMARY KEY,
@@ -45,7 +46,29 @@ pub fn migrations() -> Migrations<'static> {
         CREATE INDEX ops_due ON ops(state, next_attempt_at);
         CREATE INDEX ops_card ON ops(provider, card_code, created_at);
         "#,
-    )])
+        ),
+        M::up(
+            r#"
+        -- Funds a provider holds for the till (zmyle transaction intents) until it confirms or
+        -- cancels them, or they expire (GUIDE §4.7). Kept across restarts.
+        CREATE TABLE holds (
+            provider       TEXT NOT NULL,
+            intent_id      TEXT NOT NULL,        -- the provider's id of the hold
+            op_id          TEXT,                 -- the operation that placed it (its idempotency key)
+            card_masked    TEXT NOT NULL,
+            amount_minor   INTEGER NOT NULL,
+            currency       TEXT NOT NULL,
+            expires_at     TEXT NOT NULL,        -- RFC 3339, UTC, whole seconds
+            state          TEXT NOT NULL CHECK (state IN ('open', 'confirmed', 'cancelled', 'expired')),
+            transaction_id TEXT,                 -- the provider's transaction once confirmed
+            created_at     TEXT NOT NULL,
+            updated_at     TEXT NOT NULL,
+            PRIMARY KEY (provider, intent_id)
+        );
+        CREATE INDEX holds_open ON holds(state, expires_at);
+        "#,
+        ),
+    ])
 }
 
 #[cfg(test)]
