@@ -3,3 +3,4 @@
 
 mod http;
 pub mod leat;
+pub mod shopwave;
