@@ -80,9 +80,9 @@ impl Auth {
         })
     }
 
-    /// Checks that the store holds what the client needs: the client secret, and an access
-    /// or a refresh token.
-    pub(crate) fn check_secrets(&self) -> Result<(), ProviderError> {
+    /// Checks that the store holds what calls need: the client secret, and an access or a
+    /// refresh token (before [`Auth::exchange_code`] it holds neither token).
+    pub fn check_secrets(&self) -> Result<(), ProviderError> {
         self.required(CLIENT_SECRET_SECRET)?;
         if self.secret(ACCESS_TOKEN_SECRET)?.is_none() {
             self.required(REFRESH_TOKEN_SECRET)?;

@@ -68,7 +68,8 @@ impl Resource {
 }
 
 impl ShopwaveClient {
-    /// Credentials come from `secrets`, which also keeps the tokens Shopwave renews.
+    /// Credentials come from `secrets`, which also keeps the tokens Shopwave renews; they are
+    /// read when first needed (see [`Auth::check_secrets`]).
     pub fn new(
         config: &ShopwaveConfig,
         secrets: Arc<dyn SecretStore>,
@@ -81,7 +82,6 @@ impl ShopwaveClient {
             config.redirect_uri.as_deref(),
             secrets,
         );
-        auth.check_secrets()?;
         Ok(ShopwaveClient {
             http,
             base: config.base_url.trim_end_matches('/').to_string(),
@@ -93,7 +93,7 @@ impl ShopwaveClient {
         })
     }
 
-    /// The OAuth side: the authorize page and the code exchange.
+    /// The OAuth side: the credentials check, the authorize page and the code exchange.
     pub fn auth(&self) -> &Auth {
         &self.auth
     }
