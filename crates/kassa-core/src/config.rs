@@ -189,8 +189,11 @@ impl ShopwaveConfig {
         if !token(&self.accept_version) {
             return Err("providers.shopwave.accept_version must be a version such as 2".into());
         }
-        if self.store_id.trim().is_empty() || self.client_id.trim().is_empty() {
-            return Err("providers.shopwave.store_id and client_id must not be empty".into());
+        if self.store_id.is_empty() || !self.store_id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err("providers.shopwave.store_id must be Shopwave's store id, a number".into());
+        }
+        if self.client_id.trim().is_empty() {
+            return Err("providers.shopwave.client_id must not be empty".into());
         }
         Ok(())
     }
@@ -307,6 +310,8 @@ mod tests {
         assert!(err.contains("token_url"), "{err}");
         let err = Config::parse(&format!("{base}reference_header = \"a b\"\n")).unwrap_err();
         assert!(err.contains("reference_header"), "{err}");
+        let err = Config::parse(&base.replace("\"1\"", "\"main\"")).unwrap_err();
+        assert!(err.contains("store_id"), "{err}");
     }
 
     #[test]

@@ -196,3 +196,41 @@ async fn every_call_carries_the_token_the_version_and_its_filters_as_headers() {
         ]
     );
 }
+
+/// A keyring that reads but cannot store (locked, say).
+struct ReadOnly(MemorySecretStore);
+
+impl SecretStore for ReadOnly {
+    fn get(&self, name: &str) -> Result<Option<Secret>, kassa_core::secrets::SecretError> {
+        self.0.get(name)
+    }
+    fn set(&self, _: &str, _: &Secret) -> Result<(), kassa_core::secrets::SecretError> {
+        Err(kassa_core::secrets::SecretError::Unavailable(
+            "locked".into(),
+        ))
+    }
+}
+
+#[tokio::test]
+async fn a_keyring_that_cannot_store_new_tokens_does_not_stop_recording() {
+    let s = setup().await;
+    let inner = MemorySecretStore::default();
+    for name in [
+        CLIENT_SECRET_SECRET,
+        ACCESS_TOKEN_SECRET,
+        REFRESH_TOKEN_SECRET,
+    ] {
+        inner
+            .set(name, &s.secrets.get(name).unwrap().unwrap())
+            .unwrap();
+    }
+    let client =
+        ShopwaveClient::new(&config(&s.running.url(), 200), Arc::new(ReadOnly(inner))).unwrap();
+    // Two renewals: the second needs the rotated refresh token the keyring could not keep.
+    for i in 0..2 {
+        s.sim.expire_access_tokens();
+        record(&client, &sale(&format!("sale-{i}"), &[PaymentKind::Cash])).await;
+    }
+    assert_eq!(s.sim.refreshes(), 2);
+    assert_eq!(s.sim.baskets().len(), 2);
+}

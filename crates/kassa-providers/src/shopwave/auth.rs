@@ -31,6 +31,7 @@ pub struct TokenAnswer {
 
 struct Current {
     access: Option<Secret>,
+    refresh: Option<Secret>,
     token_type: String,
     /// Counts renewals, so that callers who saw the same stale token renew it only once.
     generation: u64,
@@ -62,6 +63,7 @@ impl Auth {
             secrets,
             current: Mutex::new(Current {
                 access: None,
+                refresh: None,
                 token_type: "Bearer".into(),
                 generation: 0,
             }),
@@ -123,7 +125,10 @@ impl Auth {
     }
 
     async fn refresh_locked(&self, current: &mut Current) -> Result<(), ProviderError> {
-        let refresh = self.required(REFRESH_TOKEN_SECRET)?;
+        let refresh = match current.refresh.clone() {
+            Some(refresh) => refresh,
+            None => self.required(REFRESH_TOKEN_SECRET)?,
+        };
         let client_secret = self.required(CLIENT_SECRET_SECRET)?;
         let answer = self
             .token_request(&[
@@ -133,7 +138,8 @@ impl Auth {
                 ("client_secret", client_secret.expose()),
             ])
             .await?;
-        self.keep(current, answer)
+        self.keep(current, answer);
+        Ok(())
     }
 
     /// Trades the code from Shopwave's authorize page for tokens and stores them: the
@@ -156,7 +162,8 @@ impl Auth {
             ])
             .await?;
         let mut current = self.current.lock().await;
-        self.keep(&mut current, answer)
+        self.keep(&mut current, answer);
+        Ok(())
     }
 
     /// Shopwave's authorize page for this application (the token URL's sibling `authorize`),
@@ -215,18 +222,21 @@ impl Auth {
         })
     }
 
-    fn keep(&self, current: &mut Current, answer: TokenAnswer) -> Result<(), ProviderError> {
+    /// Takes new tokens into use and stores them. A store that fails does not stop the till
+    /// (the tokens are in memory); it is logged, as a restart will then need new tokens.
+    fn keep(&self, current: &mut Current, answer: TokenAnswer) {
         let access = Secret::new(answer.access_token);
         if let Err(e) = self.secrets.set(ACCESS_TOKEN_SECRET, &access) {
             tracing::warn!(error = %e, "could not store Shopwave's new access token");
         }
-        if let Some(refresh) = answer.refresh_token {
-            // A rotated refresh token that is not stored is lost at the next start.
-            self.secrets
-                .set(REFRESH_TOKEN_SECRET, &Secret::new(refresh))
-                .map_err(|e| ProviderError::Config {
-                    message: format!("cannot store Shopwave's new refresh token: {e}"),
-                })?;
+        if let Some(refresh) = answer.refresh_token.map(Secret::new) {
+            if let Err(e) = self.secrets.set(REFRESH_TOKEN_SECRET, &refresh) {
+                tracing::error!(
+                    error = %e,
+                    "could not store Shopwave's new refresh token: after a restart the till must be authorized again"
+                );
+            }
+            current.refresh = Some(refresh);
         }
         current.access = Some(access);
         if let Some(kind) = answer.token_type.filter(|k| !k.trim().is_empty()) {
@@ -234,6 +244,5 @@ impl Auth {
         }
         current.generation += 1;
         tracing::info!(expires_in = ?answer.expires_in, "Shopwave tokens renewed");
-        Ok(())
     }
 }
