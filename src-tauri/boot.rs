@@ -3,13 +3,15 @@
 
 use crate::paths::Paths;
 use kassa_core::clock::SystemClock;
-use kassa_core::config::Config;
-use kassa_core::secrets::SecretStore;
+use kassa_core::config::{Config, ShopwaveConfig};
+use kassa_core::pos::PosRecorder;
+use kassa_core::secrets::{MemorySecretStore, Secret, SecretStore};
 use kassa_core::store::Store;
 use kassa_core::till::Till;
 use kassa_providers::leat::{LeatClient, TOKEN_SECRET};
 use kassa_providers::lightspeed::LightspeedClient;
 use kassa_providers::zmyle::{ZmyleClient, API_KEY_SECRET, API_SECRET_SECRET};
+use kassa_providers::shopwave::{auth as shopwave_auth, ShopwaveClient};
 use kassa_sim::training::{self, TrainingSims};
 use std::sync::Arc;
 
@@ -18,6 +20,9 @@ pub struct Booted {
     pub till: Arc<Till>,
     pub config: Config,
     pub paths: Paths,
+    /// The POS back-office that records each sale (Shopwave), where one is configured; the
+    /// till does not record sales yet, `kassa pos push-test` uses it.
+    pub pos: Option<Arc<dyn PosRecorder>>,
     /// Training mode's simulators; they stop when this is dropped.
     _sims: Option<TrainingSims>,
 }
@@ -143,6 +148,11 @@ pub async fn boot(paths: Paths, secrets: &dyn SecretStore) -> Result<Booted, Str
         }
         (till, None)
     };
+    let pos = match (&sims, &config.providers.shopwave) {
+        (Some(sims), _) => Some(training_shopwave(sims)?),
+        (None, Some(shopwave)) => Some(configured_shopwave(shopwave)?),
+        (None, None) => None,
+    };
     tracing::info!(
         training,
         config = %paths.config_file.display(),
@@ -153,6 +163,54 @@ pub async fn boot(paths: Paths, secrets: &dyn SecretStore) -> Result<Booted, Str
         till: Arc::new(till),
         config,
         paths,
+        pos,
         _sims: sims,
     })
+}
+
+/// The Shopwave client of training mode: the simulator's application and tokens, kept in
+/// memory (training never touches the keyring).
+fn training_shopwave(sims: &TrainingSims) -> Result<Arc<dyn PosRecorder>, String> {
+    let url = sims.shopwave.url();
+    let config = ShopwaveConfig {
+        base_url: url.clone(),
+        accept_version: ShopwaveConfig::default_accept_version(),
+        token_url: format!("{url}/oauth/token"),
+        client_id: training::SHOPWAVE_CLIENT_ID.into(),
+        redirect_uri: Some(training::SHOPWAVE_REDIRECT_URI.into()),
+        store_id: training::SHOPWAVE_STORE_ID.to_string(),
+        batch_size: ShopwaveConfig::default_batch_size(),
+        reference_header: ShopwaveConfig::default_reference_header(),
+        timeout_ms: 5_000,
+    };
+    let secrets = MemorySecretStore::default();
+    for (name, value) in [
+        (
+            shopwave_auth::CLIENT_SECRET_SECRET,
+            training::SHOPWAVE_CLIENT_SECRET,
+        ),
+        (
+            shopwave_auth::ACCESS_TOKEN_SECRET,
+            training::SHOPWAVE_ACCESS_TOKEN,
+        ),
+        (
+            shopwave_auth::REFRESH_TOKEN_SECRET,
+            training::SHOPWAVE_REFRESH_TOKEN,
+        ),
+    ] {
+        secrets
+            .set(name, &Secret::new(value))
+            .map_err(|e| e.to_string())?;
+    }
+    let client = ShopwaveClient::new(&config, Arc::new(secrets)).map_err(|e| e.to_string())?;
+    Ok(Arc::new(client))
+}
+
+/// The configured Shopwave client. Shopwave renews its tokens while the till runs, so the
+/// client keeps its own handle on the OS keyring to store them.
+fn configured_shopwave(config: &ShopwaveConfig) -> Result<Arc<dyn PosRecorder>, String> {
+    let keyring: Arc<dyn SecretStore> = Arc::new(crate::keyring_store::KeyringStore);
+    let client = ShopwaveClient::new(config, keyring).map_err(|e| e.to_string())?;
+    client.auth().check_secrets().map_err(|e| e.to_string())?;
+    Ok(Arc::new(client))
 }

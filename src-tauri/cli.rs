@@ -5,6 +5,7 @@ use crate::doctor;
 use crate::dto::{CardDto, ErrorDto};
 use crate::keyring_store::KeyringStore;
 use crate::paths::Paths;
+use crate::pos_cli::PosCommand;
 use clap::{Parser, Subcommand};
 use kassa_core::card::mask;
 use kassa_core::secrets::{Secret, SecretStore};
@@ -39,6 +40,11 @@ pub enum Command {
     },
     /// Check the configuration, the database, the keyring and each provider.
     Doctor,
+    /// The POS back-office that records each sale.
+    Pos {
+        #[command(subcommand)]
+        command: PosCommand,
+    },
     /// Credentials in the OS keyring.
     Secret {
         #[command(subcommand)]
@@ -69,6 +75,11 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
             command: CardCommand::Balance { code },
         } => with_till(paths, cli.json, |booted| {
             card_balance(booted, code, cli.json)
+        }),
+        Command::Pos {
+            command: PosCommand::PushTest,
+        } => with_till(paths, cli.json, |booted| {
+            crate::pos_cli::push_test(booted, cli.json)
         }),
         Command::Doctor => {
             let runtime = runtime();
@@ -104,7 +115,7 @@ where
     })
 }
 
-fn fail(error: &ErrorDto, json_out: bool) -> ExitCode {
+pub(crate) fn fail(error: &ErrorDto, json_out: bool) -> ExitCode {
     if json_out {
         println!("{}", json!({"ok": false, "error": error}));
     } else {

@@ -9,6 +9,7 @@ pub mod dto;
 pub mod keyring_store;
 pub mod logging;
 pub mod paths;
+pub mod pos_cli;
 
 use commands::AppState;
 use std::path::Path;

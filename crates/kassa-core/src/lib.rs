@@ -2,14 +2,15 @@
 //! (journal and outbox), configuration and the till's use cases.
 //!
 //! This crate knows neither IPC nor HTTP. It defines the traits the outer crates implement:
-//! [`provider::GiftCardProvider`] (HTTP clients in `kassa-providers`), [`secrets::SecretStore`]
-//! (the OS keyring in the app, memory in tests) and [`clock::Clock`].
+//! [`provider::GiftCardProvider`] and [`pos::PosRecorder`] (HTTP clients in `kassa-providers`),
+//! [`secrets::SecretStore`] (the OS keyring in the app, memory in tests) and [`clock::Clock`].
 
 pub mod card;
 pub mod clock;
 pub mod config;
 pub mod holds;
 pub mod money;
+pub mod pos;
 pub mod provider;
 pub mod routing;
 pub mod secrets;

@@ -5,3 +5,4 @@ mod http;
 pub mod leat;
 pub mod lightspeed;
 pub mod zmyle;
+pub mod shopwave;

@@ -6,6 +6,7 @@ pub mod faults;
 pub mod leat;
 pub mod lightspeed;
 pub mod server;
+pub mod shopwave;
 pub mod training;
 pub mod zmyle;
 

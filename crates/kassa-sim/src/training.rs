@@ -5,6 +5,7 @@ use crate::lightspeed::{CardStatus, LightspeedSim, ALL_SCOPES};
 use crate::server::{serve, Running};
 use crate::zmyle::{CardSpec, CardStatus, ZmyleSim};
 use std::time::Duration;
+use crate::shopwave::{App, ShopwaveSim};
 
 /// The bearer token the training Leat simulator accepts; not a secret.
 pub const LEAT_TOKEN: &str = "training-leat-token";
@@ -141,6 +142,18 @@ pub struct TrainingSims {
     pub leat: Running,
     pub lightspeed: Running,
     pub zmyle: Running,
+/// The training Shopwave back-office: its application, tokens and store; not secrets.
+pub const SHOPWAVE_CLIENT_ID: &str = "training-shopwave-app";
+pub const SHOPWAVE_CLIENT_SECRET: &str = "training-shopwave-secret";
+pub const SHOPWAVE_REDIRECT_URI: &str = "http://127.0.0.1/kassa/oauth";
+pub const SHOPWAVE_ACCESS_TOKEN: &str = "training-shopwave-access";
+pub const SHOPWAVE_REFRESH_TOKEN: &str = "training-shopwave-refresh";
+pub const SHOPWAVE_STORE_ID: i64 = 1;
+
+pub struct TrainingSims {
+    pub leat: Running,
+    /// The POS back-office; its token endpoint is `/oauth/token`.
+    pub shopwave: Running,
 }
 
 /// Starts the simulators on the current tokio runtime.
@@ -158,6 +171,18 @@ pub async fn start() -> std::io::Result<TrainingSims> {
         leat: serve(leat.router()).await?,
         lightspeed: serve(lightspeed.router()).await?,
         zmyle: serve(training_zmyle().router()).await?,
+    let shopwave = ShopwaveSim::new(
+        App {
+            client_id: SHOPWAVE_CLIENT_ID.into(),
+            client_secret: SHOPWAVE_CLIENT_SECRET.into(),
+            redirect_uri: SHOPWAVE_REDIRECT_URI.into(),
+        },
+        &[SHOPWAVE_STORE_ID],
+    );
+    shopwave.grant_tokens(SHOPWAVE_ACCESS_TOKEN, SHOPWAVE_REFRESH_TOKEN);
+    Ok(TrainingSims {
+        leat: serve(leat.router()).await?,
+        shopwave: serve(shopwave.router()).await?,
     })
 }
 

@@ -1,0 +1,307 @@
+//! Shopwave's `api` envelope, read from every answer (success and error), and what its message
+//! ids mean to the till (contracts.md §4.1).
+//!
+//! Both spellings are accepted: `api.message.error` (docs) and `api.message.errors` (2015 SDK),
+//! `warning` / `warnings`, `objectRef` / `ObjectRef`, `moreInfo` / `MoreInfo`. Object references
+//! may come as a string (comma-separated), a number or an array.
+
+use kassa_core::provider::ProviderError;
+use serde_json::{Map, Value};
+use std::time::Duration;
+
+/// One entry of `api.message.{success,error,warning}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MessageEntry {
+    /// The message id (913, 602, 206...), from `id` or else the entry's key.
+    pub id: Option<u16>,
+    /// The HTTP status the docs give for it.
+    pub status_code: Option<u16>,
+    pub title: String,
+    pub details: String,
+    /// Our object references it concerns (`objectRef`).
+    pub object_refs: Vec<String>,
+    /// Shopwave ids it concerns (`moreInfo`).
+    pub more_info: Vec<String>,
+}
+
+impl MessageEntry {
+    /// `Title: details`, for a person to read.
+    pub fn text(&self) -> String {
+        match (self.title.is_empty(), self.details.is_empty()) {
+            (false, false) if self.title != self.details => {
+                format!("{}: {}", self.title, self.details)
+            }
+            (false, _) => self.title.clone(),
+            (true, false) => self.details.clone(),
+            (true, true) => format!("Shopwave message {}", self.id.unwrap_or(0)),
+        }
+    }
+
+    /// An entry that is not a failure: success ids (2xx) and 604 "Newer Version Available".
+    pub fn is_benign(&self) -> bool {
+        self.status_code.is_some_and(|s| (200..300).contains(&s)) || self.id == Some(604)
+    }
+}
+
+/// `api.message`, gathered.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApiMessage {
+    pub success: Vec<MessageEntry>,
+    /// `error` and `errors`.
+    pub errors: Vec<MessageEntry>,
+    /// `warning` and `warnings`.
+    pub warnings: Vec<MessageEntry>,
+}
+
+impl ApiMessage {
+    /// Errors and warnings that are failures, errors first.
+    pub fn problems(&self) -> impl Iterator<Item = &MessageEntry> {
+        self.errors
+            .iter()
+            .chain(self.warnings.iter())
+            .filter(|e| !e.is_benign())
+    }
+
+    /// The first failure that names `reference`.
+    pub fn problem_for(&self, reference: &str) -> Option<&MessageEntry> {
+        self.problems()
+            .find(|e| e.object_refs.iter().any(|r| r == reference))
+    }
+
+    /// The access token was refused as expired (908) or invalid (907).
+    pub fn token_refused(&self) -> bool {
+        self.problems()
+            .any(|e| matches!(e.id, Some(907) | Some(908)))
+    }
+}
+
+/// A whole answer: the resource maps (`baskets`, `transactions`...), the `api` envelope and the
+/// docs' top-level `error` object.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Envelope {
+    pub resources: Map<String, Value>,
+    pub message: ApiMessage,
+    /// `error.message` and `error.details` of an error answer.
+    pub error_text: Option<String>,
+}
+
+impl Envelope {
+    /// Reads any JSON object; fails only on something that is not one.
+    pub fn parse(body: &[u8]) -> Result<Envelope, String> {
+        let value: Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+        let Value::Object(mut top) = value else {
+            return Err("the answer is not a JSON object".into());
+        };
+        let api = top.remove("api");
+        let message = api
+            .as_ref()
+            .and_then(|a| a.get("message"))
+            .map(api_message)
+            .unwrap_or_default();
+        let error_text = top.remove("error").and_then(|e| match e {
+            Value::Object(o) => {
+                let message = o.get("message").map(text).unwrap_or_default();
+                let details = o.get("details").map(text).unwrap_or_default();
+                Some(if details.is_empty() {
+                    message
+                } else {
+                    format!("{message}: {details}")
+                })
+            }
+            Value::Null => None,
+            other => Some(text(&other)),
+        });
+        Ok(Envelope {
+            resources: top,
+            message,
+            error_text,
+        })
+    }
+
+    /// The map of one resource kind (`"transactions"`), empty when absent.
+    pub fn resource(&self, key: &str) -> Map<String, Value> {
+        match self.resources.get(key) {
+            Some(Value::Object(map)) => map.clone(),
+            _ => Map::new(),
+        }
+    }
+
+    /// The failure that stands for the whole answer: the first problem that names no object,
+    /// else the first problem.
+    pub fn main_problem(&self) -> Option<&MessageEntry> {
+        self.message
+            .problems()
+            .find(|e| e.object_refs.is_empty())
+            .or_else(|| self.message.problems().next())
+    }
+}
+
+fn api_message(v: &Value) -> ApiMessage {
+    let entries = |names: &[&str]| -> Vec<MessageEntry> {
+        names
+            .iter()
+            .filter_map(|n| v.get(*n))
+            .flat_map(|section| match section {
+                Value::Object(map) => map.iter().map(|(k, e)| entry(Some(k), e)).collect(),
+                Value::Array(list) => list.iter().map(|e| entry(None, e)).collect(),
+                _ => vec![],
+            })
+            .collect()
+    };
+    ApiMessage {
+        success: entries(&["success"]),
+        errors: entries(&["error", "errors"]),
+        warnings: entries(&["warning", "warnings"]),
+    }
+}
+
+fn field<'a>(o: &'a Value, names: &[&str]) -> Option<&'a Value> {
+    names
+        .iter()
+        .find_map(|n| o.get(*n))
+        .filter(|v| !v.is_null())
+}
+
+fn entry(key: Option<&str>, o: &Value) -> MessageEntry {
+    let number = |v: &Value| match v {
+        Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    };
+    MessageEntry {
+        id: field(o, &["id"])
+            .and_then(number)
+            .or_else(|| key.and_then(|k| k.trim().parse().ok())),
+        status_code: field(o, &["statusCode", "status_code"]).and_then(number),
+        title: field(o, &["title"]).map(text).unwrap_or_default(),
+        details: field(o, &["details", "message"])
+            .map(text)
+            .unwrap_or_default(),
+        object_refs: field(o, &["objectRef", "ObjectRef", "objectRefs"])
+            .map(list)
+            .unwrap_or_default(),
+        more_info: field(o, &["moreInfo", "MoreInfo"])
+            .map(list)
+            .unwrap_or_default(),
+    }
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join("; "),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// A list of references or ids: `"a,b"`, `["a", "b"]`, `17`.
+fn list(v: &Value) -> Vec<String> {
+    match v {
+        Value::Array(items) => items.iter().flat_map(list).collect(),
+        Value::String(s) => s
+            .split(',')
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect(),
+        Value::Number(n) => vec![n.to_string()],
+        _ => vec![],
+    }
+}
+
+/// 601 Baskets Already Complete, 602 Transaction Already Complete, 605 Orders Already Complete.
+pub fn is_already_complete(id: Option<u16>) -> bool {
+    matches!(id, Some(601 | 602 | 605))
+}
+
+/// What a failure entry means to the till. `write` says whether the request changes data:
+/// a server error on a write may have been applied, so it is an unknown outcome.
+/// `retry_after` is the answer's `Retry-After`.
+pub fn error_for(
+    entry: &MessageEntry,
+    write: bool,
+    retry_after: Option<Duration>,
+) -> ProviderError {
+    let text = entry.text();
+    let code = entry.id.map(|id| id.to_string()).unwrap_or_default();
+    let config = |hint: &str| ProviderError::Config {
+        message: format!("Shopwave {code} {text}. {hint}"),
+    };
+    let credentials =
+        "Check providers.shopwave and the shopwave.* secrets, or authorize the till again.";
+    match entry.id {
+        Some(900) => ProviderError::Unavailable {
+            message: format!("Shopwave is down ({text})."),
+            retry_after,
+        },
+        Some(899 | 917) => server_error(&text, write, retry_after),
+        Some(919) if retry_after.is_some() => ProviderError::Unavailable {
+            message: "Shopwave asks the till to slow down.".into(),
+            retry_after,
+        },
+        Some(919) => config("Shopwave takes fewer objects per call: lower providers.shopwave.batch_size."),
+        Some(901 | 902 | 903 | 904 | 905 | 906 | 907 | 908 | 909 | 911 | 918) => config(credentials),
+        Some(912) => config("The store or object belongs to another Shopwave user: check providers.shopwave.store_id."),
+        Some(603) => config("Set providers.shopwave.store_id."),
+        Some(916) => config("Kassa sent a body Shopwave does not take: check providers.shopwave.base_url."),
+        Some(910) => ProviderError::NotFound {
+            message: format!("Shopwave: {text}"),
+        },
+        Some(id @ (601 | 602 | 605 | 606 | 913 | 914 | 915)) => ProviderError::Declined {
+            code: id.to_string(),
+            reason: format!("Shopwave refused the record: {text}"),
+        },
+        _ => match entry.status_code.unwrap_or(0) {
+            500..=599 => server_error(&text, write, retry_after),
+            401 | 403 => config(credentials),
+            404 => ProviderError::NotFound {
+                message: format!("Shopwave: {text}"),
+            },
+            429 => ProviderError::Unavailable {
+                message: "Shopwave asks the till to slow down.".into(),
+                retry_after,
+            },
+            _ => ProviderError::Declined {
+                code,
+                reason: format!("Shopwave refused the record: {text}"),
+            },
+        },
+    }
+}
+
+fn server_error(text: &str, write: bool, retry_after: Option<Duration>) -> ProviderError {
+    if write {
+        ProviderError::OutcomeUnknown {
+            message: format!("Shopwave had a server error ({text}); whether it recorded the write is being checked."),
+        }
+    } else {
+        ProviderError::Unavailable {
+            message: format!("Shopwave had a server error ({text})."),
+            retry_after,
+        }
+    }
+}
+
+/// An answer without Shopwave's envelope, sorted by its HTTP status alone.
+pub fn error_for_status(status: u16, write: bool, retry_after: Option<Duration>) -> ProviderError {
+    match status {
+        503 => ProviderError::Unavailable {
+            message: "Shopwave is down (HTTP 503).".into(),
+            retry_after,
+        },
+        429 => ProviderError::Unavailable {
+            message: "Shopwave asks the till to slow down (HTTP 429).".into(),
+            retry_after,
+        },
+        500..=599 => server_error(&format!("HTTP {status}"), write, retry_after),
+        401 | 403 => ProviderError::Config {
+            message: format!("Shopwave refused the till's credentials (HTTP {status}). Check the shopwave.* secrets."),
+        },
+        _ if write && (200..300).contains(&status) => ProviderError::OutcomeUnknown {
+            message: format!("Shopwave answered HTTP {status} with a body Kassa cannot read; whether it recorded the write is being checked."),
+        },
+        _ => ProviderError::BadResponse {
+            message: format!("Shopwave answered something Kassa cannot read (HTTP {status})."),
+        },
+    }
+}

@@ -1,0 +1,153 @@
+//! Shopwave (MerchantStack) POS back-office: baskets and payment transactions, as in
+//! contracts.md §4.
+//!
+//! - OAuth 2.0 token endpoint at `/oauth/token` (authorization code and refresh grants); every
+//!   other call needs `Authorization: Bearer <token>`: 911 malformed, 907 unknown, 908 expired
+//!   ([`ShopwaveSim::expire_access_tokens`] expires them on demand).
+//! - Writes are maps keyed by the client's references; answers are keyed the same way. Each
+//!   object stands alone: a 201 may carry errors for some objects in `api.message`.
+//! - Two-phase life cycle: create (POST), then complete (`completeDate` in a PUT); a complete
+//!   basket or transaction answers warning 601 / 602 to any further write.
+//! - Reads filter by headers (`basketIds`, `transactionIds`, and [`REFERENCE_HEADER`] for the
+//!   client's references); a query string answers 913.
+//! - Errors use `api.message.error` (the documented spelling), warnings `api.message.warning`.
+
+mod ledger;
+mod messages;
+mod oauth;
+mod routes;
+
+pub use ledger::{Basket, Product, Transaction};
+pub use oauth::App;
+pub use routes::MAX_OBJECTS;
+
+use crate::faults::{Fault, Faults};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use ledger::Ledger;
+use messages::{answer, Messages, SERVICE_DOWN, TOO_MANY, UNKNOWN_ERROR};
+use oauth::Tokens;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// [INF] The request header that filters reads by the client's object references.
+pub const REFERENCE_HEADER: &str = "objectRefs";
+
+/// One write call the simulator accepted for processing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteCall {
+    pub method: &'static str,
+    pub path: &'static str,
+    /// Objects in the call, basket lines included.
+    pub objects: usize,
+}
+
+struct State {
+    app: App,
+    tokens: Tokens,
+    ledger: Ledger,
+    calls: Vec<WriteCall>,
+}
+
+/// The Shopwave simulator; clone it to keep a handle on its state while it is served.
+#[derive(Clone)]
+pub struct ShopwaveSim {
+    /// Faults to inject into the next requests, or at random.
+    pub faults: Faults,
+    state: Arc<Mutex<State>>,
+}
+
+impl ShopwaveSim {
+    /// A simulator for one registered application and the store ids it may write to.
+    pub fn new(app: App, stores: &[i64]) -> Self {
+        ShopwaveSim {
+            faults: Faults::default(),
+            state: Arc::new(Mutex::new(State {
+                app,
+                tokens: Tokens::default(),
+                ledger: Ledger::new(stores.iter().copied().collect()),
+                calls: vec![],
+            })),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Accepts this access token and this refresh token, as if issued earlier.
+    pub fn grant_tokens(&self, access: &str, refresh: &str) {
+        self.lock().tokens.grant(access, refresh);
+    }
+
+    /// An authorization code, as the authorize page would hand the installer; single use.
+    pub fn issue_code(&self) -> String {
+        self.lock().tokens.issue_code()
+    }
+
+    /// Every access token issued so far now answers 908 Expired Token.
+    pub fn expire_access_tokens(&self) {
+        self.lock().tokens.expire_all();
+    }
+
+    /// How many refresh grants were served.
+    pub fn refreshes(&self) -> u64 {
+        self.lock().tokens.refreshes
+    }
+
+    pub fn baskets(&self) -> Vec<Basket> {
+        self.lock().ledger.baskets.values().cloned().collect()
+    }
+
+    pub fn transactions(&self) -> Vec<Transaction> {
+        self.lock().ledger.transactions.values().cloned().collect()
+    }
+
+    /// The write calls accepted so far, in order (refused ones, e.g. 919, are not listed).
+    pub fn write_calls(&self) -> Vec<WriteCall> {
+        self.lock().calls.clone()
+    }
+
+    pub fn router(&self) -> Router {
+        let router = Router::new()
+            .route("/oauth/token", post(oauth::token))
+            .route(
+                "/basket",
+                get(routes::get_basket)
+                    .post(routes::post_basket)
+                    .put(routes::put_basket),
+            )
+            .route(
+                "/transaction",
+                get(routes::get_transaction)
+                    .post(routes::post_transaction)
+                    .put(routes::put_transaction),
+            )
+            .with_state(self.clone());
+        self.faults.layer(router, Arc::new(render_fault))
+    }
+}
+
+/// Injected faults in Shopwave's envelope: 899 for server errors, 900 for maintenance, and
+/// 919 with `Retry-After` for throttling.
+fn render_fault(fault: &Fault) -> Response {
+    let (message, retry_after, status) = match fault {
+        Fault::ServerError(code) => (UNKNOWN_ERROR, None, *code),
+        Fault::Maintenance => (SERVICE_DOWN, None, SERVICE_DOWN.status),
+        Fault::RateLimited { retry_after_secs } => {
+            (TOO_MANY, Some(*retry_after_secs), TOO_MANY.status)
+        }
+        other => return crate::faults::plain(other),
+    };
+    let mut messages = Messages::default();
+    messages.problem(message, None, None, None);
+    let status = axum::http::StatusCode::from_u16(status)
+        .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = answer(status, Default::default(), &messages);
+    if let Some(secs) = retry_after {
+        response
+            .headers_mut()
+            .insert("Retry-After", secs.to_string().parse().expect("digits"));
+    }
+    response
+}
