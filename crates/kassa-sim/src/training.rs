@@ -1,6 +1,6 @@
 //! Training mode: every simulator on loopback, seeded with demo cards a cashier can scan.
 
-use crate::leat::LeatSim;
+use crate::leat::{LeatSim, DEFAULT_SHOP_UUID};
 use crate::server::{serve, Running};
 
 /// The bearer token the training Leat simulator accepts; not a secret.
@@ -29,6 +29,33 @@ pub const DEMO_LEAT_CARDS: &[(&str, i64, Option<&str>, &str)] = &[
     ("4165100004", 0, None, "€0.00, used up, no expiry"),
 ];
 
+/// The Leat shop the training till books its transactions at.
+pub const LEAT_SHOP_UUID: &str = DEFAULT_SHOP_UUID;
+
+/// Demo Leat customer cards (contact identifiers): value, the contact's e-mail and prepaid
+/// balance (none: the card is not linked to a contact), whether the card is active, and what
+/// the training sheet says.
+pub const DEMO_LEAT_WALLETS: &[(&str, Option<(&str, i64)>, bool, &str)] = &[
+    (
+        "LEATWALLET01",
+        Some(("wallet.demo@example.com", 4000)),
+        true,
+        "prepaid wallet, €40.00",
+    ),
+    (
+        "LEATWALLET02",
+        Some(("blocked.demo@example.com", 1500)),
+        false,
+        "prepaid wallet, card inactive",
+    ),
+    (
+        "LEATWALLET03",
+        None,
+        true,
+        "customer card not linked to a customer",
+    ),
+];
+
 pub struct TrainingSims {
     pub leat: Running,
 }
@@ -38,6 +65,15 @@ pub async fn start() -> std::io::Result<TrainingSims> {
     let leat = LeatSim::new(LEAT_TOKEN);
     for (hash, cents, expiry, _) in DEMO_LEAT_CARDS {
         leat.add_card(hash, *cents, *expiry);
+    }
+    for (value, contact, active, _) in DEMO_LEAT_WALLETS {
+        let contact = contact.map(|(email, cents)| leat.add_contact(email, cents));
+        leat.add_identifier(
+            value,
+            "Kassa demo customer card",
+            contact.as_deref(),
+            *active,
+        );
     }
     Ok(TrainingSims {
         leat: serve(leat.router()).await?,
