@@ -67,13 +67,48 @@ async fn gift_card_refusals_are_declines_in_the_tills_language() {
     let register = leat.client(LeatApi::Register);
     let dutch = leat.client_in(LeatApi::Oauth, Language::Dutch);
     let cases = [
-        (&oauth, "used", -600, declined("5003", "Insufficient amount on giftcard.")),
-        (&dutch, "used", -600, declined("5003", "Het bedrag op de kaart is niet toereikend.")),
-        (&oauth, "expired", -100, declined("5002", "This giftcard has expired.")),
-        (&oauth, "digital", 100, declined("5006", "This giftcard cannot be incremented.")),
-        (&dutch, "digital", 100, declined("5006", "Deze giftcard kan niet opgewaardeerd worden.")),
-        (&oauth, "no program", -100, declined("5007", "Giftcard not linked to Giftcard Program.")),
-        (&register, "upgradeable", 600, declined("5008", "Max amount will be exceeded.")),
+        (
+            &oauth,
+            "used",
+            -600,
+            declined("5003", "Insufficient amount on giftcard."),
+        ),
+        (
+            &dutch,
+            "used",
+            -600,
+            declined("5003", "Het bedrag op de kaart is niet toereikend."),
+        ),
+        (
+            &oauth,
+            "expired",
+            -100,
+            declined("5002", "This giftcard has expired."),
+        ),
+        (
+            &oauth,
+            "digital",
+            100,
+            declined("5006", "This giftcard cannot be incremented."),
+        ),
+        (
+            &dutch,
+            "digital",
+            100,
+            declined("5006", "Deze giftcard kan niet opgewaardeerd worden."),
+        ),
+        (
+            &oauth,
+            "no program",
+            -100,
+            declined("5007", "Giftcard not linked to Giftcard Program."),
+        ),
+        (
+            &register,
+            "upgradeable",
+            600,
+            declined("5008", "Max amount will be exceeded."),
+        ),
         (
             &oauth,
             "upgradeable",
@@ -83,7 +118,12 @@ async fn gift_card_refusals_are_declines_in_the_tills_language() {
                 "Only non re-incrementable giftcards can be used in the OAuthRoutes Clients API.",
             ),
         ),
-        (&oauth, "inactive", -100, declined("7010", "That giftcard is not valid.")),
+        (
+            &oauth,
+            "inactive",
+            -100,
+            declined("7010", "That giftcard is not valid."),
+        ),
     ];
     for (client, name, cents, expected) in cases {
         let err = client
@@ -135,11 +175,17 @@ async fn unknown_cards_transactions_and_contacts_are_not_found() {
         not_found("Giftcard not found.")
     );
     assert_eq!(
-        client.get_giftcard_transaction("no-such-txn").await.unwrap_err(),
+        client
+            .get_giftcard_transaction("no-such-txn")
+            .await
+            .unwrap_err(),
         not_found("Giftcard transaction not found.")
     );
     assert_eq!(
-        client.reverse_giftcard_transaction("no-such-txn").await.unwrap_err(),
+        client
+            .reverse_giftcard_transaction("no-such-txn")
+            .await
+            .unwrap_err(),
         not_found("Giftcard transaction not found.")
     );
     assert_eq!(
@@ -163,8 +209,10 @@ async fn unknown_cards_transactions_and_contacts_are_not_found() {
 async fn customer_card_refusals_are_declines() {
     let leat = Leat::start(LeatSim::new(TOKEN)).await;
     let contact = leat.sim.add_contact("sandy@example.com", 1000);
-    leat.sim.add_identifier("LINKED", "Card", Some(&contact), true);
-    leat.sim.add_identifier("INACTIVE", "Card", Some(&contact), false);
+    leat.sim
+        .add_identifier("LINKED", "Card", Some(&contact), true);
+    leat.sim
+        .add_identifier("INACTIVE", "Card", Some(&contact), false);
     leat.sim.add_identifier("LOOSE", "Card", None, true);
     let client = leat.client(LeatApi::Oauth);
     let amount = euros(-100);
@@ -201,7 +249,10 @@ async fn invalid_input_is_declined_with_the_field_that_is_wrong() {
         panic!("{err:?}")
     };
     assert_eq!(code, "1003");
-    assert!(reason.starts_with("Invalid input. (amount_in_cents:"), "{reason}");
+    assert!(
+        reason.starts_with("Invalid input. (amount_in_cents:"),
+        "{reason}"
+    );
     let err = client
         .create_prepaid_transaction(Wallet::Contact(&contact), &euros(-1001))
         .await
@@ -305,12 +356,17 @@ async fn an_internal_error_is_retryable_on_a_read_and_unknown_on_a_write() {
             retry_after: None
         }
     );
-    leat.sim.faults.inject(Fault::ServerError(500), Target::Writes);
+    leat.sim
+        .faults
+        .inject(Fault::ServerError(500), Target::Writes);
     let err = client
         .create_giftcard_transaction(&card, &euros(-100), &op_id())
         .await
         .unwrap_err();
-    assert!(matches!(err, ProviderError::OutcomeUnknown { .. }), "{err:?}");
+    assert!(
+        matches!(err, ProviderError::OutcomeUnknown { .. }),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("internal error (1000)"), "{err}");
 }
 
@@ -347,7 +403,13 @@ async fn throttling_and_maintenance_say_when_to_retry() {
     assert!(client.find_giftcard("41651").await.is_ok());
     let err = client.find_giftcard("41651").await.unwrap_err();
     assert!(
-        matches!(err, ProviderError::Unavailable { retry_after: Some(_), .. }),
+        matches!(
+            err,
+            ProviderError::Unavailable {
+                retry_after: Some(_),
+                ..
+            }
+        ),
         "{err:?}"
     );
 }
@@ -384,7 +446,10 @@ async fn a_write_answered_with_garbage_may_have_been_applied() {
         .create_giftcard_transaction("card", &euros(-100), &op_id())
         .await
         .unwrap_err();
-    assert!(matches!(err, ProviderError::OutcomeUnknown { .. }), "{err:?}");
+    assert!(
+        matches!(err, ProviderError::OutcomeUnknown { .. }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -395,11 +460,16 @@ async fn a_dropped_read_is_retryable_and_a_dropped_write_is_unknown() {
     leat.sim.faults.inject(Fault::DropBeforeApply, Target::Any);
     let err = client.find_giftcard("41651").await.unwrap_err();
     assert!(err.is_retryable(), "{err:?}");
-    leat.sim.faults.inject(Fault::DropBeforeApply, Target::Writes);
+    leat.sim
+        .faults
+        .inject(Fault::DropBeforeApply, Target::Writes);
     let err = client
         .create_giftcard_transaction(&card, &euros(-100), &op_id())
         .await
         .unwrap_err();
-    assert!(matches!(err, ProviderError::OutcomeUnknown { .. }), "{err:?}");
+    assert!(
+        matches!(err, ProviderError::OutcomeUnknown { .. }),
+        "{err:?}"
+    );
     assert_eq!(leat.sim.balance("41651"), Some(1000));
 }

@@ -29,13 +29,22 @@ async fn a_redeem_lowers_the_balance_and_its_reversal_restores_it() {
     assert_eq!(found.balance, euros(1500));
 
     let uuid = redeem.uuid.clone().unwrap();
-    assert_eq!(client.get_giftcard_transaction(&uuid).await.unwrap(), redeem);
+    assert_eq!(
+        client.get_giftcard_transaction(&uuid).await.unwrap(),
+        redeem
+    );
 
     let reversal = client.reverse_giftcard_transaction(&uuid).await.unwrap();
     assert_eq!(reversal.amount, euros(1000));
     assert_ne!(reversal.uuid, redeem.uuid);
-    assert_eq!(client.find_giftcard("41651").await.unwrap().balance, euros(2500));
-    assert_eq!(leat.sim.transaction_amounts("41651"), vec![2500, -1000, 1000]);
+    assert_eq!(
+        client.find_giftcard("41651").await.unwrap().balance,
+        euros(2500)
+    );
+    assert_eq!(
+        leat.sim.transaction_amounts("41651"),
+        vec![2500, -1000, 1000]
+    );
 }
 
 #[tokio::test]
@@ -69,7 +78,11 @@ async fn a_card_is_read_by_uuid_on_the_oauth_family_only() {
     let uuid = leat
         .sim
         .add_card("41651", 110, Some("2099-12-07T17:15:10+00:00"));
-    let card = leat.client(LeatApi::Oauth).get_giftcard(&uuid).await.unwrap();
+    let card = leat
+        .client(LeatApi::Oauth)
+        .get_giftcard(&uuid)
+        .await
+        .unwrap();
     assert_eq!(card.hash, "41651");
     assert_eq!(card.balance, euros(110));
     assert_eq!(card.max_balance, Some(euros(51_000)));
@@ -134,7 +147,11 @@ async fn the_transaction_list_filters_sorts_and_pages() {
         .await
         .unwrap();
     let amounts: Vec<i64> = at_shop.items.iter().map(|t| t.amount.minor).collect();
-    assert_eq!(amounts, vec![-300, -200], "newest first, the issue has no shop");
+    assert_eq!(
+        amounts,
+        vec![-300, -200],
+        "newest first, the issue has no shop"
+    );
     assert_eq!((at_shop.page, at_shop.last_page), (1, 2));
 
     let later = client
@@ -197,7 +214,10 @@ async fn a_customer_card_registered_at_the_till_finds_its_contact() {
     assert_eq!(created.name.as_deref(), Some("CARD-0042"));
     let found = client.find_contact_identifier("CARD-0042").await.unwrap();
     assert!(found.active);
-    assert_eq!(found.contact.unwrap().email.as_deref(), Some("patrick@example.com"));
+    assert_eq!(
+        found.contact.unwrap().email.as_deref(),
+        Some("patrick@example.com")
+    );
 }
 
 #[tokio::test]
@@ -225,7 +245,8 @@ async fn a_scanned_customer_card_that_is_inactive_or_unlinked_is_declined_with_a
     let contact = leat.sim.add_contact("blocked@example.com", 1500);
     leat.sim
         .add_identifier("LEATWALLET02", "Demo card", Some(&contact), false);
-    leat.sim.add_identifier("LEATWALLET03", "Demo card", None, true);
+    leat.sim
+        .add_identifier("LEATWALLET03", "Demo card", None, true);
     let english = leat.client(LeatApi::Oauth);
     let dutch = leat.client_in(LeatApi::Oauth, Language::Dutch);
     let code = |s| CardCode::parse(s).unwrap();
