@@ -13,6 +13,7 @@ mod body;
 mod giftcards;
 mod ledger;
 mod prepaid;
+mod render;
 mod respond;
 
 use access::Access;

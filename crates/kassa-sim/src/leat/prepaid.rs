@@ -2,7 +2,8 @@
 //! (contracts.md §1.5, seed page 000).
 
 use super::body::{Fields, QueryFields};
-use super::ledger::{balance_json, invalid, PrepaidTarget};
+use super::ledger::{invalid, PrepaidTarget};
+use super::render::balance_json;
 use super::respond::{data, error, page, refuse};
 use super::{now, LeatSim};
 use axum::extract::{Path, State};
