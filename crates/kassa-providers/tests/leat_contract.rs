@@ -364,10 +364,10 @@ fn reads_the_prepaid_transaction_of_seed_000() {
 fn reads_the_transaction_list_of_seed_001_with_its_paging() {
     let list = serde_json::from_str::<Envelope<Vec<GiftcardTransaction>>>(SEED_001_LIST).unwrap();
     assert_eq!(list.data.len(), 10);
-    let sum: i64 = list.data.iter().map(|t| t.amount_in_cents).sum();
+    let amounts: Vec<i64> = list.data.iter().map(|t| t.amount_in_cents).collect();
     assert_eq!(
-        sum,
-        2500 - 2200 + 1000 - 500 - 800 + 10 - 9 - 1 + 2000 - 500
+        amounts,
+        vec![2500, -2200, 1000, -500, -800, 10, -9, -1, 2000, -500]
     );
     assert!(
         list.data.iter().all(|t| t.uuid.is_none()),

@@ -24,7 +24,7 @@ async fn the_demo_gift_card_and_customer_cards_answer_as_the_training_sheet_says
     let gift = client.lookup(&code("4165100001")).await.unwrap();
     assert_eq!((gift.kind, gift.balance), (CardKind::GiftCard, euros(2500)));
 
-    assert_eq!(DEMO_LEAT_WALLETS[0].0, "LEATWALLET01");
+    assert_eq!(DEMO_LEAT_WALLETS[0].value, "LEATWALLET01");
     let wallet = client.lookup(&code("LEATWALLET01")).await.unwrap();
     assert_eq!(wallet.kind, CardKind::PrepaidWallet);
     assert_eq!(wallet.balance, euros(4000));

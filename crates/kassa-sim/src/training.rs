@@ -32,28 +32,37 @@ pub const DEMO_LEAT_CARDS: &[(&str, i64, Option<&str>, &str)] = &[
 /// The Leat shop the training till books its transactions at.
 pub const LEAT_SHOP_UUID: &str = DEFAULT_SHOP_UUID;
 
-/// Demo Leat customer cards (contact identifiers): value, the contact's e-mail and prepaid
-/// balance (none: the card is not linked to a contact), whether the card is active, and what
-/// the training sheet says.
-pub const DEMO_LEAT_WALLETS: &[(&str, Option<(&str, i64)>, bool, &str)] = &[
-    (
-        "LEATWALLET01",
-        Some(("wallet.demo@example.com", 4000)),
-        true,
-        "prepaid wallet, €40.00",
-    ),
-    (
-        "LEATWALLET02",
-        Some(("blocked.demo@example.com", 1500)),
-        false,
-        "prepaid wallet, card inactive",
-    ),
-    (
-        "LEATWALLET03",
-        None,
-        true,
-        "customer card not linked to a customer",
-    ),
+/// A demo Leat customer card (contact identifier).
+pub struct DemoWallet {
+    /// The code printed on the card.
+    pub value: &'static str,
+    /// The contact's e-mail and prepaid balance; none: not linked to a contact.
+    pub contact: Option<(&'static str, i64)>,
+    pub active: bool,
+    /// What the training sheet says.
+    pub note: &'static str,
+}
+
+/// Demo Leat customer cards whose contacts have prepaid wallets.
+pub const DEMO_LEAT_WALLETS: &[DemoWallet] = &[
+    DemoWallet {
+        value: "LEATWALLET01",
+        contact: Some(("wallet.demo@example.com", 4000)),
+        active: true,
+        note: "prepaid wallet, €40.00",
+    },
+    DemoWallet {
+        value: "LEATWALLET02",
+        contact: Some(("blocked.demo@example.com", 1500)),
+        active: false,
+        note: "prepaid wallet, card inactive",
+    },
+    DemoWallet {
+        value: "LEATWALLET03",
+        contact: None,
+        active: true,
+        note: "customer card not linked to a customer",
+    },
 ];
 
 pub struct TrainingSims {
@@ -66,13 +75,15 @@ pub async fn start() -> std::io::Result<TrainingSims> {
     for (hash, cents, expiry, _) in DEMO_LEAT_CARDS {
         leat.add_card(hash, *cents, *expiry);
     }
-    for (value, contact, active, _) in DEMO_LEAT_WALLETS {
-        let contact = contact.map(|(email, cents)| leat.add_contact(email, cents));
+    for wallet in DEMO_LEAT_WALLETS {
+        let contact = wallet
+            .contact
+            .map(|(email, cents)| leat.add_contact(email, cents));
         leat.add_identifier(
-            value,
+            wallet.value,
             "Kassa demo customer card",
             contact.as_deref(),
-            *active,
+            wallet.active,
         );
     }
     Ok(TrainingSims {

@@ -5,7 +5,7 @@
 //! Form keys in bracket notation (`custom_attributes[kassa_op_id]=...`, `created_at[gte]=...`)
 //! become nested objects, as a Laravel backend reads them.
 
-use super::ledger::invalid;
+use super::ledger::{invalid, Rule};
 use super::respond::refuse;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Query, Request};
 use axum::http::header::CONTENT_TYPE;
@@ -37,14 +37,14 @@ impl Fields {
     }
 
     /// A required string, or 1003 naming the field.
-    pub fn required(&self, key: &str) -> Result<String, Response> {
+    pub fn required(&self, key: &str) -> Rule<String> {
         self.text(key)
-            .ok_or_else(|| refuse(invalid(key, &format!("The {key} field is required."))))
+            .ok_or_else(|| invalid(key, &format!("The {key} field is required.")))
     }
 
     /// An integer given as a JSON number or a string of digits; absent is `None`.
-    pub fn integer(&self, key: &str) -> Result<Option<i64>, Response> {
-        let bad = || refuse(invalid(key, &format!("The {key} must be an integer.")));
+    pub fn integer(&self, key: &str) -> Rule<Option<i64>> {
+        let bad = || invalid(key, &format!("The {key} must be an integer."));
         match self.0.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(bad),
@@ -55,15 +55,12 @@ impl Fields {
     }
 
     /// A key-value object (`custom_attributes`); absent is empty.
-    pub fn object(&self, key: &str) -> Result<Map<String, Value>, Response> {
+    pub fn object(&self, key: &str) -> Rule<Map<String, Value>> {
         match self.0.get(key) {
             None | Some(Value::Null) => Ok(Map::new()),
             Some(Value::Object(map)) => Ok(map.clone()),
             Some(Value::Array(items)) if items.is_empty() => Ok(Map::new()),
-            Some(_) => Err(refuse(invalid(
-                key,
-                &format!("The {key} must be an array."),
-            ))),
+            Some(_) => Err(invalid(key, &format!("The {key} must be an array."))),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Gift cards and gift card transactions (contracts.md §1.5, seed page 001).
 
 use super::body::{Fields, QueryFields};
-use super::ledger::{invalid, Card, Family, NewGiftcardTxn};
+use super::ledger::{invalid, Card, Family, NewGiftcardTxn, Rule};
 use super::respond::{data, error, page, refuse};
 use super::{now, LeatSim};
 use axum::extract::{Path, State};
@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 pub async fn find_one_by(State(sim): State<LeatSim>, QueryFields(q): QueryFields) -> Response {
     let hash = match q.required("hash") {
         Ok(hash) => hash,
-        Err(refused) => return refused,
+        Err(refusal) => return refuse(refusal),
     };
     let ledger = sim.ledger();
     match ledger.cards.get(&hash) {
@@ -41,7 +41,7 @@ pub async fn create(State(sim): State<LeatSim>, fields: Fields) -> Response {
         fields.required("giftcard_program_uuid"),
     ) {
         (Ok(t), Ok(p)) => (t, p),
-        (Err(refused), _) | (_, Err(refused)) => return refused,
+        (Err(refusal), _) | (_, Err(refusal)) => return refuse(refusal),
     };
     let mut ledger = sim.ledger();
     let Some(program) = ledger.programs.get(&program_uuid) else {
@@ -86,7 +86,7 @@ pub async fn create_transaction(
 ) -> Response {
     let new = match read_new_transaction(family, &fields) {
         Ok(new) => new,
-        Err(refused) => return refused,
+        Err(refusal) => return refuse(refusal),
     };
     let mut ledger = sim.ledger();
     match ledger.create_giftcard_txn(family, new, now()) {
@@ -95,14 +95,11 @@ pub async fn create_transaction(
     }
 }
 
-fn read_new_transaction(family: Family, fields: &Fields) -> Result<NewGiftcardTxn, Response> {
+fn read_new_transaction(family: Family, fields: &Fields) -> Rule<NewGiftcardTxn> {
     let giftcard_uuid = fields.required("giftcard_uuid")?;
-    let amount_in_cents = fields.integer("amount_in_cents")?.ok_or_else(|| {
-        refuse(invalid(
-            "amount_in_cents",
-            "The amount in cents field is required.",
-        ))
-    })?;
+    let amount_in_cents = fields
+        .integer("amount_in_cents")?
+        .ok_or_else(|| invalid("amount_in_cents", "The amount in cents field is required."))?;
     let shop_uuid = match family {
         Family::Oauth => Some(fields.required("shop_uuid")?),
         Family::Register => fields.text("shop_uuid"),
@@ -148,7 +145,7 @@ struct ListQuery {
     created: Vec<(String, OffsetDateTime)>,
 }
 
-fn read_list_query(q: &Fields) -> Result<ListQuery, Response> {
+fn read_list_query(q: &Fields) -> Rule<ListQuery> {
     // The page documents `perPage`; the PHP SDK sends `limit`.
     let per_page = match q.integer("perPage")? {
         Some(n) => Some(n),
@@ -159,7 +156,7 @@ fn read_list_query(q: &Fields) -> Result<ListQuery, Response> {
     let descending = match q.text("sort").as_deref() {
         None | Some("created_at") => false,
         Some("-created_at") => true,
-        Some(_) => return Err(refuse(invalid("sort", "The selected sort is invalid."))),
+        Some(_) => return Err(invalid("sort", "The selected sort is invalid.")),
     };
     let mut created = Vec::new();
     match q.0.get("created_at") {
@@ -171,20 +168,12 @@ fn read_list_query(q: &Fields) -> Result<ListQuery, Response> {
                     .and_then(|v| OffsetDateTime::parse(v, &Rfc3339).ok())
                     .filter(|_| matches!(op.as_str(), "gt" | "gte" | "lt" | "lte"))
                     .ok_or_else(|| {
-                        refuse(invalid(
-                            "created_at",
-                            "The created at must be an ISO 8601 date.",
-                        ))
+                        invalid("created_at", "The created at must be an ISO 8601 date.")
                     })?;
                 created.push((op.clone(), at));
             }
         }
-        Some(_) => {
-            return Err(refuse(invalid(
-                "created_at",
-                "The created at must be an array.",
-            )))
-        }
+        Some(_) => return Err(invalid("created_at", "The created at must be an array.")),
     }
     Ok(ListQuery {
         per_page,
@@ -205,7 +194,7 @@ pub async fn list_transactions(
 ) -> Response {
     let query = match read_list_query(&q) {
         Ok(query) => query,
-        Err(refused) => return refused,
+        Err(refusal) => return refuse(refusal),
     };
     let ledger = sim.ledger();
     let mut matching: Vec<_> = ledger

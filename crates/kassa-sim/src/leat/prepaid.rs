@@ -33,11 +33,11 @@ pub async fn create_transaction(State(sim): State<LeatSim>, fields: Fields) -> R
                 "The amount in cents field is required.",
             ))
         }
-        Err(refused) => return refused,
+        Err(refusal) => return refuse(refusal),
     };
     let shop = match fields.required("shop_uuid") {
         Ok(shop) => shop,
-        Err(refused) => return refused,
+        Err(refusal) => return refuse(refusal),
     };
     let mut ledger = sim.ledger();
     match ledger.create_prepaid_txn(target, amount, &shop, now()) {
@@ -65,7 +65,7 @@ pub async fn list_transactions(
             limit.unwrap_or(10).clamp(1, 30) as usize,
             page_no.unwrap_or(1).max(1) as usize,
         ),
-        (Err(refused), _) | (_, Err(refused)) => return refused,
+        (Err(refusal), _) | (_, Err(refusal)) => return refuse(refusal),
     };
     let contact = q.text("contact_uuid");
     let shop = q.text("shop_uuid");
@@ -116,7 +116,7 @@ pub async fn balance(State(sim): State<LeatSim>, Path(uuid): Path<String>) -> Re
 pub async fn find_identifier(State(sim): State<LeatSim>, QueryFields(q): QueryFields) -> Response {
     let value = match q.required("contact_identifier_value") {
         Ok(value) => value,
-        Err(refused) => return refused,
+        Err(refusal) => return refuse(refusal),
     };
     let ledger = sim.ledger();
     match ledger.usable_identifier(&value) {
@@ -130,7 +130,7 @@ pub async fn find_identifier(State(sim): State<LeatSim>, QueryFields(q): QueryFi
 pub async fn create_identifier(State(sim): State<LeatSim>, fields: Fields) -> Response {
     let value = match fields.required("contact_identifier_value") {
         Ok(value) => value,
-        Err(refused) => return refused,
+        Err(refusal) => return refuse(refusal),
     };
     let name = fields.text("contact_identifier_name");
     let contact = fields.text("contact_uuid");
