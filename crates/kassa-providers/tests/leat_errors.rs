@@ -460,6 +460,10 @@ async fn a_dropped_read_is_retryable_and_a_dropped_write_is_unknown() {
     leat.sim.faults.inject(Fault::DropBeforeApply, Target::Any);
     let err = client.find_giftcard("41651").await.unwrap_err();
     assert!(err.is_retryable(), "{err:?}");
+    assert!(
+        !err.to_string().contains("41651"),
+        "the card code leaked: {err}"
+    );
     leat.sim
         .faults
         .inject(Fault::DropBeforeApply, Target::Writes);

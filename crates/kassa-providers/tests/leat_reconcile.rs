@@ -6,7 +6,9 @@ mod leat_support;
 
 use kassa_core::config::LeatApi;
 use kassa_core::provider::ProviderError;
-use kassa_providers::leat::{LeatClient, Reconciliation, UnknownWrite};
+use kassa_providers::leat::{
+    LeatClient, Reconciliation, UnknownPrepaidWrite, UnknownWrite, Wallet,
+};
 use kassa_sim::faults::{Fault, Target};
 use kassa_sim::leat::LeatSim;
 use leat_support::{euros, op_id, Leat, TOKEN};
@@ -150,4 +152,41 @@ async fn a_reconciliation_that_cannot_read_the_records_says_so() {
         client.reconcile_giftcard_transaction(&write).await.unwrap(),
         Reconciliation::Applied(_)
     ));
+}
+
+#[tokio::test]
+async fn a_wallet_payment_whose_answer_was_lost_is_settled_by_amount_and_time() {
+    let leat = Leat::start(LeatSim::new(TOKEN)).await;
+    let contact = leat.sim.add_contact("sandy@example.com", 4000);
+    leat.sim
+        .add_identifier("LEATWALLET01", "Card", Some(&contact), true);
+    let client = leat.client(LeatApi::Oauth);
+    for (fault, cents, expected_balance) in [
+        (Fault::DropBeforeApply, -900, 4000),
+        (Fault::DropAfterApply, -900, 3100),
+    ] {
+        let write = UnknownPrepaidWrite {
+            contact_uuid: contact.clone(),
+            amount: euros(cents),
+            sent_at: OffsetDateTime::now_utc(),
+        };
+        leat.sim.faults.inject(fault.clone(), Target::Writes);
+        let err = client
+            .create_prepaid_transaction(Wallet::Identifier("LEATWALLET01"), &write.amount)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, ProviderError::OutcomeUnknown { .. }),
+            "{err:?}"
+        );
+        assert_eq!(leat.sim.prepaid_balance(&contact), Some(expected_balance));
+        let settled = client.reconcile_prepaid_transaction(&write).await.unwrap();
+        match fault {
+            Fault::DropBeforeApply => assert_eq!(settled, Reconciliation::NotApplied),
+            _ => assert!(
+                matches!(&settled, Reconciliation::Applied(t) if t.amount == euros(-900) && t.balance_after == Some(euros(3100))),
+                "{settled:?}"
+            ),
+        }
+    }
 }

@@ -3,7 +3,8 @@
 //!
 //! Operations that move money are inherent `async fn`s of [`LeatClient`]; Leat has no
 //! idempotency key, so a write whose answer never came is [`ProviderError::OutcomeUnknown`] and
-//! is settled with [`LeatClient::reconcile_giftcard_transaction`] before anything is retried.
+//! is settled with [`LeatClient::reconcile_giftcard_transaction`] (or
+//! [`LeatClient::reconcile_prepaid_transaction`]) before anything is retried.
 
 mod auth;
 mod errors;
@@ -17,7 +18,7 @@ pub mod wire;
 pub use errors::Language;
 pub use giftcards::{GiftcardType, TransactionFilter};
 pub use prepaid::Wallet;
-pub use reconcile::{Reconciliation, UnknownWrite};
+pub use reconcile::{Reconciliation, UnknownPrepaidWrite, UnknownWrite};
 pub use types::{
     Contact, ContactIdentifier, Giftcard, GiftcardTransaction, Page, PrepaidTransaction,
 };

@@ -2,10 +2,11 @@
 //! the card's transactions are read back (GUIDE §4.2): ours carries the till's operation id in
 //! `custom_attributes`; where Leat does not echo custom attributes, a transaction of the same
 //! amount at the same shop within the configured window around the send time is taken as ours
-//! when there is exactly one.
+//! when there is exactly one. Prepaid transactions take no custom attributes, so a prepaid
+//! write is always settled that way, from the contact's transactions.
 
 use super::giftcards::TransactionFilter;
-use super::types::GiftcardTransaction;
+use super::types::{GiftcardTransaction, PrepaidTransaction};
 use super::LeatClient;
 use kassa_core::money::Money;
 use kassa_core::provider::ProviderError;
@@ -26,11 +27,22 @@ pub struct UnknownWrite {
     pub sent_at: OffsetDateTime,
 }
 
-/// What Leat's records say about an [`UnknownWrite`].
+/// A prepaid transaction that was sent without an answer.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Reconciliation {
+pub struct UnknownPrepaidWrite {
+    /// The wallet's contact (a scanned customer card's contact, see `lookup`).
+    pub contact_uuid: String,
+    /// The signed amount that was sent.
+    pub amount: Money,
+    /// When the request left the till.
+    pub sent_at: OffsetDateTime,
+}
+
+/// What Leat's records say about a write whose answer never came.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reconciliation<T = GiftcardTransaction> {
     /// It was made: this is the transaction.
-    Applied(GiftcardTransaction),
+    Applied(T),
     /// It was not made: safe to send again.
     NotApplied,
     /// The records do not tell; a person must look (the reason says why).
@@ -72,6 +84,52 @@ impl LeatClient {
             filter.page += 1;
         }
         Ok(settle(write, seen))
+    }
+
+    /// Reads the contact's prepaid transactions at the till's shop and takes the one of the
+    /// same amount within the window around `sent_at`, if there is exactly one.
+    pub async fn reconcile_prepaid_transaction(
+        &self,
+        write: &UnknownPrepaidWrite,
+    ) -> Result<Reconciliation<PrepaidTransaction>, ProviderError> {
+        let (from, until) = self.window(write.sent_at);
+        let mut candidates = Vec::new();
+        for page_no in 1..=MAX_PAGES {
+            let page = self
+                .list_prepaid_transactions(Some(&write.contact_uuid), page_no, 30)
+                .await?;
+            let done = page.items.is_empty() || page.page >= page.last_page;
+            candidates.extend(page.items.into_iter().filter(|t| {
+                t.amount == write.amount
+                    && (from..=until).contains(&t.created_at)
+                    && (self.shop_uuid.is_none() || t.shop_uuid == self.shop_uuid)
+            }));
+            if done {
+                return Ok(match candidates.len() {
+                    0 => Reconciliation::NotApplied,
+                    1 => Reconciliation::Applied(candidates.remove(0)),
+                    n => Reconciliation::StillUnknown {
+                        reason: format!(
+                            "{n} prepaid transactions of {} for this contact in the window",
+                            write.amount
+                        ),
+                    },
+                });
+            }
+        }
+        Ok(Reconciliation::StillUnknown {
+            reason: format!(
+                "the contact has more than {} prepaid transactions to check",
+                MAX_PAGES * 30
+            ),
+        })
+    }
+
+    /// The configured window on either side of a send time.
+    fn window(&self, sent_at: OffsetDateTime) -> (OffsetDateTime, OffsetDateTime) {
+        let window =
+            time::Duration::try_from(self.reconcile_window).unwrap_or(time::Duration::HOUR);
+        (sent_at - window, sent_at + window)
     }
 }
 

@@ -62,7 +62,7 @@ impl LeatClient {
             if let Some(form) = &form {
                 request = request.form(form);
             }
-            let response = request.send().await.map_err(|e| no_answer(effect, &e))?;
+            let response = request.send().await.map_err(|e| no_answer(effect, e))?;
             let status = response.status();
             if status == StatusCode::UNAUTHORIZED && self.auth.renewable() && !renewed {
                 // A refused request was not applied: fetch a new token and send it again.
@@ -71,7 +71,7 @@ impl LeatClient {
                 continue;
             }
             let retry_after = retry_after_seconds(response.headers());
-            let body = response.bytes().await.map_err(|e| no_answer(effect, &e))?;
+            let body = response.bytes().await.map_err(|e| no_answer(effect, e))?;
             if !status.is_success() {
                 return Err(map_error(status, retry_after, &body, ctx));
             }
@@ -87,9 +87,11 @@ impl LeatClient {
 }
 
 /// A request that got no answer: safe to retry unless it was a write that left the till.
-fn no_answer(effect: Effect, e: &reqwest::Error) -> ProviderError {
+/// The URL is left out of the message: its query may hold a scanned card code.
+fn no_answer(effect: Effect, e: reqwest::Error) -> ProviderError {
+    let e = e.without_url();
     if effect == Effect::Read || e.is_connect() {
-        return transport_error("Leat", e);
+        return transport_error("Leat", &e);
     }
     if e.is_timeout() {
         outcome_unknown("did not answer in time")
