@@ -12,6 +12,7 @@ use kassa_providers::leat::{LeatClient, TOKEN_SECRET};
 use kassa_providers::lightspeed::LightspeedClient;
 use kassa_providers::zmyle::{ZmyleClient, API_KEY_SECRET, API_SECRET_SECRET};
 use kassa_providers::shopwave::{auth as shopwave_auth, ShopwaveClient};
+use kassa_providers::leat::{Language, LeatClient};
 use kassa_sim::training::{self, TrainingSims};
 use std::sync::Arc;
 
@@ -35,6 +36,7 @@ pub async fn boot(paths: Paths, secrets: &dyn SecretStore) -> Result<Booted, Str
     let store = Arc::new(Store::open(&paths.database(training)).map_err(|e| e.to_string())?);
     let till = Till::new(store, Arc::new(SystemClock), training);
     let currency = config.register.currency.clone();
+    let language = Language::from_code(&config.register.language);
     let bad_pattern = |e: regex::Error| format!("a card pattern is not valid: {e}");
 
     let (till, sims) = if training {
@@ -86,14 +88,13 @@ pub async fn boot(paths: Paths, secrets: &dyn SecretStore) -> Result<Booted, Str
             .with_provider(Arc::new(client), &zmyle.card_pattern)
             .map_err(bad_pattern)?;
         let leat = kassa_core::config::LeatConfig {
-            base_url: sims.leat.url(),
-            api: Default::default(),
-            shop_uuid: None,
-            card_pattern: kassa_core::config::LeatConfig::default_pattern(),
+            shop_uuid: Some(training::LEAT_SHOP_UUID.into()),
             timeout_ms: 5_000,
+            ..kassa_core::config::LeatConfig::new(sims.leat.url())
         };
         let token = kassa_core::secrets::Secret::new(training::LEAT_TOKEN);
-        let client = LeatClient::new(&leat, token, currency).map_err(|e| e.to_string())?;
+        let client =
+            LeatClient::new(&leat, token, currency, language).map_err(|e| e.to_string())?;
         let till = till
             .with_provider(Arc::new(client), &leat.card_pattern)
             .map_err(bad_pattern)?;
@@ -134,14 +135,15 @@ pub async fn boot(paths: Paths, secrets: &dyn SecretStore) -> Result<Booted, Str
                 .map_err(bad_pattern)?;
         }
         if let Some(leat) = &config.providers.leat {
-            let token = secrets
-                .get(TOKEN_SECRET)
+            let name = leat.secret_name();
+            let secret = secrets
+                .get(name)
                 .map_err(|e| e.to_string())?
                 .ok_or_else(|| {
-                    format!("Leat is configured but has no token: run `kassa secret set {TOKEN_SECRET}`")
+                    format!("Leat is configured but has no secret: run `kassa secret set {name}`")
                 })?;
-            let client =
-                LeatClient::new(leat, token, currency.clone()).map_err(|e| e.to_string())?;
+            let client = LeatClient::new(leat, secret, currency.clone(), language)
+                .map_err(|e| e.to_string())?;
             till = till
                 .with_provider(Arc::new(client), &leat.card_pattern)
                 .map_err(bad_pattern)?;

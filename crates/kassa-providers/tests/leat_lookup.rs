@@ -6,23 +6,27 @@ use kassa_core::config::{LeatApi, LeatConfig};
 use kassa_core::money::Currency;
 use kassa_core::provider::{GiftCardProvider, ProviderError};
 use kassa_core::secrets::Secret;
-use kassa_providers::leat::LeatClient;
+use kassa_providers::leat::{Language, LeatClient};
 use kassa_sim::leat::LeatSim;
 use kassa_sim::server::serve;
 
 fn config(base_url: String, api: LeatApi) -> LeatConfig {
     LeatConfig {
-        base_url,
         api,
-        shop_uuid: None,
-        card_pattern: LeatConfig::default_pattern(),
         timeout_ms: 2_000,
+        ..LeatConfig::new(base_url)
     }
 }
 
 fn client(base_url: String, api: LeatApi, token: &str) -> LeatClient {
     let eur = Currency::try_from("EUR".to_string()).unwrap();
-    LeatClient::new(&config(base_url, api), Secret::new(token), eur).unwrap()
+    LeatClient::new(
+        &config(base_url, api),
+        Secret::new(token),
+        eur,
+        Language::English,
+    )
+    .unwrap()
 }
 
 fn code(s: &str) -> CardCode {

@@ -2,6 +2,7 @@
 
 use crate::leat::LeatSim;
 use crate::lightspeed::{CardStatus, LightspeedSim, ALL_SCOPES};
+use crate::leat::{LeatSim, DEFAULT_SHOP_UUID};
 use crate::server::{serve, Running};
 use crate::zmyle::{CardSpec, CardStatus, ZmyleSim};
 use std::time::Duration;
@@ -135,6 +136,39 @@ pub const DEMO_ZMYLE_CARDS: &[DemoZmyleCard] = &[
         status: CardStatus::Foreign,
         held: 0,
         note: "a card of another zmyle network: not found",
+/// The Leat shop the training till books its transactions at.
+pub const LEAT_SHOP_UUID: &str = DEFAULT_SHOP_UUID;
+
+/// A demo Leat customer card (contact identifier).
+pub struct DemoWallet {
+    /// The code printed on the card.
+    pub value: &'static str,
+    /// The contact's e-mail and prepaid balance; none: not linked to a contact.
+    pub contact: Option<(&'static str, i64)>,
+    pub active: bool,
+    /// What the training sheet says.
+    pub note: &'static str,
+}
+
+/// Demo Leat customer cards whose contacts have prepaid wallets.
+pub const DEMO_LEAT_WALLETS: &[DemoWallet] = &[
+    DemoWallet {
+        value: "LEATWALLET01",
+        contact: Some(("wallet.demo@example.com", 4000)),
+        active: true,
+        note: "prepaid wallet, €40.00",
+    },
+    DemoWallet {
+        value: "LEATWALLET02",
+        contact: Some(("blocked.demo@example.com", 1500)),
+        active: false,
+        note: "prepaid wallet, card inactive",
+    },
+    DemoWallet {
+        value: "LEATWALLET03",
+        contact: None,
+        active: true,
+        note: "customer card not linked to a customer",
     },
 ];
 
@@ -166,6 +200,16 @@ pub async fn start() -> std::io::Result<TrainingSims> {
     lightspeed.add_personal_token(LIGHTSPEED_TOKEN, &ALL_SCOPES);
     for (number, cents, status, expiry, _) in DEMO_LIGHTSPEED_CARDS {
         lightspeed.add_card(number, *cents, *status, *expiry);
+    for wallet in DEMO_LEAT_WALLETS {
+        let contact = wallet
+            .contact
+            .map(|(email, cents)| leat.add_contact(email, cents));
+        leat.add_identifier(
+            wallet.value,
+            "Kassa demo customer card",
+            contact.as_deref(),
+            wallet.active,
+        );
     }
     Ok(TrainingSims {
         leat: serve(leat.router()).await?,
