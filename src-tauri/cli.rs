@@ -13,6 +13,7 @@ use serde_json::json;
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -83,7 +84,7 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
         }),
         Command::Doctor => {
             let runtime = runtime();
-            let report = runtime.block_on(doctor::run(paths, &KeyringStore));
+            let report = runtime.block_on(doctor::run(paths, Arc::new(KeyringStore)));
             report.print(cli.json);
             if report.healthy() {
                 ExitCode::SUCCESS
@@ -108,7 +109,7 @@ where
     Fut: std::future::Future<Output = ExitCode>,
 {
     runtime().block_on(async move {
-        match boot(paths, &KeyringStore).await {
+        match boot(paths, Arc::new(KeyringStore)).await {
             Ok(booted) => work(booted).await,
             Err(message) => fail(&ErrorDto::config(message), json_out),
         }

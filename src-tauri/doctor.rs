@@ -7,6 +7,7 @@ use kassa_core::config::Config;
 use kassa_core::provider::ProviderError;
 use kassa_core::secrets::SecretStore;
 use serde::Serialize;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -62,7 +63,7 @@ impl Report {
 /// accepts the till's credentials, without touching any card.
 const PROBE: &str = "kassa-doctor-probe";
 
-pub async fn run(paths: Paths, secrets: &dyn SecretStore) -> Report {
+pub async fn run(paths: Paths, secrets: Arc<dyn SecretStore>) -> Report {
     let mut report = Report { checks: vec![] };
     match Config::load(&paths.config_file) {
         Ok(c) if c.is_training() => report.add(

@@ -10,9 +10,12 @@ pub mod keyring_store;
 pub mod logging;
 pub mod paths;
 pub mod pos_cli;
+pub mod training;
+pub mod wiring;
 
 use commands::AppState;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Registers the till's state and commands on a Tauri builder (the real one or the mock).
 pub fn with_commands<R: tauri::Runtime>(
@@ -37,7 +40,7 @@ pub fn run_window(config: Option<&Path>) {
         .build()
         .expect("tokio runtime");
     tauri::async_runtime::set(runtime.handle().clone());
-    let booted = runtime.block_on(boot::boot(paths, &keyring_store::KeyringStore));
+    let booted = runtime.block_on(boot::boot(paths, Arc::new(keyring_store::KeyringStore)));
     if let Err(e) = &booted {
         tracing::error!(error = %e, "the till could not open");
     }

@@ -5,6 +5,7 @@ use kassa_app::boot::boot;
 use kassa_app::paths::Paths;
 use kassa_core::secrets::{MemorySecretStore, Secret, SecretStore};
 use kassa_sim::leat::LeatSim;
+use std::sync::Arc;
 
 fn paths(dir: &tempfile::TempDir) -> Paths {
     Paths {
@@ -29,12 +30,12 @@ async fn a_configured_leat_base_url_is_used_with_the_keyring_token() {
         ),
     )
     .unwrap();
-    let secrets = MemorySecretStore::default();
+    let secrets = Arc::new(MemorySecretStore::default());
     secrets
         .set("leat.api_key", &Secret::new("real-token"))
         .unwrap();
 
-    let booted = boot(p.clone(), &secrets).await.unwrap();
+    let booted = boot(p.clone(), secrets).await.unwrap();
     assert!(!booted.till.is_training());
     assert!(booted.till.store().path().ends_with("kassa.sqlite3"));
     let found = booted.till.lookup("77001122").await.unwrap();
@@ -54,7 +55,7 @@ async fn a_configured_provider_without_its_token_says_which_command_sets_it() {
         "[providers.leat]\nbase_url = \"https://api.piggy.eu\"\n",
     )
     .unwrap();
-    let err = boot(p, &MemorySecretStore::default())
+    let err = boot(p, Arc::new(MemorySecretStore::default()))
         .await
         .err()
         .expect("must refuse");
@@ -66,7 +67,7 @@ async fn an_unreadable_configuration_is_named_in_the_error() {
     let dir = tempfile::tempdir().unwrap();
     let p = paths(&dir);
     std::fs::create_dir(&p.config_file).unwrap();
-    let err = boot(p, &MemorySecretStore::default())
+    let err = boot(p, Arc::new(MemorySecretStore::default()))
         .await
         .err()
         .expect("must refuse");

@@ -5,6 +5,7 @@ use kassa_app::commands::AppState;
 use kassa_app::paths::Paths;
 use kassa_core::secrets::MemorySecretStore;
 use serde_json::{json, Value};
+use std::sync::Arc;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
@@ -50,11 +51,10 @@ fn app_with(state: AppState) -> tauri::WebviewWindow<tauri::test::MockRuntime> {
 #[test]
 fn lookup_card_answers_balance_and_typed_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    tauri::async_runtime::set(runtime.handle().clone());
-    let booted = runtime
-        .block_on(boot(paths(&dir), &MemorySecretStore::default()))
-        .unwrap();
+    // Tauri's own runtime: the commands and the training simulators run on it, as in the app.
+    let booted =
+        tauri::async_runtime::block_on(boot(paths(&dir), Arc::new(MemorySecretStore::default())))
+            .unwrap();
     let webview = app_with(AppState(Ok(booted)));
 
     let info = invoke(&webview, "app_info", json!({})).unwrap();

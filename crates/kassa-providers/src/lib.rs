@@ -4,5 +4,5 @@
 mod http;
 pub mod leat;
 pub mod lightspeed;
-pub mod zmyle;
 pub mod shopwave;
+pub mod zmyle;

@@ -1,0 +1,181 @@
+//! The till's configuration: one TOML file. No secrets here: they live in the SecretStore.
+
+mod leat;
+mod lightspeed;
+mod shopwave;
+mod zmyle;
+
+pub use leat::{LeatApi, LeatAuth, LeatConfig};
+pub use lightspeed::{LightspeedAuth, LightspeedConfig};
+pub use shopwave::ShopwaveConfig;
+pub use zmyle::ZmyleConfig;
+
+use crate::money::Currency;
+use serde::Deserialize;
+use std::path::Path;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("the configuration file {path} is not valid: {reason}")]
+    Invalid { path: String, reason: String },
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub register: RegisterConfig,
+    #[serde(default)]
+    pub scanner: ScannerConfig,
+    #[serde(default)]
+    pub providers: ProvidersConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RegisterConfig {
+    /// A stable id for this till, used in receipts and operation metadata.
+    pub id: String,
+    pub name: String,
+    pub currency: Currency,
+    /// UI language: `en` or `nl`, `de` (used to pick a provider's message where it has several).
+    pub language: String,
+}
+
+impl Default for RegisterConfig {
+    fn default() -> Self {
+        RegisterConfig {
+            id: "till-1".into(),
+            name: "Till 1".into(),
+            currency: Currency::try_from("EUR".to_string()).expect("valid"),
+            language: "en".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScannerConfig {
+    /// The keyboard layout the scanner is programmed for (`us` or `de`); keys are decoded by
+    /// their physical position under this layout, whatever the OS layout is.
+    pub layout: String,
+    /// Keys closer together than this are a scanner burst, not a person typing.
+    pub max_key_gap_ms: u32,
+    /// A burst shorter than this is typing.
+    pub min_length: u32,
+}
+
+impl Default for ScannerConfig {
+    fn default() -> Self {
+        ScannerConfig {
+            layout: "us".into(),
+            max_key_gap_ms: 50,
+            min_length: 4,
+        }
+    }
+}
+
+/// One optional section per provider; none at all means training mode.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ProvidersConfig {
+    pub leat: Option<LeatConfig>,
+    pub zmyle: Option<ZmyleConfig>,
+    pub lightspeed: Option<LightspeedConfig>,
+    pub shopwave: Option<ShopwaveConfig>,
+}
+
+impl ProvidersConfig {
+    pub fn is_empty(&self) -> bool {
+        self.leat.is_none()
+            && self.zmyle.is_none()
+            && self.lightspeed.is_none()
+            && self.shopwave.is_none()
+    }
+}
+
+pub(crate) fn default_timeout_ms() -> u64 {
+    10_000
+}
+
+impl Config {
+    /// Reads the file; a file that does not exist is the default configuration (training mode).
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let shown = path.display().to_string();
+        let text = match std::fs::read(path) {
+            Ok(bytes) => String::from_utf8(bytes).map_err(|_| ConfigError::Unreadable {
+                path: shown.clone(),
+                reason: "it is not UTF-8 text".into(),
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => {
+                return Err(ConfigError::Unreadable {
+                    path: shown,
+                    reason: e.to_string(),
+                })
+            }
+        };
+        Config::parse(&text).map_err(|reason| ConfigError::Invalid {
+            path: shown,
+            reason,
+        })
+    }
+
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        let p = &config.providers;
+        if let Some(leat) = &p.leat {
+            leat.validate()?;
+        }
+        if let Some(zmyle) = &p.zmyle {
+            zmyle.validate()?;
+        }
+        if let Some(lightspeed) = &p.lightspeed {
+            lightspeed.validate()?;
+        }
+        if let Some(shopwave) = &p.shopwave {
+            shopwave.validate()?;
+        }
+        Ok(config)
+    }
+
+    /// With no provider configured the till runs in training mode against its simulators.
+    pub fn is_training(&self) -> bool {
+        self.providers.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_file_is_training_mode() {
+        let c = Config::parse("").unwrap();
+        assert!(c.is_training());
+        assert_eq!(c.register.currency.code(), "EUR");
+    }
+
+    #[test]
+    fn says_what_is_wrong() {
+        let err = Config::parse("[register]\ncurrency = \"EURO\"\n").unwrap_err();
+        assert!(err.contains("currency"), "{err}");
+        let err = Config::parse("[providers.leat]\nbase_url = \"ftp://x\"\n").unwrap_err();
+        assert!(err.contains("base_url"), "{err}");
+        let err = Config::parse("[registr]\n").unwrap_err();
+        assert!(err.contains("registr"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_file_is_default_and_a_garbled_one_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kassa.toml");
+        assert!(Config::load(&path).unwrap().is_training());
+        std::fs::write(&path, [0xff, 0xfe, 0x00]).unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("not UTF-8"), "{err}");
+    }
+}
