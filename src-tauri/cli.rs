@@ -8,6 +8,7 @@ use crate::paths::Paths;
 use crate::pos_cli::PosCommand;
 use clap::{Parser, Subcommand};
 use kassa_core::card::mask;
+use kassa_core::provider::CardKind;
 use kassa_core::secrets::{Secret, SecretStore};
 use serde_json::json;
 use std::io::{IsTerminal, Read};
@@ -143,10 +144,20 @@ async fn card_balance(booted: Booted, code: String, json_out: bool) -> ExitCode 
     } else {
         ""
     };
-    println!("{} card {}{training}", card.provider_name, card.card_masked);
+    let kind = match card.kind {
+        CardKind::GiftCard => "gift card",
+        CardKind::PrepaidWallet => "prepaid wallet",
+    };
+    println!(
+        "{} {kind} {}{training}",
+        card.provider_name, card.card_masked
+    );
     println!("  balance  {}", card.balance);
     if let Some(available) = &card.available {
         println!("  available {available}");
+    }
+    if let Some(holder) = &card.holder {
+        println!("  holder   {holder}");
     }
     let expiry = card.expires_on.as_deref().unwrap_or("never");
     println!(

@@ -111,6 +111,11 @@ pub async fn run(paths: Paths, secrets: Arc<dyn SecretStore>) -> Report {
         Err(e) => report.add("database", Status::Fail, e.to_string()),
     }
     let probe = CardCode::parse(PROBE).expect("valid probe");
+    let training = if booted.till.is_training() {
+        " (training simulator)"
+    } else {
+        ""
+    };
     for provider in booted.till.providers() {
         let name = provider.id().as_str();
         let (status, detail) = match provider.lookup(&probe).await {
@@ -122,12 +127,19 @@ pub async fn run(paths: Paths, secrets: Arc<dyn SecretStore>) -> Report {
             }
             Err(e) => (Status::Fail, e.to_string()),
         };
-        let training = if booted.till.is_training() {
-            " (training simulator)"
-        } else {
-            ""
-        };
         report.add(name, status, format!("{detail}{training}"));
+    }
+    if let Some(pos) = &booted.pos {
+        // Reading back a reference nobody wrote changes nothing and proves the way in.
+        let (status, detail) = match pos.find_baskets(&[PROBE.to_string()]).await {
+            Ok(_) => (Status::Ok, "reachable, credentials accepted".to_string()),
+            Err(e) => (Status::Fail, e.to_string()),
+        };
+        report.add(
+            pos.id().as_str(),
+            status,
+            format!("{detail}{training} (POS back-office)"),
+        );
     }
     report
 }

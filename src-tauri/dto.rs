@@ -1,6 +1,7 @@
 //! What crosses IPC to the UI. Core types stay plain; these are their serializable faces.
 
 use kassa_core::card::CodeError;
+use kassa_core::money::Money;
 use kassa_core::provider::{CardKind, ProviderError};
 use kassa_core::till::{CardLookup, LookupError};
 use serde::Serialize;
@@ -77,6 +78,8 @@ pub struct CardDto {
     pub balance: String,
     /// What can be spent now where the provider holds funds.
     pub available: Option<String>,
+    /// Held by open holds (balance minus available), where the provider holds funds.
+    pub on_hold: Option<String>,
     /// `YYYY-MM-DD`, or none for a card that does not expire.
     pub expires_on: Option<String>,
     pub expired: bool,
@@ -97,6 +100,13 @@ impl CardDto {
             currency: card.balance.currency.code().into(),
             balance: card.balance.to_string(),
             available: card.available.as_ref().map(ToString::to_string),
+            on_hold: card.available.as_ref().map(|a| {
+                Money::new(
+                    card.balance.minor.saturating_sub(a.minor),
+                    a.currency.clone(),
+                )
+                .to_string()
+            }),
             expires_on: card.expires_at.map(|at| at.date().to_string()),
             expired: found.expired,
             active: card.active,

@@ -44,7 +44,10 @@ function showCard(card) {
   const state = card.expired ? "expired" : card.active ? "card" : "inactive";
   const facts = el("dl", { class: "facts" });
   const fact = (name, value) => facts.append(el("dt", {}, name), el("dd", {}, value));
-  if (card.available && card.available !== card.balance) fact("Available", card.available);
+  if (card.available && card.available !== card.balance) {
+    fact("Available now", card.available);
+    fact("On hold", card.on_hold);
+  }
   fact("Expires", card.expires_on || "never");
   if (card.holder) fact("Holder", card.holder);
   if (card.program) fact("Program", card.program);

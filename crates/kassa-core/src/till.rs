@@ -76,21 +76,22 @@ impl Till {
     /// those whose pattern matches, that knows it. Every look-up is journalled, code masked.
     pub async fn lookup(&self, raw: &str) -> Result<CardLookup, LookupError> {
         let code = CardCode::parse(raw)?;
-        let candidates = self.router.candidates(&code);
-        let mut last = Err(LookupError::NoProvider);
-        for provider_id in candidates {
-            last = self.lookup_at(provider_id, &code).await;
-            if !matches!(
-                last,
-                Err(LookupError::Provider {
-                    error: ProviderError::NotFound { .. },
-                    ..
-                })
-            ) {
-                break;
+        let mut not_found = None;
+        for provider_id in self.router.candidates(&code) {
+            match self.lookup_at(provider_id, &code).await {
+                // The most specific provider's "not found" is the one the cashier reads.
+                Err(
+                    e @ LookupError::Provider {
+                        error: ProviderError::NotFound { .. },
+                        ..
+                    },
+                ) => {
+                    not_found.get_or_insert(e);
+                }
+                other => return other,
             }
         }
-        last
+        Err(not_found.unwrap_or(LookupError::NoProvider))
     }
 
     async fn lookup_at(
@@ -217,7 +218,7 @@ mod tests {
             Err(LookupError::NoProvider)
         ));
         let err = t.lookup("99999").await.unwrap_err();
-        assert_eq!(err.to_string(), "Lightspeed: Giftcard not found.");
+        assert_eq!(err.to_string(), "Leat: Giftcard not found.");
         assert_eq!(t.store().recent_journal(1).unwrap()[0].outcome, "not_found");
     }
 }
