@@ -26,6 +26,22 @@ pub enum ErrorCode {
     Config,
 }
 
+impl From<&ProviderError> for ErrorCode {
+    fn from(e: &ProviderError) -> Self {
+        match e {
+            ProviderError::NotFound { .. } => ErrorCode::NotFound,
+            ProviderError::Declined { .. } => ErrorCode::Declined,
+            ProviderError::Config { .. } => ErrorCode::Config,
+            ProviderError::Unreachable { .. } | ProviderError::Unavailable { .. } => {
+                ErrorCode::Unreachable
+            }
+            ProviderError::BadResponse { .. } | ProviderError::OutcomeUnknown { .. } => {
+                ErrorCode::ProviderError
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ErrorDto {
     pub code: ErrorCode,
@@ -47,17 +63,7 @@ impl From<&LookupError> for ErrorDto {
             LookupError::Code(CodeError::Empty | CodeError::TooLong { .. })
             | LookupError::Code(CodeError::ControlCharacters) => ErrorCode::MalformedCode,
             LookupError::NoProvider => ErrorCode::UnknownCardType,
-            LookupError::Provider { error, .. } => match error {
-                ProviderError::NotFound { .. } => ErrorCode::NotFound,
-                ProviderError::Declined { .. } => ErrorCode::Declined,
-                ProviderError::Config { .. } => ErrorCode::Config,
-                ProviderError::Unreachable { .. } | ProviderError::Unavailable { .. } => {
-                    ErrorCode::Unreachable
-                }
-                ProviderError::BadResponse { .. } | ProviderError::OutcomeUnknown { .. } => {
-                    ErrorCode::ProviderError
-                }
-            },
+            LookupError::Provider { error, .. } => ErrorCode::from(error),
         };
         ErrorDto {
             code,

@@ -198,17 +198,7 @@ pub fn compare(
 }
 
 fn error_dto(e: &ProviderError, step: &str) -> ErrorDto {
-    let code = match e {
-        ProviderError::NotFound { .. } => ErrorCode::NotFound,
-        ProviderError::Declined { .. } => ErrorCode::Declined,
-        ProviderError::Config { .. } => ErrorCode::Config,
-        ProviderError::Unreachable { .. } | ProviderError::Unavailable { .. } => {
-            ErrorCode::Unreachable
-        }
-        ProviderError::BadResponse { .. } | ProviderError::OutcomeUnknown { .. } => {
-            ErrorCode::ProviderError
-        }
-    };
+    let code = ErrorCode::from(e);
     ErrorDto {
         code,
         message: format!("push-test could not {step}: {e}"),

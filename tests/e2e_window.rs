@@ -174,6 +174,14 @@ impl Session<'_> {
         self.post("/execute/sync", json!({"script": js, "args": []}))
     }
 
+    /// Waits for the till's screen to have started (the UI sets `data-ready` on the body).
+    fn wait_until_ready(&self) {
+        self.wait_for(
+            "the till to be ready",
+            "return document.body.dataset.ready === 'true'",
+        );
+    }
+
     /// Polls a script until it returns something other than null/false/"".
     fn wait_for(&self, what: &str, js: &str) -> Value {
         let started = Instant::now();
@@ -271,10 +279,7 @@ fn a_scanned_demo_card_shows_its_balance_in_training_mode() {
     let home = tempfile::tempdir().unwrap();
     let driver = Driver::start(home.path());
     let session = driver.new_session();
-    session.wait_for(
-        "the till to be ready",
-        "return document.body.dataset.ready === 'true'",
-    );
+    session.wait_until_ready();
     assert_eq!(session.text("#mode-badge"), "TRAINING");
     assert!(
         session.shown("#mode-badge"),
@@ -377,10 +382,7 @@ fn a_zmyle_qr_scanned_under_a_german_keyboard_layout_finds_its_card() {
     let home = tempfile::tempdir().unwrap();
     let driver = Driver::start(home.path());
     let session = driver.new_session();
-    session.wait_for(
-        "the till to be ready",
-        "return document.body.dataset.ready === 'true'",
-    );
+    session.wait_until_ready();
     let qr = kassa_sim::training::DEMO_ZMYLE_QR;
     let mut keys = as_typed_on_a_german_system(qr);
     keys.push(("Enter".into(), "Enter".into(), false));

@@ -1,0 +1,80 @@
+//! Scan → balance through IPC: the `lookup_card` command over Tauri's IPC (mock runtime) against
+//! training mode's loopback simulators, as the window calls it. Prints p50/p95/p99.
+//!
+//! cargo bench --bench lookup
+
+use kassa_app::boot::boot;
+use kassa_app::commands::AppState;
+use kassa_app::paths::Paths;
+use kassa_core::secrets::MemorySecretStore;
+use serde_json::json;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindowBuilder;
+
+/// `cargo bench` passes `--bench`; under `cargo test --all-targets` a few rounds check that the
+/// benchmark still runs.
+fn rounds() -> usize {
+    if std::env::args().any(|a| a == "--bench") {
+        2_000
+    } else {
+        20
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths {
+        config_file: dir.path().join("kassa.toml"),
+        data_dir: dir.path().join("data"),
+        log_dir: dir.path().join("logs"),
+    };
+    let booted =
+        tauri::async_runtime::block_on(boot(paths, Arc::new(MemorySecretStore::default())))
+            .unwrap();
+    let app = kassa_app::with_commands(mock_builder(), AppState(Ok(booted)))
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    for (label, code) in [
+        ("Leat gift card", "4165100001"),
+        ("zmyle short id", "QTHX"),
+        ("Lightspeed card", "9100000000000001"),
+    ] {
+        let rounds = rounds();
+        let mut times = Vec::with_capacity(rounds);
+        for _ in 0..rounds {
+            let started = Instant::now();
+            let answer = get_ipc_response(
+                &webview,
+                InvokeRequest {
+                    cmd: "lookup_card".into(),
+                    callback: CallbackFn(0),
+                    error: CallbackFn(1),
+                    url: "tauri://localhost".parse().unwrap(),
+                    body: InvokeBody::Json(json!({ "code": code })),
+                    headers: Default::default(),
+                    invoke_key: INVOKE_KEY.to_string(),
+                },
+            );
+            times.push(started.elapsed());
+            assert!(answer.is_ok(), "{label}: the look-up failed");
+        }
+        times.sort();
+        println!(
+            "lookup_card {label:<16} n={rounds}  p50 {:>7.2?}  p95 {:>7.2?}  p99 {:>7.2?}",
+            percentile(&times, 0.50),
+            percentile(&times, 0.95),
+            percentile(&times, 0.99)
+        );
+    }
+}
