@@ -13,5 +13,5 @@ pub mod review;
 
 pub use engine::{Engine, EngineConfig, ExpBackoff, Health, OpExecutor, RunStats};
 pub use model::{NewOp, Op, OpKind, OpOutcome, OpState, Reconciled, Transition};
-pub use queue::QueueSummary;
+pub use queue::{Booked, QueueSummary};
 pub use review::{Resolution, ReviewError, ReviewItem};

@@ -360,6 +360,46 @@ impl Store {
     }
 }
 
+/// A movement of money the journal booked for an operation: what the provider's ledger must
+/// show, one for one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Booked {
+    pub op_id: String,
+    pub provider: ProviderId,
+    pub kind: OpKind,
+    /// The card's full code, from the operation (the journal holds it masked).
+    pub card_code: Option<String>,
+    /// Signed: the change to the card's balance.
+    pub amount_minor: i64,
+    pub provider_ref: Option<String>,
+}
+
+impl Store {
+    /// Every journalled operation that moved money (or placed a hold), in journal order.
+    pub fn booked_ops(&self) -> Result<Vec<Booked>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT j.op_id, j.provider, o.kind, o.card_code, j.amount_minor, o.provider_ref
+             FROM journal j JOIN ops o ON o.id = j.op_id
+             WHERE j.kind = 'op' AND j.amount_minor IS NOT NULL ORDER BY j.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let provider: String = r.get(1)?;
+            let kind: String = r.get(2)?;
+            Ok(Booked {
+                op_id: r.get(0)?,
+                provider: parse_provider(&provider)
+                    .ok_or_else(|| bad_column(1, format!("unknown provider '{provider}'")))?,
+                kind: kind.parse().map_err(|e| bad_column(2, e))?,
+                card_code: r.get(3)?,
+                amount_minor: r.get(4)?,
+                provider_ref: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
 /// A pending operation whose dependency was declined cannot be done (no hold to confirm):
 /// it is closed as moot, which needs nobody's review.
 fn settle_moot_dependents(conn: &Connection, now: &str) -> Result<(), StoreError> {
