@@ -10,6 +10,7 @@ pub mod keyring_store;
 pub mod logging;
 pub mod paths;
 pub mod pos_cli;
+pub mod queue_cli;
 pub mod training;
 pub mod wiring;
 

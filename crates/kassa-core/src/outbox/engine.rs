@@ -5,6 +5,7 @@
 use super::model::{
     after_reconcile, after_send, Backoff, Op, OpOutcome, OpState, Reconciled, Transition,
 };
+use super::watchdog::WatchdogConfig;
 use crate::clock::{Clock, SystemClock};
 use crate::provider::{ProviderError, ProviderId};
 use crate::store::{Store, StoreError};
@@ -126,6 +127,7 @@ pub struct Engine {
     backoff: Arc<ExpBackoff>,
     clock: Arc<dyn Clock>,
     health: watch::Sender<BTreeMap<ProviderId, Health>>,
+    watchdog: Option<WatchdogConfig>,
 }
 
 impl Engine {
@@ -137,7 +139,20 @@ impl Engine {
             config,
             clock: Arc::new(SystemClock),
             health: watch::channel(BTreeMap::new()).0,
+            watchdog: None,
         }
+    }
+
+    /// Runs the hold watchdog on start and every `config.interval` while running.
+    pub fn with_watchdog(mut self, config: WatchdogConfig) -> Self {
+        self.watchdog = Some(config);
+        self
+    }
+
+    /// Runs the engine on another clock (tests of expiry).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Adds the executor of one provider; operations of providers without one wait.
@@ -191,7 +206,14 @@ impl Engine {
             .collect();
         let mut tasks: JoinSet<Result<Transition, StoreError>> = JoinSet::new();
         let mut stats = RunStats::default();
+        let mut watched: Option<std::time::Instant> = None;
         loop {
+            if let Some(config) = &self.watchdog {
+                if watched.is_none_or(|at| at.elapsed() >= config.interval) {
+                    self.store.watch_holds(self.clock.now(), config)?;
+                    watched = Some(std::time::Instant::now());
+                }
+            }
             let stopping = *stop.borrow();
             if !stopping {
                 let now = self.clock.now();
