@@ -10,6 +10,7 @@ use kassa_core::pos::PosRecorder;
 use kassa_core::secrets::SecretStore;
 use kassa_core::store::Store;
 use kassa_core::till::Till;
+use kassa_providers::executor::ShopwaveExecutor;
 use kassa_sim::training::TrainingSims;
 use std::sync::Arc;
 
@@ -61,6 +62,10 @@ pub async fn boot(paths: Paths, secrets: Arc<dyn SecretStore>) -> Result<Booted,
         .as_ref()
         .map(|shopwave| wiring::pos_recorder(shopwave, &secrets))
         .transpose()?;
+    let mut executors = wired.executors;
+    if let Some(pos) = &pos {
+        executors.push(Arc::new(ShopwaveExecutor::new(pos.clone())));
+    }
     tracing::info!(
         training,
         config = %paths.config_file.display(),
@@ -73,7 +78,7 @@ pub async fn boot(paths: Paths, secrets: Arc<dyn SecretStore>) -> Result<Booted,
         paths,
         pos,
         store,
-        executors: wired.executors,
+        executors,
         _sims: sims,
     })
 }

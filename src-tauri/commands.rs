@@ -1,7 +1,7 @@
 //! Tauri commands: thin wrappers over kassa-core, speaking DTOs.
 
 use crate::boot::Booted;
-use crate::dto::{AppInfoDto, CardDto, ErrorDto};
+use crate::dto::{AppInfoDto, CardDto, ErrorDto, QueueDto};
 use kassa_core::card::mask;
 use kassa_core::config::Config;
 use tauri::State;
@@ -38,4 +38,17 @@ pub async fn lookup_card(state: State<'_, AppState>, code: String) -> Result<Car
         Ok(found) => Ok(CardDto::new(&found, mask(code.trim()))),
         Err(e) => Err(ErrorDto::from(&e)),
     }
+}
+
+/// The outbox's counts, age and money outstanding, for the status bar.
+#[tauri::command]
+pub fn queue_status(state: State<'_, AppState>) -> Result<QueueDto, ErrorDto> {
+    let booted = state.booted()?;
+    let summary = booted.store.queue_summary().map_err(|e| {
+        ErrorDto::config(
+            e.disk_fault()
+                .map_or_else(|| e.to_string(), |f| f.message().to_string()),
+        )
+    })?;
+    Ok(QueueDto::new(&summary, time::OffsetDateTime::now_utc()))
 }

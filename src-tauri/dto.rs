@@ -116,3 +116,37 @@ pub struct AppInfoDto {
     /// Set when the till could not open: the UI shows it instead of the sale screen.
     pub startup_error: Option<String>,
 }
+
+/// The outbox at a glance, for the status bar.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueDto {
+    /// Operations not yet done at their provider.
+    pub unfinished: i64,
+    /// Operations waiting for a manager.
+    pub in_review: i64,
+    /// How long the oldest unfinished operation has waited, in seconds.
+    pub oldest_age_secs: Option<i64>,
+    /// Money not yet settled with the providers, per currency (`EUR 12.50`).
+    pub outstanding: Vec<String>,
+    /// Unfinished operations per provider id.
+    pub by_provider: std::collections::BTreeMap<String, i64>,
+}
+
+impl QueueDto {
+    pub fn new(summary: &kassa_core::outbox::QueueSummary, now: time::OffsetDateTime) -> Self {
+        QueueDto {
+            unfinished: summary.unfinished(),
+            in_review: summary.in_review,
+            oldest_age_secs: summary.oldest.map(|at| (now - at).whole_seconds().max(0)),
+            outstanding: summary
+                .outstanding
+                .iter()
+                .filter_map(|(code, minor)| {
+                    let currency = kassa_core::money::Currency::try_from(code.clone()).ok()?;
+                    Some(kassa_core::money::Money::new(*minor, currency).to_string())
+                })
+                .collect(),
+            by_provider: summary.by_provider.clone(),
+        }
+    }
+}

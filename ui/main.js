@@ -85,6 +85,31 @@ async function lookup(code) {
   }
 }
 
+// The outbox in the status bar: what is still to reach the providers, and what needs a manager.
+function minutes(secs) {
+  return secs < 60 ? "under a minute" : `${Math.round(secs / 60)} min`;
+}
+
+async function refreshQueue() {
+  const node = $("queue-status");
+  try {
+    const q = await invoke("queue_status");
+    const parts = [];
+    if (q.unfinished > 0) {
+      parts.push(`${q.unfinished} to sync, oldest ${minutes(q.oldest_age_secs ?? 0)}`);
+      if (q.outstanding.length) parts.push(`${q.outstanding.join(", ")} outstanding`);
+    } else {
+      parts.push("All synced");
+    }
+    if (q.in_review > 0) parts.push(`${q.in_review} to review`);
+    node.textContent = parts.join(" · ");
+    node.dataset.state = q.in_review > 0 ? "review" : q.unfinished > 0 ? "syncing" : "idle";
+  } catch (error) {
+    node.textContent = error.message ?? String(error);
+    node.dataset.state = "review";
+  }
+}
+
 async function start() {
   const info = await invoke("app_info");
   $("register-name").textContent = info.register_name;
@@ -98,6 +123,8 @@ async function start() {
     setStatus("Not ready");
     return;
   }
+  refreshQueue();
+  setInterval(refreshQueue, 3000);
   $("lookup-form").addEventListener("submit", (event) => {
     event.preventDefault();
     lookup($("code-input").value);

@@ -204,7 +204,7 @@ impl Engine {
             .keys()
             .map(|p| (*p, Arc::new(Semaphore::new(self.concurrency(*p)))))
             .collect();
-        let mut tasks: JoinSet<Result<Transition, StoreError>> = JoinSet::new();
+        let mut tasks: JoinSet<(Op, Transition)> = JoinSet::new();
         let mut stats = RunStats::default();
         let mut watched: Option<std::time::Instant> = None;
         loop {
@@ -225,10 +225,8 @@ impl Engine {
                             .try_acquire_owned()
                             .expect("claimed no more than the free permits");
                         let step = Step {
-                            store: self.store.clone(),
                             executor: executor.clone(),
                             backoff: self.backoff.clone(),
-                            clock: self.clock.clone(),
                             health: self.health.clone(),
                         };
                         tasks.spawn(async move {
@@ -260,9 +258,16 @@ impl Engine {
             }
             tokio::select! {
                 done = tasks.join_next() => {
-                    if let Some(done) = done {
-                        let transition = done.expect("an outbox step does not panic")?;
-                        stats.count(&transition);
+                    // Group commit: every step finished by now is written in one transaction.
+                    let mut finished = Vec::new();
+                    let mut next = done;
+                    while let Some(joined) = next {
+                        finished.push(joined.expect("an outbox step does not panic"));
+                        next = tasks.try_join_next();
+                    }
+                    self.store.record_all(&finished, self.clock.now())?;
+                    for (_, transition) in &finished {
+                        stats.count(transition);
                     }
                 }
                 _ = tokio::time::sleep(self.config.poll) => {}
@@ -282,17 +287,15 @@ impl Engine {
     }
 }
 
-/// One send or reconciliation of one claimed operation, and the record of its outcome.
+/// One send or reconciliation of one claimed operation; the engine records its outcome.
 struct Step {
-    store: Arc<Store>,
     executor: Arc<dyn OpExecutor>,
     backoff: Arc<ExpBackoff>,
-    clock: Arc<dyn Clock>,
     health: watch::Sender<BTreeMap<ProviderId, Health>>,
 }
 
 impl Step {
-    async fn run(self, op: Op) -> Result<Transition, StoreError> {
+    async fn run(self, op: Op) -> (Op, Transition) {
         let (transition, error) = if op.state == OpState::Sending {
             let result = self.executor.execute(&op).await;
             (
@@ -327,7 +330,6 @@ impl Step {
                 tracing::debug!(op = %op.id, provider = %op.provider, ?delay, %error, "operation to try again")
             }
         }
-        self.store.record(&op, &transition, self.clock.now())?;
-        Ok(transition)
+        (op, transition)
     }
 }

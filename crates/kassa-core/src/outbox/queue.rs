@@ -178,7 +178,6 @@ impl Store {
         let now_s = stamp(now);
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        settle_moot_dependents(&tx, &now_s)?;
         let mut ops: Vec<Op> = {
             let mut stmt = tx.prepare_cached(&format!(
                 "SELECT {OP_COLUMNS} FROM {OP_FROM}
@@ -238,64 +237,19 @@ impl Store {
         transition: &Transition,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let now_s = stamp(now);
-        let due = |delay: &Duration| stamp(now + *delay);
+        self.record_all(&[(op.clone(), transition.clone())], now)
+    }
+
+    /// [`Store::record`] for several operations in one transaction (one disk flush).
+    pub fn record_all(
+        &self,
+        outcomes: &[(Op, Transition)],
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let claimed = op.state.as_str();
-        match transition {
-            Transition::Succeeded(outcome) => {
-                tx.execute(
-                    "UPDATE ops SET state = 'succeeded', provider_ref = ?3, last_error = NULL,
-                            next_attempt_at = NULL, hold_expires_at = ?4, updated_at = ?5
-                     WHERE id = ?1 AND state = ?2",
-                    params![
-                        op.id,
-                        claimed,
-                        outcome.provider_ref,
-                        outcome.hold_expires_at.map(stamp),
-                        now_s
-                    ],
-                )?;
-                journal_op(&tx, op, "succeeded", Some(outcome), &now_s)?;
-                record_hold(&tx, op, outcome, &now_s)?;
-            }
-            Transition::Declined { reason } => {
-                tx.execute(
-                    "UPDATE ops SET state = 'declined', last_error = ?3, review_reason = ?3,
-                            resolution = NULL, resolved_at = NULL, next_attempt_at = NULL,
-                            updated_at = ?4
-                     WHERE id = ?1 AND state = ?2",
-                    params![op.id, claimed, reason, now_s],
-                )?;
-                journal_op(&tx, op, "declined", None, &now_s)?;
-            }
-            Transition::Retry { delay, error } => {
-                tx.execute(
-                    "UPDATE ops SET state = 'pending', last_error = ?3, next_attempt_at = ?4,
-                            updated_at = ?5
-                     WHERE id = ?1 AND state = ?2",
-                    params![op.id, claimed, error, due(delay), now_s],
-                )?;
-            }
-            Transition::Unknown { delay, error } => {
-                tx.execute(
-                    "UPDATE ops SET state = 'unknown', last_error = ?3, next_attempt_at = ?4,
-                            updated_at = ?5
-                     WHERE id = ?1 AND state = ?2",
-                    params![op.id, claimed, error, due(delay), now_s],
-                )?;
-            }
-            Transition::Review { reason } => {
-                tx.execute(
-                    "UPDATE ops SET state = 'unknown', last_error = ?3, review_reason = ?3,
-                            resolution = NULL, resolved_at = NULL, next_attempt_at = NULL,
-                            updated_at = ?4
-                     WHERE id = ?1 AND state = ?2",
-                    params![op.id, claimed, reason, now_s],
-                )?;
-                journal_op(&tx, op, "review", None, &now_s)?;
-            }
+        for (op, transition) in outcomes {
+            record_in(&tx, op, transition, now)?;
         }
         tx.commit()?;
         Ok(())
@@ -400,15 +354,85 @@ impl Store {
     }
 }
 
+fn record_in(
+    conn: &Connection,
+    op: &Op,
+    transition: &Transition,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let now_s = stamp(now);
+    let due = |delay: &Duration| stamp(now + *delay);
+    let claimed = op.state.as_str();
+    match transition {
+        Transition::Succeeded(outcome) => {
+            conn.execute(
+                "UPDATE ops SET state = 'succeeded', provider_ref = ?3, last_error = NULL,
+                        next_attempt_at = NULL, hold_expires_at = ?4, updated_at = ?5
+                 WHERE id = ?1 AND state = ?2",
+                params![
+                    op.id,
+                    claimed,
+                    outcome.provider_ref,
+                    outcome.hold_expires_at.map(stamp),
+                    now_s
+                ],
+            )?;
+            journal_op(conn, op, "succeeded", Some(outcome), &now_s)?;
+            record_hold(conn, op, outcome, &now_s)?;
+        }
+        Transition::Declined { reason } => {
+            conn.execute(
+                "UPDATE ops SET state = 'declined', last_error = ?3, review_reason = ?3,
+                        resolution = NULL, resolved_at = NULL, next_attempt_at = NULL,
+                        updated_at = ?4
+                 WHERE id = ?1 AND state = ?2",
+                params![op.id, claimed, reason, now_s],
+            )?;
+            journal_op(conn, op, "declined", None, &now_s)?;
+            settle_moot_dependents(conn, &op.id, &now_s)?;
+        }
+        Transition::Retry { delay, error } => {
+            conn.execute(
+                "UPDATE ops SET state = 'pending', last_error = ?3, next_attempt_at = ?4,
+                        updated_at = ?5
+                 WHERE id = ?1 AND state = ?2",
+                params![op.id, claimed, error, due(delay), now_s],
+            )?;
+        }
+        Transition::Unknown { delay, error } => {
+            conn.execute(
+                "UPDATE ops SET state = 'unknown', last_error = ?3, next_attempt_at = ?4,
+                        updated_at = ?5
+                 WHERE id = ?1 AND state = ?2",
+                params![op.id, claimed, error, due(delay), now_s],
+            )?;
+        }
+        Transition::Review { reason } => {
+            conn.execute(
+                "UPDATE ops SET state = 'unknown', last_error = ?3, review_reason = ?3,
+                        resolution = NULL, resolved_at = NULL, next_attempt_at = NULL,
+                        updated_at = ?4
+                 WHERE id = ?1 AND state = ?2",
+                params![op.id, claimed, reason, now_s],
+            )?;
+            journal_op(conn, op, "review", None, &now_s)?;
+        }
+    }
+    Ok(())
+}
+
 /// A pending operation whose dependency was declined cannot be done (no hold to confirm):
 /// it is closed as moot, which needs nobody's review.
-fn settle_moot_dependents(conn: &Connection, now: &str) -> Result<(), StoreError> {
+pub(crate) fn settle_moot_dependents(
+    conn: &Connection,
+    declined_id: &str,
+    now: &str,
+) -> Result<(), StoreError> {
     conn.execute(
-        "UPDATE ops SET state = 'declined', resolution = 'moot', resolved_at = ?1,
-                last_error = 'the operation it depends on was declined', updated_at = ?1
-         WHERE state = 'pending'
-           AND depends_on IN (SELECT id FROM ops WHERE state = 'declined')",
-        [now],
+        "UPDATE ops SET state = 'declined', resolution = 'moot', resolved_at = ?2,
+                last_error = 'the operation it depends on was declined', updated_at = ?2
+         WHERE depends_on = ?1 AND state = 'pending'",
+        params![declined_id, now],
     )?;
     Ok(())
 }

@@ -103,6 +103,9 @@ impl Store {
                  WHERE id = ?1",
                 params![op.id, state, label, note, now],
             )?;
+            if state == "declined" {
+                super::queue::settle_moot_dependents(&tx, &op.id, &now)?;
+            }
             let done = OpOutcome::default();
             let booked = (state == "succeeded").then_some(&done);
             journal_op(&tx, &op, label, booked, &now)?;
