@@ -80,6 +80,16 @@ pub fn migrations() -> Migrations<'static> {
         CREATE INDEX ops_depends_on ON ops(depends_on);
         "#,
         ),
+        M::up(
+            r#"
+        -- Claiming reads only what is open, in creation order, and stops at the first few:
+        -- these partial indexes keep it fast however long the history grows. The queries in
+        -- outbox/queue.rs repeat their WHERE terms verbatim so that SQLite can use them.
+        CREATE INDEX ops_claimable ON ops(provider) WHERE state IN ('pending', 'unknown');
+        CREATE INDEX ops_open_card ON ops(provider, card_code)
+            WHERE state NOT IN ('succeeded', 'declined');
+        "#,
+        ),
     ])
 }
 
