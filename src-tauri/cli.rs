@@ -50,7 +50,18 @@ pub enum Command {
         command: PosCommand,
     },
     /// The outbox: operations that move money, waiting to reach their provider.
-    Queue,
+    Queue {
+        /// Write the unfinished operations and those waiting for review to this JSON file.
+        #[arg(long, value_name = "FILE")]
+        export: Option<PathBuf>,
+    },
+    /// Start with a fresh database (the old one is set aside, not deleted). Refused while
+    /// operations are unfinished, unless they were exported with `kassa queue --export`.
+    Reset {
+        /// The file `kassa queue --export` wrote.
+        #[arg(long, value_name = "FILE")]
+        exported: Option<PathBuf>,
+    },
     /// Operations that need a manager: list them, or retry, write off or mark one done.
     Review {
         #[command(subcommand)]
@@ -98,8 +109,13 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
         } => with_till(paths, cli.json, |booted| {
             crate::pos_cli::push_test(booted, cli.json)
         }),
-        Command::Queue => match open_store(&paths) {
-            Ok(store) => queue_cli::queue(&store, cli.json),
+        Command::Queue { export } => match (open_store(&paths), export) {
+            (Ok(store), None) => queue_cli::queue(&store, cli.json),
+            (Ok(store), Some(file)) => queue_cli::export(&store, &file, cli.json),
+            (Err(message), _) => fail(&ErrorDto::config(message), cli.json),
+        },
+        Command::Reset { exported } => match open_store(&paths) {
+            Ok(store) => queue_cli::reset(store, exported.as_deref(), cli.json),
             Err(message) => fail(&ErrorDto::config(message), cli.json),
         },
         Command::Review { command } => match open_store(&paths) {

@@ -242,3 +242,103 @@ pub fn review(store: &Arc<Store>, command: Option<ReviewCommand>, json_out: bool
         Err(e) => fail(&ErrorDto::config(e.to_string()), json_out),
     }
 }
+
+/// The operations a reset would lose: unfinished ones and those waiting for review.
+fn at_risk(store: &Store) -> Result<Vec<Op>, kassa_core::store::StoreError> {
+    let unfinished = [
+        OpState::Pending,
+        OpState::Sending,
+        OpState::Unknown,
+        OpState::Reconciling,
+    ];
+    let mut ops = store.ops(&unfinished, u32::MAX)?;
+    for item in store.review_list()? {
+        if !ops.iter().any(|o| o.id == item.op.id) {
+            ops.push(item.op);
+        }
+    }
+    Ok(ops)
+}
+
+/// Writes the operations a reset would lose to `path` as JSON (card codes masked).
+pub fn export(store: &Store, path: &std::path::Path, json_out: bool) -> ExitCode {
+    let ops = match at_risk(store) {
+        Ok(ops) => ops,
+        Err(e) => return store_error(e, json_out),
+    };
+    let body =
+        json!({"exported_from": store.path(), "ops": ops.iter().map(op_json).collect::<Vec<_>>()});
+    if let Err(e) = std::fs::write(path, format!("{body:#}\n")) {
+        return fail(
+            &ErrorDto::config(format!("cannot write {}: {e}", path.display())),
+            json_out,
+        );
+    }
+    if json_out {
+        println!(
+            "{}",
+            json!({"ok": true, "exported": ops.len(), "file": path})
+        );
+    } else {
+        println!("{} operations written to {}", ops.len(), path.display());
+    }
+    ExitCode::SUCCESS
+}
+
+/// Sets the database aside (renamed, never deleted) so that the till starts afresh. Refused
+/// while operations are unfinished or waiting for review, unless `exported` is a file written
+/// by `kassa queue --export` that lists every one of them.
+pub fn reset(store: Arc<Store>, exported: Option<&std::path::Path>, json_out: bool) -> ExitCode {
+    let ops = match at_risk(&store) {
+        Ok(ops) => ops,
+        Err(e) => return store_error(e, json_out),
+    };
+    if !ops.is_empty() {
+        let listed: Vec<String> = exported
+            .and_then(|path| std::fs::read_to_string(path).ok())
+            .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+            .and_then(|v| {
+                v["ops"].as_array().map(|a| {
+                    a.iter()
+                        .filter_map(|o| o["id"].as_str().map(str::to_string))
+                        .collect()
+                })
+            })
+            .unwrap_or_default();
+        let missing = ops.iter().filter(|o| !listed.contains(&o.id)).count();
+        if missing > 0 {
+            return fail(
+                &ErrorDto::config(format!(
+                    "{} operations are not finished or wait for review; {missing} of them are not exported. Export them first with `kassa queue --export <file>`, then `kassa reset --exported <file>`.",
+                    ops.len()
+                )),
+                json_out,
+            );
+        }
+    }
+    let path = store.path().to_path_buf();
+    drop(store);
+    let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
+    let mut moved = Vec::new();
+    for suffix in ["", "-wal", "-shm"] {
+        let from = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+        if from.exists() {
+            let to = std::path::PathBuf::from(format!("{}.reset-{stamp}{suffix}", path.display()));
+            if let Err(e) = std::fs::rename(&from, &to) {
+                return fail(
+                    &ErrorDto::config(format!("cannot set {} aside: {e}", from.display())),
+                    json_out,
+                );
+            }
+            moved.push(to);
+        }
+    }
+    if json_out {
+        println!("{}", json!({"ok": true, "set_aside": moved}));
+    } else {
+        for to in &moved {
+            println!("set aside: {}", to.display());
+        }
+    }
+    ExitCode::SUCCESS
+}

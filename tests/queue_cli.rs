@@ -108,3 +108,41 @@ fn an_installer_inspects_syncs_and_resolves_the_queue() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no-such-op"));
 }
+
+#[test]
+fn the_database_is_not_reset_while_operations_are_unfinished_unless_exported() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("data/eu.kassa.till/training.sqlite3");
+    let op = NewOp::new(
+        ProviderId::Leat,
+        OpKind::Redeem,
+        Some("4165100001"),
+        eur(500),
+    );
+    Store::open(&db)
+        .unwrap()
+        .enqueue(std::slice::from_ref(&op))
+        .unwrap();
+
+    let refused = kassa(home.path(), &["reset"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("kassa queue --export"));
+    assert!(db.exists(), "nothing was touched");
+
+    let file = home.path().join("unfinished.json");
+    json(&kassa(
+        home.path(),
+        &["--json", "queue", "--export", file.to_str().unwrap()],
+    ));
+    let exported = std::fs::read_to_string(&file).unwrap();
+    assert!(exported.contains(&op.id));
+    assert!(!exported.contains("4165100001"), "card codes masked");
+
+    json(&kassa(
+        home.path(),
+        &["--json", "reset", "--exported", file.to_str().unwrap()],
+    ));
+    assert!(!db.exists(), "set aside");
+    let fresh = json(&kassa(home.path(), &["--json", "queue"]));
+    assert_eq!(fresh["unfinished"], 0);
+}
