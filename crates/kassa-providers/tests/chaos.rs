@@ -69,7 +69,11 @@ async fn every_ledger_equals_the_journal_after_chaos() {
     );
     assert!(all_ops.len() >= OPS);
     assert!(
-        compared.values().sum::<usize>() > OPS / 2,
-        "most operations moved money"
+        by_state(OpState::Declined) > 0,
+        "some operations were refused (cards ran low), and nothing of theirs was booked"
+    );
+    assert!(
+        compared.values().sum::<usize>() > OPS / 4,
+        "many operations moved money"
     );
 }

@@ -19,7 +19,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 pub const CARDS_PER_PROVIDER: usize = 40;
-pub const START_BALANCE: i64 = 40_000;
+/// Low enough that some redemptions and holds are refused for want of money.
+pub const START_BALANCE: i64 = 3_000;
 
 /// The seed: fixed, or `KASSA_CHAOS_SEED` to explore others.
 pub fn seed() -> u64 {
@@ -171,10 +172,9 @@ pub fn assert_ledgers_equal_journal(sims: &Sims, store: &Store) -> BTreeMap<&'st
         "every operation reached a final state"
     );
     assert!(
-        review
-            .iter()
-            .all(|r| r.op.state == OpState::Declined && r.reason.contains("balance")),
-        "only refusals for want of balance need a person: {:?}",
+        review.iter().all(|r| r.op.state == OpState::Declined
+            && matches!(r.op.kind, OpKind::Redeem | OpKind::Reserve)),
+        "only refusals of redemptions and holds (the cards run low) need a person: {:?}",
         review
             .iter()
             .map(|r| (&r.op.kind, &r.op.state, &r.reason))
