@@ -11,7 +11,7 @@ use crate::provider::{ProviderError, ProviderId};
 use crate::store::{Store, StoreError};
 use async_trait::async_trait;
 use backon::BackoffBuilder;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Semaphore};
@@ -31,6 +31,11 @@ pub trait OpExecutor: Send + Sync {
     /// [`Reconciled::NotApplied`] without asking (sending again with the same key is safe);
     /// the others read their records first (GUIDE §4.2).
     async fn reconcile(&self, op: &Op) -> Result<Reconciled, ProviderError>;
+
+    /// At most this many operations per window (the provider's rate limit), if it has one.
+    fn rate_budget(&self) -> Option<(u32, Duration)> {
+        None
+    }
 }
 
 /// Exponential backoff with jitter (the `backon` crate), by attempt number.
@@ -207,7 +212,11 @@ impl Engine {
         let mut tasks: JoinSet<(Op, Transition)> = JoinSet::new();
         let mut stats = RunStats::default();
         let mut watched: Option<std::time::Instant> = None;
+        // When each provider's recent operations were claimed, for its rate budget.
+        let mut claimed_at: BTreeMap<ProviderId, VecDeque<std::time::Instant>> = BTreeMap::new();
         loop {
+            // The soonest a provider out of budget may send again.
+            let mut budget_wait: Option<Duration> = None;
             if let Some(config) = &self.watchdog {
                 if watched.is_none_or(|at| at.elapsed() >= config.interval) {
                     self.store.watch_holds(self.clock.now(), config)?;
@@ -218,8 +227,21 @@ impl Engine {
             if !stopping {
                 let now = self.clock.now();
                 for (provider, executor) in &self.executors {
-                    let free = permits[provider].available_permits();
+                    let mut free = permits[provider].available_permits();
+                    let recent = claimed_at.entry(*provider).or_default();
+                    if let Some((limit, window)) = executor.rate_budget() {
+                        while recent.front().is_some_and(|t| t.elapsed() >= window) {
+                            recent.pop_front();
+                        }
+                        free = free.min((limit as usize).saturating_sub(recent.len()));
+                        if free == 0 {
+                            let oldest = recent.front().map_or(Duration::ZERO, |t| t.elapsed());
+                            let wait = window.saturating_sub(oldest).max(Duration::from_millis(1));
+                            budget_wait = Some(budget_wait.map_or(wait, |w| w.min(wait)));
+                        }
+                    }
                     for op in self.store.claim_due(*provider, now, free)? {
+                        recent.push_back(std::time::Instant::now());
                         let permit = permits[provider]
                             .clone()
                             .try_acquire_owned()
@@ -245,14 +267,15 @@ impl Engine {
                     None => self.config.poll,
                     Some(at) => {
                         let until = at - self.clock.now();
-                        Duration::try_from(until)
-                            .unwrap_or_default()
+                        let due = Duration::try_from(until).unwrap_or_default();
+                        // Due now but out of budget: wait for the budget, not in a busy loop.
+                        due.max(budget_wait.unwrap_or_default())
                             .min(self.config.poll)
                     }
                 };
                 tokio::select! {
                     _ = tokio::time::sleep(wait) => {}
-                    _ = stop.changed() => {}
+                    _ = stop_signal(&mut stop) => {}
                 }
                 continue;
             }
@@ -271,7 +294,7 @@ impl Engine {
                     }
                 }
                 _ = tokio::time::sleep(self.config.poll) => {}
-                _ = stop.changed() => {}
+                _ = stop_signal(&mut stop) => {}
             }
         }
     }
@@ -284,6 +307,13 @@ impl Engine {
             }
         }
         Ok(next)
+    }
+}
+
+/// Resolves when `stop` changes; never, once its sender is gone (nobody can ask to stop).
+async fn stop_signal(stop: &mut watch::Receiver<bool>) {
+    if stop.changed().await.is_err() {
+        std::future::pending::<()>().await;
     }
 }
 

@@ -41,6 +41,12 @@ impl OpExecutor for LightspeedExecutor {
         })
     }
 
+    /// `300 × registers + 50` requests per 5 minutes; an operation is one request.
+    fn rate_budget(&self) -> Option<(u32, std::time::Duration)> {
+        let budget = self.client.budget();
+        Some((budget.requests, budget.window))
+    }
+
     async fn reconcile(&self, op: &Op) -> Result<Reconciled, ProviderError> {
         match op.kind {
             // The same client_id cannot book twice.
