@@ -150,3 +150,37 @@ impl QueueDto {
         }
     }
 }
+
+/// One operation on the Queue screen.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpDto {
+    pub id: String,
+    pub sale_id: Option<String>,
+    pub provider: String,
+    pub kind: String,
+    /// Masked.
+    pub card: Option<String>,
+    pub amount: String,
+    pub state: String,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    /// Set while a manager must decide; the screen offers the actions then.
+    pub review_reason: Option<String>,
+}
+
+impl From<&kassa_core::outbox::Op> for OpDto {
+    fn from(op: &kassa_core::outbox::Op) -> Self {
+        OpDto {
+            id: op.id.clone(),
+            sale_id: op.sale_id.clone(),
+            provider: op.provider.display_name().into(),
+            kind: op.kind.as_str().into(),
+            card: op.card_masked(),
+            amount: op.amount.to_string(),
+            state: op.state.as_str().into(),
+            attempts: op.attempts,
+            last_error: op.last_error.clone(),
+            review_reason: op.review_reason.clone(),
+        }
+    }
+}

@@ -28,7 +28,9 @@ pub fn with_commands<R: tauri::Runtime>(
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::lookup_card,
-            commands::queue_status
+            commands::queue_status,
+            commands::queue_ops,
+            commands::resolve_review
         ])
 }
 
