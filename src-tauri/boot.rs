@@ -5,10 +5,12 @@ use crate::paths::Paths;
 use crate::{training, wiring};
 use kassa_core::clock::SystemClock;
 use kassa_core::config::Config;
+use kassa_core::outbox::OpExecutor;
 use kassa_core::pos::PosRecorder;
 use kassa_core::secrets::SecretStore;
 use kassa_core::store::Store;
 use kassa_core::till::Till;
+use kassa_providers::executor::ShopwaveExecutor;
 use kassa_sim::training::TrainingSims;
 use std::sync::Arc;
 
@@ -20,6 +22,10 @@ pub struct Booted {
     /// The POS back-office that records each sale (Shopwave), where one is configured; the
     /// till does not record sales yet, `kassa pos push-test` uses it.
     pub pos: Option<Arc<dyn PosRecorder>>,
+    /// The till's database (also reachable through `till`), for the outbox engine.
+    pub store: Arc<Store>,
+    /// The providers' sides of the outbox's operations.
+    pub executors: Vec<Arc<dyn OpExecutor>>,
     /// Training mode's simulators; they stop when this is dropped.
     _sims: Option<TrainingSims>,
 }
@@ -44,9 +50,9 @@ pub async fn boot(paths: Paths, secrets: Arc<dyn SecretStore>) -> Result<Booted,
         (config.providers.clone(), secrets, None)
     };
 
-    let mut till = Till::new(store, Arc::new(SystemClock), training);
-    for (provider, pattern) in wiring::gift_card_providers(&providers, &config.register, &secrets)?
-    {
+    let mut till = Till::new(store.clone(), Arc::new(SystemClock), training);
+    let wired = wiring::gift_card_providers(&providers, &config.register, &secrets)?;
+    for (provider, pattern) in wired.providers {
         till = till
             .with_provider(provider, &pattern)
             .map_err(|e| format!("a card pattern is not valid: {e}"))?;
@@ -56,6 +62,10 @@ pub async fn boot(paths: Paths, secrets: Arc<dyn SecretStore>) -> Result<Booted,
         .as_ref()
         .map(|shopwave| wiring::pos_recorder(shopwave, &secrets))
         .transpose()?;
+    let mut executors = wired.executors;
+    if let Some(pos) = &pos {
+        executors.push(Arc::new(ShopwaveExecutor::new(pos.clone())));
+    }
     tracing::info!(
         training,
         config = %paths.config_file.display(),
@@ -67,6 +77,8 @@ pub async fn boot(paths: Paths, secrets: Arc<dyn SecretStore>) -> Result<Booted,
         config,
         paths,
         pos,
+        store,
+        executors,
         _sims: sims,
     })
 }

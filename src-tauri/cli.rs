@@ -6,10 +6,13 @@ use crate::dto::{CardDto, ErrorDto};
 use crate::keyring_store::KeyringStore;
 use crate::paths::Paths;
 use crate::pos_cli::PosCommand;
+use crate::queue_cli::{self, ReviewCommand};
 use clap::{Parser, Subcommand};
 use kassa_core::card::mask;
+use kassa_core::config::Config;
 use kassa_core::provider::CardKind;
 use kassa_core::secrets::{Secret, SecretStore};
+use kassa_core::store::Store;
 use serde_json::json;
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -47,6 +50,30 @@ pub enum Command {
         #[command(subcommand)]
         command: PosCommand,
     },
+    /// The outbox: operations that move money, waiting to reach their provider.
+    Queue {
+        /// Write the unfinished operations and those waiting for review to this JSON file.
+        #[arg(long, value_name = "FILE")]
+        export: Option<PathBuf>,
+    },
+    /// Start with a fresh database (the old one is set aside, not deleted). Refused while
+    /// operations are unfinished, unless they were exported with `kassa queue --export`.
+    Reset {
+        /// The file `kassa queue --export` wrote.
+        #[arg(long, value_name = "FILE")]
+        exported: Option<PathBuf>,
+    },
+    /// Operations that need a manager: list them, or retry, write off or mark one done.
+    Review {
+        #[command(subcommand)]
+        command: Option<ReviewCommand>,
+    },
+    /// Send the queued operations to their providers (until Ctrl-C, or `--once`).
+    Sync {
+        /// Stop when nothing is left that can be done without a person.
+        #[arg(long)]
+        once: bool,
+    },
     /// Credentials in the OS keyring.
     Secret {
         #[command(subcommand)]
@@ -83,6 +110,22 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
         } => with_till(paths, cli.json, |booted| {
             crate::pos_cli::push_test(booted, cli.json)
         }),
+        Command::Queue { export } => match (open_store(&paths), export) {
+            (Ok(store), None) => queue_cli::queue(&store, cli.json),
+            (Ok(store), Some(file)) => queue_cli::export(&store, &file, cli.json),
+            (Err(message), _) => fail(&ErrorDto::config(message), cli.json),
+        },
+        Command::Reset { exported } => match open_store(&paths) {
+            Ok(store) => queue_cli::reset(store, exported.as_deref(), cli.json),
+            Err(message) => fail(&ErrorDto::config(message), cli.json),
+        },
+        Command::Review { command } => match open_store(&paths) {
+            Ok(store) => queue_cli::review(&store, command, cli.json),
+            Err(message) => fail(&ErrorDto::config(message), cli.json),
+        },
+        Command::Sync { once } => with_till(paths, cli.json, |booted| {
+            queue_cli::sync(booted, once, cli.json)
+        }),
         Command::Doctor => {
             let runtime = runtime();
             let report = runtime.block_on(doctor::run(paths, Arc::new(KeyringStore)));
@@ -94,6 +137,14 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
             }
         }
     }
+}
+
+/// The till's database alone, without its providers: the outbox can be read and reviewed
+/// while a provider's credentials are missing.
+fn open_store(paths: &Paths) -> Result<Arc<Store>, String> {
+    let config = Config::load(&paths.config_file).map_err(|e| e.to_string())?;
+    let store = Store::open(&paths.database(config.is_training())).map_err(|e| e.to_string())?;
+    Ok(Arc::new(store))
 }
 
 fn runtime() -> tokio::runtime::Runtime {

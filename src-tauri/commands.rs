@@ -1,9 +1,10 @@
 //! Tauri commands: thin wrappers over kassa-core, speaking DTOs.
 
 use crate::boot::Booted;
-use crate::dto::{AppInfoDto, CardDto, ErrorDto};
+use crate::dto::{AppInfoDto, CardDto, ErrorDto, OpDto, QueueDto};
 use kassa_core::card::mask;
 use kassa_core::config::Config;
+use kassa_core::outbox::{OpState, Resolution};
 use tauri::State;
 
 /// The till as the window sees it: opened, or the reason it could not open.
@@ -38,4 +39,70 @@ pub async fn lookup_card(state: State<'_, AppState>, code: String) -> Result<Car
         Ok(found) => Ok(CardDto::new(&found, mask(code.trim()))),
         Err(e) => Err(ErrorDto::from(&e)),
     }
+}
+
+/// The outbox's counts, age and money outstanding, for the status bar.
+#[tauri::command]
+pub fn queue_status(state: State<'_, AppState>) -> Result<QueueDto, ErrorDto> {
+    let booted = state.booted()?;
+    let summary = booted.store.queue_summary().map_err(|e| {
+        ErrorDto::config(
+            e.disk_fault()
+                .map_or_else(|| e.to_string(), |f| f.message().to_string()),
+        )
+    })?;
+    Ok(QueueDto::new(&summary, time::OffsetDateTime::now_utc()))
+}
+
+fn store_error(e: kassa_core::store::StoreError) -> ErrorDto {
+    ErrorDto::config(
+        e.disk_fault()
+            .map_or_else(|| e.to_string(), |f| f.message().to_string()),
+    )
+}
+
+/// The Queue screen: what waits for a manager first, then what is still to be sent.
+#[tauri::command]
+pub fn queue_ops(state: State<'_, AppState>) -> Result<Vec<OpDto>, ErrorDto> {
+    let store = &state.booted()?.store;
+    let mut ops: Vec<OpDto> = store
+        .review_list()
+        .map_err(store_error)?
+        .iter()
+        .map(|item| OpDto::from(&item.op))
+        .collect();
+    let unfinished = [
+        OpState::Pending,
+        OpState::Sending,
+        OpState::Unknown,
+        OpState::Reconciling,
+    ];
+    for op in store.ops(&unfinished, 500).map_err(store_error)? {
+        if op.review_reason.is_none() {
+            ops.push(OpDto::from(&op));
+        }
+    }
+    Ok(ops)
+}
+
+/// A manager's decision on an operation of the review list: `retry`, `write_off` or `done`
+/// (the last two with a note).
+#[tauri::command]
+pub fn resolve_review(
+    state: State<'_, AppState>,
+    op_id: String,
+    action: String,
+    note: Option<String>,
+) -> Result<(), ErrorDto> {
+    let store = &state.booted()?.store;
+    let note = note.unwrap_or_default();
+    let resolution = match action.as_str() {
+        "retry" => Resolution::Retry,
+        "write_off" => Resolution::WriteOff { note },
+        "done" => Resolution::DoneAtProvider { note },
+        other => return Err(ErrorDto::config(format!("unknown review action '{other}'"))),
+    };
+    store
+        .resolve_review(&op_id, &resolution)
+        .map_err(|e| ErrorDto::config(e.to_string()))
 }

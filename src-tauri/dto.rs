@@ -132,3 +132,71 @@ pub struct AppInfoDto {
     /// Set when the till could not open: the UI shows it instead of the sale screen.
     pub startup_error: Option<String>,
 }
+
+/// The outbox at a glance, for the status bar.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueDto {
+    /// Operations not yet done at their provider.
+    pub unfinished: i64,
+    /// Operations waiting for a manager.
+    pub in_review: i64,
+    /// How long the oldest unfinished operation has waited, in seconds.
+    pub oldest_age_secs: Option<i64>,
+    /// Money not yet settled with the providers, per currency (`EUR 12.50`).
+    pub outstanding: Vec<String>,
+    /// Unfinished operations per provider id.
+    pub by_provider: std::collections::BTreeMap<String, i64>,
+}
+
+impl QueueDto {
+    pub fn new(summary: &kassa_core::outbox::QueueSummary, now: time::OffsetDateTime) -> Self {
+        QueueDto {
+            unfinished: summary.unfinished(),
+            in_review: summary.in_review,
+            oldest_age_secs: summary.oldest.map(|at| (now - at).whole_seconds().max(0)),
+            outstanding: summary
+                .outstanding
+                .iter()
+                .filter_map(|(code, minor)| {
+                    let currency = kassa_core::money::Currency::try_from(code.clone()).ok()?;
+                    Some(kassa_core::money::Money::new(*minor, currency).to_string())
+                })
+                .collect(),
+            by_provider: summary.by_provider.clone(),
+        }
+    }
+}
+
+/// One operation on the Queue screen.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpDto {
+    pub id: String,
+    pub sale_id: Option<String>,
+    pub provider: String,
+    pub kind: String,
+    /// Masked.
+    pub card: Option<String>,
+    pub amount: String,
+    pub state: String,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    /// Set while a manager must decide; the screen offers the actions then.
+    pub review_reason: Option<String>,
+}
+
+impl From<&kassa_core::outbox::Op> for OpDto {
+    fn from(op: &kassa_core::outbox::Op) -> Self {
+        OpDto {
+            id: op.id.clone(),
+            sale_id: op.sale_id.clone(),
+            provider: op.provider.display_name().into(),
+            kind: op.kind.as_str().into(),
+            card: op.card_masked(),
+            amount: op.amount.to_string(),
+            state: op.state.as_str().into(),
+            attempts: op.attempts,
+            last_error: op.last_error.clone(),
+            review_reason: op.review_reason.clone(),
+        }
+    }
+}

@@ -10,6 +10,7 @@ pub mod keyring_store;
 pub mod logging;
 pub mod paths;
 pub mod pos_cli;
+pub mod queue_cli;
 pub mod training;
 pub mod wiring;
 
@@ -26,7 +27,10 @@ pub fn with_commands<R: tauri::Runtime>(
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
-            commands::lookup_card
+            commands::lookup_card,
+            commands::queue_status,
+            commands::queue_ops,
+            commands::resolve_review
         ])
 }
 
@@ -41,8 +45,22 @@ pub fn run_window(config: Option<&Path>) {
         .expect("tokio runtime");
     tauri::async_runtime::set(runtime.handle().clone());
     let booted = runtime.block_on(boot::boot(paths, Arc::new(keyring_store::KeyringStore)));
-    if let Err(e) = &booted {
-        tracing::error!(error = %e, "the till could not open");
+    match &booted {
+        Err(e) => tracing::error!(error = %e, "the till could not open"),
+        // The outbox sends in the background for as long as the window is open.
+        Ok(booted) => {
+            let engine = booted.executors.iter().fold(
+                kassa_core::outbox::Engine::new(booted.store.clone(), Default::default())
+                    .with_watchdog(Default::default()),
+                |engine, executor| engine.with_executor(executor.clone()),
+            );
+            runtime.spawn(async move {
+                let (_keep, stop) = tokio::sync::watch::channel(false);
+                if let Err(e) = engine.run(stop).await {
+                    tracing::error!(error = %e, "the outbox stopped");
+                }
+            });
+        }
     }
     with_commands(tauri::Builder::default(), AppState(booted))
         .run(tauri::generate_context!())

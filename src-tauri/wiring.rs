@@ -1,9 +1,11 @@
 //! Building each provider's client from its configuration section and its secrets.
 
 use kassa_core::config::{ProvidersConfig, RegisterConfig, ShopwaveConfig};
+use kassa_core::outbox::OpExecutor;
 use kassa_core::pos::PosRecorder;
 use kassa_core::provider::GiftCardProvider;
 use kassa_core::secrets::{Secret, SecretStore};
+use kassa_providers::executor::{LeatExecutor, LightspeedExecutor, ZmyleExecutor};
 use kassa_providers::leat::{Language, LeatClient};
 use kassa_providers::lightspeed::LightspeedClient;
 use kassa_providers::shopwave::ShopwaveClient;
@@ -13,6 +15,13 @@ use std::sync::Arc;
 /// A gift-card provider and the pattern of the codes it takes.
 pub type Registered = (Arc<dyn GiftCardProvider>, String);
 
+/// The configured gift-card providers: for look-ups, and for the outbox to move money.
+#[derive(Default)]
+pub struct Wired {
+    pub providers: Vec<Registered>,
+    pub executors: Vec<Arc<dyn OpExecutor>>,
+}
+
 /// Every configured gift-card provider, most specific card pattern first: zmyle (QR URLs and
 /// short ids), Lightspeed (long numbers), Leat (the most generic). Where patterns overlap the
 /// till asks them in this order.
@@ -20,9 +29,9 @@ pub fn gift_card_providers(
     providers: &ProvidersConfig,
     register: &RegisterConfig,
     secrets: &Arc<dyn SecretStore>,
-) -> Result<Vec<Registered>, String> {
+) -> Result<Wired, String> {
     let currency = &register.currency;
-    let mut out: Vec<Registered> = vec![];
+    let mut out = Wired::default();
     if let Some(c) = &providers.zmyle {
         let client = ZmyleClient::new(
             c,
@@ -31,19 +40,28 @@ pub fn gift_card_providers(
             currency.clone(),
         )
         .map_err(|e| e.to_string())?;
-        out.push((Arc::new(client), c.card_pattern.clone()));
+        let client = Arc::new(client);
+        out.executors
+            .push(Arc::new(ZmyleExecutor::new(client.clone())));
+        out.providers.push((client, c.card_pattern.clone()));
     }
     if let Some(c) = &providers.lightspeed {
         let client = LightspeedClient::new(c, currency.clone(), secrets.clone())
             .map_err(|e| e.to_string())?;
-        out.push((Arc::new(client), c.card_pattern.clone()));
+        let client = Arc::new(client);
+        out.executors
+            .push(Arc::new(LightspeedExecutor::new(client.clone())));
+        out.providers.push((client, c.card_pattern.clone()));
     }
     if let Some(c) = &providers.leat {
         let language = Language::from_code(&register.language);
         let secret = required(secrets, "Leat", c.secret_name())?;
         let client =
             LeatClient::new(c, secret, currency.clone(), language).map_err(|e| e.to_string())?;
-        out.push((Arc::new(client), c.card_pattern.clone()));
+        let client = Arc::new(client);
+        out.executors
+            .push(Arc::new(LeatExecutor::new(client.clone())));
+        out.providers.push((client, c.card_pattern.clone()));
     }
     Ok(out)
 }

@@ -290,6 +290,17 @@ fn a_scanned_demo_card_shows_its_balance_in_training_mode() {
         "the TRAINING banner is on screen"
     );
     assert!(session.text("#training-banner").starts_with("TRAINING"));
+    // The status bar shows the outbox: nothing queued in a fresh training till.
+    session.wait_for(
+        "the queue in the status bar",
+        "return document.querySelector('#queue-status').textContent === 'All synced'",
+    );
+    session.script("document.querySelector('#queue-status').click(); return true;");
+    session.wait_for(
+        "the Queue screen",
+        "return !document.querySelector('#queue-panel').hidden && !document.querySelector('#queue-empty').hidden",
+    );
+    assert_eq!(session.text("#queue-empty"), "Nothing waiting.");
 
     // Focus on nothing in particular: a scan is heard wherever focus is.
     session.script("document.activeElement.blur(); return true;");

@@ -88,6 +88,72 @@ async function lookup(code) {
   }
 }
 
+// The outbox in the status bar: what is still to reach the providers, and what needs a manager.
+function minutes(secs) {
+  return secs < 60 ? "under a minute" : `${Math.round(secs / 60)} min`;
+}
+
+async function refreshQueue() {
+  const node = $("queue-status");
+  try {
+    const q = await invoke("queue_status");
+    const parts = [];
+    if (q.unfinished > 0) {
+      parts.push(`${q.unfinished} to sync, oldest ${minutes(q.oldest_age_secs ?? 0)}`);
+      if (q.outstanding.length) parts.push(`${q.outstanding.join(", ")} outstanding`);
+    } else {
+      parts.push("All synced");
+    }
+    if (q.in_review > 0) parts.push(`${q.in_review} to review`);
+    node.textContent = parts.join(" · ");
+    node.dataset.state = q.in_review > 0 ? "review" : q.unfinished > 0 ? "syncing" : "idle";
+  } catch (error) {
+    node.textContent = error.message ?? String(error);
+    node.dataset.state = "review";
+  }
+}
+
+// The Queue screen: review items first, with a manager's actions; then what is still to send.
+async function showQueue() {
+  const body = $("queue-table").querySelector("tbody");
+  const ops = await invoke("queue_ops");
+  body.replaceChildren(
+    ...ops.map((op) => {
+      const actions = el("td");
+      if (op.review_reason) {
+        const note = el("input", { type: "text", placeholder: "note (for write-off)", "aria-label": "note" });
+        const act = async (action) => {
+          try {
+            await invoke("resolve_review", { opId: op.id, action, note: note.value });
+            await showQueue();
+            refreshQueue();
+          } catch (error) {
+            note.setCustomValidity(error.message ?? String(error));
+            note.reportValidity();
+          }
+        };
+        const retry = el("button", { type: "button" }, "Send again");
+        retry.addEventListener("click", () => act("retry"));
+        const writeOff = el("button", { type: "button" }, "Write off");
+        writeOff.addEventListener("click", () => act("write_off"));
+        actions.append(note, retry, writeOff);
+      }
+      return el(
+        "tr",
+        { "data-op": op.id, "data-review": op.review_reason ? "yes" : "no" },
+        el("td", {}, op.provider),
+        el("td", {}, op.kind),
+        el("td", {}, op.card ?? ""),
+        el("td", {}, op.amount),
+        el("td", {}, op.review_reason ? "to review" : op.state),
+        el("td", {}, op.review_reason ?? op.last_error ?? ""),
+        actions,
+      );
+    }),
+  );
+  $("queue-empty").hidden = ops.length > 0;
+}
+
 async function start() {
   const info = await invoke("app_info");
   $("register-name").textContent = info.register_name;
@@ -101,6 +167,13 @@ async function start() {
     setStatus("Not ready");
     return;
   }
+  refreshQueue();
+  setInterval(refreshQueue, 3000);
+  $("queue-status").addEventListener("click", async () => {
+    const panel = $("queue-panel");
+    panel.hidden = !panel.hidden;
+    if (!panel.hidden) await showQueue();
+  });
   $("lookup-form").addEventListener("submit", (event) => {
     event.preventDefault();
     lookup($("code-input").value);

@@ -85,7 +85,7 @@ impl Hold {
 }
 
 /// Whole seconds, UTC: the stored text then sorts in time order.
-fn stamp(at: OffsetDateTime) -> String {
+pub(crate) fn stamp(at: OffsetDateTime) -> String {
     at.to_offset(time::UtcOffset::UTC)
         .replace_nanosecond(0)
         .expect("zero nanoseconds is valid")

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod holds;
 pub mod money;
+pub mod outbox;
 pub mod pos;
 pub mod provider;
 pub mod routing;

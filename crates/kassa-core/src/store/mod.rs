@@ -21,6 +21,41 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
 }
 
+/// A fault of the disk under the database: the till must stop taking payments, because it
+/// cannot record them (GUIDE §4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiskFault {
+    Full,
+    ReadOnly,
+    Io,
+}
+
+impl DiskFault {
+    /// What the cashier and the installer read.
+    pub fn message(self) -> &'static str {
+        match self {
+            DiskFault::Full => "The disk is full: Kassa cannot record payments, so it takes none. Free space on the disk, then try again.",
+            DiskFault::ReadOnly => "The database cannot be written (read-only): Kassa cannot record payments, so it takes none. Check the disk and the file's permissions.",
+            DiskFault::Io => "The disk failed while writing: Kassa cannot record payments, so it takes none. Check the disk.",
+        }
+    }
+}
+
+impl StoreError {
+    /// The disk fault behind this error, if it is one.
+    pub fn disk_fault(&self) -> Option<DiskFault> {
+        let StoreError::Sql(rusqlite::Error::SqliteFailure(e, _)) = self else {
+            return None;
+        };
+        match e.code {
+            rusqlite::ErrorCode::DiskFull => Some(DiskFault::Full),
+            rusqlite::ErrorCode::ReadOnly => Some(DiskFault::ReadOnly),
+            rusqlite::ErrorCode::SystemIoFailure => Some(DiskFault::Io),
+            _ => None,
+        }
+    }
+}
+
 pub struct Store {
     path: PathBuf,
     conn: Mutex<Connection>,
@@ -125,6 +160,61 @@ mod tests {
             .unwrap();
         let again = Store::open(&path).unwrap();
         assert_eq!(again.recent_journal(10).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_full_disk_refuses_the_write_with_a_clear_message() {
+        use crate::money::{Currency, Money};
+        use crate::outbox::{NewOp, OpKind};
+        use crate::provider::ProviderId;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("kassa.sqlite3")).unwrap();
+        let eur = Currency::try_from("EUR".to_string()).unwrap();
+        // The database may not grow past its current size: as good as a full disk.
+        let pages: i64 = store
+            .conn()
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
+        store
+            .conn()
+            .pragma_update(None, "max_page_count", pages)
+            .unwrap();
+        let big = "x".repeat(64 * 1024);
+        let mut op = NewOp::new(
+            ProviderId::Leat,
+            OpKind::Redeem,
+            Some("41651"),
+            Money::new(500, eur),
+        );
+        op.payload = serde_json::json!({ "note": big });
+        let err = store.enqueue(&[op]).unwrap_err();
+        assert_eq!(err.disk_fault(), Some(DiskFault::Full), "{err}");
+        assert!(DiskFault::Full.message().contains("takes none"));
+        assert_eq!(store.unfinished_ops().unwrap(), 0, "nothing half-written");
+    }
+
+    #[test]
+    fn a_read_only_database_refuses_the_write_with_a_clear_message() {
+        use crate::money::{Currency, Money};
+        use crate::outbox::{NewOp, OpKind};
+        use crate::provider::ProviderId;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("kassa.sqlite3")).unwrap();
+        // SQLite's own read-only switch (file permissions do not bind root, which CI may be).
+        store
+            .conn()
+            .pragma_update(None, "query_only", true)
+            .unwrap();
+        let eur = Currency::try_from("EUR".to_string()).unwrap();
+        let op = NewOp::new(
+            ProviderId::Leat,
+            OpKind::Redeem,
+            Some("41651"),
+            Money::new(500, eur),
+        );
+        let err = store.enqueue(&[op]).unwrap_err();
+        assert_eq!(err.disk_fault(), Some(DiskFault::ReadOnly), "{err}");
+        assert!(DiskFault::ReadOnly.message().contains("read-only"));
     }
 
     #[test]

@@ -68,6 +68,28 @@ pub fn migrations() -> Migrations<'static> {
         CREATE INDEX holds_open ON holds(state, expires_at);
         "#,
         ),
+        M::up(
+            r#"
+        -- The outbox engine: when the latest request left (reconciliation searches around it),
+        -- and the review list: a reason while a person must decide, then how it was resolved.
+        ALTER TABLE ops ADD COLUMN sent_at TEXT;
+        ALTER TABLE ops ADD COLUMN review_reason TEXT;
+        ALTER TABLE ops ADD COLUMN resolution TEXT;      -- retried | written_off | settled | moot
+        ALTER TABLE ops ADD COLUMN resolution_note TEXT;
+        ALTER TABLE ops ADD COLUMN resolved_at TEXT;
+        CREATE INDEX ops_depends_on ON ops(depends_on);
+        "#,
+        ),
+        M::up(
+            r#"
+        -- Claiming reads only what is open, in creation order, and stops at the first few:
+        -- these partial indexes keep it fast however long the history grows. The queries in
+        -- outbox/queue.rs repeat their WHERE terms verbatim so that SQLite can use them.
+        CREATE INDEX ops_claimable ON ops(provider) WHERE state IN ('pending', 'unknown');
+        CREATE INDEX ops_open_card ON ops(provider, card_code)
+            WHERE state NOT IN ('succeeded', 'declined');
+        "#,
+        ),
     ])
 }
 

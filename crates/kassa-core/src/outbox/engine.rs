@@ -1,0 +1,365 @@
+//! The executor loop: claims due operations per provider up to that provider's concurrency,
+//! sends them (or reconciles the unknown ones) through an [`OpExecutor`], and writes each
+//! outcome before taking the next step. No provider write happens anywhere else (GUIDE §4.1).
+
+use super::model::{
+    after_reconcile, after_send, Backoff, Op, OpOutcome, OpState, Reconciled, Transition,
+};
+use super::watchdog::WatchdogConfig;
+use crate::clock::{Clock, SystemClock};
+use crate::provider::{ProviderError, ProviderId};
+use crate::store::{Store, StoreError};
+use async_trait::async_trait;
+use backon::BackoffBuilder;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{watch, Semaphore};
+use tokio::task::JoinSet;
+
+/// What a provider client offers the outbox: the provider's side of each kind of operation.
+/// Implemented in `kassa-providers`, one per provider.
+#[async_trait]
+pub trait OpExecutor: Send + Sync {
+    fn provider(&self) -> ProviderId;
+
+    /// Sends the operation, with its id as the idempotency key (or our reference where the
+    /// provider has no key).
+    async fn execute(&self, op: &Op) -> Result<OpOutcome, ProviderError>;
+
+    /// Settles an operation whose outcome is unknown. Providers with an idempotency key answer
+    /// [`Reconciled::NotApplied`] without asking (sending again with the same key is safe);
+    /// the others read their records first (GUIDE §4.2).
+    async fn reconcile(&self, op: &Op) -> Result<Reconciled, ProviderError>;
+
+    /// At most this many operations per window (the provider's rate limit), if it has one.
+    fn rate_budget(&self) -> Option<(u32, Duration)> {
+        None
+    }
+}
+
+/// Exponential backoff with jitter (the `backon` crate), by attempt number.
+#[derive(Debug, Clone)]
+pub struct ExpBackoff {
+    builder: backon::ExponentialBuilder,
+}
+
+impl ExpBackoff {
+    /// Delays from `min` doubling up to `max`, each with a random jitter of up to `min`.
+    pub fn new(min: Duration, max: Duration) -> Self {
+        ExpBackoff {
+            builder: backon::ExponentialBuilder::new()
+                .with_min_delay(min)
+                .with_max_delay(max)
+                .with_factor(2.0)
+                .with_jitter()
+                .without_max_times(),
+        }
+    }
+}
+
+impl Backoff for ExpBackoff {
+    fn delay(&self, attempts: u32) -> Duration {
+        self.builder
+            .build()
+            .nth(attempts.saturating_sub(1) as usize)
+            .unwrap_or_default()
+    }
+}
+
+/// How the engine paces itself.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// Requests in flight at once per provider (when not set per provider).
+    pub concurrency: usize,
+    pub concurrency_per_provider: BTreeMap<ProviderId, usize>,
+    /// The first retry's delay; it doubles from there.
+    pub min_backoff: Duration,
+    pub max_backoff: Duration,
+    /// How often to look for newly due work while waiting.
+    pub poll: Duration,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            concurrency: 4,
+            concurrency_per_provider: BTreeMap::new(),
+            min_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(300),
+            poll: Duration::from_secs(1),
+        }
+    }
+}
+
+/// What a run did, by outcome of each step.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunStats {
+    pub steps: u64,
+    pub succeeded: u64,
+    pub declined: u64,
+    pub retried: u64,
+    pub unknown: u64,
+    pub to_review: u64,
+}
+
+impl RunStats {
+    fn count(&mut self, transition: &Transition) {
+        self.steps += 1;
+        match transition {
+            Transition::Succeeded(_) => self.succeeded += 1,
+            Transition::Declined { .. } => self.declined += 1,
+            Transition::Retry { .. } => self.retried += 1,
+            Transition::Unknown { .. } => self.unknown += 1,
+            Transition::Review { .. } => self.to_review += 1,
+        }
+    }
+}
+
+/// How a provider answered lately: the status bar's health light.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    /// Its latest answer was an answer (success or refusal).
+    Up,
+    /// Its latest request failed in transport or was turned away (5xx, 429).
+    Down,
+}
+
+pub struct Engine {
+    store: Arc<Store>,
+    executors: BTreeMap<ProviderId, Arc<dyn OpExecutor>>,
+    config: EngineConfig,
+    backoff: Arc<ExpBackoff>,
+    clock: Arc<dyn Clock>,
+    health: watch::Sender<BTreeMap<ProviderId, Health>>,
+    watchdog: Option<WatchdogConfig>,
+}
+
+impl Engine {
+    pub fn new(store: Arc<Store>, config: EngineConfig) -> Self {
+        Engine {
+            store,
+            executors: BTreeMap::new(),
+            backoff: Arc::new(ExpBackoff::new(config.min_backoff, config.max_backoff)),
+            config,
+            clock: Arc::new(SystemClock),
+            health: watch::channel(BTreeMap::new()).0,
+            watchdog: None,
+        }
+    }
+
+    /// Runs the hold watchdog on start and every `config.interval` while running.
+    pub fn with_watchdog(mut self, config: WatchdogConfig) -> Self {
+        self.watchdog = Some(config);
+        self
+    }
+
+    /// Runs the engine on another clock (tests of expiry).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Adds the executor of one provider; operations of providers without one wait.
+    pub fn with_executor(mut self, executor: Arc<dyn OpExecutor>) -> Self {
+        self.executors.insert(executor.provider(), executor);
+        self
+    }
+
+    /// Each provider's health as the engine last saw it.
+    pub fn health(&self) -> watch::Receiver<BTreeMap<ProviderId, Health>> {
+        self.health.subscribe()
+    }
+
+    fn concurrency(&self, provider: ProviderId) -> usize {
+        self.config
+            .concurrency_per_provider
+            .get(&provider)
+            .copied()
+            .unwrap_or(self.config.concurrency)
+            .max(1)
+    }
+
+    /// Works until nothing is left that the engine can do by itself: what remains waits for a
+    /// person (the review list) or for a provider without an executor.
+    pub async fn run_until_idle(&self) -> Result<RunStats, StoreError> {
+        let (_keep, stop) = watch::channel(false);
+        self.drive(true, stop).await
+    }
+
+    /// Works until `stop` turns true, then lets the requests in flight finish and returns.
+    pub async fn run(&self, stop: watch::Receiver<bool>) -> Result<RunStats, StoreError> {
+        self.drive(false, stop).await
+    }
+
+    async fn drive(
+        &self,
+        until_idle: bool,
+        mut stop: watch::Receiver<bool>,
+    ) -> Result<RunStats, StoreError> {
+        let recovered = self.store.recover_in_flight()?;
+        if recovered > 0 {
+            tracing::warn!(
+                recovered,
+                "operations were in flight when Kassa stopped: reconciling them"
+            );
+        }
+        let permits: BTreeMap<ProviderId, Arc<Semaphore>> = self
+            .executors
+            .keys()
+            .map(|p| (*p, Arc::new(Semaphore::new(self.concurrency(*p)))))
+            .collect();
+        let mut tasks: JoinSet<(Op, Transition)> = JoinSet::new();
+        let mut stats = RunStats::default();
+        let mut watched: Option<std::time::Instant> = None;
+        // When each provider's recent operations were claimed, for its rate budget.
+        let mut claimed_at: BTreeMap<ProviderId, VecDeque<std::time::Instant>> = BTreeMap::new();
+        loop {
+            // The soonest a provider out of budget may send again.
+            let mut budget_wait: Option<Duration> = None;
+            if let Some(config) = &self.watchdog {
+                if watched.is_none_or(|at| at.elapsed() >= config.interval) {
+                    self.store.watch_holds(self.clock.now(), config)?;
+                    watched = Some(std::time::Instant::now());
+                }
+            }
+            let stopping = *stop.borrow();
+            if !stopping {
+                let now = self.clock.now();
+                for (provider, executor) in &self.executors {
+                    let mut free = permits[provider].available_permits();
+                    let recent = claimed_at.entry(*provider).or_default();
+                    if let Some((limit, window)) = executor.rate_budget() {
+                        while recent.front().is_some_and(|t| t.elapsed() >= window) {
+                            recent.pop_front();
+                        }
+                        free = free.min((limit as usize).saturating_sub(recent.len()));
+                        if free == 0 {
+                            let oldest = recent.front().map_or(Duration::ZERO, |t| t.elapsed());
+                            let wait = window.saturating_sub(oldest).max(Duration::from_millis(1));
+                            budget_wait = Some(budget_wait.map_or(wait, |w| w.min(wait)));
+                        }
+                    }
+                    for op in self.store.claim_due(*provider, now, free)? {
+                        recent.push_back(std::time::Instant::now());
+                        let permit = permits[provider]
+                            .clone()
+                            .try_acquire_owned()
+                            .expect("claimed no more than the free permits");
+                        let step = Step {
+                            executor: executor.clone(),
+                            backoff: self.backoff.clone(),
+                            health: self.health.clone(),
+                        };
+                        tasks.spawn(async move {
+                            let _permit = permit;
+                            step.run(op).await
+                        });
+                    }
+                }
+            }
+            if tasks.is_empty() {
+                if stopping {
+                    return Ok(stats);
+                }
+                let wait = match self.next_due()? {
+                    None if until_idle => return Ok(stats),
+                    None => self.config.poll,
+                    Some(at) => {
+                        let until = at - self.clock.now();
+                        let due = Duration::try_from(until).unwrap_or_default();
+                        // Due now but out of budget: wait for the budget, not in a busy loop.
+                        due.max(budget_wait.unwrap_or_default())
+                            .min(self.config.poll)
+                    }
+                };
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = stop_signal(&mut stop) => {}
+                }
+                continue;
+            }
+            tokio::select! {
+                done = tasks.join_next() => {
+                    // Group commit: every step finished by now is written in one transaction.
+                    let mut finished = Vec::new();
+                    let mut next = done;
+                    while let Some(joined) = next {
+                        finished.push(joined.expect("an outbox step does not panic"));
+                        next = tasks.try_join_next();
+                    }
+                    self.store.record_all(&finished, self.clock.now())?;
+                    for (_, transition) in &finished {
+                        stats.count(transition);
+                    }
+                }
+                _ = tokio::time::sleep(self.config.poll) => {}
+                _ = stop_signal(&mut stop) => {}
+            }
+        }
+    }
+
+    fn next_due(&self) -> Result<Option<time::OffsetDateTime>, StoreError> {
+        let mut next = None;
+        for provider in self.executors.keys() {
+            if let Some(at) = self.store.next_due(*provider)? {
+                next = Some(next.map_or(at, |n: time::OffsetDateTime| n.min(at)));
+            }
+        }
+        Ok(next)
+    }
+}
+
+/// Resolves when `stop` changes; never, once its sender is gone (nobody can ask to stop).
+async fn stop_signal(stop: &mut watch::Receiver<bool>) {
+    if stop.changed().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// One send or reconciliation of one claimed operation; the engine records its outcome.
+struct Step {
+    executor: Arc<dyn OpExecutor>,
+    backoff: Arc<ExpBackoff>,
+    health: watch::Sender<BTreeMap<ProviderId, Health>>,
+}
+
+impl Step {
+    async fn run(self, op: Op) -> (Op, Transition) {
+        let (transition, error) = if op.state == OpState::Sending {
+            let result = self.executor.execute(&op).await;
+            (
+                after_send(&result, op.attempts, self.backoff.as_ref()),
+                result.err(),
+            )
+        } else {
+            let result = self.executor.reconcile(&op).await;
+            (
+                after_reconcile(&result, op.attempts, self.backoff.as_ref()),
+                result.err(),
+            )
+        };
+        let health = match &error {
+            Some(e) if e.is_retryable() => Health::Down,
+            Some(ProviderError::OutcomeUnknown { .. }) => Health::Down,
+            _ => Health::Up,
+        };
+        self.health
+            .send_if_modified(|map| map.insert(op.provider, health) != Some(health));
+        match &transition {
+            Transition::Succeeded(_) => {
+                tracing::info!(op = %op.id, provider = %op.provider, kind = %op.kind, "operation done")
+            }
+            Transition::Declined { reason } => {
+                tracing::warn!(op = %op.id, provider = %op.provider, kind = %op.kind, %reason, "operation refused: to review")
+            }
+            Transition::Review { reason } => {
+                tracing::warn!(op = %op.id, provider = %op.provider, kind = %op.kind, %reason, "outcome cannot be settled: to review")
+            }
+            Transition::Retry { delay, error } | Transition::Unknown { delay, error } => {
+                tracing::debug!(op = %op.id, provider = %op.provider, ?delay, %error, "operation to try again")
+            }
+        }
+        (op, transition)
+    }
+}

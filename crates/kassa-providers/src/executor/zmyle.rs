@@ -1,0 +1,84 @@
+//! zmyle holds: reserve (a transaction intent, keyed by our operation id), then confirm or
+//! cancel it. A reserve whose answer was lost is sent again with the same key; a confirm or
+//! cancel is settled by reading the intent.
+
+use super::{card, dependency, unsupported};
+use crate::zmyle::{IntentStatus, TransactionIntent, ZmyleClient};
+use async_trait::async_trait;
+use kassa_core::outbox::{Op, OpExecutor, OpKind, OpOutcome, Reconciled};
+use kassa_core::provider::{ProviderError, ProviderId};
+use std::sync::Arc;
+
+pub struct ZmyleExecutor {
+    client: Arc<ZmyleClient>,
+}
+
+impl ZmyleExecutor {
+    pub fn new(client: Arc<ZmyleClient>) -> Self {
+        ZmyleExecutor { client }
+    }
+}
+
+fn hold(intent: &TransactionIntent) -> OpOutcome {
+    OpOutcome {
+        provider_ref: Some(intent.id.clone()),
+        hold_expires_at: Some(intent.expires_at),
+    }
+}
+
+fn settled(intent: &TransactionIntent) -> OpOutcome {
+    OpOutcome {
+        provider_ref: intent.giftcard_transaction_id.clone(),
+        hold_expires_at: None,
+    }
+}
+
+#[async_trait]
+impl OpExecutor for ZmyleExecutor {
+    fn provider(&self) -> ProviderId {
+        ProviderId::Zmyle
+    }
+
+    async fn execute(&self, op: &Op) -> Result<OpOutcome, ProviderError> {
+        match op.kind {
+            OpKind::Reserve => {
+                let receipt = op.sale_id.as_deref().unwrap_or(&op.id);
+                let intent = self
+                    .client
+                    .reserve(&card(op)?, &op.amount, receipt, &op.id)
+                    .await?;
+                Ok(hold(&intent))
+            }
+            OpKind::Confirm => Ok(settled(&self.client.confirm_intent(dependency(op)?).await?)),
+            OpKind::Cancel => Ok(settled(&self.client.cancel_intent(dependency(op)?).await?)),
+            _ => Err(unsupported(op)),
+        }
+    }
+
+    async fn reconcile(&self, op: &Op) -> Result<Reconciled, ProviderError> {
+        match op.kind {
+            // The idempotency key makes a second create answer the first intent.
+            OpKind::Reserve => Ok(Reconciled::NotApplied),
+            OpKind::Confirm | OpKind::Cancel => {
+                let intent = self.client.intent(dependency(op)?).await?;
+                let confirm = op.kind == OpKind::Confirm;
+                Ok(match (&intent.status, confirm) {
+                    (IntentStatus::NeedsConfirmation, _) => Reconciled::NotApplied,
+                    (IntentStatus::Succeeded, true) | (IntentStatus::Cancelled, false) => {
+                        Reconciled::Applied(settled(&intent))
+                    }
+                    (IntentStatus::Succeeded, false) => Reconciled::Refused {
+                        reason: "The hold was confirmed, so it cannot be cancelled: refund it instead.".into(),
+                    },
+                    (IntentStatus::Cancelled, true) => Reconciled::Refused {
+                        reason: "The hold was cancelled before it was confirmed: the card was not charged.".into(),
+                    },
+                    (IntentStatus::Other(status), _) => Reconciled::Refused {
+                        reason: format!("The hold is no longer open at zmyle ({status}): it expired, the card was not charged."),
+                    },
+                })
+            }
+            _ => Err(unsupported(op)),
+        }
+    }
+}
