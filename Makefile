@@ -20,7 +20,7 @@ run: system-packages
 
 test: deps lint
 	node --test ui/tests/
-	xvfb-run -a --server-args="-screen 0 1280x800x24" $(CARGO) test --workspace --all-targets
+	xvfb-run -a --server-args="-screen 0 1280x800x24" $(CARGO) test --workspace --all-targets -- --show-output
 	@echo "All tests passed."
 
 lint:

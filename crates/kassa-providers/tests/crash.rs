@@ -13,7 +13,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 const KILLS: usize = 20;
-const OPS: usize = 600;
+/// Operations per kill, roughly: what one start's batch of sales holds.
+const OPS: usize = 30;
+const MAX_STARTS_PER_KILL: usize = 10;
 
 fn start_worker(db: &Path, sims: &Sims) -> Child {
     Command::new(env!("CARGO_BIN_EXE_kassa-chaos-worker"))
@@ -38,9 +40,12 @@ async fn killed_senders_lose_nothing_and_double_nothing() {
     let db = dir.path().join("kassa.sqlite3");
     let store = Store::open(&db).unwrap();
     let mut rng = fastrand::Rng::with_seed(seed);
-    let all_sales = sales(seed.wrapping_mul(31), OPS);
-    let batch = all_sales.len().div_ceil(KILLS);
-    let mut incoming = all_sales.iter();
+    // Every start gets a fresh batch of sales, so a worker always has work when the kill comes;
+    // one that finishes first still made progress, and the loop goes on until enough kills
+    // landed. The pool is large enough for the most starts the loop allows.
+    let pool = sales(seed.wrapping_mul(31), KILLS * MAX_STARTS_PER_KILL * OPS);
+    let batch = pool.len() / (KILLS * MAX_STARTS_PER_KILL);
+    let mut incoming = pool.iter();
 
     let (mut kills, mut starts) = (0, 0);
     while kills < KILLS {
@@ -49,7 +54,7 @@ async fn killed_senders_lose_nothing_and_double_nothing() {
         }
         let mut worker = start_worker(&db, &sims);
         starts += 1;
-        tokio::time::sleep(Duration::from_millis(rng.u64(20..400))).await;
+        tokio::time::sleep(Duration::from_millis(rng.u64(10..200))).await;
         if worker.try_wait().unwrap().is_none() {
             worker.kill().unwrap(); // SIGKILL
             kills += 1;
@@ -60,12 +65,9 @@ async fn killed_senders_lose_nothing_and_double_nothing() {
             "a worker failed by itself: {status}"
         );
         assert!(
-            starts < 10 * KILLS,
+            starts < MAX_STARTS_PER_KILL * KILLS,
             "the workers keep finishing before the kill"
         );
-    }
-    for sale in incoming {
-        store.enqueue(sale).unwrap();
     }
     let mut last = start_worker(&db, &sims);
     let finished = tokio::task::spawn_blocking(move || last.wait().unwrap())
@@ -78,5 +80,5 @@ async fn killed_senders_lose_nothing_and_double_nothing() {
         store.ops(&[], u32::MAX).unwrap().len()
     );
     let compared = assert_ledgers_equal_journal(&sims, &store);
-    assert!(compared.values().sum::<usize>() > OPS / 4);
+    assert!(compared.values().sum::<usize>() > KILLS * OPS / 4);
 }
