@@ -32,11 +32,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let paths = Paths {
-        config_file: dir.path().join("kassa.toml"),
-        data_dir: dir.path().join("data"),
-        log_dir: dir.path().join("logs"),
-    };
+    let paths = Paths::in_dir(dir.path());
     let booted =
         tauri::async_runtime::block_on(boot(paths, Arc::new(MemorySecretStore::default())))
             .unwrap();

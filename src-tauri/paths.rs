@@ -32,6 +32,16 @@ impl Paths {
         }
     }
 
+    /// Everything under one folder: the config file, the data and the logs (tests, and a
+    /// portable install).
+    pub fn in_dir(root: &Path) -> Paths {
+        Paths {
+            config_file: root.join("kassa.toml"),
+            data_dir: root.join("data"),
+            log_dir: root.join("logs"),
+        }
+    }
+
     /// Training mode has a database of its own, so practice never mixes with real sales.
     pub fn database(&self, training: bool) -> PathBuf {
         self.data_dir.join(if training {

@@ -7,21 +7,13 @@ use kassa_core::secrets::{MemorySecretStore, Secret, SecretStore};
 use kassa_sim::leat::LeatSim;
 use std::sync::Arc;
 
-fn paths(dir: &tempfile::TempDir) -> Paths {
-    Paths {
-        config_file: dir.path().join("kassa.toml"),
-        data_dir: dir.path().join("data"),
-        log_dir: dir.path().join("logs"),
-    }
-}
-
 #[tokio::test]
 async fn a_configured_leat_base_url_is_used_with_the_keyring_token() {
     let sim = LeatSim::new("real-token");
     sim.add_card("77001122", 4_250, None);
     let running = kassa_sim::server::serve(sim.router()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let p = paths(&dir);
+    let p = Paths::in_dir(dir.path());
     std::fs::write(
         &p.config_file,
         format!(
@@ -49,7 +41,7 @@ async fn a_configured_leat_base_url_is_used_with_the_keyring_token() {
 #[tokio::test]
 async fn a_configured_provider_without_its_token_says_which_command_sets_it() {
     let dir = tempfile::tempdir().unwrap();
-    let p = paths(&dir);
+    let p = Paths::in_dir(dir.path());
     std::fs::write(
         &p.config_file,
         "[providers.leat]\nbase_url = \"https://api.piggy.eu\"\n",
@@ -65,7 +57,7 @@ async fn a_configured_provider_without_its_token_says_which_command_sets_it() {
 #[tokio::test]
 async fn an_unreadable_configuration_is_named_in_the_error() {
     let dir = tempfile::tempdir().unwrap();
-    let p = paths(&dir);
+    let p = Paths::in_dir(dir.path());
     std::fs::create_dir(&p.config_file).unwrap();
     let err = boot(p, Arc::new(MemorySecretStore::default()))
         .await

@@ -1,5 +1,8 @@
 //! The status bar's queue command over Tauri's IPC (mock runtime), in training mode.
 
+mod ipc_support;
+
+use ipc_support::{app_with, invoke};
 use kassa_app::boot::boot;
 use kassa_app::commands::AppState;
 use kassa_app::paths::Paths;
@@ -9,54 +12,15 @@ use kassa_core::provider::ProviderId;
 use kassa_core::secrets::MemorySecretStore;
 use serde_json::{json, Value};
 use std::sync::Arc;
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::WebviewWindowBuilder;
-
-fn paths(dir: &tempfile::TempDir) -> Paths {
-    Paths {
-        config_file: dir.path().join("kassa.toml"),
-        data_dir: dir.path().join("data"),
-        log_dir: dir.path().join("logs"),
-    }
-}
-
-fn invoke(
-    webview: &tauri::WebviewWindow<tauri::test::MockRuntime>,
-    cmd: &str,
-    body: Value,
-) -> Result<Value, Value> {
-    get_ipc_response(
-        webview,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(body),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|r| r.deserialize::<Value>().unwrap())
-}
-
-fn app_with(state: AppState) -> tauri::WebviewWindow<tauri::test::MockRuntime> {
-    let app = kassa_app::with_commands(mock_builder(), state)
-        .build(mock_context(noop_assets()))
-        .expect("app builds");
-    WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("webview builds")
-}
 
 #[test]
 fn queue_status_counts_what_is_left_to_sync() {
     let dir = tempfile::tempdir().unwrap();
-    let booted =
-        tauri::async_runtime::block_on(boot(paths(&dir), Arc::new(MemorySecretStore::default())))
-            .unwrap();
+    let booted = tauri::async_runtime::block_on(boot(
+        Paths::in_dir(dir.path()),
+        Arc::new(MemorySecretStore::default()),
+    ))
+    .unwrap();
     let store = booted.store.clone();
     let webview = app_with(AppState(Ok(booted)));
 
@@ -92,9 +56,11 @@ fn queue_status_counts_what_is_left_to_sync() {
 #[test]
 fn the_queue_screen_lists_review_items_and_takes_a_managers_decision() {
     let dir = tempfile::tempdir().unwrap();
-    let booted =
-        tauri::async_runtime::block_on(boot(paths(&dir), Arc::new(MemorySecretStore::default())))
-            .unwrap();
+    let booted = tauri::async_runtime::block_on(boot(
+        Paths::in_dir(dir.path()),
+        Arc::new(MemorySecretStore::default()),
+    ))
+    .unwrap();
     let store = booted.store.clone();
     let webview = app_with(AppState(Ok(booted)));
 

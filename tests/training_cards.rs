@@ -11,11 +11,7 @@ use std::sync::Arc;
 #[tokio::test]
 async fn each_demo_card_is_found_at_its_provider() {
     let dir = tempfile::tempdir().unwrap();
-    let paths = Paths {
-        config_file: dir.path().join("kassa.toml"),
-        data_dir: dir.path().join("data"),
-        log_dir: dir.path().join("logs"),
-    };
+    let paths = Paths::in_dir(dir.path());
     let booted = boot(paths, Arc::new(MemorySecretStore::default()))
         .await
         .unwrap();
