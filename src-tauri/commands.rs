@@ -45,15 +45,11 @@ pub async fn lookup_card(state: State<'_, AppState>, code: String) -> Result<Car
 #[tauri::command]
 pub fn queue_status(state: State<'_, AppState>) -> Result<QueueDto, ErrorDto> {
     let booted = state.booted()?;
-    let summary = booted.store.queue_summary().map_err(|e| {
-        ErrorDto::config(
-            e.disk_fault()
-                .map_or_else(|| e.to_string(), |f| f.message().to_string()),
-        )
-    })?;
+    let summary = booted.store.queue_summary().map_err(store_error)?;
     Ok(QueueDto::new(&summary, time::OffsetDateTime::now_utc()))
 }
 
+/// A store failure as the UI shows it: a disk fault in words a cashier can act on.
 fn store_error(e: kassa_core::store::StoreError) -> ErrorDto {
     ErrorDto::config(
         e.disk_fault()
