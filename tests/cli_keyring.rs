@@ -1,0 +1,96 @@
+//! The headless `kassa` binary with a real OS keyring (`make test` runs the tests in a D-Bus
+//! session with GNOME Keyring unlocked): an installer stores the provider's token with
+//! `kassa secret set`, points the config at the provider, and `kassa card balance` answers.
+//! Without a keyring this test fails and says so; it never skips.
+
+use kassa_sim::leat::LeatSim;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn kassa(home: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kassa"))
+        .args(args)
+        .env("KASSA_CONFIG", home.join("kassa.toml"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("kassa starts");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_set_in_the_keyring_opens_the_configured_provider() {
+    // A token of this run only: the keyring outlives a test, so nothing older can pass it.
+    let token = format!("leat-token-{}", std::process::id());
+    let sim = LeatSim::new(&token);
+    sim.add_card("77001122", 4_250, Some("2030-06-30T00:00:00+00:00"));
+    let running = kassa_sim::server::serve(sim.router()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("kassa.toml"),
+        format!(
+            "[register]\nname = \"Front till\"\n[providers.leat]\nbase_url = \"{}\"\napi = \"register\"\n",
+            running.url()
+        ),
+    )
+    .unwrap();
+    let home = home.path().to_path_buf();
+
+    let set = tokio::task::spawn_blocking({
+        let (home, token) = (home.clone(), token.clone());
+        move || {
+            kassa(
+                &home,
+                &["secret", "set", "leat.api_key"],
+                &format!("{token}\n"),
+            )
+        }
+    })
+    .await
+    .unwrap();
+    assert!(
+        set.status.success(),
+        "`kassa secret set` needs an unlocked OS keyring (make test runs the tests with one): {}",
+        text(&set.stderr)
+    );
+    assert!(!text(&set.stdout).contains(&token), "the secret was echoed");
+
+    let balance = tokio::task::spawn_blocking({
+        let home = home.clone();
+        move || kassa(&home, &["card", "balance", "77001122"], "")
+    })
+    .await
+    .unwrap();
+    let out = text(&balance.stdout);
+    assert!(balance.status.success(), "{}{}", out, text(&balance.stderr));
+    assert!(out.contains("EUR 42.50"), "{out}");
+    assert!(out.contains("2030-06-30"), "{out}");
+    assert!(
+        !out.contains("TRAINING"),
+        "a configured till is not in training: {out}"
+    );
+
+    let json = tokio::task::spawn_blocking({
+        let home = home.clone();
+        move || kassa(&home, &["--json", "card", "balance", "77009999"], "")
+    })
+    .await
+    .unwrap();
+    let answer: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(answer["ok"], false);
+    assert_eq!(answer["error"]["code"], "not_found");
+    assert!(!json.status.success());
+}
