@@ -391,20 +391,16 @@ fn record_in(
             journal_op(conn, op, "declined", None, &now_s)?;
             settle_moot_dependents(conn, &op.id, &now_s)?;
         }
-        Transition::Retry { delay, error } => {
+        Transition::Retry { delay, error } | Transition::Unknown { delay, error } => {
+            let next = match transition {
+                Transition::Retry { .. } => OpState::Pending,
+                _ => OpState::Unknown,
+            };
             conn.execute(
-                "UPDATE ops SET state = 'pending', last_error = ?3, next_attempt_at = ?4,
-                        updated_at = ?5
+                "UPDATE ops SET state = ?3, last_error = ?4, next_attempt_at = ?5,
+                        updated_at = ?6
                  WHERE id = ?1 AND state = ?2",
-                params![op.id, claimed, error, due(delay), now_s],
-            )?;
-        }
-        Transition::Unknown { delay, error } => {
-            conn.execute(
-                "UPDATE ops SET state = 'unknown', last_error = ?3, next_attempt_at = ?4,
-                        updated_at = ?5
-                 WHERE id = ?1 AND state = ?2",
-                params![op.id, claimed, error, due(delay), now_s],
+                params![op.id, claimed, next.as_str(), error, due(delay), now_s],
             )?;
         }
         Transition::Review { reason } => {
