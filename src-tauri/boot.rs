@@ -5,7 +5,8 @@ use crate::paths::Paths;
 use crate::{training, wiring};
 use kassa_core::clock::SystemClock;
 use kassa_core::config::Config;
-use kassa_core::outbox::OpExecutor;
+use kassa_core::manager_pin::{self, PinGate};
+use kassa_core::outbox::{Engine, EngineConfig, OpExecutor, WatchdogConfig};
 use kassa_core::pos::PosRecorder;
 use kassa_core::secrets::SecretStore;
 use kassa_core::store::Store;
@@ -26,6 +27,11 @@ pub struct Booted {
     pub store: Arc<Store>,
     /// The providers' sides of the outbox's operations.
     pub executors: Vec<Arc<dyn OpExecutor>>,
+    /// The outbox engine over `store` and `executors`, with the hold watchdog; whoever runs
+    /// the till (the window, `kassa sync`) runs it.
+    pub engine: Arc<Engine>,
+    /// Checks the manager's PIN for a manager's decisions.
+    pub manager: PinGate,
     /// Training mode's simulators; they stop when this is dropped.
     _sims: Option<TrainingSims>,
 }
@@ -45,6 +51,7 @@ pub async fn boot(paths: Paths, secrets: Arc<dyn SecretStore>) -> Result<Booted,
             .await
             .map_err(|e| format!("cannot start the training simulators: {e}"))?;
         let (providers, secrets) = training::providers(&sims).map_err(|e| e.to_string())?;
+        manager_pin::set_pin(secrets.as_ref(), training::MANAGER_PIN).map_err(|e| e.to_string())?;
         (providers, secrets, Some(sims))
     } else {
         (config.providers.clone(), secrets, None)
@@ -66,6 +73,11 @@ pub async fn boot(paths: Paths, secrets: Arc<dyn SecretStore>) -> Result<Booted,
     if let Some(pos) = &pos {
         executors.push(Arc::new(ShopwaveExecutor::new(pos.clone())));
     }
+    let engine = executors.iter().fold(
+        Engine::new(store.clone(), EngineConfig::default())
+            .with_watchdog(WatchdogConfig::default()),
+        |engine, executor| engine.with_executor(executor.clone()),
+    );
     tracing::info!(
         training,
         config = %paths.config_file.display(),
@@ -79,6 +91,8 @@ pub async fn boot(paths: Paths, secrets: Arc<dyn SecretStore>) -> Result<Booted,
         pos,
         store,
         executors,
+        engine: Arc::new(engine),
+        manager: PinGate::new(secrets),
         _sims: sims,
     })
 }

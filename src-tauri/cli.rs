@@ -10,6 +10,7 @@ use crate::queue_cli::{self, ReviewCommand};
 use clap::{Parser, Subcommand};
 use kassa_core::card::mask;
 use kassa_core::config::Config;
+use kassa_core::manager_pin;
 use kassa_core::provider::CardKind;
 use kassa_core::secrets::{Secret, SecretStore};
 use kassa_core::store::Store;
@@ -74,6 +75,11 @@ pub enum Command {
         #[arg(long)]
         once: bool,
     },
+    /// The manager's PIN, which the window asks for before a manager's decisions.
+    Manager {
+        #[command(subcommand)]
+        command: ManagerCommand,
+    },
     /// Credentials in the OS keyring.
     Secret {
         #[command(subcommand)]
@@ -85,6 +91,13 @@ pub enum Command {
 pub enum CardCommand {
     /// Look a card up by its code and show its balance.
     Balance { code: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ManagerCommand {
+    /// Set the manager PIN (4 to 12 digits), read from standard input (never echoed); only
+    /// its Argon2 hash is stored, in the OS keyring.
+    SetPin,
 }
 
 #[derive(Debug, Subcommand)]
@@ -100,6 +113,9 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
         Command::Secret {
             command: SecretCommand::Set { name },
         } => secret_set(&name, &KeyringStore, cli.json),
+        Command::Manager {
+            command: ManagerCommand::SetPin,
+        } => set_pin(&KeyringStore, cli.json),
         Command::Card {
             command: CardCommand::Balance { code },
         } => with_till(paths, cli.json, |booted| {
@@ -222,16 +238,39 @@ async fn card_balance(booted: Booted, code: String, json_out: bool) -> ExitCode 
     ExitCode::SUCCESS
 }
 
-/// Reads the secret from standard input: hidden at a terminal, else its first line.
-fn secret_set(name: &str, store: &dyn SecretStore, json_out: bool) -> ExitCode {
+/// Reads a secret from standard input: hidden at a terminal, else all of it.
+fn read_hidden(prompt: &str) -> Result<String, String> {
     let value = if std::io::stdin().is_terminal() {
-        rpassword::prompt_password(format!("Value for {name} (not shown): "))
+        rpassword::prompt_password(prompt)
     } else {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).map(|_| text)
     };
-    let stored = value
-        .map_err(|e| format!("cannot read the secret from standard input: {e}"))
+    value.map_err(|e| format!("cannot read standard input: {e}"))
+}
+
+/// Stores the hash of the PIN on standard input's first line.
+fn set_pin(store: &dyn SecretStore, json_out: bool) -> ExitCode {
+    let stored = read_hidden("New manager PIN (not shown): ").and_then(|text| {
+        let pin = text.lines().next().unwrap_or("").trim();
+        manager_pin::set_pin(store, pin).map_err(|e| e.to_string())
+    });
+    match stored {
+        Ok(()) => {
+            if json_out {
+                println!("{}", json!({"ok": true}));
+            } else {
+                println!("Manager PIN set (its hash is in the OS keyring).");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(message) => fail(&ErrorDto::config(message), json_out),
+    }
+}
+
+/// Reads the secret from standard input: hidden at a terminal, else its first line.
+fn secret_set(name: &str, store: &dyn SecretStore, json_out: bool) -> ExitCode {
+    let stored = read_hidden(&format!("Value for {name} (not shown): "))
         .and_then(|text| store_secret(store, name, &text));
     match stored {
         Ok(()) => {

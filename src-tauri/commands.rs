@@ -1,7 +1,7 @@
 //! Tauri commands: thin wrappers over kassa-core, speaking DTOs.
 
 use crate::boot::Booted;
-use crate::dto::{AppInfoDto, CardDto, ErrorDto, OpDto, QueueDto};
+use crate::dto::{AppInfoDto, CardDto, ErrorCode, ErrorDto, OpDto, StatusDto};
 use kassa_core::card::mask;
 use kassa_core::config::Config;
 use kassa_core::outbox::{OpState, Resolution};
@@ -22,8 +22,10 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfoDto {
         Ok(booted) => (booted.config.clone(), None),
         Err(e) => (Config::default(), Some(e.clone())),
     };
+    let training = state.0.as_ref().is_ok_and(|b| b.till.is_training());
     AppInfoDto {
-        training: state.0.as_ref().is_ok_and(|b| b.till.is_training()),
+        training,
+        training_pin: training.then_some(crate::training::MANAGER_PIN),
         register_name: config.register.name,
         currency: config.register.currency.code().into(),
         language: config.register.language,
@@ -41,16 +43,15 @@ pub async fn lookup_card(state: State<'_, AppState>, code: String) -> Result<Car
     }
 }
 
-/// The outbox's counts, age and money outstanding, for the status bar.
+/// The status bar: the outbox's counts, age and money outstanding, each provider's health, and
+/// whether payments are stopped. The window also gets it pushed (`crate::status::EVENT`).
 #[tauri::command]
-pub fn queue_status(state: State<'_, AppState>) -> Result<QueueDto, ErrorDto> {
-    let booted = state.booted()?;
-    let summary = booted.store.queue_summary().map_err(store_error)?;
-    Ok(QueueDto::new(&summary, time::OffsetDateTime::now_utc()))
+pub fn till_status(state: State<'_, AppState>) -> Result<StatusDto, ErrorDto> {
+    crate::status::till_status(state.booted()?)
 }
 
 /// A store failure as the UI shows it: a disk fault in words a cashier can act on.
-fn store_error(e: kassa_core::store::StoreError) -> ErrorDto {
+pub(crate) fn store_error(e: kassa_core::store::StoreError) -> ErrorDto {
     ErrorDto::config(
         e.disk_fault()
             .map_or_else(|| e.to_string(), |f| f.message().to_string()),
@@ -82,15 +83,21 @@ pub fn queue_ops(state: State<'_, AppState>) -> Result<Vec<OpDto>, ErrorDto> {
 }
 
 /// A manager's decision on an operation of the review list: `retry`, `write_off` or `done`
-/// (the last two with a note).
+/// (the last two with a note), under the manager's PIN.
 #[tauri::command]
 pub fn resolve_review(
     state: State<'_, AppState>,
     op_id: String,
     action: String,
     note: Option<String>,
+    pin: String,
 ) -> Result<(), ErrorDto> {
-    let store = &state.booted()?.store;
+    let booted = state.booted()?;
+    booted.manager.check(&pin).map_err(|e| ErrorDto {
+        code: ErrorCode::PinRefused,
+        message: e.to_string(),
+    })?;
+    let store = &booted.store;
     let note = note.unwrap_or_default();
     let resolution = match action.as_str() {
         "retry" => Resolution::Retry,

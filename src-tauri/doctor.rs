@@ -4,6 +4,7 @@ use crate::boot::boot;
 use crate::paths::Paths;
 use kassa_core::card::CardCode;
 use kassa_core::config::Config;
+use kassa_core::manager_pin;
 use kassa_core::provider::ProviderError;
 use kassa_core::secrets::SecretStore;
 use serde::Serialize;
@@ -88,6 +89,7 @@ pub async fn run(paths: Paths, secrets: Arc<dyn SecretStore>) -> Report {
         Ok(_) => report.add("keyring", Status::Ok, "the OS keyring answers"),
         Err(e) => report.add("keyring", Status::Warn, e.to_string()),
     }
+    let pin_set = manager_pin::is_set(secrets.as_ref());
     let booted = match boot(paths, secrets).await {
         Ok(b) => b,
         Err(e) => {
@@ -109,6 +111,29 @@ pub async fn run(paths: Paths, secrets: Arc<dyn SecretStore>) -> Report {
         ),
         Ok(problem) => report.add("database", Status::Fail, problem),
         Err(e) => report.add("database", Status::Fail, e.to_string()),
+    }
+    let min_free = booted.config.register.min_free_disk_mb;
+    match store.disk_check(min_free.saturating_mul(1 << 20)) {
+        None => report.add(
+            "disk",
+            Status::Ok,
+            format!("writable, at least {min_free} MB free"),
+        ),
+        Some(fault) => report.add("disk", Status::Fail, fault.message()),
+    }
+    match pin_set {
+        _ if booted.till.is_training() => report.add(
+            "manager pin",
+            Status::Ok,
+            format!("training PIN {}", crate::training::MANAGER_PIN),
+        ),
+        Ok(true) => report.add("manager pin", Status::Ok, "set"),
+        Ok(false) => report.add(
+            "manager pin",
+            Status::Warn,
+            "not set: a manager cannot decide review items in the window until `kassa manager set-pin`",
+        ),
+        Err(e) => report.add("manager pin", Status::Warn, e.to_string()),
     }
     let probe = CardCode::parse(PROBE).expect("valid probe");
     let training = if booted.till.is_training() {

@@ -24,6 +24,8 @@ pub enum ErrorCode {
     ProviderError,
     /// The till's configuration or credentials need an installer.
     Config,
+    /// The manager's PIN was wrong, is locked, or is not set.
+    PinRefused,
 }
 
 impl From<&ProviderError> for ErrorCode {
@@ -125,6 +127,8 @@ impl CardDto {
 #[derive(Debug, Clone, Serialize)]
 pub struct AppInfoDto {
     pub training: bool,
+    /// Training mode's manager PIN, which the training banner shows.
+    pub training_pin: Option<&'static str>,
     pub register_name: String,
     pub currency: String,
     pub language: String,
@@ -133,9 +137,17 @@ pub struct AppInfoDto {
     pub startup_error: Option<String>,
 }
 
-/// The outbox at a glance, for the status bar.
+/// How a provider answered the outbox lately: `up`, `down`, or `unknown` (not asked yet).
 #[derive(Debug, Clone, Serialize)]
-pub struct QueueDto {
+pub struct HealthDto {
+    pub provider: String,
+    pub name: String,
+    pub state: &'static str,
+}
+
+/// The till at a glance, for the status bar: the outbox, the providers, the disk.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusDto {
     /// Operations not yet done at their provider.
     pub unfinished: i64,
     /// Operations waiting for a manager.
@@ -146,11 +158,20 @@ pub struct QueueDto {
     pub outstanding: Vec<String>,
     /// Unfinished operations per provider id.
     pub by_provider: std::collections::BTreeMap<String, i64>,
+    /// Each configured provider's health, in the till's order.
+    pub health: Vec<HealthDto>,
+    /// Set while a disk fault stops payments: what the cashier reads.
+    pub payments_stopped: Option<String>,
 }
 
-impl QueueDto {
-    pub fn new(summary: &kassa_core::outbox::QueueSummary, now: time::OffsetDateTime) -> Self {
-        QueueDto {
+impl StatusDto {
+    pub fn new(
+        summary: &kassa_core::outbox::QueueSummary,
+        health: Vec<HealthDto>,
+        payments_stopped: Option<String>,
+        now: time::OffsetDateTime,
+    ) -> Self {
+        StatusDto {
             unfinished: summary.unfinished(),
             in_review: summary.in_review,
             oldest_age_secs: summary.oldest.map(|at| (now - at).whole_seconds().max(0)),
@@ -163,6 +184,8 @@ impl QueueDto {
                 })
                 .collect(),
             by_provider: summary.by_provider.clone(),
+            health,
+            payments_stopped,
         }
     }
 }

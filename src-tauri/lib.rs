@@ -11,6 +11,7 @@ pub mod logging;
 pub mod paths;
 pub mod pos_cli;
 pub mod queue_cli;
+pub mod status;
 pub mod training;
 pub mod wiring;
 
@@ -28,7 +29,7 @@ pub fn with_commands<R: tauri::Runtime>(
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::lookup_card,
-            commands::queue_status,
+            commands::till_status,
             commands::queue_ops,
             commands::resolve_review
         ])
@@ -48,21 +49,13 @@ pub fn run_window(config: Option<&Path>) {
     match &booted {
         Err(e) => tracing::error!(error = %e, "the till could not open"),
         // The outbox sends in the background for as long as the window is open.
-        Ok(booted) => {
-            let engine = booted.executors.iter().fold(
-                kassa_core::outbox::Engine::new(booted.store.clone(), Default::default())
-                    .with_watchdog(Default::default()),
-                |engine, executor| engine.with_executor(executor.clone()),
-            );
-            runtime.spawn(async move {
-                let (_keep, stop) = tokio::sync::watch::channel(false);
-                if let Err(e) = engine.run(stop).await {
-                    tracing::error!(error = %e, "the outbox stopped");
-                }
-            });
-        }
+        Ok(booted) => drop(runtime.spawn(status::run_outbox(booted.engine.clone()))),
     }
     with_commands(tauri::Builder::default(), AppState(booted))
+        .setup(|app| {
+            tauri::async_runtime::spawn(status::feed(app.handle().clone()));
+            Ok(())
+        })
         .run(tauri::generate_context!())
         .expect("error while running the Kassa window");
 }

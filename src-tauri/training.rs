@@ -9,6 +9,9 @@ use kassa_providers::{lightspeed, shopwave, zmyle};
 use kassa_sim::training::{self as demo, TrainingSims};
 use std::sync::Arc;
 
+/// The manager PIN of training mode (the training banner says it).
+pub const MANAGER_PIN: &str = "1234";
+
 /// Simulators answer at once; a short timeout keeps a stuck training till obvious.
 const TIMEOUT_MS: u64 = 5_000;
 

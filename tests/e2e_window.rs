@@ -274,9 +274,33 @@ fn base64_decode(s: &str) -> Vec<u8> {
     out
 }
 
+/// Puts a refused redemption on the review list of the training till that will open in `home`.
+fn a_refused_payment_in_the_training_database(home: &std::path::Path) {
+    use kassa_core::outbox::{NewOp, OpKind, Transition};
+    let store =
+        kassa_core::store::Store::open(&home.join("data/eu.kassa.till/training.sqlite3")).unwrap();
+    let eur = kassa_core::money::Currency::try_from("EUR".to_string()).unwrap();
+    let op = NewOp::new(
+        kassa_core::provider::ProviderId::Leat,
+        OpKind::Redeem,
+        Some("4165100002"),
+        kassa_core::money::Money::new(900, eur),
+    );
+    store.enqueue(&[op]).unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let claimed = store
+        .claim_due(kassa_core::provider::ProviderId::Leat, now, 1)
+        .unwrap();
+    let refused = Transition::Declined {
+        reason: "Insufficient balance".into(),
+    };
+    store.record(&claimed[0], &refused, now).unwrap();
+}
+
 #[test]
 fn a_scanned_demo_card_shows_its_balance_in_training_mode() {
     let home = tempfile::tempdir().unwrap();
+    a_refused_payment_in_the_training_database(home.path());
     let driver = Driver::start(home.path());
     let session = driver.new_session();
     session.wait_until_ready();
@@ -290,17 +314,59 @@ fn a_scanned_demo_card_shows_its_balance_in_training_mode() {
         "the TRAINING banner is on screen"
     );
     assert!(session.text("#training-banner").starts_with("TRAINING"));
-    // The status bar shows the outbox: nothing queued in a fresh training till.
+    // The status bar shows the outbox and the providers: one refused payment waits for a
+    // manager; the four training providers have not been asked anything yet.
     session.wait_for(
         "the queue in the status bar",
-        "return document.querySelector('#queue-status').textContent === 'All synced'",
+        "return document.querySelector('#queue-status').textContent === 'All synced · 1 to review'",
     );
+    assert_eq!(
+        session.script(
+            "return [...document.querySelectorAll('#provider-health .health')].map(h => h.textContent + ':' + h.dataset.state).join(',')"
+        ),
+        "zmyle:unknown,Lightspeed:unknown,Leat:unknown,Shopwave:unknown"
+    );
+    assert!(
+        !session.shown("#payments-stopped"),
+        "the disk has room: payments go on"
+    );
+    assert!(session
+        .text("#training-banner")
+        .contains("manager PIN 1234"));
+
+    // The Queue screen: the manager writes the refused payment off, under the manager's PIN.
     session.script("document.querySelector('#queue-status').click(); return true;");
     session.wait_for(
         "the Queue screen",
-        "return !document.querySelector('#queue-panel').hidden && !document.querySelector('#queue-empty').hidden",
+        "return !document.querySelector('#queue-panel').hidden && document.querySelector('#queue-table tr[data-review=yes]') !== null",
+    );
+    assert!(session
+        .text("#queue-table")
+        .contains("Insufficient balance"));
+    let write_off = "const row = document.querySelector('#queue-table tr[data-review=yes]'); \
+         row.querySelector('input').value = 'paid in cash'; \
+         [...row.querySelectorAll('button')].find(b => b.textContent === 'Write off').click(); return true;";
+    session.script("document.getElementById('manager-pin').value = '0000'; return true;");
+    session.script(write_off);
+    let refused = session.wait_for(
+        "a wrong PIN refused",
+        "return document.getElementById('manager-error').textContent",
+    );
+    assert!(
+        refused.as_str().unwrap().contains("Wrong manager PIN"),
+        "{refused}"
+    );
+    session.script("document.getElementById('manager-pin').value = '1234'; return true;");
+    session.script(write_off);
+    session.wait_for(
+        "the written-off payment gone",
+        "return !document.querySelector('#queue-empty').hidden",
     );
     assert_eq!(session.text("#queue-empty"), "Nothing waiting.");
+    session.wait_for(
+        "the status bar without a review item",
+        "return document.querySelector('#queue-status').textContent === 'All synced'",
+    );
 
     // Focus on nothing in particular: a scan is heard wherever focus is.
     session.script("document.activeElement.blur(); return true;");

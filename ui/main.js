@@ -88,32 +88,56 @@ async function lookup(code) {
   }
 }
 
-// The outbox in the status bar: what is still to reach the providers, and what needs a manager.
+// The status bar: what is still to reach the providers, what needs a manager, each provider's
+// health; and, above everything, a disk fault that stops payments. The till pushes it as the
+// "till-status" event whenever it changes.
 function minutes(secs) {
   return secs < 60 ? "under a minute" : `${Math.round(secs / 60)} min`;
 }
 
-async function refreshQueue() {
+const HEALTH_WORDS = { up: "answering", down: "not reachable", unknown: "not asked yet" };
+
+function showStatus(status) {
   const node = $("queue-status");
-  try {
-    const q = await invoke("queue_status");
-    const parts = [];
-    if (q.unfinished > 0) {
-      parts.push(`${q.unfinished} to sync, oldest ${minutes(q.oldest_age_secs ?? 0)}`);
-      if (q.outstanding.length) parts.push(`${q.outstanding.join(", ")} outstanding`);
-    } else {
-      parts.push("All synced");
-    }
-    if (q.in_review > 0) parts.push(`${q.in_review} to review`);
-    node.textContent = parts.join(" · ");
-    node.dataset.state = q.in_review > 0 ? "review" : q.unfinished > 0 ? "syncing" : "idle";
-  } catch (error) {
-    node.textContent = error.message ?? String(error);
+  if (status.code) {
+    node.textContent = status.message;
     node.dataset.state = "review";
+    return;
+  }
+  const parts = [];
+  if (status.unfinished > 0) {
+    parts.push(`${status.unfinished} to sync, oldest ${minutes(status.oldest_age_secs ?? 0)}`);
+    if (status.outstanding.length) parts.push(`${status.outstanding.join(", ")} outstanding`);
+  } else {
+    parts.push("All synced");
+  }
+  if (status.in_review > 0) parts.push(`${status.in_review} to review`);
+  node.textContent = parts.join(" · ");
+  node.dataset.state = status.in_review > 0 ? "review" : status.unfinished > 0 ? "syncing" : "idle";
+
+  $("provider-health").replaceChildren(
+    ...status.health.map((h) =>
+      el("span", {
+        class: "health",
+        "data-provider": h.provider,
+        "data-state": h.state,
+        title: `${h.name}: ${HEALTH_WORDS[h.state] ?? h.state}`,
+      }, h.name)),
+  );
+  $("payments-stopped").hidden = !status.payments_stopped;
+  $("payments-stopped-text").textContent = status.payments_stopped ?? "";
+}
+
+async function refreshStatus() {
+  try {
+    showStatus(await invoke("till_status"));
+  } catch (error) {
+    showStatus(error);
   }
 }
 
-// The Queue screen: review items first, with a manager's actions; then what is still to send.
+// The Queue screen: review items first, with a manager's actions under the manager's PIN; then
+// what is still to send.
 async function showQueue() {
   const body = $("queue-table").querySelector("tbody");
   const ops = await invoke("queue_ops");
@@ -123,13 +147,20 @@ async function showQueue() {
       if (op.review_reason) {
         const note = el("input", { type: "text", placeholder: "note (for write-off)", "aria-label": "note" });
         const act = async (action) => {
+          $("manager-error").textContent = "";
           try {
-            await invoke("resolve_review", { opId: op.id, action, note: note.value });
+            await invoke("resolve_review", { opId: op.id, action, note: note.value, pin: $("manager-pin").value });
             await showQueue();
-            refreshQueue();
+            refreshStatus();
           } catch (error) {
-            note.setCustomValidity(error.message ?? String(error));
-            note.reportValidity();
+            const message = error.message ?? String(error);
+            if (error.code === "pin_refused") {
+              $("manager-error").textContent = message;
+              $("manager-pin").focus();
+            } else {
+              note.setCustomValidity(message);
+              note.reportValidity();
+            }
           }
         };
         const retry = el("button", { type: "button" }, "Send again");
@@ -152,12 +183,14 @@ async function showQueue() {
     }),
   );
   $("queue-empty").hidden = ops.length > 0;
+  $("manager-row").hidden = !ops.some((op) => op.review_reason);
 }
 
 async function start() {
   const info = await invoke("app_info");
   $("register-name").textContent = info.register_name;
   $("training-banner").hidden = !info.training;
+  $("training-pin").textContent = info.training_pin ?? "";
   $("mode-badge").hidden = !info.training;
   if (info.training) document.title = "Kassa — TRAINING";
   if (info.startup_error) {
@@ -167,8 +200,8 @@ async function start() {
     setStatus("Not ready");
     return;
   }
-  refreshQueue();
-  setInterval(refreshQueue, 3000);
+  await window.__TAURI__.event.listen("till-status", (event) => showStatus(event.payload));
+  refreshStatus();
   $("queue-status").addEventListener("click", async () => {
     const panel = $("queue-panel");
     panel.hidden = !panel.hidden;

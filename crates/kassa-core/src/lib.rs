@@ -9,6 +9,7 @@ pub mod card;
 pub mod clock;
 pub mod config;
 pub mod holds;
+pub mod manager_pin;
 pub mod money;
 pub mod outbox;
 pub mod pos;

@@ -43,6 +43,9 @@ pub struct RegisterConfig {
     pub currency: Currency,
     /// UI language: `en` or `nl`, `de` (used to pick a provider's message where it has several).
     pub language: String,
+    /// Below this much free space on the database's disk the till stops taking payments before
+    /// a write fails (GUIDE §4.1).
+    pub min_free_disk_mb: u64,
 }
 
 impl Default for RegisterConfig {
@@ -52,6 +55,7 @@ impl Default for RegisterConfig {
             name: "Till 1".into(),
             currency: Currency::try_from("EUR".to_string()).expect("valid"),
             language: "en".into(),
+            min_free_disk_mb: 64,
         }
     }
 }
@@ -167,6 +171,15 @@ mod tests {
         assert!(err.contains("base_url"), "{err}");
         let err = Config::parse("[registr]\n").unwrap_err();
         assert!(err.contains("registr"), "{err}");
+    }
+
+    #[test]
+    fn the_free_disk_floor_is_64_mb_unless_set() {
+        assert_eq!(Config::parse("").unwrap().register.min_free_disk_mb, 64);
+        let c = Config::parse("[register]\nmin_free_disk_mb = 500\n").unwrap();
+        assert_eq!(c.register.min_free_disk_mb, 500);
+        let err = Config::parse("[register]\nmin_free_disk_mb = -1\n").unwrap_err();
+        assert!(err.contains("min_free_disk_mb"), "{err}");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use backon::BackoffBuilder;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::{watch, Notify, Semaphore};
 use tokio::task::JoinSet;
 
 /// What a provider client offers the outbox: the provider's side of each kind of operation.
@@ -132,6 +132,7 @@ pub struct Engine {
     backoff: Arc<ExpBackoff>,
     clock: Arc<dyn Clock>,
     health: watch::Sender<BTreeMap<ProviderId, Health>>,
+    activity: Arc<Notify>,
     watchdog: Option<WatchdogConfig>,
 }
 
@@ -144,6 +145,7 @@ impl Engine {
             config,
             clock: Arc::new(SystemClock),
             health: watch::channel(BTreeMap::new()).0,
+            activity: Arc::new(Notify::new()),
             watchdog: None,
         }
     }
@@ -169,6 +171,12 @@ impl Engine {
     /// Each provider's health as the engine last saw it.
     pub fn health(&self) -> watch::Receiver<BTreeMap<ProviderId, Health>> {
         self.health.subscribe()
+    }
+
+    /// Notified each time the engine has written outcomes or watched the holds: the queue's
+    /// figures may have changed. One waiter (the status bar's feed).
+    pub fn activity(&self) -> Arc<Notify> {
+        self.activity.clone()
     }
 
     fn concurrency(&self, provider: ProviderId) -> usize {
@@ -221,6 +229,7 @@ impl Engine {
                 if watched.is_none_or(|at| at.elapsed() >= config.interval) {
                     self.store.watch_holds(self.clock.now(), config)?;
                     watched = Some(std::time::Instant::now());
+                    self.activity.notify_one();
                 }
             }
             let stopping = *stop.borrow();
@@ -289,6 +298,7 @@ impl Engine {
                         next = tasks.try_join_next();
                     }
                     self.store.record_all(&finished, self.clock.now())?;
+                    self.activity.notify_one();
                     for (_, transition) in &finished {
                         stats.count(transition);
                     }

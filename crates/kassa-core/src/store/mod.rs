@@ -120,6 +120,34 @@ impl Store {
         )?)
     }
 
+    /// Looks ahead for a disk fault before a write runs into it: less than `min_free_bytes`
+    /// left on the disk under the database, or a database file that cannot be opened for
+    /// writing (a read-only mount, lost permissions). `None` when the till can record.
+    pub fn disk_check(&self, min_free_bytes: u64) -> Option<DiskFault> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        match fs4::available_space(dir) {
+            Ok(free) if free < min_free_bytes => return Some(DiskFault::Full),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "the free space on the disk cannot be read");
+                return Some(DiskFault::Io);
+            }
+        }
+        match std::fs::OpenOptions::new().append(true).open(&self.path) {
+            Ok(_) => None,
+            Err(e) if e.kind() == std::io::ErrorKind::StorageFull => Some(DiskFault::Full),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+                ) =>
+            {
+                Some(DiskFault::ReadOnly)
+            }
+            Err(_) => Some(DiskFault::Io),
+        }
+    }
+
     pub fn schema_version(&self) -> Result<i64, StoreError> {
         Ok(self
             .conn()
@@ -148,6 +176,23 @@ mod tests {
         assert_eq!(store.quick_check().unwrap(), "ok");
         assert!(store.schema_version().unwrap() >= 1);
         assert_eq!(store.unfinished_ops().unwrap(), 0);
+    }
+
+    #[test]
+    fn the_disk_check_sees_too_little_free_space_before_a_write_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("kassa.sqlite3")).unwrap();
+        assert_eq!(store.disk_check(1), None, "a temp dir has a byte free");
+        assert_eq!(store.disk_check(u64::MAX), Some(DiskFault::Full));
+    }
+
+    #[test]
+    fn the_disk_check_sees_a_database_file_that_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kassa.sqlite3");
+        let store = Store::open(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(store.disk_check(1), Some(DiskFault::Io));
     }
 
     #[test]
