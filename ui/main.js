@@ -145,7 +145,7 @@ async function showQueue() {
     ...ops.map((op) => {
       const actions = el("td");
       if (op.review_reason) {
-        const note = el("input", { type: "text", placeholder: "note (for write-off)", "aria-label": "note" });
+        const note = el("input", { type: "text", placeholder: "note (what was done)", "aria-label": "note" });
         const act = async (action) => {
           $("manager-error").textContent = "";
           try {
@@ -167,7 +167,9 @@ async function showQueue() {
         retry.addEventListener("click", () => act("retry"));
         const writeOff = el("button", { type: "button" }, "Write off");
         writeOff.addEventListener("click", () => act("write_off"));
-        actions.append(note, retry, writeOff);
+        const done = el("button", { type: "button", title: "Checked at the provider: it was done there" }, "Done at provider");
+        done.addEventListener("click", () => act("done"));
+        actions.append(note, retry, writeOff, done);
       }
       return el(
         "tr",
