@@ -147,7 +147,10 @@ async fn a_refund_whose_answer_was_lost_is_sent_again_with_its_key_and_applied_o
         assert_eq!(till.balance(), 1400, "refunded once ({fault:?})");
         assert_eq!(till.booked(), -600, "the journal agrees");
         let op = till.store.op(&give_back.id).unwrap().unwrap();
-        assert!(op.provider_ref.is_some(), "the refund's transaction is kept");
+        assert!(
+            op.provider_ref.is_some(),
+            "the refund's transaction is kept"
+        );
     }
 }
 

@@ -276,3 +276,88 @@ fn settle_reversal(write: &UnknownReversal, seen: Vec<GiftcardTransaction>) -> R
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eur(cents: i64) -> Money {
+        Money::new(cents, "EUR".to_string().try_into().unwrap())
+    }
+
+    fn txn(uuid: &str, cents: i64, op_id: Option<&str>, marked: bool) -> GiftcardTransaction {
+        GiftcardTransaction {
+            id: None,
+            uuid: Some(uuid.into()),
+            amount: eur(cents),
+            card_uuid: None,
+            shop_uuid: None,
+            settled: false,
+            created_at: OffsetDateTime::UNIX_EPOCH,
+            op_id: op_id.map(str::to_string),
+            has_custom_attributes: marked,
+        }
+    }
+
+    fn reversal_of(original: &str) -> UnknownReversal {
+        UnknownReversal {
+            op_id: "op-reverse".into(),
+            original_op_id: Some("op-redeem".into()),
+            original_uuid: original.into(),
+            giftcard_hash: "41651".into(),
+            amount: eur(1000),
+            sent_at: OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn a_reversal_is_found_by_the_original_mark_or_its_own_and_not_before_the_original() {
+        let write = reversal_of("t-2");
+        let reversed = vec![
+            txn("t-1", 1000, Some("op-reload"), true),
+            txn("t-2", -1000, Some("op-redeem"), true),
+            txn("t-3", 1000, Some("op-redeem"), true),
+        ];
+        assert!(matches!(
+            settle_reversal(&write, reversed),
+            Reconciliation::Applied(t) if t.uuid.as_deref() == Some("t-3")
+        ));
+        let topped_up = vec![
+            txn("t-2", -1000, Some("op-redeem"), true),
+            txn("t-3", 1000, Some("op-reverse"), true),
+        ];
+        assert!(matches!(
+            settle_reversal(&write, topped_up),
+            Reconciliation::Applied(t) if t.uuid.as_deref() == Some("t-3")
+        ));
+        // Unmarked (Leat echoes nothing): a top-up of the amount before the payment is not it.
+        let not_yet = vec![
+            txn("t-1", 1000, None, false),
+            txn("t-2", -1000, None, false),
+        ];
+        assert_eq!(settle_reversal(&write, not_yet), Reconciliation::NotApplied);
+        let unmarked = vec![
+            txn("t-1", 1000, None, false),
+            txn("t-2", -1000, None, false),
+            txn("t-3", 1000, None, false),
+        ];
+        assert!(matches!(
+            settle_reversal(&write, unmarked),
+            Reconciliation::Applied(t) if t.uuid.as_deref() == Some("t-3")
+        ));
+    }
+
+    #[test]
+    fn an_unmarked_top_up_after_the_payment_where_leat_marks_transactions_asks_a_person() {
+        // Were Leat's reversal not to repeat the original's attributes, sending the reversal
+        // again would be refused (55025) and replaced by a second top-up: a person decides.
+        let seen = vec![
+            txn("t-2", -1000, Some("op-redeem"), true),
+            txn("t-3", 1000, None, false),
+        ];
+        assert!(matches!(
+            settle_reversal(&reversal_of("t-2"), seen),
+            Reconciliation::StillUnknown { .. }
+        ));
+    }
+}
