@@ -166,6 +166,7 @@ async fn a_wallet_payment_whose_answer_was_lost_is_settled_by_amount_and_time() 
         (Fault::DropAfterApply, -900, 3100),
     ] {
         let write = UnknownPrepaidWrite {
+            op_id: None,
             contact_uuid: contact.clone(),
             amount: euros(cents),
             sent_at: OffsetDateTime::now_utc(),

@@ -187,7 +187,29 @@ impl NewOp {
         self.depends_on = Some(op_id.to_string());
         self
     }
+
+    /// An operation on a Leat contact's prepaid wallet rather than a gift card: `kind` is
+    /// `Redeem`, `Reload` or `Reverse` (a refund, put back as a top-up; add `.after(..)` for the
+    /// payment it undoes). `customer_card` is the scanned contact identifier (operations on one
+    /// wallet run in order by it); `contact_uuid` is the wallet's contact, the look-up's
+    /// `card_id`.
+    pub fn leat_prepaid(
+        kind: OpKind,
+        customer_card: &str,
+        contact_uuid: &str,
+        amount: Money,
+    ) -> Self {
+        let mut op = NewOp::new(ProviderId::Leat, kind, Some(customer_card), amount);
+        op.payload = serde_json::json!({
+            "account": PREPAID_ACCOUNT,
+            "contact_uuid": contact_uuid,
+        });
+        op
+    }
 }
+
+/// The `payload.account` of an operation on a Leat prepaid wallet ([`NewOp::leat_prepaid`]).
+pub const PREPAID_ACCOUNT: &str = "prepaid";
 
 /// An operation as the outbox holds it.
 #[derive(Debug, Clone, PartialEq)]
@@ -221,6 +243,15 @@ impl Op {
     /// The masked card code, for logs and the journal.
     pub fn card_masked(&self) -> Option<String> {
         self.card_code.as_deref().map(crate::card::mask)
+    }
+
+    /// The contact whose prepaid wallet this operation is on, for an operation made by
+    /// [`NewOp::leat_prepaid`]; `None` for a gift card.
+    pub fn prepaid_contact(&self) -> Option<&str> {
+        if self.payload.get("account").and_then(|a| a.as_str()) != Some(PREPAID_ACCOUNT) {
+            return None;
+        }
+        self.payload.get("contact_uuid").and_then(|c| c.as_str())
     }
 }
 
@@ -368,6 +399,36 @@ mod tests {
             assert_eq!(s.as_str().parse::<OpState>(), Ok(s));
         }
         assert!("refund".parse::<OpKind>().is_err());
+    }
+
+    #[test]
+    fn a_prepaid_wallet_operation_names_its_contact_and_a_gift_card_one_does_not() {
+        let eur = crate::money::Currency::try_from("EUR".to_string()).unwrap();
+        let new = NewOp::leat_prepaid(OpKind::Redeem, "LEATWALLET01", "c-1", Money::new(500, eur));
+        assert_eq!(new.provider, ProviderId::Leat);
+        assert_eq!(new.card_code.as_deref(), Some("LEATWALLET01"));
+        let op = |new: &NewOp| Op {
+            id: new.id.clone(),
+            seq: 1,
+            sale_id: None,
+            provider: new.provider,
+            kind: new.kind,
+            card_code: new.card_code.clone(),
+            amount: new.amount.clone(),
+            state: OpState::Pending,
+            depends_on: None,
+            dependency_ref: None,
+            attempts: 0,
+            provider_ref: None,
+            last_error: None,
+            payload: new.payload.clone(),
+            sent_at: None,
+            created_at: OffsetDateTime::UNIX_EPOCH,
+            review_reason: None,
+        };
+        assert_eq!(op(&new).prepaid_contact(), Some("c-1"));
+        let giftcard = NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("41651"), new.amount);
+        assert_eq!(op(&giftcard).prepaid_contact(), None);
     }
 
     #[test]

@@ -1,12 +1,25 @@
-//! Leat gift card redemptions and top-ups. Leat has no idempotency key: the operation id goes
-//! into `custom_attributes`, and an unknown outcome is settled from the card's transactions.
+//! Leat: gift card and prepaid wallet redemptions and top-ups, and reversals. Leat has no
+//! idempotency key: the operation id goes into `custom_attributes`, and an unknown outcome is
+//! settled from the card's (or the contact's) transactions before anything is sent again.
+//!
+//! A reversal undoes the gift card transaction it depends on with Leat's reverse, which works
+//! on the card's last transaction only (55025); otherwise (or for part of the amount) the money
+//! goes back as a top-up when the card can take one, and else the reversal is refused for
+//! review. On a prepaid wallet a reversal is a top-up.
 
-use super::{signed, unsupported};
-use crate::leat::{LeatClient, Reconciliation, UnknownWrite};
+use super::{dependency, signed, unsupported};
+use crate::leat::{
+    Giftcard, GiftcardTransaction, LeatClient, Reconciliation, UnknownPrepaidWrite,
+    UnknownReversal, UnknownWrite, Wallet,
+};
 use async_trait::async_trait;
+use kassa_core::money::Money;
 use kassa_core::outbox::{Op, OpExecutor, OpKind, OpOutcome, Reconciled};
 use kassa_core::provider::{ProviderError, ProviderId};
 use std::sync::Arc;
+
+/// Leat's refusal to reverse a transaction that is not the card's last one.
+const NOT_LAST: &str = "55025";
 
 pub struct LeatExecutor {
     client: Arc<LeatClient>,
@@ -25,6 +38,64 @@ impl LeatExecutor {
                 reason: "The operation has no card.".into(),
             })
     }
+
+    /// Puts the amount back on a gift card: Leat's reverse of the transaction when it is the
+    /// card's last and of the same amount, else a top-up marked with this operation's id.
+    async fn reverse_giftcard(&self, op: &Op) -> Result<OpOutcome, ProviderError> {
+        let original = self
+            .client
+            .get_giftcard_transaction(dependency(op)?)
+            .await?;
+        if original.amount.minor == -op.amount.minor {
+            match self
+                .client
+                .reverse_giftcard_transaction(dependency(op)?)
+                .await
+            {
+                Ok(txn) => return Ok(made(txn)),
+                Err(ProviderError::Declined { code, .. }) if code == NOT_LAST => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let card = self.client.find_giftcard(Self::hash(op)?).await?;
+        if !card.upgradeable {
+            return Err(cannot_top_up(&card, &op.amount));
+        }
+        let txn = self
+            .client
+            .create_giftcard_transaction(&card.uuid, &signed(op), &op.id)
+            .await?;
+        Ok(made(txn))
+    }
+}
+
+fn made(txn: GiftcardTransaction) -> OpOutcome {
+    OpOutcome {
+        provider_ref: txn.uuid,
+        hold_expires_at: None,
+    }
+}
+
+fn cannot_top_up(card: &Giftcard, amount: &Money) -> ProviderError {
+    ProviderError::Declined {
+        code: NOT_LAST.into(),
+        reason: format!(
+            "Leat undoes only a gift card's last payment, and card {} cannot be topped up: \
+             give the customer {amount} another way.",
+            kassa_core::card::mask(&card.hash)
+        ),
+    }
+}
+
+fn settled<T>(found: Reconciliation<T>, reference: impl Fn(T) -> Option<String>) -> Reconciled {
+    match found {
+        Reconciliation::Applied(txn) => Reconciled::Applied(OpOutcome {
+            provider_ref: reference(txn),
+            hold_expires_at: None,
+        }),
+        Reconciliation::NotApplied => Reconciled::NotApplied,
+        Reconciliation::StillUnknown { reason } => Reconciled::StillUnknown { reason },
+    }
 }
 
 #[async_trait]
@@ -34,6 +105,25 @@ impl OpExecutor for LeatExecutor {
     }
 
     async fn execute(&self, op: &Op) -> Result<OpOutcome, ProviderError> {
+        if let Some(contact) = op.prepaid_contact() {
+            return match op.kind {
+                OpKind::Redeem | OpKind::Reload | OpKind::Reverse => {
+                    let txn = self
+                        .client
+                        .create_prepaid_transaction_for_op(
+                            Wallet::Contact(contact),
+                            &signed(op),
+                            &op.id,
+                        )
+                        .await?;
+                    Ok(OpOutcome {
+                        provider_ref: Some(txn.uuid),
+                        hold_expires_at: None,
+                    })
+                }
+                _ => Err(unsupported(op)),
+            };
+        }
         match op.kind {
             OpKind::Redeem | OpKind::Reload => {
                 let card = self.client.find_giftcard(Self::hash(op)?).await?;
@@ -41,34 +131,52 @@ impl OpExecutor for LeatExecutor {
                     .client
                     .create_giftcard_transaction(&card.uuid, &signed(op), &op.id)
                     .await?;
-                Ok(OpOutcome {
-                    provider_ref: txn.uuid,
-                    hold_expires_at: None,
-                })
+                Ok(made(txn))
             }
+            OpKind::Reverse => self.reverse_giftcard(op).await,
             _ => Err(unsupported(op)),
         }
     }
 
     async fn reconcile(&self, op: &Op) -> Result<Reconciled, ProviderError> {
-        if !matches!(op.kind, OpKind::Redeem | OpKind::Reload) {
-            return Err(unsupported(op));
+        let sent_at = op.sent_at.unwrap_or(op.created_at);
+        if let Some(contact) = op.prepaid_contact() {
+            if !matches!(op.kind, OpKind::Redeem | OpKind::Reload | OpKind::Reverse) {
+                return Err(unsupported(op));
+            }
+            let write = UnknownPrepaidWrite {
+                op_id: Some(op.id.clone()),
+                contact_uuid: contact.to_string(),
+                amount: signed(op),
+                sent_at,
+            };
+            let found = self.client.reconcile_prepaid_transaction(&write).await?;
+            return Ok(settled(found, |txn| Some(txn.uuid)));
         }
-        let write = UnknownWrite {
-            op_id: op.id.clone(),
-            giftcard_hash: Self::hash(op)?.to_string(),
-            amount: signed(op),
-            sent_at: op.sent_at.unwrap_or(op.created_at),
-        };
-        Ok(
-            match self.client.reconcile_giftcard_transaction(&write).await? {
-                Reconciliation::Applied(txn) => Reconciled::Applied(OpOutcome {
-                    provider_ref: txn.uuid,
-                    hold_expires_at: None,
-                }),
-                Reconciliation::NotApplied => Reconciled::NotApplied,
-                Reconciliation::StillUnknown { reason } => Reconciled::StillUnknown { reason },
-            },
-        )
+        match op.kind {
+            OpKind::Redeem | OpKind::Reload => {
+                let write = UnknownWrite {
+                    op_id: op.id.clone(),
+                    giftcard_hash: Self::hash(op)?.to_string(),
+                    amount: signed(op),
+                    sent_at,
+                };
+                let found = self.client.reconcile_giftcard_transaction(&write).await?;
+                Ok(settled(found, |txn| txn.uuid))
+            }
+            OpKind::Reverse => {
+                let write = UnknownReversal {
+                    op_id: op.id.clone(),
+                    original_op_id: op.depends_on.clone(),
+                    original_uuid: dependency(op)?.to_string(),
+                    giftcard_hash: Self::hash(op)?.to_string(),
+                    amount: signed(op),
+                    sent_at,
+                };
+                let found = self.client.reconcile_giftcard_reversal(&write).await?;
+                Ok(settled(found, |txn| txn.uuid))
+            }
+            _ => Err(unsupported(op)),
+        }
     }
 }

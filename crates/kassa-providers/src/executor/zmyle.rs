@@ -1,6 +1,7 @@
 //! zmyle holds: reserve (a transaction intent, keyed by our operation id), then confirm or
-//! cancel it. A reserve whose answer was lost is sent again with the same key; a confirm or
-//! cancel is settled by reading the intent.
+//! cancel it; and refunds of a confirmed payment (a reversal that depends on the confirm),
+//! within zmyle's 14 days. A reserve or refund whose answer was lost is sent again with the
+//! same key; a confirm or cancel is settled by reading the intent.
 
 use super::{card, dependency, unsupported};
 use crate::zmyle::{IntentStatus, TransactionIntent, ZmyleClient};
@@ -51,14 +52,26 @@ impl OpExecutor for ZmyleExecutor {
             }
             OpKind::Confirm => Ok(settled(&self.client.confirm_intent(dependency(op)?).await?)),
             OpKind::Cancel => Ok(settled(&self.client.cancel_intent(dependency(op)?).await?)),
+            // The confirm's reference is the card transaction it made, which is refunded.
+            OpKind::Reverse => {
+                let receipt = op.sale_id.as_deref().unwrap_or(&op.id);
+                let refund = self
+                    .client
+                    .refund(dependency(op)?, &op.amount, receipt, &op.id)
+                    .await?;
+                Ok(OpOutcome {
+                    provider_ref: Some(refund.id),
+                    hold_expires_at: None,
+                })
+            }
             _ => Err(unsupported(op)),
         }
     }
 
     async fn reconcile(&self, op: &Op) -> Result<Reconciled, ProviderError> {
         match op.kind {
-            // The idempotency key makes a second create answer the first intent.
-            OpKind::Reserve => Ok(Reconciled::NotApplied),
+            // The idempotency key makes a second create (or refund) answer the first one.
+            OpKind::Reserve | OpKind::Reverse => Ok(Reconciled::NotApplied),
             OpKind::Confirm | OpKind::Cancel => {
                 let intent = self.client.intent(dependency(op)?).await?;
                 let confirm = op.kind == OpKind::Confirm;

@@ -18,7 +18,7 @@ pub mod wire;
 pub use errors::Language;
 pub use giftcards::{GiftcardType, TransactionFilter};
 pub use prepaid::Wallet;
-pub use reconcile::{Reconciliation, UnknownPrepaidWrite, UnknownWrite};
+pub use reconcile::{Reconciliation, UnknownPrepaidWrite, UnknownReversal, UnknownWrite};
 pub use types::{
     Contact, ContactIdentifier, Giftcard, GiftcardTransaction, Page, PrepaidTransaction,
 };

@@ -61,26 +61,58 @@ impl LeatClient {
     }
 
     /// `POST prepaid-transactions`: a negative amount pays from the wallet, a positive one tops
-    /// it up. Leat takes no custom attributes here; an unknown outcome is settled with
-    /// [`LeatClient::list_prepaid_transactions`].
+    /// it up. An unknown outcome is settled with
+    /// [`LeatClient::reconcile_prepaid_transaction`].
     pub async fn create_prepaid_transaction(
         &self,
         wallet: Wallet<'_>,
         amount: &Money,
     ) -> Result<PrepaidTransaction, ProviderError> {
+        self.prepaid_transaction(wallet, amount, None).await
+    }
+
+    /// [`LeatClient::create_prepaid_transaction`] with the till's operation id in
+    /// `custom_attributes`, as gift card transactions carry it. Leat documents no custom
+    /// attributes on prepaid transactions [INF]: where it ignores them, reconciliation falls
+    /// back to amount, shop and time.
+    pub async fn create_prepaid_transaction_for_op(
+        &self,
+        wallet: Wallet<'_>,
+        amount: &Money,
+        op_id: &str,
+    ) -> Result<PrepaidTransaction, ProviderError> {
+        self.prepaid_transaction(wallet, amount, Some(op_id)).await
+    }
+
+    async fn prepaid_transaction(
+        &self,
+        wallet: Wallet<'_>,
+        amount: &Money,
+        op_id: Option<&str>,
+    ) -> Result<PrepaidTransaction, ProviderError> {
         let target = match wallet {
             Wallet::Contact(uuid) => ("contact_uuid", uuid),
             Wallet::Identifier(value) => ("contact_identifier_value", value),
         };
-        let form = vec![
+        let mut form = vec![
             (target.0.to_string(), target.1.to_string()),
             ("amount_in_cents".into(), self.cents(amount)?.to_string()),
             ("shop_uuid".into(), self.shop()?.to_string()),
         ];
+        if let Some(op_id) = op_id {
+            form.push((
+                format!("custom_attributes[{}]", self.op_id_attribute),
+                op_id.to_string(),
+            ));
+        }
         let envelope = self
             .write::<wire::PrepaidTransaction>("/prepaid-transactions", form)
             .await?;
-        PrepaidTransaction::from_wire(envelope.data, &self.currency)
+        self.prepaid(envelope.data)
+    }
+
+    fn prepaid(&self, txn: wire::PrepaidTransaction) -> Result<PrepaidTransaction, ProviderError> {
+        PrepaidTransaction::from_wire(txn, &self.currency, &self.op_id_attribute)
     }
 
     /// `GET prepaid-transactions?contact_uuid&shop_uuid&limit&page` (at most 30 a page).
@@ -100,9 +132,7 @@ impl LeatClient {
         let envelope = self
             .read::<Vec<wire::PrepaidTransaction>>("/prepaid-transactions", &query)
             .await?;
-        Page::from_wire(envelope, |t| {
-            PrepaidTransaction::from_wire(t, &self.currency)
-        })
+        Page::from_wire(envelope, |t| self.prepaid(t))
     }
 
     /// `POST prepaid-transactions/{uuid}/reverse`: books the negated amount.
@@ -116,6 +146,6 @@ impl LeatClient {
                 Vec::new(),
             )
             .await?;
-        PrepaidTransaction::from_wire(envelope.data, &self.currency)
+        self.prepaid(envelope.data)
     }
 }

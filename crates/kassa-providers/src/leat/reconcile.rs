@@ -2,8 +2,10 @@
 //! the card's transactions are read back (GUIDE §4.2): ours carries the till's operation id in
 //! `custom_attributes`; where Leat does not echo custom attributes, a transaction of the same
 //! amount at the same shop within the configured window around the send time is taken as ours
-//! when there is exactly one. Prepaid transactions take no custom attributes, so a prepaid
-//! write is always settled that way, from the contact's transactions.
+//! when there is exactly one. Prepaid transactions are settled the same way from the contact's
+//! transactions (Leat documents no custom attributes on them, so the till sends them and uses
+//! them only where Leat echoes them). A reversal is settled by what follows the transaction it
+//! undoes.
 
 use super::giftcards::TransactionFilter;
 use super::types::{GiftcardTransaction, PrepaidTransaction};
@@ -30,9 +32,28 @@ pub struct UnknownWrite {
 /// A prepaid transaction that was sent without an answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnknownPrepaidWrite {
+    /// The till's operation id, if it was sent in `custom_attributes`.
+    pub op_id: Option<String>,
     /// The wallet's contact (a scanned customer card's contact, see `lookup`).
     pub contact_uuid: String,
     /// The signed amount that was sent.
+    pub amount: Money,
+    /// When the request left the till.
+    pub sent_at: OffsetDateTime,
+}
+
+/// The reversal of a gift card transaction (or the top-up that replaces it) that was sent
+/// without an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnknownReversal {
+    /// The reversing operation's id, which a replacing top-up carries.
+    pub op_id: String,
+    /// The undone transaction's operation id: Leat's reversal repeats its custom attributes.
+    pub original_op_id: Option<String>,
+    /// Leat's uuid of the undone transaction.
+    pub original_uuid: String,
+    pub giftcard_hash: String,
+    /// The amount put back on the card (positive).
     pub amount: Money,
     /// When the request left the till.
     pub sent_at: OffsetDateTime,
@@ -56,9 +77,7 @@ impl LeatClient {
         &self,
         write: &UnknownWrite,
     ) -> Result<Reconciliation, ProviderError> {
-        let window =
-            time::Duration::try_from(self.reconcile_window).unwrap_or(time::Duration::HOUR);
-        let (from, until) = (write.sent_at - window, write.sent_at + window);
+        let (from, until) = self.window(write.sent_at);
         let mut filter = TransactionFilter {
             shop_uuid: self.shop_uuid.clone(),
             created_from: Some(from),
@@ -86,35 +105,26 @@ impl LeatClient {
         Ok(settle(write, seen))
     }
 
-    /// Reads the contact's prepaid transactions at the till's shop and takes the one of the
-    /// same amount within the window around `sent_at`, if there is exactly one.
+    /// Reads the contact's prepaid transactions at the till's shop within the window around
+    /// `sent_at`: the one marked with our operation id; where Leat echoes no custom
+    /// attributes, the one of the same amount if there is exactly one.
     pub async fn reconcile_prepaid_transaction(
         &self,
         write: &UnknownPrepaidWrite,
     ) -> Result<Reconciliation<PrepaidTransaction>, ProviderError> {
         let (from, until) = self.window(write.sent_at);
-        let mut candidates = Vec::new();
+        let mut seen = Vec::new();
         for page_no in 1..=MAX_PAGES {
             let page = self
                 .list_prepaid_transactions(Some(&write.contact_uuid), page_no, 30)
                 .await?;
             let done = page.items.is_empty() || page.page >= page.last_page;
-            candidates.extend(page.items.into_iter().filter(|t| {
-                t.amount == write.amount
-                    && (from..=until).contains(&t.created_at)
+            seen.extend(page.items.into_iter().filter(|t| {
+                (from..=until).contains(&t.created_at)
                     && (self.shop_uuid.is_none() || t.shop_uuid == self.shop_uuid)
             }));
             if done {
-                return Ok(match candidates.len() {
-                    0 => Reconciliation::NotApplied,
-                    1 => Reconciliation::Applied(candidates.remove(0)),
-                    n => Reconciliation::StillUnknown {
-                        reason: format!(
-                            "{n} prepaid transactions of {} for this contact in the window",
-                            write.amount
-                        ),
-                    },
-                });
+                return Ok(settle_prepaid(write, seen));
             }
         }
         Ok(Reconciliation::StillUnknown {
@@ -123,6 +133,37 @@ impl LeatClient {
                 MAX_PAGES * 30
             ),
         })
+    }
+
+    /// Lists the card's transactions from the window before `sent_at` on, oldest first, and
+    /// finds the reversal or the top-up that the write made, if any.
+    pub async fn reconcile_giftcard_reversal(
+        &self,
+        write: &UnknownReversal,
+    ) -> Result<Reconciliation, ProviderError> {
+        let (from, until) = self.window(write.sent_at);
+        let mut filter = TransactionFilter {
+            created_from: Some(from),
+            ..TransactionFilter::card(&write.giftcard_hash)
+        };
+        let mut seen: Vec<GiftcardTransaction> = Vec::new();
+        loop {
+            let page = self.list_giftcard_transactions(&filter).await?;
+            let done = page.items.is_empty() || page.page >= page.last_page;
+            seen.extend(page.items.into_iter().filter(|t| t.created_at <= until));
+            if done {
+                return Ok(settle_reversal(write, seen));
+            }
+            if filter.page >= MAX_PAGES {
+                return Ok(Reconciliation::StillUnknown {
+                    reason: format!(
+                        "the card has more than {} transactions in the window",
+                        MAX_PAGES * filter.per_page
+                    ),
+                });
+            }
+            filter.page += 1;
+        }
     }
 
     /// The configured window on either side of a send time.
@@ -158,5 +199,165 @@ fn settle(write: &UnknownWrite, seen: Vec<GiftcardTransaction>) -> Reconciliatio
                 write.amount
             ),
         },
+    }
+}
+
+fn settle_prepaid(
+    write: &UnknownPrepaidWrite,
+    seen: Vec<PrepaidTransaction>,
+) -> Reconciliation<PrepaidTransaction> {
+    if let Some(op_id) = &write.op_id {
+        if let Some(ours) = seen
+            .iter()
+            .find(|t| t.op_id.as_ref() == Some(op_id) && t.amount == write.amount)
+        {
+            return Reconciliation::Applied(ours.clone());
+        }
+        if seen.iter().any(|t| t.has_custom_attributes) {
+            // Leat echoes custom attributes on prepaid transactions, and none of these is ours.
+            return Reconciliation::NotApplied;
+        }
+    }
+    let mut same_amount: Vec<_> = seen
+        .into_iter()
+        .filter(|t| t.amount == write.amount)
+        .collect();
+    match same_amount.len() {
+        0 => Reconciliation::NotApplied,
+        1 => Reconciliation::Applied(same_amount.remove(0)),
+        n => Reconciliation::StillUnknown {
+            reason: format!(
+                "{n} prepaid transactions of {} for this contact in the window",
+                write.amount
+            ),
+        },
+    }
+}
+
+fn settle_reversal(write: &UnknownReversal, seen: Vec<GiftcardTransaction>) -> Reconciliation {
+    let ours = |t: &&GiftcardTransaction| {
+        t.amount == write.amount
+            && t.op_id
+                .as_deref()
+                .is_some_and(|id| id == write.op_id || write.original_op_id.as_deref() == Some(id))
+    };
+    if let Some(found) = seen.iter().find(ours) {
+        return Reconciliation::Applied(found.clone());
+    }
+    // Only what came after the undone transaction can undo it.
+    let after = match seen
+        .iter()
+        .position(|t| t.uuid.as_deref() == Some(write.original_uuid.as_str()))
+    {
+        Some(i) => &seen[i + 1..],
+        None => &seen[..],
+    };
+    let unmarked: Vec<_> = after
+        .iter()
+        .filter(|t| t.amount == write.amount && !t.has_custom_attributes)
+        .collect();
+    let echoes = seen.iter().any(|t| t.has_custom_attributes);
+    match (unmarked.len(), echoes) {
+        (0, _) => Reconciliation::NotApplied,
+        (1, false) => Reconciliation::Applied(unmarked[0].clone()),
+        // Leat marks the till's own transactions, yet this one is not: it may be our reversal
+        // without the original's attributes, or somebody else's top-up.
+        (_, true) => Reconciliation::StillUnknown {
+            reason: format!(
+                "a top-up of {} without the till's mark follows the transaction to undo: check whether it is the reversal",
+                write.amount
+            ),
+        },
+        (n, false) => Reconciliation::StillUnknown {
+            reason: format!(
+                "{n} top-ups of {} follow the transaction to undo, none marked with the till's operation id",
+                write.amount
+            ),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eur(cents: i64) -> Money {
+        Money::new(cents, "EUR".to_string().try_into().unwrap())
+    }
+
+    fn txn(uuid: &str, cents: i64, op_id: Option<&str>, marked: bool) -> GiftcardTransaction {
+        GiftcardTransaction {
+            id: None,
+            uuid: Some(uuid.into()),
+            amount: eur(cents),
+            card_uuid: None,
+            shop_uuid: None,
+            settled: false,
+            created_at: OffsetDateTime::UNIX_EPOCH,
+            op_id: op_id.map(str::to_string),
+            has_custom_attributes: marked,
+        }
+    }
+
+    fn reversal_of(original: &str) -> UnknownReversal {
+        UnknownReversal {
+            op_id: "op-reverse".into(),
+            original_op_id: Some("op-redeem".into()),
+            original_uuid: original.into(),
+            giftcard_hash: "41651".into(),
+            amount: eur(1000),
+            sent_at: OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn a_reversal_is_found_by_the_original_mark_or_its_own_and_not_before_the_original() {
+        let write = reversal_of("t-2");
+        let reversed = vec![
+            txn("t-1", 1000, Some("op-reload"), true),
+            txn("t-2", -1000, Some("op-redeem"), true),
+            txn("t-3", 1000, Some("op-redeem"), true),
+        ];
+        assert!(matches!(
+            settle_reversal(&write, reversed),
+            Reconciliation::Applied(t) if t.uuid.as_deref() == Some("t-3")
+        ));
+        let topped_up = vec![
+            txn("t-2", -1000, Some("op-redeem"), true),
+            txn("t-3", 1000, Some("op-reverse"), true),
+        ];
+        assert!(matches!(
+            settle_reversal(&write, topped_up),
+            Reconciliation::Applied(t) if t.uuid.as_deref() == Some("t-3")
+        ));
+        // Unmarked (Leat echoes nothing): a top-up of the amount before the payment is not it.
+        let not_yet = vec![
+            txn("t-1", 1000, None, false),
+            txn("t-2", -1000, None, false),
+        ];
+        assert_eq!(settle_reversal(&write, not_yet), Reconciliation::NotApplied);
+        let unmarked = vec![
+            txn("t-1", 1000, None, false),
+            txn("t-2", -1000, None, false),
+            txn("t-3", 1000, None, false),
+        ];
+        assert!(matches!(
+            settle_reversal(&write, unmarked),
+            Reconciliation::Applied(t) if t.uuid.as_deref() == Some("t-3")
+        ));
+    }
+
+    #[test]
+    fn an_unmarked_top_up_after_the_payment_where_leat_marks_transactions_asks_a_person() {
+        // Were Leat's reversal not to repeat the original's attributes, sending the reversal
+        // again would be refused (55025) and replaced by a second top-up: a person decides.
+        let seen = vec![
+            txn("t-2", -1000, Some("op-redeem"), true),
+            txn("t-3", 1000, None, false),
+        ];
+        assert!(matches!(
+            settle_reversal(&reversal_of("t-2"), seen),
+            Reconciliation::StillUnknown { .. }
+        ));
     }
 }

@@ -56,6 +56,10 @@ pub struct PrepaidTransaction {
     /// The customer card it was made with.
     pub identifier: Option<String>,
     pub contact_uuid: Option<String>,
+    /// The till's operation id, when Leat echoes the custom attribute that carries it.
+    pub op_id: Option<String>,
+    /// Whether the transaction came with custom attributes at all.
+    pub has_custom_attributes: bool,
 }
 
 /// A customer card (loyalty card or any other identifier) and the contact it belongs to.
@@ -124,14 +128,8 @@ impl GiftcardTransaction {
         currency: &Currency,
         op_id_attribute: &str,
     ) -> Result<Self, ProviderError> {
-        let attributes = txn.custom_attributes.as_ref().and_then(|a| a.as_object());
-        let op_id = attributes
-            .and_then(|a| a.get(op_id_attribute))
-            .and_then(|v| match v {
-                serde_json::Value::String(s) => Some(s.clone()),
-                serde_json::Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            });
+        let (op_id, has_custom_attributes) =
+            marked(txn.custom_attributes.as_ref(), op_id_attribute);
         Ok(GiftcardTransaction {
             id: txn.id,
             uuid: txn.uuid,
@@ -141,16 +139,32 @@ impl GiftcardTransaction {
             settled: txn.settled,
             created_at: parse_time("created_at", &txn.created_at)?,
             op_id,
-            has_custom_attributes: attributes.is_some_and(|a| !a.is_empty()),
+            has_custom_attributes,
         })
     }
+}
+
+/// The till's operation id in a transaction's `custom_attributes`, and whether it has any.
+fn marked(attributes: Option<&serde_json::Value>, op_id_attribute: &str) -> (Option<String>, bool) {
+    let attributes = attributes.and_then(|a| a.as_object());
+    let op_id = attributes
+        .and_then(|a| a.get(op_id_attribute))
+        .and_then(|v| match v {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        });
+    (op_id, attributes.is_some_and(|a| !a.is_empty()))
 }
 
 impl PrepaidTransaction {
     pub(crate) fn from_wire(
         txn: wire::PrepaidTransaction,
         currency: &Currency,
+        op_id_attribute: &str,
     ) -> Result<Self, ProviderError> {
+        let (op_id, has_custom_attributes) =
+            marked(txn.custom_attributes.as_ref(), op_id_attribute);
         Ok(PrepaidTransaction {
             uuid: txn.uuid,
             amount: Money::new(txn.amount_in_cents, currency.clone()),
@@ -161,6 +175,8 @@ impl PrepaidTransaction {
             shop_uuid: txn.shop.and_then(|s| s.uuid),
             identifier: txn.contact_identifier.map(|i| i.value),
             contact_uuid: txn.contact.map(|c| c.uuid),
+            op_id,
+            has_custom_attributes,
         })
     }
 }

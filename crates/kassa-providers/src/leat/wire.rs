@@ -139,6 +139,9 @@ pub struct PrepaidTransaction {
     pub contact_identifier: Option<IdentifierRef>,
     #[serde(default)]
     pub contact: Option<ContactRef>,
+    /// Not documented for prepaid transactions [INF]; read like a gift card transaction's.
+    #[serde(default)]
+    pub custom_attributes: Option<Value>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

@@ -101,6 +101,8 @@ pub struct PrepaidTxn {
     pub balance_after: i64,
     pub shop_uuid: String,
     pub created_at: OffsetDateTime,
+    /// Not documented for prepaid transactions; kept like a gift card transaction's [INF].
+    pub custom_attributes: Map<String, Value>,
 }
 
 /// A new gift card transaction as the request gave it.
@@ -109,6 +111,14 @@ pub struct NewGiftcardTxn {
     pub amount_in_cents: i64,
     pub shop_uuid: Option<String>,
     pub custom_attributes: Map<String, Value>,
+}
+
+/// A prepaid transaction to book on a contact's wallet.
+struct NewPrepaidTxn {
+    identifier_value: Option<String>,
+    amount: i64,
+    shop_uuid: String,
+    custom_attributes: Map<String, Value>,
 }
 
 /// Whose wallet a new prepaid transaction is on.
@@ -126,7 +136,8 @@ pub struct Ledger {
     pub contacts: HashMap<String, Contact>,
     pub identifiers: HashMap<String, Identifier>,
     pub prepaid_txns: Vec<PrepaidTxn>,
-    /// Whether gift card transactions show their `custom_attributes` (not documented).
+    /// Whether gift card and prepaid transactions show their `custom_attributes` (not
+    /// documented).
     pub echo_custom_attributes: bool,
     next_id: u64,
 }
@@ -310,6 +321,7 @@ impl Ledger {
         target: PrepaidTarget,
         amount: i64,
         shop_uuid: &str,
+        custom_attributes: Map<String, Value>,
         now: OffsetDateTime,
     ) -> Rule<usize> {
         if amount == 0 {
@@ -343,27 +355,35 @@ impl Ledger {
                 (contact, Some(value))
             }
         };
-        self.book_prepaid(&contact_uuid, identifier_value, amount, shop_uuid, now)
+        let new = NewPrepaidTxn {
+            identifier_value,
+            amount,
+            shop_uuid: shop_uuid.to_string(),
+            custom_attributes,
+        };
+        self.book_prepaid(&contact_uuid, new, now)
     }
 
-    /// `POST /prepaid-transactions/{uuid}/reverse`: books the negated amount. Leat documents
-    /// no code for an unknown transaction; the simulator answers invalid input [INF].
+    /// `POST /prepaid-transactions/{uuid}/reverse`: books the negated amount with the same
+    /// data, as a gift card reversal does. Leat documents no code for an unknown transaction;
+    /// the simulator answers invalid input [INF].
     pub fn reverse_prepaid_txn(&mut self, uuid: &str, now: OffsetDateTime) -> Rule<usize> {
         let txn = self
             .prepaid_txns
             .iter()
             .find(|t| t.uuid == uuid)
             .ok_or_else(|| invalid("prepaid_transaction_uuid", "Prepaid transaction not found."))?;
-        let (contact, identifier, amount, shop) = (
-            txn.contact_uuid.clone(),
-            txn.identifier_value.clone(),
-            -txn.amount_in_cents,
-            txn.shop_uuid.clone(),
-        );
-        if let Some(value) = &identifier {
+        let contact = txn.contact_uuid.clone();
+        let new = NewPrepaidTxn {
+            identifier_value: txn.identifier_value.clone(),
+            amount: -txn.amount_in_cents,
+            shop_uuid: txn.shop_uuid.clone(),
+            custom_attributes: txn.custom_attributes.clone(),
+        };
+        if let Some(value) = &new.identifier_value {
             self.usable_identifier(value)?;
         }
-        self.book_prepaid(&contact, identifier, amount, &shop, now)
+        self.book_prepaid(&contact, new, now)
     }
 
     /// An identifier that exists (60003) and is active (60004).
@@ -378,11 +398,10 @@ impl Ledger {
     fn book_prepaid(
         &mut self,
         contact_uuid: &str,
-        identifier_value: Option<String>,
-        amount: i64,
-        shop_uuid: &str,
+        new: NewPrepaidTxn,
         now: OffsetDateTime,
     ) -> Rule<usize> {
+        let amount = new.amount;
         let balance = self
             .contacts
             .get(contact_uuid)
@@ -400,11 +419,12 @@ impl Ledger {
         self.prepaid_txns.push(PrepaidTxn {
             uuid,
             contact_uuid: contact_uuid.to_string(),
-            identifier_value,
+            identifier_value: new.identifier_value,
             amount_in_cents: amount,
             balance_after: contact.prepaid_in_cents,
-            shop_uuid: shop_uuid.to_string(),
+            shop_uuid: new.shop_uuid,
             created_at: now,
+            custom_attributes: new.custom_attributes,
         });
         Ok(self.prepaid_txns.len() - 1)
     }

@@ -238,7 +238,8 @@ impl LeatSim {
         );
     }
 
-    /// Whether gift card transactions show their `custom_attributes` (Leat does not say).
+    /// Whether gift card and prepaid transactions show their `custom_attributes` (Leat does
+    /// not say).
     pub fn set_echo_custom_attributes(&self, echo: bool) {
         self.ledger().echo_custom_attributes = echo;
     }
@@ -279,6 +280,16 @@ impl LeatSim {
             .giftcard_txns
             .iter()
             .filter(|t| t.card_hash == hash)
+            .map(|t| t.amount_in_cents)
+            .collect()
+    }
+
+    /// A contact's prepaid transactions' amounts, in the order they were booked.
+    pub fn prepaid_amounts(&self, contact_uuid: &str) -> Vec<i64> {
+        self.ledger()
+            .prepaid_txns
+            .iter()
+            .filter(|t| t.contact_uuid == contact_uuid)
             .map(|t| t.amount_in_cents)
             .collect()
     }

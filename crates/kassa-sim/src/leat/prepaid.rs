@@ -11,7 +11,8 @@ use axum::response::Response;
 use serde_json::{json, Value};
 
 /// `POST prepaid-transactions`: `contact_uuid` or `contact_identifier_value`,
-/// `amount_in_cents` (negative pays), `shop_uuid`.
+/// `amount_in_cents` (negative pays), `shop_uuid`; `custom_attributes` are kept as on a gift
+/// card transaction (Leat does not say [INF]).
 pub async fn create_transaction(State(sim): State<LeatSim>, fields: Fields) -> Response {
     let target =
         match (
@@ -39,8 +40,12 @@ pub async fn create_transaction(State(sim): State<LeatSim>, fields: Fields) -> R
         Ok(shop) => shop,
         Err(refusal) => return refuse(refusal),
     };
+    let attributes = match fields.object("custom_attributes") {
+        Ok(attributes) => attributes,
+        Err(refusal) => return refuse(refusal),
+    };
     let mut ledger = sim.ledger();
-    match ledger.create_prepaid_txn(target, amount, &shop, now()) {
+    match ledger.create_prepaid_txn(target, amount, &shop, attributes, now()) {
         Ok(i) => data(ledger.prepaid_txn_json(&ledger.prepaid_txns[i], false)),
         Err(refusal) => refuse(refusal),
     }

@@ -80,6 +80,9 @@ impl Ledger {
             "shop": {"id": shop.id, "uuid": shop.uuid, "reference": null, "name": shop.name},
             "contact_identifier": identifier
         });
+        if self.echo_custom_attributes && !txn.custom_attributes.is_empty() {
+            value["custom_attributes"] = Value::Object(txn.custom_attributes.clone());
+        }
         if with_contact {
             let contact = &self.contacts[&txn.contact_uuid];
             value["contact"] = json!({"uuid": contact.uuid, "email": contact.email});
