@@ -38,9 +38,15 @@ struct Till {
 }
 
 impl Till {
+    /// A till that reads Leat's records for a lost answer as soon as its backoff allows.
     fn new(leat: &Leat, api: LeatApi) -> Till {
+        Till::settling(leat, api, 0)
+    }
+
+    fn settling(leat: &Leat, api: LeatApi, settle_ms: u64) -> Till {
         let config = kassa_core::config::LeatConfig {
             timeout_ms: (SLOW.as_millis() / 3) as u64,
+            settle_ms,
             ..leat.config(api)
         };
         let client = LeatClient::new(
@@ -88,6 +94,45 @@ impl Till {
             .map(|b| b.amount_minor)
             .sum()
     }
+}
+
+#[tokio::test]
+async fn a_lost_answer_is_not_looked_for_before_leat_may_have_applied_it() {
+    let leat = Leat::start(LeatSim::new(TOKEN)).await;
+    let contact = wallet(&leat.sim);
+    // The default settle time: a minute.
+    let settle = kassa_core::config::LeatConfig::default_settle_ms();
+    let till = Till::settling(&leat, LeatApi::Oauth, settle);
+    let pay = NewOp::leat_prepaid(OpKind::Redeem, "LEATWALLET01", &contact, euros(1250));
+    leat.sim
+        .faults
+        .inject(Fault::DropAfterApply, Target::Writes);
+    till.store.enqueue(std::slice::from_ref(&pay)).unwrap();
+
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let engine = &till.engine;
+    let running = engine.run(stop);
+    let watching = async {
+        while till.state(&pay) != OpState::Unknown {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        stop_tx.send(true).unwrap();
+    };
+    let (stats, ()) = tokio::join!(running, watching);
+    assert_eq!(stats.unwrap().unknown, 1);
+
+    let op = till.store.op(&pay.id).unwrap().unwrap();
+    let due = till.store.next_due(ProviderId::Leat).unwrap().unwrap();
+    let sent = op.sent_at.unwrap();
+    assert!(
+        due - sent >= time::Duration::milliseconds(settle as i64),
+        "the reconciliation waits out the settle time: sent {sent}, due {due}"
+    );
+    assert_eq!(
+        leat.sim.prepaid_amounts(&contact),
+        vec![-1250],
+        "the one payment Leat applied; nothing sent again"
+    );
 }
 
 /// A wallet with €40.00 behind customer card `LEATWALLET01`; returns the contact.

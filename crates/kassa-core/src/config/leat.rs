@@ -59,6 +59,12 @@ pub struct LeatConfig {
     /// unknown outcome is settled and Leat does not echo the custom attributes. [INF]
     #[serde(default = "LeatConfig::default_reconcile_window_secs")]
     pub reconcile_window_secs: u64,
+    /// An unanswered write is not looked for at Leat before this long after it was sent: a
+    /// request held up on its way may still be applied, and Leat has no idempotency key, so
+    /// reading too early and sending again could charge twice. Longer than any request can
+    /// take to reach Leat's servers. [INF]
+    #[serde(default = "LeatConfig::default_settle_ms")]
+    pub settle_ms: u64,
 }
 
 impl LeatConfig {
@@ -75,6 +81,7 @@ impl LeatConfig {
             timeout_ms: default_timeout_ms(),
             op_id_attribute: LeatConfig::default_op_id_attribute(),
             reconcile_window_secs: LeatConfig::default_reconcile_window_secs(),
+            settle_ms: LeatConfig::default_settle_ms(),
         }
     }
 
@@ -88,6 +95,10 @@ impl LeatConfig {
 
     pub fn default_reconcile_window_secs() -> u64 {
         900
+    }
+
+    pub fn default_settle_ms() -> u64 {
+        60_000
     }
 
     /// The configured authentication, or the default of the path family.

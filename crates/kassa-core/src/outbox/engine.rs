@@ -36,6 +36,14 @@ pub trait OpExecutor: Send + Sync {
     fn rate_budget(&self) -> Option<(u32, Duration)> {
         None
     }
+
+    /// How long after a send without an answer the provider may still apply it. The engine
+    /// does not reconcile an unknown outcome sooner: a provider without an idempotency key
+    /// could otherwise apply the first request after the reconciliation found nothing, and the
+    /// second one too.
+    fn settle_time(&self) -> Duration {
+        Duration::ZERO
+    }
 }
 
 /// Exponential backoff with jitter (the `backon` crate), by attempt number.
@@ -338,10 +346,11 @@ impl Step {
     async fn run(self, op: Op) -> (Op, Transition) {
         let (transition, error) = if op.state == OpState::Sending {
             let result = self.executor.execute(&op).await;
-            (
-                after_send(&result, op.attempts, self.backoff.as_ref()),
-                result.err(),
-            )
+            let mut transition = after_send(&result, op.attempts, self.backoff.as_ref());
+            if let Transition::Unknown { delay, .. } = &mut transition {
+                *delay = (*delay).max(self.executor.settle_time());
+            }
+            (transition, result.err())
         } else {
             let result = self.executor.reconcile(&op).await;
             (

@@ -104,6 +104,12 @@ impl OpExecutor for LeatExecutor {
         ProviderId::Leat
     }
 
+    /// Leat has no idempotency key: an unknown outcome waits out the configured settle time
+    /// before the card's transactions are read.
+    fn settle_time(&self) -> std::time::Duration {
+        self.client.settle_time()
+    }
+
     async fn execute(&self, op: &Op) -> Result<OpOutcome, ProviderError> {
         if let Some(contact) = op.prepaid_contact() {
             return match op.kind {

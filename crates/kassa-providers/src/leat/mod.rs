@@ -49,6 +49,7 @@ pub struct LeatClient {
     language: Language,
     op_id_attribute: String,
     reconcile_window: Duration,
+    settle_time: Duration,
 }
 
 impl LeatClient {
@@ -95,6 +96,7 @@ impl LeatClient {
             language,
             op_id_attribute: config.op_id_attribute.clone(),
             reconcile_window: Duration::from_secs(config.reconcile_window_secs),
+            settle_time: Duration::from_millis(config.settle_ms),
         })
     }
 
@@ -113,6 +115,11 @@ impl LeatClient {
 
     fn money(&self, cents: i64) -> Money {
         Money::new(cents, self.currency.clone())
+    }
+
+    /// How long an unanswered write may still be applied at Leat (`settle_ms`).
+    pub fn settle_time(&self) -> Duration {
+        self.settle_time
     }
 
     /// The configured shop, which transactions require.
