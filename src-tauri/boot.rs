@@ -1,6 +1,7 @@
 //! Putting the till together from its configuration: the store, the provider clients and the
 //! POS recorder, or, with no provider configured, training mode's in-process simulators.
 
+use crate::keyring_store::KeyringStore;
 use crate::paths::Paths;
 use crate::{training, wiring};
 use kassa_core::clock::SystemClock;
@@ -28,6 +29,14 @@ pub struct Booted {
     pub executors: Vec<Arc<dyn OpExecutor>>,
     /// Training mode's simulators; they stop when this is dropped.
     _sims: Option<TrainingSims>,
+}
+
+/// Opens the till with its secrets in the OS keyring, under the service its configuration
+/// names (`[secrets] keyring_service`).
+pub async fn boot_with_keyring(paths: Paths) -> Result<Booted, String> {
+    let config = Config::load(&paths.config_file).map_err(|e| e.to_string())?;
+    let keyring = KeyringStore::new(config.secrets.keyring_service);
+    boot(paths, Arc::new(keyring)).await
 }
 
 /// Reads the configuration and opens the till. Must run inside a tokio runtime (training mode

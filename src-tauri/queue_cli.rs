@@ -4,7 +4,7 @@ use crate::boot::Booted;
 use crate::cli::fail;
 use crate::dto::ErrorDto;
 use clap::Subcommand;
-use kassa_core::outbox::{Engine, EngineConfig, Op, OpState, Resolution, RunStats};
+use kassa_core::outbox::{Engine, Op, OpState, Resolution, RunStats};
 use kassa_core::store::Store;
 use serde_json::{json, Value};
 use std::process::ExitCode;
@@ -146,7 +146,7 @@ fn stats_json(stats: &RunStats) -> Value {
 /// Runs the outbox engine: until nothing is left it can do (`once`), or until Ctrl-C.
 pub async fn sync(booted: Booted, once: bool, json_out: bool) -> ExitCode {
     let engine = booted.executors.iter().fold(
-        Engine::new(booted.store.clone(), EngineConfig::default()),
+        Engine::new(booted.store.clone(), booted.config.outbox.engine_config()),
         |engine, executor| engine.with_executor(executor.clone()),
     );
     let result = if once {

@@ -1,12 +1,17 @@
 //! The headless `kassa` binary with a real OS keyring (`make test` runs the tests in a D-Bus
 //! session with GNOME Keyring unlocked): an installer stores the provider's token with
 //! `kassa secret set`, points the config at the provider, and `kassa card balance` answers.
-//! Without a keyring this test fails and says so; it never skips.
+//! Without a keyring this test fails and says so; it never skips. Its secrets live under a
+//! keyring service of its own (`[secrets] keyring_service`), so tests sharing the keyring do not
+//! overwrite each other's.
 
 use kassa_sim::leat::LeatSim;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+
+/// This test's own keyring service.
+const SERVICE: &str = "eu.kassa.test.cli-keyring";
 
 fn kassa(home: &Path, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kassa"))
@@ -42,7 +47,8 @@ async fn a_token_set_in_the_keyring_opens_the_configured_provider() {
     std::fs::write(
         home.path().join("kassa.toml"),
         format!(
-            "[register]\nname = \"Front till\"\n[providers.leat]\nbase_url = \"{}\"\napi = \"register\"\n",
+            "[register]\nname = \"Front till\"\n[secrets]\nkeyring_service = \"{SERVICE}\"\n\
+             [providers.leat]\nbase_url = \"{}\"\napi = \"register\"\n",
             running.url()
         ),
     )
@@ -67,6 +73,28 @@ async fn a_token_set_in_the_keyring_opens_the_configured_provider() {
         text(&set.stderr)
     );
     assert!(!text(&set.stdout).contains(&token), "the secret was echoed");
+
+    // Another till on this machine, under a keyring service of its own, does not see it.
+    let other = tempfile::tempdir().unwrap();
+    std::fs::write(
+        other.path().join("kassa.toml"),
+        std::fs::read_to_string(home.join("kassa.toml"))
+            .unwrap()
+            .replace(SERVICE, &format!("{SERVICE}.other")),
+    )
+    .unwrap();
+    let apart = tokio::task::spawn_blocking({
+        let other = other.path().to_path_buf();
+        move || kassa(&other, &["card", "balance", "77001122"], "")
+    })
+    .await
+    .unwrap();
+    assert!(!apart.status.success());
+    assert!(
+        text(&apart.stderr).contains("run `kassa secret set leat.api_key`"),
+        "{}",
+        text(&apart.stderr)
+    );
 
     let balance = tokio::task::spawn_blocking({
         let home = home.clone();
