@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 const KILLS: usize = 20;
 /// Operations per start, roughly: what one batch of sales holds.
-const OPS: usize = 30;
+const OPS: usize = 20;
 const MAX_STARTS_PER_KILL: usize = 10;
 /// A kill lands this long at most after the till began sending.
 const MAX_KILL_DELAY_MS: u64 = 120;
