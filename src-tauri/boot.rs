@@ -1,12 +1,13 @@
 //! Putting the till together from its configuration: the store, the provider clients and the
 //! POS recorder, or, with no provider configured, training mode's in-process simulators.
 
+use crate::keyring_store::KeyringStore;
 use crate::paths::Paths;
 use crate::{training, wiring};
 use kassa_core::clock::SystemClock;
 use kassa_core::config::Config;
 use kassa_core::manager_pin::{self, PinGate};
-use kassa_core::outbox::{Engine, EngineConfig, OpExecutor, WatchdogConfig};
+use kassa_core::outbox::{Engine, OpExecutor, WatchdogConfig};
 use kassa_core::pos::PosRecorder;
 use kassa_core::secrets::SecretStore;
 use kassa_core::store::Store;
@@ -34,6 +35,14 @@ pub struct Booted {
     pub manager: PinGate,
     /// Training mode's simulators; they stop when this is dropped.
     _sims: Option<TrainingSims>,
+}
+
+/// Opens the till with its secrets in the OS keyring, under the service its configuration
+/// names (`[secrets] keyring_service`).
+pub async fn boot_with_keyring(paths: Paths) -> Result<Booted, String> {
+    let config = Config::load(&paths.config_file).map_err(|e| e.to_string())?;
+    let keyring = KeyringStore::new(config.secrets.keyring_service);
+    boot(paths, Arc::new(keyring)).await
 }
 
 /// Reads the configuration and opens the till. Must run inside a tokio runtime (training mode
@@ -74,7 +83,7 @@ pub async fn boot(paths: Paths, secrets: Arc<dyn SecretStore>) -> Result<Booted,
         executors.push(Arc::new(ShopwaveExecutor::new(pos.clone())));
     }
     let engine = executors.iter().fold(
-        Engine::new(store.clone(), EngineConfig::default())
+        Engine::new(store.clone(), config.outbox.engine_config())
             .with_watchdog(WatchdogConfig::default()),
         |engine, executor| engine.with_executor(executor.clone()),
     );

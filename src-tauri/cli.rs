@@ -1,6 +1,6 @@
 //! The command line: no subcommand opens the window; subcommands run headless.
 
-use crate::boot::{boot, Booted};
+use crate::boot::{boot_with_keyring, Booted};
 use crate::doctor;
 use crate::dto::{CardDto, ErrorDto};
 use crate::keyring_store::KeyringStore;
@@ -9,7 +9,7 @@ use crate::pos_cli::PosCommand;
 use crate::queue_cli::{self, ReviewCommand};
 use clap::{Parser, Subcommand};
 use kassa_core::card::mask;
-use kassa_core::config::Config;
+use kassa_core::config::{Config, SecretsConfig};
 use kassa_core::manager_pin;
 use kassa_core::provider::CardKind;
 use kassa_core::secrets::{Secret, SecretStore};
@@ -112,10 +112,20 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
     match command {
         Command::Secret {
             command: SecretCommand::Set { name },
-        } => secret_set(&name, &KeyringStore, cli.json),
+        } => match Config::load(&paths.config_file) {
+            Ok(config) => secret_set(
+                &name,
+                &KeyringStore::new(config.secrets.keyring_service),
+                cli.json,
+            ),
+            Err(e) => fail(&ErrorDto::config(e.to_string()), cli.json),
+        },
         Command::Manager {
             command: ManagerCommand::SetPin,
-        } => set_pin(&KeyringStore, cli.json),
+        } => match Config::load(&paths.config_file) {
+            Ok(config) => set_pin(&KeyringStore::new(config.secrets.keyring_service), cli.json),
+            Err(e) => fail(&ErrorDto::config(e.to_string()), cli.json),
+        },
         Command::Card {
             command: CardCommand::Balance { code },
         } => with_till(paths, cli.json, |booted| {
@@ -144,7 +154,13 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
         }),
         Command::Doctor => {
             let runtime = runtime();
-            let report = runtime.block_on(doctor::run(paths, Arc::new(KeyringStore)));
+            // An unreadable configuration is the doctor's first finding; the keyring is then
+            // checked under the default service.
+            let service = Config::load(&paths.config_file)
+                .map(|c| c.secrets.keyring_service)
+                .unwrap_or_else(|_| SecretsConfig::DEFAULT_KEYRING_SERVICE.into());
+            let keyring = Arc::new(KeyringStore::new(service));
+            let report = runtime.block_on(doctor::run(paths, keyring));
             report.print(cli.json);
             if report.healthy() {
                 ExitCode::SUCCESS
@@ -177,7 +193,7 @@ where
     Fut: std::future::Future<Output = ExitCode>,
 {
     runtime().block_on(async move {
-        match boot(paths, Arc::new(KeyringStore)).await {
+        match boot_with_keyring(paths).await {
             Ok(booted) => work(booted).await,
             Err(message) => fail(&ErrorDto::config(message), json_out),
         }

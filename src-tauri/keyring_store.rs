@@ -2,9 +2,19 @@
 
 use kassa_core::secrets::{Secret, SecretError, SecretStore};
 
-const SERVICE: &str = "eu.kassa.till";
+/// The OS keyring, under one service name (`[secrets] keyring_service`, by default
+/// `eu.kassa.till`): each secret is the entry (service, secret name).
+pub struct KeyringStore {
+    service: String,
+}
 
-pub struct KeyringStore;
+impl KeyringStore {
+    pub fn new(service: impl Into<String>) -> Self {
+        KeyringStore {
+            service: service.into(),
+        }
+    }
+}
 
 fn unavailable(e: keyring::Error) -> SecretError {
     SecretError::Unavailable(match e {
@@ -24,7 +34,7 @@ fn off_runtime<T: Send>(work: impl FnOnce() -> T + Send) -> T {
 impl SecretStore for KeyringStore {
     fn get(&self, name: &str) -> Result<Option<Secret>, SecretError> {
         off_runtime(|| {
-            let entry = keyring::Entry::new(SERVICE, name).map_err(unavailable)?;
+            let entry = keyring::Entry::new(&self.service, name).map_err(unavailable)?;
             match entry.get_password() {
                 Ok(value) => Ok(Some(Secret::new(value))),
                 Err(keyring::Error::NoEntry) => Ok(None),
@@ -35,7 +45,7 @@ impl SecretStore for KeyringStore {
 
     fn set(&self, name: &str, value: &Secret) -> Result<(), SecretError> {
         off_runtime(|| {
-            keyring::Entry::new(SERVICE, name)
+            keyring::Entry::new(&self.service, name)
                 .and_then(|entry| entry.set_password(value.expose()))
                 .map_err(unavailable)
         })

@@ -17,7 +17,6 @@ pub mod wiring;
 
 use commands::AppState;
 use std::path::Path;
-use std::sync::Arc;
 
 /// Registers the till's state and commands on a Tauri builder (the real one or the mock).
 pub fn with_commands<R: tauri::Runtime>(
@@ -45,7 +44,7 @@ pub fn run_window(config: Option<&Path>) {
         .build()
         .expect("tokio runtime");
     tauri::async_runtime::set(runtime.handle().clone());
-    let booted = runtime.block_on(boot::boot(paths, Arc::new(keyring_store::KeyringStore)));
+    let booted = runtime.block_on(boot::boot_with_keyring(paths));
     match &booted {
         Err(e) => tracing::error!(error = %e, "the till could not open"),
         // The outbox sends in the background for as long as the window is open.

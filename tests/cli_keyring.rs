@@ -1,12 +1,17 @@
 //! The headless `kassa` binary with a real OS keyring (`make test` runs the tests in a D-Bus
 //! session with GNOME Keyring unlocked): an installer stores the provider's token with
 //! `kassa secret set`, points the config at the provider, and `kassa card balance` answers.
-//! Without a keyring this test fails and says so; it never skips.
+//! Without a keyring this test fails and says so; it never skips. Its secrets live under a
+//! keyring service of its own (`[secrets] keyring_service`), so tests sharing the keyring do not
+//! overwrite each other's.
 
 use kassa_sim::leat::LeatSim;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+
+/// This test's own keyring service.
+const SERVICE: &str = "eu.kassa.test.cli-keyring";
 
 fn kassa(home: &Path, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kassa"))
@@ -42,7 +47,8 @@ async fn a_token_set_in_the_keyring_opens_the_configured_provider() {
     std::fs::write(
         home.path().join("kassa.toml"),
         format!(
-            "[register]\nname = \"Front till\"\n[providers.leat]\nbase_url = \"{}\"\napi = \"register\"\n",
+            "[register]\nname = \"Front till\"\n[secrets]\nkeyring_service = \"{SERVICE}\"\n\
+             [providers.leat]\nbase_url = \"{}\"\napi = \"register\"\n",
             running.url()
         ),
     )
@@ -67,6 +73,28 @@ async fn a_token_set_in_the_keyring_opens_the_configured_provider() {
         text(&set.stderr)
     );
     assert!(!text(&set.stdout).contains(&token), "the secret was echoed");
+
+    // Another till on this machine, under a keyring service of its own, does not see it.
+    let other = tempfile::tempdir().unwrap();
+    std::fs::write(
+        other.path().join("kassa.toml"),
+        std::fs::read_to_string(home.join("kassa.toml"))
+            .unwrap()
+            .replace(SERVICE, &format!("{SERVICE}.other")),
+    )
+    .unwrap();
+    let apart = tokio::task::spawn_blocking({
+        let other = other.path().to_path_buf();
+        move || kassa(&other, &["card", "balance", "77001122"], "")
+    })
+    .await
+    .unwrap();
+    assert!(!apart.status.success());
+    assert!(
+        text(&apart.stderr).contains("run `kassa secret set leat.api_key`"),
+        "{}",
+        text(&apart.stderr)
+    );
 
     let balance = tokio::task::spawn_blocking({
         let home = home.clone();
@@ -93,4 +121,49 @@ async fn a_token_set_in_the_keyring_opens_the_configured_provider() {
     assert_eq!(answer["ok"], false);
     assert_eq!(answer["error"]["code"], "not_found");
     assert!(!json.status.success());
+}
+
+#[test]
+fn a_manager_pin_set_from_the_command_line_opens_the_pin_gate_and_is_kept_only_as_a_hash() {
+    use kassa_app::keyring_store::KeyringStore;
+    use kassa_core::manager_pin::{PinError, PinGate, PIN_HASH_SECRET};
+    use kassa_core::secrets::SecretStore;
+
+    let service = format!("eu.kassa.test.manager-pin.{}", std::process::id());
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("kassa.toml"),
+        format!("[secrets]\nkeyring_service = \"{service}\"\n"),
+    )
+    .unwrap();
+
+    let malformed = kassa(home.path(), &["manager", "set-pin"], "12ab\n");
+    assert!(!malformed.status.success());
+    assert!(
+        text(&malformed.stderr).contains("4 to 12 digits"),
+        "{}",
+        text(&malformed.stderr)
+    );
+
+    let set = kassa(home.path(), &["manager", "set-pin"], "4821\n");
+    assert!(
+        set.status.success(),
+        "`kassa manager set-pin` needs an unlocked OS keyring (make test runs the tests with one): {}",
+        text(&set.stderr)
+    );
+    assert!(!text(&set.stdout).contains("4821"), "the PIN was echoed");
+
+    let keyring = std::sync::Arc::new(KeyringStore::new(service));
+    let stored = keyring.get(PIN_HASH_SECRET).unwrap().expect("a PIN hash");
+    assert!(
+        stored.expose().starts_with("$argon2id$"),
+        "an Argon2id hash"
+    );
+    assert!(
+        !stored.expose().contains("4821"),
+        "the PIN itself is not kept"
+    );
+    let gate = PinGate::new(keyring);
+    assert_eq!(gate.check("4821"), Ok(()));
+    assert_eq!(gate.check("4822"), Err(PinError::Wrong { left: 4 }));
 }

@@ -2,11 +2,13 @@
 
 mod leat;
 mod lightspeed;
+mod outbox;
 mod shopwave;
 mod zmyle;
 
 pub use leat::{LeatApi, LeatAuth, LeatConfig};
 pub use lightspeed::{LightspeedAuth, LightspeedConfig};
+pub use outbox::OutboxConfig;
 pub use shopwave::ShopwaveConfig;
 pub use zmyle::ZmyleConfig;
 
@@ -32,6 +34,10 @@ pub struct Config {
     pub scanner: ScannerConfig,
     #[serde(default)]
     pub providers: ProvidersConfig,
+    #[serde(default)]
+    pub outbox: OutboxConfig,
+    #[serde(default)]
+    pub secrets: SecretsConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -78,6 +84,38 @@ impl Default for ScannerConfig {
             layout: "us".into(),
             max_key_gap_ms: 50,
             min_length: 4,
+        }
+    }
+}
+
+/// Where the till's secrets live (never the secrets themselves).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecretsConfig {
+    /// The OS keyring's service name the secrets are stored under: two tills on one machine
+    /// (or tests sharing one keyring) keep their credentials apart with different names.
+    pub keyring_service: String,
+}
+
+impl SecretsConfig {
+    pub const DEFAULT_KEYRING_SERVICE: &'static str = "eu.kassa.till";
+
+    fn validate(&self) -> Result<(), String> {
+        let name = &self.keyring_service;
+        if name.trim().is_empty() || name.trim() != name || name.chars().any(char::is_control) {
+            return Err(
+                "secrets.keyring_service must be a name such as eu.kassa.till, without surrounding spaces"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+}
+
+impl Default for SecretsConfig {
+    fn default() -> Self {
+        SecretsConfig {
+            keyring_service: Self::DEFAULT_KEYRING_SERVICE.into(),
         }
     }
 }
@@ -130,6 +168,8 @@ impl Config {
 
     pub fn parse(text: &str) -> Result<Config, String> {
         let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        config.outbox.validate()?;
+        config.secrets.validate()?;
         let p = &config.providers;
         if let Some(leat) = &p.leat {
             leat.validate()?;
@@ -180,6 +220,20 @@ mod tests {
         assert_eq!(c.register.min_free_disk_mb, 500);
         let err = Config::parse("[register]\nmin_free_disk_mb = -1\n").unwrap_err();
         assert!(err.contains("min_free_disk_mb"), "{err}");
+    }
+
+    #[test]
+    fn the_keyring_service_is_eu_kassa_till_unless_set() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.secrets.keyring_service, "eu.kassa.till");
+        let c =
+            Config::parse("[secrets]\nkeyring_service = \"eu.kassa.till.back-room\"\n").unwrap();
+        assert_eq!(c.secrets.keyring_service, "eu.kassa.till.back-room");
+        assert!(c.is_training());
+        let err = Config::parse("[secrets]\nkeyring_service = \"\"\n").unwrap_err();
+        assert!(err.contains("secrets.keyring_service"), "{err}");
+        let err = Config::parse("[secrets]\nleat_api_key = \"x\"\n").unwrap_err();
+        assert!(err.contains("leat_api_key"), "{err}");
     }
 
     #[test]

@@ -1,0 +1,260 @@
+//! The end of every chaos and crash run: the queue has drained, and each simulator's ledger
+//! equals the till's journal exactly: nothing lost, nothing doubled, nothing extra.
+
+use crate::sims::{
+    leat_card, lightspeed_card, zmyle_card, Sims, CARDS_PER_PROVIDER, START_BALANCE,
+};
+use kassa_core::outbox::{Booked, OpKind, OpState};
+use kassa_core::provider::ProviderId;
+use kassa_core::store::Store;
+use kassa_sim::lightspeed::TxnKind;
+use std::collections::BTreeMap;
+
+/// What was compared for one provider: movements (or recorded sales) and their net amount.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Compared {
+    pub count: usize,
+    pub net_minor: i64,
+}
+
+impl Compared {
+    fn add(&mut self, amounts: impl IntoIterator<Item = i64>) {
+        for a in amounts {
+            self.count += 1;
+            self.net_minor += a;
+        }
+    }
+}
+
+/// The till's journal of money moved, per provider and card: (op id, signed amount).
+type Journal = BTreeMap<(ProviderId, String), Vec<(String, i64)>>;
+
+/// Asserts that the queue has drained and that each simulator's ledger equals the till's
+/// journal (card by card; sale by sale for Shopwave); prints and returns the counts compared
+/// per provider.
+pub fn assert_ledgers_equal_journal(sims: &Sims, store: &Store) -> BTreeMap<&'static str, usize> {
+    let review = store.review_list().expect("the review list reads");
+    assert_eq!(
+        store.unfinished_ops().expect("the outbox reads"),
+        0,
+        "every operation reached a final state"
+    );
+    assert!(
+        review.iter().all(|r| r.op.state == OpState::Declined
+            && matches!(r.op.kind, OpKind::Redeem | OpKind::Reserve)),
+        "only refusals of redemptions and holds (the cards run low) need a person: {:?}",
+        review
+            .iter()
+            .map(|r| (&r.op.kind, &r.op.state, &r.reason))
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        store.open_holds().expect("the holds read").is_empty(),
+        "no hold left open"
+    );
+
+    let booked = store.booked_ops().expect("the journal reads");
+    let mut journal = Journal::new();
+    let mut recorded_sales = Vec::new();
+    for b in booked {
+        match b.card_code.clone() {
+            Some(card) => journal
+                .entry((b.provider, card))
+                .or_default()
+                .push((b.op_id, b.amount_minor)),
+            None => recorded_sales.push(b),
+        }
+    }
+    let compared = BTreeMap::from([
+        ("leat", leat(sims, &journal)),
+        ("lightspeed", lightspeed(sims, &journal)),
+        ("zmyle", zmyle(sims, &journal)),
+        ("shopwave", shopwave(sims, store, &recorded_sales)),
+    ]);
+    for (provider, c) in &compared {
+        if *provider == "shopwave" {
+            println!(
+                "compared shopwave: {} recorded sales = baskets, payments once each, {} cents paid",
+                c.count, c.net_minor
+            );
+        } else {
+            println!(
+                "compared {provider}: {} journal movements = ledger movements, net {} cents",
+                c.count, c.net_minor
+            );
+        }
+    }
+    compared.into_iter().map(|(p, c)| (p, c.count)).collect()
+}
+
+fn amounts(journal: &Journal, provider: ProviderId, card: &str) -> Vec<(String, i64)> {
+    journal
+        .get(&(provider, card.to_string()))
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Leat: each card's transactions after its issue, one for one with the journal, and its balance.
+fn leat(sims: &Sims, journal: &Journal) -> Compared {
+    let mut compared = Compared::default();
+    for i in 0..CARDS_PER_PROVIDER {
+        let hash = leat_card(i);
+        let mut at_leat: Vec<i64> = sims.leat.transaction_amounts(&hash)[1..].to_vec();
+        let mut ours: Vec<i64> = amounts(journal, ProviderId::Leat, &hash)
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect();
+        at_leat.sort_unstable();
+        ours.sort_unstable();
+        assert_eq!(at_leat, ours, "Leat card {hash}");
+        assert_eq!(
+            sims.leat.balance(&hash),
+            Some(START_BALANCE + ours.iter().sum::<i64>()),
+            "Leat card {hash}"
+        );
+        compared.add(ours);
+    }
+    compared
+}
+
+/// Lightspeed: each transaction carries our op id as `client_id`: compared by id.
+fn lightspeed(sims: &Sims, journal: &Journal) -> Compared {
+    let mut compared = Compared::default();
+    for i in 0..CARDS_PER_PROVIDER {
+        let number = lightspeed_card(i);
+        let at_lightspeed: BTreeMap<String, i64> = sims
+            .lightspeed
+            .transactions(&number)
+            .into_iter()
+            .filter(|t| t.kind != TxnKind::Activation)
+            .map(|t| {
+                (
+                    t.client_id
+                        .expect("the till's transactions carry client_id"),
+                    t.amount,
+                )
+            })
+            .collect();
+        let ours: BTreeMap<String, i64> = amounts(journal, ProviderId::Lightspeed, &number)
+            .into_iter()
+            .collect();
+        assert_eq!(at_lightspeed, ours, "Lightspeed card {number}");
+        compared.add(ours.into_values());
+    }
+    compared
+}
+
+/// zmyle: each balance moved by exactly the confirmed holds, and nothing is held.
+fn zmyle(sims: &Sims, journal: &Journal) -> Compared {
+    let mut compared = Compared::default();
+    for i in 0..CARDS_PER_PROVIDER {
+        let short = zmyle_card(i).1;
+        let ours: Vec<i64> = amounts(journal, ProviderId::Zmyle, &short)
+            .into_iter()
+            .map(|(_, a)| a)
+            .filter(|a| *a != 0)
+            .collect();
+        let (balance, available) = sims.zmyle.balances(&short).expect("the card exists");
+        assert_eq!(
+            balance,
+            START_BALANCE + ours.iter().sum::<i64>(),
+            "zmyle card {short}"
+        );
+        assert_eq!(available, balance, "zmyle card {short}: a hold is left");
+        compared.add(ours);
+    }
+    compared
+}
+
+/// Shopwave: every sale whose `record_sale` succeeded is one completed basket under the sale's
+/// reference, with each of its payments exactly once, completed, for the amount sent; and the
+/// back-office holds nothing else.
+fn shopwave(sims: &Sims, store: &Store, recorded: &[Booked]) -> Compared {
+    // What we sent: per sale reference, each payment's reference and amount.
+    let mut sent: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+    for b in recorded {
+        assert_eq!(b.provider, ProviderId::Shopwave, "only sales have no card");
+        assert_eq!(b.kind, OpKind::RecordSale);
+        let op = store
+            .op(&b.op_id)
+            .expect("the outbox reads")
+            .expect("a journalled operation is in the outbox");
+        let sale = op.sale_id.clone().expect("a recorded sale has its sale id");
+        let payments = op.payload["payments"]
+            .as_array()
+            .expect("the sale's payload lists its payments")
+            .iter()
+            .map(|p| {
+                (
+                    p["reference"].as_str().expect("a reference").to_string(),
+                    p["amount_minor"].as_i64().expect("an amount"),
+                )
+            })
+            .collect();
+        assert!(
+            sent.insert(sale.clone(), payments).is_none(),
+            "sale {sale} was recorded by one operation"
+        );
+    }
+
+    let baskets = sims.shopwave.baskets();
+    let mut basket_of: BTreeMap<u64, String> = BTreeMap::new();
+    for basket in &baskets {
+        assert!(
+            sent.contains_key(&basket.object_ref),
+            "Shopwave holds basket {} ({}) that no recorded sale made",
+            basket.id,
+            basket.object_ref
+        );
+        assert!(
+            basket.complete_date.is_some(),
+            "basket of sale {} is complete",
+            basket.object_ref
+        );
+        assert!(
+            !basket_of.values().any(|r| *r == basket.object_ref),
+            "sale {} has more than one basket in Shopwave",
+            basket.object_ref
+        );
+        basket_of.insert(basket.id, basket.object_ref.clone());
+    }
+    assert_eq!(
+        basket_of.len(),
+        sent.len(),
+        "every recorded sale has its basket in Shopwave"
+    );
+
+    let mut paid: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+    for t in sims.shopwave.transactions() {
+        let sale = basket_of.get(&t.basket_id).unwrap_or_else(|| {
+            panic!(
+                "payment {} is against a basket no sale of ours has",
+                t.object_ref
+            )
+        });
+        assert!(
+            t.complete_date.is_some(),
+            "payment {} of sale {sale} is complete",
+            t.object_ref
+        );
+        let earlier = paid
+            .entry(sale.clone())
+            .or_default()
+            .insert(t.object_ref.clone(), t.amount);
+        assert!(
+            earlier.is_none(),
+            "payment {} of sale {sale} is in Shopwave twice",
+            t.object_ref
+        );
+    }
+    for (sale, payments) in &sent {
+        assert_eq!(
+            paid.get(sale).cloned().unwrap_or_default(),
+            *payments,
+            "sale {sale}: Shopwave's payments are the ones sent"
+        );
+    }
+    let mut compared = Compared::default();
+    compared.add(sent.values().map(|p| p.values().sum::<i64>()));
+    compared
+}

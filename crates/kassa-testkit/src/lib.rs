@@ -1,0 +1,28 @@
+//! What Kassa's chaos and crash tests share (a test tool, never part of the till):
+//!
+//! - [`sims`]: the four providers' simulators, served on loopback, with many cards and seeded
+//!   random faults on (latency, 5xx, 429 + Retry-After, maintenance, connections dropped before
+//!   and after the write was applied, answers slower than the clients' timeout);
+//! - [`sales`]: randomized sales, each a few provider operations plus the `record_sale` of the
+//!   sale for the POS back-office, ready for `Store::enqueue`;
+//! - [`ledgers`]: after the queue drained, every simulator's ledger equals the till's journal;
+//! - [`clients`]: the real clients and the outbox engine over them, for in-process runs.
+//!
+//! The seed is fixed; `KASSA_CHAOS_SEED` explores others.
+
+pub mod clients;
+pub mod ledgers;
+pub mod sales;
+pub mod sims;
+
+pub use ledgers::assert_ledgers_equal_journal;
+pub use sales::sales;
+pub use sims::{sims, Sims, Urls};
+
+/// The seed: fixed, or `KASSA_CHAOS_SEED` to explore others.
+pub fn seed() -> u64 {
+    std::env::var("KASSA_CHAOS_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_261_122)
+}
