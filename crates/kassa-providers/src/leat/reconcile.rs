@@ -174,64 +174,83 @@ impl LeatClient {
     }
 }
 
-fn settle(write: &UnknownWrite, seen: Vec<GiftcardTransaction>) -> Reconciliation {
-    // A reversal repeats the original's attributes with the negated amount: match both.
-    if let Some(ours) = seen
-        .iter()
-        .find(|t| t.op_id.as_deref() == Some(write.op_id.as_str()) && t.amount == write.amount)
-    {
-        return Reconciliation::Applied(ours.clone());
+/// What settling looks at in a transaction Leat lists, gift card or prepaid.
+trait Listed: Clone {
+    fn op_id(&self) -> Option<&str>;
+    fn amount(&self) -> &Money;
+    fn has_custom_attributes(&self) -> bool;
+}
+
+impl Listed for GiftcardTransaction {
+    fn op_id(&self) -> Option<&str> {
+        self.op_id.as_deref()
     }
-    if seen.iter().any(|t| t.has_custom_attributes) {
-        // Leat echoes custom attributes, and none of these is ours.
-        return Reconciliation::NotApplied;
+    fn amount(&self) -> &Money {
+        &self.amount
     }
-    let mut same_amount: Vec<_> = seen
-        .into_iter()
-        .filter(|t| t.amount == write.amount)
-        .collect();
+    fn has_custom_attributes(&self) -> bool {
+        self.has_custom_attributes
+    }
+}
+
+impl Listed for PrepaidTransaction {
+    fn op_id(&self) -> Option<&str> {
+        self.op_id.as_deref()
+    }
+    fn amount(&self) -> &Money {
+        &self.amount
+    }
+    fn has_custom_attributes(&self) -> bool {
+        self.has_custom_attributes
+    }
+}
+
+/// Ours is the transaction marked with our op id and the amount we sent. Where Leat echoes
+/// custom attributes and none is ours, the write was not applied; where it echoes none, a
+/// single transaction of the amount in the window is taken as ours; several leave it unknown,
+/// for the reason `several` gives.
+fn settle_listed<T: Listed>(
+    op_id: Option<&str>,
+    amount: &Money,
+    seen: Vec<T>,
+    several: fn(usize, &Money) -> String,
+) -> Reconciliation<T> {
+    if let Some(op_id) = op_id {
+        // A reversal repeats the original's attributes with the negated amount: match both.
+        if let Some(ours) = seen
+            .iter()
+            .find(|t| t.op_id() == Some(op_id) && t.amount() == amount)
+        {
+            return Reconciliation::Applied(ours.clone());
+        }
+        if seen.iter().any(Listed::has_custom_attributes) {
+            // Leat echoes custom attributes, and none of these is ours.
+            return Reconciliation::NotApplied;
+        }
+    }
+    let mut same_amount: Vec<_> = seen.into_iter().filter(|t| t.amount() == amount).collect();
     match same_amount.len() {
         0 => Reconciliation::NotApplied,
         1 => Reconciliation::Applied(same_amount.remove(0)),
         n => Reconciliation::StillUnknown {
-            reason: format!(
-                "{n} transactions of {} on this card in the window, none marked with the till's operation id",
-                write.amount
-            ),
+            reason: several(n, amount),
         },
     }
+}
+
+fn settle(write: &UnknownWrite, seen: Vec<GiftcardTransaction>) -> Reconciliation {
+    settle_listed(Some(&write.op_id), &write.amount, seen, |n, amount| {
+        format!("{n} transactions of {amount} on this card in the window, none marked with the till's operation id")
+    })
 }
 
 fn settle_prepaid(
     write: &UnknownPrepaidWrite,
     seen: Vec<PrepaidTransaction>,
 ) -> Reconciliation<PrepaidTransaction> {
-    if let Some(op_id) = &write.op_id {
-        if let Some(ours) = seen
-            .iter()
-            .find(|t| t.op_id.as_ref() == Some(op_id) && t.amount == write.amount)
-        {
-            return Reconciliation::Applied(ours.clone());
-        }
-        if seen.iter().any(|t| t.has_custom_attributes) {
-            // Leat echoes custom attributes on prepaid transactions, and none of these is ours.
-            return Reconciliation::NotApplied;
-        }
-    }
-    let mut same_amount: Vec<_> = seen
-        .into_iter()
-        .filter(|t| t.amount == write.amount)
-        .collect();
-    match same_amount.len() {
-        0 => Reconciliation::NotApplied,
-        1 => Reconciliation::Applied(same_amount.remove(0)),
-        n => Reconciliation::StillUnknown {
-            reason: format!(
-                "{n} prepaid transactions of {} for this contact in the window",
-                write.amount
-            ),
-        },
-    }
+    settle_listed(write.op_id.as_deref(), &write.amount, seen, |n, amount| {
+        format!("{n} prepaid transactions of {amount} for this contact in the window")
+    })
 }
 
 fn settle_reversal(write: &UnknownReversal, seen: Vec<GiftcardTransaction>) -> Reconciliation {
