@@ -4,6 +4,7 @@
 use crate::keyring_store::KeyringStore;
 use crate::paths::Paths;
 use crate::{training, wiring};
+use kassa_core::checkout::{CardKeyer, Checkout, CheckoutParts};
 use kassa_core::clock::SystemClock;
 use kassa_core::config::Config;
 use kassa_core::manager_pin::{self, PinGate};
@@ -33,6 +34,8 @@ pub struct Booted {
     pub engine: Arc<Engine>,
     /// Checks the manager's PIN for a manager's decisions.
     pub manager: PinGate,
+    /// The sale screen's and `kassa sale`'s use cases, over `till` and the outbox.
+    pub checkout: Arc<Checkout>,
     /// Training mode's simulators; they stop when this is dropped.
     _sims: Option<TrainingSims>,
 }
@@ -56,7 +59,7 @@ pub async fn boot(paths: Paths, secrets: Arc<dyn SecretStore>) -> Result<Booted,
     // Training mode runs the same clients against the simulators, with their demo credentials
     // in memory: the OS keyring is never touched.
     let (providers, secrets, sims) = if training {
-        let sims = kassa_sim::training::start()
+        let sims = kassa_sim::training::start(&paths.data_dir.join("training-providers"))
             .await
             .map_err(|e| format!("cannot start the training simulators: {e}"))?;
         let (providers, secrets) = training::providers(&sims).map_err(|e| e.to_string())?;
@@ -82,11 +85,26 @@ pub async fn boot(paths: Paths, secrets: Arc<dyn SecretStore>) -> Result<Booted,
     if let Some(pos) = &pos {
         executors.push(Arc::new(ShopwaveExecutor::new(pos.clone())));
     }
-    let engine = executors.iter().fold(
+    let engine: Engine = executors.iter().fold(
         Engine::new(store.clone(), config.outbox.engine_config())
             .with_watchdog(WatchdogConfig::default()),
         |engine, executor| engine.with_executor(executor.clone()),
     );
+    let till = Arc::new(till);
+    let keyer = CardKeyer::from_secrets(secrets.as_ref())
+        .map_err(|e| format!("cannot read or make the till's card key: {e}"))?;
+    let caps = config.offline.caps(&config.register.currency)?;
+    let checkout = Arc::new(Checkout::new(CheckoutParts {
+        till: till.clone(),
+        store: store.clone(),
+        keyer,
+        link: engine.link(),
+        config: config.checkout.clone(),
+        caps,
+        currency: config.register.currency.clone(),
+        pos: pos.as_ref().map(|p| p.id()),
+        clock: Arc::new(SystemClock),
+    }));
     tracing::info!(
         training,
         config = %paths.config_file.display(),
@@ -94,7 +112,8 @@ pub async fn boot(paths: Paths, secrets: Arc<dyn SecretStore>) -> Result<Booted,
         "till opened"
     );
     Ok(Booted {
-        till: Arc::new(till),
+        till,
+        checkout,
         config,
         paths,
         pos,

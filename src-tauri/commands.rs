@@ -11,7 +11,7 @@ use tauri::State;
 pub struct AppState(pub Result<Booted, String>);
 
 impl AppState {
-    fn booted(&self) -> Result<&Booted, ErrorDto> {
+    pub(crate) fn booted(&self) -> Result<&Booted, ErrorDto> {
         self.0.as_ref().map_err(ErrorDto::config)
     }
 }
@@ -51,7 +51,8 @@ pub fn till_status(state: State<'_, AppState>) -> Result<StatusDto, ErrorDto> {
 }
 
 /// A store failure as the UI shows it: a disk fault in words a cashier can act on.
-pub(crate) fn store_error(e: kassa_core::store::StoreError) -> ErrorDto {
+pub(crate) fn store_error(e: impl std::borrow::Borrow<kassa_core::store::StoreError>) -> ErrorDto {
+    let e = e.borrow();
     ErrorDto::config(
         e.disk_fault()
             .map_or_else(|| e.to_string(), |f| f.message().to_string()),

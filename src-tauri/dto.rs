@@ -26,6 +26,10 @@ pub enum ErrorCode {
     Config,
     /// The manager's PIN was wrong, is locked, or is not set.
     PinRefused,
+    /// An amount, line or choice the till cannot take (zero, negative, too large, garbled).
+    Invalid,
+    /// The sale is not in a state for this (paid already, abandoned, being completed).
+    SaleState,
 }
 
 impl From<&ProviderError> for ErrorCode {
@@ -162,6 +166,8 @@ pub struct StatusDto {
     pub health: Vec<HealthDto>,
     /// Set while a disk fault stops payments: what the cashier reads.
     pub payments_stopped: Option<String>,
+    /// Card money accepted offline and not yet taken by its provider (`EUR 12.50`), if any.
+    pub offline_exposure: Option<String>,
 }
 
 impl StatusDto {
@@ -186,6 +192,7 @@ impl StatusDto {
             by_provider: summary.by_provider.clone(),
             health,
             payments_stopped,
+            offline_exposure: None,
         }
     }
 }

@@ -11,6 +11,8 @@ pub mod logging;
 pub mod paths;
 pub mod pos_cli;
 pub mod queue_cli;
+pub mod sale_commands;
+pub mod sale_dto;
 pub mod status;
 pub mod training;
 pub mod wiring;
@@ -30,7 +32,19 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::lookup_card,
             commands::till_status,
             commands::queue_ops,
-            commands::resolve_review
+            commands::resolve_review,
+            sale_commands::sale_current,
+            sale_commands::sale_open,
+            sale_commands::sale_add_line,
+            sale_commands::sale_remove_line,
+            sale_commands::sale_scan,
+            sale_commands::sale_tender_card,
+            sale_commands::sale_tender_cash,
+            sale_commands::sale_tender_terminal,
+            sale_commands::sale_remove_tender,
+            sale_commands::sale_complete,
+            sale_commands::sale_abandon,
+            sale_commands::sale_get
         ])
 }
 
@@ -48,7 +62,10 @@ pub fn run_window(config: Option<&Path>) {
     match &booted {
         Err(e) => tracing::error!(error = %e, "the till could not open"),
         // The outbox sends in the background for as long as the window is open.
-        Ok(booted) => drop(runtime.spawn(status::run_outbox(booted.engine.clone()))),
+        Ok(booted) => {
+            drop(runtime.spawn(status::run_outbox(booted.engine.clone())));
+            drop(runtime.spawn(sale_commands::abandon_stale_sales(booted.checkout.clone())));
+        }
     }
     with_commands(tauri::Builder::default(), AppState(booted))
         .setup(|app| {

@@ -52,12 +52,20 @@ pub fn till_status(booted: &Booted) -> Result<StatusDto, ErrorDto> {
         .store
         .disk_check(min_free)
         .map(|fault| fault.message().to_string());
-    Ok(StatusDto::new(
+    let mut status = StatusDto::new(
         &summary,
         health,
         payments_stopped,
         time::OffsetDateTime::now_utc(),
-    ))
+    );
+    let exposure = booted
+        .store
+        .offline_outstanding()
+        .map_err(crate::commands::store_error)?;
+    status.offline_exposure = (exposure > 0).then(|| {
+        kassa_core::money::Money::new(exposure, booted.config.register.currency.clone()).to_string()
+    });
+    Ok(status)
 }
 
 /// Sends the status to the window for as long as the app runs. A till that did not open has

@@ -61,6 +61,52 @@ impl Money {
     }
 }
 
+/// The largest amount the till takes for one line, tender or sale, in minor units (1,000,000.00
+/// in a two-decimal currency): far above any shop's sale, far below an overflow.
+pub const MAX_AMOUNT_MINOR: i64 = 100_000_000;
+
+/// Reads an amount a person typed (`12.50`, `12,50`, `12`) as minor units of `currency`: digits,
+/// at most one decimal separator and no more decimals than the currency has. Refuses a sign,
+/// zero and anything over [`MAX_AMOUNT_MINOR`], each with a sentence saying why.
+pub fn parse_amount(text: &str, currency: &Currency) -> Result<i64, String> {
+    let t = text.trim();
+    let shown = if t.is_empty() { "(nothing)" } else { t };
+    let exp = currency.exponent() as usize;
+    let (whole, frac) = match t.split_once(['.', ',']) {
+        Some((w, f)) => (w, f),
+        None => (t, ""),
+    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() && frac.is_empty() || !digits(whole) || !digits(frac) {
+        return Err(format!(
+            "'{shown}' is not an amount: type digits, such as 12.50"
+        ));
+    }
+    if frac.len() > exp {
+        return Err(format!(
+            "'{shown}' has more than {exp} decimals: {currency} amounts have {exp}"
+        ));
+    }
+    let too_big = || format!("'{shown}' is more than the till takes at once");
+    let mut minor: i64 = 0;
+    for b in whole.bytes().chain(frac.bytes()) {
+        minor = minor
+            .checked_mul(10)
+            .and_then(|m| m.checked_add(i64::from(b - b'0')))
+            .ok_or_else(too_big)?;
+    }
+    for _ in frac.len()..exp {
+        minor = minor.checked_mul(10).ok_or_else(too_big)?;
+    }
+    if minor == 0 {
+        return Err(format!("'{shown}' is zero: an amount must be more than 0"));
+    }
+    if minor > MAX_AMOUNT_MINOR {
+        return Err(too_big());
+    }
+    Ok(minor)
+}
+
 impl fmt::Display for Money {
     /// `EUR 12.50`, `EUR -0.05`, `JPY 1200`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -101,6 +147,35 @@ mod tests {
         );
         let jpy = Currency::try_from("JPY".to_string()).unwrap();
         assert_eq!(Money::new(1200, jpy).to_string(), "JPY 1200");
+    }
+
+    #[test]
+    fn typed_amounts_become_minor_units_or_a_reason() {
+        let eur = eur();
+        assert_eq!(parse_amount("12.50", &eur), Ok(1250));
+        assert_eq!(parse_amount(" 12,5 ", &eur), Ok(1250));
+        assert_eq!(parse_amount("7", &eur), Ok(700));
+        assert_eq!(parse_amount(".05", &eur), Ok(5));
+        for bad in [
+            "",
+            "-5",
+            "+5",
+            "1.2.3",
+            "12.505",
+            "abc",
+            "0",
+            "0.00",
+            "1e3",
+            "99999999999999999999",
+        ] {
+            assert!(parse_amount(bad, &eur).is_err(), "{bad}");
+        }
+        assert!(parse_amount("1000000.01", &eur)
+            .unwrap_err()
+            .contains("more than"));
+        let jpy = Currency::try_from("JPY".to_string()).unwrap();
+        assert_eq!(parse_amount("1200", &jpy), Ok(1200));
+        assert!(parse_amount("12.5", &jpy).is_err());
     }
 
     #[test]

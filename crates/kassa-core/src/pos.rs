@@ -132,6 +132,28 @@ impl PosSale {
     }
 }
 
+/// The payload of a `record_sale` operation for `sale` (its reference travels as the op's
+/// sale id).
+pub fn sale_payload(sale: &PosSale) -> serde_json::Value {
+    serde_json::json!({
+        "store_id": sale.store_id,
+        "note": sale.note,
+        "lines": sale.lines.iter().map(|l| serde_json::json!({
+            "name": l.name,
+            "unit_price_minor": l.unit_price_minor,
+            "quantity": l.quantity,
+            "product_instance_id": l.product_instance_id,
+        })).collect::<Vec<_>>(),
+        "payments": sale.payments.iter().map(|p| serde_json::json!({
+            "reference": p.reference,
+            "kind": p.kind.as_str(),
+            "amount_minor": p.amount_minor,
+            "tip_minor": p.tip_minor,
+            "note": p.note,
+        })).collect::<Vec<_>>(),
+    })
+}
+
 /// A payment to create against a basket the back-office already has.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentToRecord {

@@ -1,11 +1,13 @@
 //! The till's configuration: one TOML file. No secrets here: they live in the SecretStore.
 
+mod checkout;
 mod leat;
 mod lightspeed;
 mod outbox;
 mod shopwave;
 mod zmyle;
 
+pub use checkout::{CheckoutConfig, OfflineCaps, OfflineConfig};
 pub use leat::{LeatApi, LeatAuth, LeatConfig};
 pub use lightspeed::{LightspeedAuth, LightspeedConfig};
 pub use outbox::OutboxConfig;
@@ -38,6 +40,10 @@ pub struct Config {
     pub outbox: OutboxConfig,
     #[serde(default)]
     pub secrets: SecretsConfig,
+    #[serde(default)]
+    pub checkout: CheckoutConfig,
+    #[serde(default)]
+    pub offline: OfflineConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -170,6 +176,8 @@ impl Config {
         let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
         config.outbox.validate()?;
         config.secrets.validate()?;
+        config.checkout.validate()?;
+        config.offline.caps(&config.register.currency)?;
         let p = &config.providers;
         if let Some(leat) = &p.leat {
             leat.validate()?;

@@ -141,12 +141,52 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     health: watch::Sender<BTreeMap<ProviderId, Health>>,
     activity: Arc<Notify>,
+    link: OutboxLink,
+    written: watch::Sender<u64>,
     watchdog: Option<WatchdogConfig>,
+}
+
+/// What a use case that waits for its operations holds of the engine: a nudge that makes the
+/// engine claim new work at once, and a counter bumped each time it has written outcomes.
+#[derive(Clone)]
+pub struct OutboxLink {
+    wake: Arc<Notify>,
+    written: watch::Receiver<u64>,
+}
+
+impl OutboxLink {
+    /// A link to no engine: nudges go nowhere and nothing is ever written (a till whose
+    /// operations wait for `kassa sync`).
+    pub fn detached() -> Self {
+        OutboxLink {
+            wake: Arc::new(Notify::new()),
+            written: watch::channel(0).1,
+        }
+    }
+
+    /// Tells the engine that new operations are due.
+    pub fn nudge(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Resolves once the engine has written outcomes since the last call, or never when no
+    /// engine runs.
+    pub async fn written(&mut self) {
+        if self.written.changed().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
 }
 
 impl Engine {
     pub fn new(store: Arc<Store>, config: EngineConfig) -> Self {
+        let (written, written_rx) = watch::channel(0);
         Engine {
+            link: OutboxLink {
+                wake: Arc::new(Notify::new()),
+                written: written_rx,
+            },
+            written,
             store,
             executors: BTreeMap::new(),
             backoff: Arc::new(ExpBackoff::new(config.min_backoff, config.max_backoff)),
@@ -185,6 +225,11 @@ impl Engine {
     /// figures may have changed. One waiter (the status bar's feed).
     pub fn activity(&self) -> Arc<Notify> {
         self.activity.clone()
+    }
+
+    /// The link a use case waits on for its operations' outcomes.
+    pub fn link(&self) -> OutboxLink {
+        self.link.clone()
     }
 
     fn concurrency(&self, provider: ProviderId) -> usize {
@@ -293,6 +338,7 @@ impl Engine {
                 tokio::select! {
                     _ = tokio::time::sleep(wait) => {}
                     _ = stop_signal(&mut stop) => {}
+                    _ = self.link.wake.notified() => {}
                 }
                 continue;
             }
@@ -306,6 +352,7 @@ impl Engine {
                         next = tasks.try_join_next();
                     }
                     self.store.record_all(&finished, self.clock.now())?;
+                    self.written.send_modify(|n| *n += 1);
                     self.activity.notify_one();
                     for (_, transition) in &finished {
                         stats.count(transition);
@@ -313,6 +360,7 @@ impl Engine {
                 }
                 _ = tokio::time::sleep(self.config.poll) => {}
                 _ = stop_signal(&mut stop) => {}
+                _ = self.link.wake.notified() => {}
             }
         }
     }

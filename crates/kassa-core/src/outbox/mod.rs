@@ -13,7 +13,7 @@ pub mod queue;
 pub mod review;
 pub mod watchdog;
 
-pub use engine::{Engine, EngineConfig, ExpBackoff, Health, OpExecutor, RunStats};
+pub use engine::{Engine, EngineConfig, ExpBackoff, Health, OpExecutor, OutboxLink, RunStats};
 pub use model::{NewOp, Op, OpKind, OpOutcome, OpState, Reconciled, Transition};
 pub use queue::{Booked, QueueSummary};
 pub use review::{Resolution, ReviewError, ReviewItem};

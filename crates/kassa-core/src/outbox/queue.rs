@@ -27,7 +27,7 @@ pub(crate) fn stamp(at: OffsetDateTime) -> String {
         .expect("UTC time formats")
 }
 
-fn parse_stamp(s: &str) -> Option<OffsetDateTime> {
+pub(crate) fn parse_stamp(s: &str) -> Option<OffsetDateTime> {
     time::PrimitiveDateTime::parse(s, STAMP)
         .map(|t| t.assume_utc())
         .ok()
@@ -125,30 +125,9 @@ const IN_ORDER: &str = "(o.depends_on IS NULL OR d.state = 'succeeded')
 impl Store {
     /// Writes operations durably, all or none, before anything is sent. Each id must be new.
     pub fn enqueue(&self, ops: &[NewOp]) -> Result<(), StoreError> {
-        let now = stamp(OffsetDateTime::now_utc());
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO ops (id, sale_id, provider, kind, card_code, amount_minor, currency,
-                                  state, depends_on, payload, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?9, ?10, ?10)",
-            )?;
-            for op in ops {
-                insert.execute(params![
-                    op.id,
-                    op.sale_id,
-                    op.provider.as_str(),
-                    op.kind.as_str(),
-                    op.card_code,
-                    op.amount.minor,
-                    op.amount.currency.code(),
-                    op.depends_on,
-                    op.payload.to_string(),
-                    now
-                ])?;
-            }
-        }
+        enqueue_in(&tx, ops)?;
         tx.commit()?;
         Ok(())
     }
@@ -352,6 +331,49 @@ impl Store {
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// [`Store::enqueue`] inside a caller's transaction, so that operations are written with the
+/// state that needs them (a sale's tender and its redemption) or not at all.
+pub(crate) fn enqueue_in(conn: &Connection, ops: &[NewOp]) -> Result<(), StoreError> {
+    let now = stamp(OffsetDateTime::now_utc());
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO ops (id, sale_id, provider, kind, card_code, amount_minor, currency,
+                          state, depends_on, payload, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?9, ?10, ?10)",
+    )?;
+    for op in ops {
+        insert.execute(params![
+            op.id,
+            op.sale_id,
+            op.provider.as_str(),
+            op.kind.as_str(),
+            op.card_code,
+            op.amount.minor,
+            op.amount.currency.code(),
+            op.depends_on,
+            op.payload.to_string(),
+            now
+        ])?;
+    }
+    Ok(())
+}
+
+/// Takes back an operation that has not left the till: a `pending` one (never sent, or sent
+/// and certainly not applied) is closed as moot, and so are those waiting on it. `false` when
+/// it is on its way or done: then it can only be undone by another operation.
+pub(crate) fn withdraw_in(conn: &Connection, op_id: &str, why: &str) -> Result<bool, StoreError> {
+    let now = stamp(OffsetDateTime::now_utc());
+    let changed = conn.execute(
+        "UPDATE ops SET state = 'declined', resolution = 'moot', resolved_at = ?2,
+                last_error = ?3, next_attempt_at = NULL, updated_at = ?2
+         WHERE id = ?1 AND state = 'pending'",
+        params![op_id, now, why],
+    )?;
+    if changed == 1 {
+        settle_moot_dependents(conn, op_id, &now)?;
+    }
+    Ok(changed == 1)
 }
 
 fn record_in(

@@ -87,7 +87,9 @@ impl Store {
                 continue;
             }
             let created = self.hold_created_at(&hold)?;
-            let abandoned = created.is_some_and(|at| at + config.abandon_after <= now);
+            // A hold of a sale still being paid is the checkout's to settle.
+            let abandoned = created.is_some_and(|at| at + config.abandon_after <= now)
+                && !crate::checkout::records::in_unfinished_sale(&self.conn(), &reserve_id)?;
             let expiring = hold.expires_at - config.margin <= now;
             if abandoned || expiring {
                 self.queue_cancel(&hold, &reserve_id)?;

@@ -90,6 +90,76 @@ pub fn migrations() -> Migrations<'static> {
             WHERE state NOT IN ('succeeded', 'declined');
         "#,
         ),
+        M::up(
+            r#"
+        -- The checkout (GUIDE §5): sales, their lines and tenders, persisted at every step so a
+        -- restart resumes where the sale was. A tender names the outbox operations that move
+        -- its money; a card's full code stays only while its sale is unfinished.
+        CREATE TABLE sales (
+            id           TEXT PRIMARY KEY,     -- UUIDv7; the back-office basket's reference
+            number       INTEGER NOT NULL UNIQUE,
+            state        TEXT NOT NULL CHECK (state IN
+                           ('open', 'tendering', 'completing', 'completed', 'abandoned')),
+            currency     TEXT NOT NULL,
+            record_op_id TEXT REFERENCES ops(id),
+            note         TEXT,                 -- why it was abandoned
+            created_at   TEXT NOT NULL,
+            updated_at   TEXT NOT NULL,
+            finished_at  TEXT
+        );
+        CREATE INDEX sales_unfinished ON sales(state)
+            WHERE state NOT IN ('completed', 'abandoned');
+        CREATE INDEX sales_created ON sales(created_at);
+
+        CREATE TABLE sale_lines (
+            sale_id          TEXT NOT NULL REFERENCES sales(id),
+            pos              INTEGER NOT NULL,
+            description      TEXT NOT NULL,
+            quantity         INTEGER NOT NULL CHECK (quantity > 0),
+            unit_price_minor INTEGER NOT NULL CHECK (unit_price_minor > 0),
+            PRIMARY KEY (sale_id, pos)
+        );
+
+        CREATE TABLE tenders (
+            id             TEXT PRIMARY KEY,   -- UUIDv7; the back-office payment's reference
+            sale_id        TEXT NOT NULL REFERENCES sales(id),
+            pos            INTEGER NOT NULL,
+            kind           TEXT NOT NULL CHECK (kind IN ('cash', 'terminal', 'gift_card', 'wallet')),
+            provider       TEXT,
+            card_code      TEXT,               -- full code, only while the sale is unfinished
+            card_masked    TEXT,
+            card_key       TEXT,               -- keyed hash of the code
+            card_id        TEXT,               -- the provider's id (a wallet's contact)
+            amount_minor   INTEGER NOT NULL CHECK (amount_minor > 0),
+            given_minor    INTEGER,            -- cash handed over
+            rounding_minor INTEGER NOT NULL DEFAULT 0,
+            balance_minor  INTEGER,            -- the card's balance when it was tendered
+            state          TEXT NOT NULL CHECK (state IN ('checked', 'holding', 'held',
+                             'charging', 'taken', 'offline', 'refused', 'removed')),
+            offline_at     TEXT,               -- accepted offline (by the caps or a manager)
+            approved_by    TEXT,               -- 'manager' when over a cap
+            op_id          TEXT REFERENCES ops(id),
+            confirm_op_id  TEXT REFERENCES ops(id),
+            undo_op_id     TEXT REFERENCES ops(id),
+            message        TEXT,
+            created_at     TEXT NOT NULL,
+            updated_at     TEXT NOT NULL
+        );
+        CREATE INDEX tenders_sale ON tenders(sale_id, pos);
+        CREATE INDEX tenders_offline ON tenders(card_key, offline_at) WHERE offline_at IS NOT NULL;
+
+        -- A card's last known balance, under a keyed hash of its code (never the code).
+        CREATE TABLE card_balances (
+            card_key      TEXT PRIMARY KEY,
+            provider      TEXT NOT NULL,
+            kind          TEXT NOT NULL,         -- gift_card | prepaid_wallet
+            card_id       TEXT NOT NULL,         -- the provider's id (a wallet's contact)
+            balance_minor INTEGER NOT NULL,
+            currency      TEXT NOT NULL,
+            seen_at       TEXT NOT NULL
+        );
+        "#,
+        ),
     ])
 }
 

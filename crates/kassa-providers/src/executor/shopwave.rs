@@ -12,7 +12,7 @@ use kassa_core::pos::{
     ObjectOutcome, PaymentKind, PosLine, PosPayment, PosRecorder, PosSale, RecordedBasket,
 };
 use kassa_core::provider::{ProviderError, ProviderId};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::sync::Arc;
 
 pub struct ShopwaveExecutor {
@@ -25,27 +25,7 @@ impl ShopwaveExecutor {
     }
 }
 
-/// The payload of a `record_sale` operation for `sale` (its reference travels as the op's
-/// sale id).
-pub fn sale_payload(sale: &PosSale) -> Value {
-    json!({
-        "store_id": sale.store_id,
-        "note": sale.note,
-        "lines": sale.lines.iter().map(|l| json!({
-            "name": l.name,
-            "unit_price_minor": l.unit_price_minor,
-            "quantity": l.quantity,
-            "product_instance_id": l.product_instance_id,
-        })).collect::<Vec<_>>(),
-        "payments": sale.payments.iter().map(|p| json!({
-            "reference": p.reference,
-            "kind": p.kind.as_str(),
-            "amount_minor": p.amount_minor,
-            "tip_minor": p.tip_minor,
-            "note": p.note,
-        })).collect::<Vec<_>>(),
-    })
-}
+pub use kassa_core::pos::sale_payload;
 
 fn unreadable(what: &str) -> ProviderError {
     ProviderError::Declined {

@@ -1,0 +1,824 @@
+//! The checkout (GUIDE §5–6): a sale rung up, paid with several tenders, and completed or
+//! abandoned, every step persisted so a restart resumes where the sale was.
+//!
+//! Money moves only through the outbox. A zmyle card is held when tendered (a `reserve`) and
+//! confirmed once the sale completes; a holdless card (Leat, Lightspeed) is looked up when
+//! tendered and redeemed at Complete while the cashier waits, bounded by
+//! `[checkout] charge_timeout_ms`. An answer that does not come in time is judged by the offline
+//! policy ([`offline`]). Removing a tender or abandoning the sale undoes what was taken: an
+//! operation that has not left is withdrawn, one that may have been applied gets a cancel or a
+//! reversal queued after it.
+//!
+//! - [`model`]: sales, lines, tenders and their sums.
+//! - [`records`]: the tables, written whole with the step's operations in one transaction.
+//! - [`offline`]: the caps, and card codes known only by a keyed hash.
+
+pub mod model;
+pub mod offline;
+pub(crate) mod records;
+mod settle;
+
+pub use model::{Line, Sale, SaleState, Tender, TenderKind, TenderState};
+pub use offline::{CardKeyer, Verdict};
+pub use records::{KnownCard, OpProgress};
+
+use crate::card::{CardCode, CodeError};
+use crate::clock::Clock;
+use crate::config::{CheckoutConfig, OfflineCaps};
+use crate::money::{Currency, Money, MAX_AMOUNT_MINOR};
+use crate::outbox::{OpKind, OutboxLink};
+use crate::provider::{CardKind, ProviderError, ProviderId};
+use crate::store::{Store, StoreError};
+use crate::till::{CardLookup, LookupError, Till};
+use records::Effects;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use thiserror::Error;
+use time::OffsetDateTime;
+
+#[derive(Debug, Error)]
+pub enum CheckoutError {
+    /// An amount, line or code that cannot be taken, in the cashier's words.
+    #[error("{0}")]
+    Invalid(String),
+    /// The sale is not in a state for this (e.g. completed already).
+    #[error("{0}")]
+    State(String),
+    /// The card cannot pay: expired, empty, already on the sale, refused by its provider.
+    #[error("{0}")]
+    Declined(String),
+    #[error(transparent)]
+    Lookup(#[from] LookupError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<CodeError> for CheckoutError {
+    fn from(e: CodeError) -> Self {
+        CheckoutError::Lookup(LookupError::Code(e))
+    }
+}
+
+/// What a scanned card would pay of the sale.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Proposal {
+    pub provider: ProviderId,
+    pub kind: CardKind,
+    pub card_masked: String,
+    /// What the card has to spend, as its provider said (or as last known, offline).
+    pub available_minor: i64,
+    /// min(available, still to pay): what Enter accepts.
+    pub amount_minor: i64,
+    /// Set when the provider could not be asked: the last known balance was used, seen then.
+    pub offline_since: Option<OffsetDateTime>,
+    pub holder: Option<String>,
+    card_id: String,
+}
+
+/// How a Complete ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Completion {
+    /// Durable, its operations queued: the screen may say Paid.
+    Paid(Sale),
+    /// A card refused; the sale is back to tendering without it.
+    Refused { sale: Sale, reasons: Vec<String> },
+    /// A card's provider did not answer and the tender is over a cap: a manager's PIN accepts
+    /// it (complete again, approved), or the cashier takes it off and takes another tender.
+    NeedsApproval { sale: Sale, reasons: Vec<String> },
+}
+
+pub struct Checkout {
+    till: Arc<Till>,
+    store: Arc<Store>,
+    keyer: CardKeyer,
+    link: OutboxLink,
+    config: CheckoutConfig,
+    caps: OfflineCaps,
+    currency: Currency,
+    /// A POS back-office is configured: completed sales are recorded there.
+    pos: Option<ProviderId>,
+    clock: Arc<dyn Clock>,
+    /// The latest proposal per (sale, card key): what the cashier may accept without a second
+    /// look-up.
+    proposals: Mutex<HashMap<(String, String), Proposal>>,
+    /// One step of one sale at a time (a scan may arrive while Complete waits).
+    gate: tokio::sync::Mutex<()>,
+}
+
+/// The parts a checkout is made of.
+pub struct CheckoutParts {
+    pub till: Arc<Till>,
+    pub store: Arc<Store>,
+    pub keyer: CardKeyer,
+    pub link: OutboxLink,
+    pub config: CheckoutConfig,
+    pub caps: OfflineCaps,
+    pub currency: Currency,
+    pub pos: Option<ProviderId>,
+    pub clock: Arc<dyn Clock>,
+}
+
+fn state_error(sale: &Sale, doing: &str) -> CheckoutError {
+    CheckoutError::State(match sale.state {
+        SaleState::Completed => format!(
+            "Sale {} is paid already: {doing} is not possible.",
+            sale.number
+        ),
+        SaleState::Abandoned => format!(
+            "Sale {} was abandoned: {doing} is not possible.",
+            sale.number
+        ),
+        SaleState::Completing => format!(
+            "Sale {} is being completed: {doing} is not possible now.",
+            sale.number
+        ),
+        _ => format!("{doing} is not possible now."),
+    })
+}
+
+impl Checkout {
+    pub fn new(parts: CheckoutParts) -> Self {
+        Checkout {
+            store: parts.store,
+            till: parts.till,
+            keyer: parts.keyer,
+            link: parts.link,
+            config: parts.config,
+            caps: parts.caps,
+            currency: parts.currency,
+            pos: parts.pos,
+            clock: parts.clock,
+            proposals: Mutex::default(),
+            gate: tokio::sync::Mutex::new(()),
+        }
+    }
+}
+
+impl Checkout {
+    pub fn currency(&self) -> &Currency {
+        &self.currency
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The sale the till is on, if any, with its tenders as far as their operations have got.
+    pub fn current(&self) -> Result<Option<Sale>, CheckoutError> {
+        let Some(mut sale) = self.store.current_sale()? else {
+            return Ok(None);
+        };
+        self.refresh(&mut sale)?;
+        Ok(Some(sale))
+    }
+
+    /// One sale, with its tenders as far as their operations have got.
+    pub fn sale(&self, id: &str) -> Result<Sale, CheckoutError> {
+        let mut sale = self.load(id)?;
+        self.refresh(&mut sale)?;
+        Ok(sale)
+    }
+
+    /// Sales since `since`, newest first.
+    pub fn sales(
+        &self,
+        since: Option<OffsetDateTime>,
+        limit: u32,
+    ) -> Result<Vec<Sale>, CheckoutError> {
+        Ok(self.store.sales_since(since, limit)?)
+    }
+
+    fn load(&self, id: &str) -> Result<Sale, CheckoutError> {
+        self.store
+            .sale(id)?
+            .ok_or_else(|| CheckoutError::Invalid(format!("There is no sale '{id}'.")))
+    }
+
+    /// Loads a sale to change it: unfinished, and not in the middle of Complete.
+    fn open_for(&self, id: &str, doing: &str) -> Result<Sale, CheckoutError> {
+        let mut sale = self.load(id)?;
+        if !matches!(sale.state, SaleState::Open | SaleState::Tendering) {
+            return Err(state_error(&sale, doing));
+        }
+        self.refresh(&mut sale)?;
+        Ok(sale)
+    }
+
+    /// The unfinished sale, or a new one.
+    pub async fn open(&self) -> Result<Sale, CheckoutError> {
+        let _gate = self.gate.lock().await;
+        match self.current()? {
+            Some(sale) => Ok(sale),
+            None => Ok(self.store.insert_sale(&self.currency)?),
+        }
+    }
+
+    /// Rings up a line: `quantity` × `unit_price_minor`.
+    pub async fn add_line(
+        &self,
+        sale_id: &str,
+        description: &str,
+        quantity: i64,
+        unit_price_minor: i64,
+    ) -> Result<Sale, CheckoutError> {
+        let _gate = self.gate.lock().await;
+        model::validate_line(description, quantity, unit_price_minor)
+            .map_err(CheckoutError::Invalid)?;
+        let mut sale = self.open_for(sale_id, "adding a line")?;
+        let total = sale.total_minor() + quantity * unit_price_minor;
+        if total > MAX_AMOUNT_MINOR {
+            return Err(CheckoutError::Invalid(
+                "That line would make the sale more than the till takes in one sale.".into(),
+            ));
+        }
+        sale.lines.push(Line {
+            pos: sale.next_line_pos(),
+            description: description.trim().to_string(),
+            quantity,
+            unit_price_minor,
+        });
+        self.save(&mut sale, Effects::default())?;
+        Ok(sale)
+    }
+
+    /// Takes a line off, unless what is paid would then be more than the sale.
+    pub async fn remove_line(&self, sale_id: &str, pos: i64) -> Result<Sale, CheckoutError> {
+        let _gate = self.gate.lock().await;
+        let mut sale = self.open_for(sale_id, "taking a line off")?;
+        let before = sale.lines.len();
+        sale.lines.retain(|l| l.pos != pos);
+        if sale.lines.len() == before {
+            return Err(CheckoutError::Invalid(format!(
+                "The sale has no line {pos}."
+            )));
+        }
+        if sale.paid_minor() > sale.due_minor() {
+            return Err(CheckoutError::Invalid(
+                "More is paid than the sale would then cost: take a tender off first.".into(),
+            ));
+        }
+        self.save(&mut sale, Effects::default())?;
+        Ok(sale)
+    }
+
+    /// Looks a card up for its balance (no sale involved); the balance is remembered, under the
+    /// card's keyed hash, for the offline policy.
+    pub async fn lookup(&self, raw: &str) -> Result<CardLookup, CheckoutError> {
+        let code = CardCode::parse(raw)?;
+        let found = self.till.lookup(code.as_str()).await?;
+        self.remember(&code, &found);
+        Ok(found)
+    }
+
+    fn remember(&self, code: &CardCode, found: &CardLookup) {
+        let card = &found.card;
+        let known = KnownCard {
+            provider: card.provider,
+            kind: card.kind,
+            card_id: card.card_id.clone(),
+            balance: card
+                .available
+                .clone()
+                .unwrap_or_else(|| card.balance.clone()),
+            seen_at: self.clock.now(),
+        };
+        if let Err(e) = self
+            .store
+            .remember_balance(&self.keyer.key_of(code), &known)
+        {
+            // The balance is still shown; only the offline policy loses a data point.
+            tracing::warn!(error = %e, "could not keep a card's last known balance");
+        }
+    }
+
+    /// What a scanned card would pay of the sale: min(what it has, what is still to pay). When
+    /// its provider cannot be asked, the card's last known balance stands in (marked offline).
+    pub async fn propose(&self, sale_id: &str, raw: &str) -> Result<Proposal, CheckoutError> {
+        let code = CardCode::parse(raw)?;
+        let sale = self.open_for(sale_id, "adding a tender")?;
+        let remaining = sale.remaining_minor();
+        if remaining == 0 {
+            return Err(CheckoutError::Invalid(if sale.lines.is_empty() {
+                "Ring up a line first: the sale has nothing to pay.".into()
+            } else {
+                "Nothing is left to pay: press F9 to complete.".into()
+            }));
+        }
+        let key = self.keyer.key_of(&code);
+        if sale
+            .tenders
+            .iter()
+            .any(|t| t.state.counts() && t.card_key.as_deref() == Some(key.as_str()))
+        {
+            return Err(CheckoutError::Declined(
+                "This card already pays part of this sale: it cannot be scanned twice.".into(),
+            ));
+        }
+        let proposal = match self.till.lookup(code.as_str()).await {
+            Ok(found) => {
+                self.remember(&code, &found);
+                self.usable(&found, &code, remaining)?
+            }
+            Err(LookupError::Provider { provider, error })
+                if error.is_retryable()
+                    || matches!(error, ProviderError::OutcomeUnknown { .. }) =>
+            {
+                self.offline_proposal(&code, &key, provider, &error, remaining)?
+            }
+            Err(e) => return Err(e.into()),
+        };
+        self.proposals
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert((sale.id.clone(), key), proposal.clone());
+        Ok(proposal)
+    }
+
+    fn usable(
+        &self,
+        found: &CardLookup,
+        code: &CardCode,
+        remaining: i64,
+    ) -> Result<Proposal, CheckoutError> {
+        let card = &found.card;
+        let name = card.provider.display_name();
+        if !card.active {
+            return Err(CheckoutError::Declined(format!(
+                "{name} says this card cannot be used (not active)."
+            )));
+        }
+        if found.expired {
+            return Err(CheckoutError::Declined(format!(
+                "{name}: this card has expired."
+            )));
+        }
+        if card.balance.currency != self.currency {
+            return Err(CheckoutError::Declined(format!(
+                "This card holds {}, the till takes {}.",
+                card.balance.currency, self.currency
+            )));
+        }
+        let available = card.available.as_ref().unwrap_or(&card.balance).minor;
+        if available <= 0 {
+            return Err(CheckoutError::Declined(format!(
+                "{name}: this card has nothing left to spend."
+            )));
+        }
+        Ok(Proposal {
+            provider: card.provider,
+            kind: card.kind,
+            card_masked: code.masked(),
+            available_minor: available,
+            amount_minor: available.min(remaining),
+            offline_since: None,
+            holder: card.holder.clone(),
+            card_id: card.card_id.clone(),
+        })
+    }
+
+    fn offline_proposal(
+        &self,
+        code: &CardCode,
+        key: &str,
+        provider: ProviderId,
+        error: &ProviderError,
+        remaining: i64,
+    ) -> Result<Proposal, CheckoutError> {
+        let name = provider.display_name();
+        let known = self
+            .store
+            .known_card(key)?
+            .filter(|k| k.provider == provider && k.balance.currency == self.currency)
+            .ok_or_else(|| {
+                CheckoutError::Declined(format!(
+                    "{name} cannot be reached ({error}) and this card has not been seen on this till before: take another tender."
+                ))
+            })?;
+        if known.balance.minor <= 0 {
+            return Err(CheckoutError::Declined(format!(
+                "{name} cannot be reached, and this card had nothing left when last seen."
+            )));
+        }
+        Ok(Proposal {
+            provider,
+            kind: known.kind,
+            card_masked: code.masked(),
+            available_minor: known.balance.minor,
+            amount_minor: known.balance.minor.min(remaining),
+            offline_since: Some(known.seen_at),
+            holder: None,
+            card_id: known.card_id,
+        })
+    }
+
+    /// Puts a card on the sale for `amount_minor` (at most what [`Checkout::propose`]
+    /// offered). A zmyle card is held at once; the answer is awaited (bounded), and a refusal
+    /// takes the tender off again and says why.
+    pub async fn tender_card(
+        &self,
+        sale_id: &str,
+        raw: &str,
+        amount_minor: i64,
+    ) -> Result<Sale, CheckoutError> {
+        let code = CardCode::parse(raw)?;
+        let key = self.keyer.key_of(&code);
+        let remembered = self
+            .proposals
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&(sale_id.to_string(), key.clone()))
+            .cloned();
+        let proposal = match remembered {
+            Some(p) => p,
+            None => self.propose(sale_id, raw).await?,
+        };
+        let _gate = self.gate.lock().await;
+        let mut sale = self.open_for(sale_id, "adding a tender")?;
+        if sale
+            .tenders
+            .iter()
+            .any(|t| t.state.counts() && t.card_key.as_deref() == Some(key.as_str()))
+        {
+            return Err(CheckoutError::Declined(
+                "This card already pays part of this sale: it cannot be scanned twice.".into(),
+            ));
+        }
+        let most = proposal.available_minor.min(sale.remaining_minor());
+        if amount_minor <= 0 || amount_minor > most {
+            return Err(CheckoutError::Invalid(format!(
+                "This card can pay from {} to {} of this sale.",
+                Money::new(1, self.currency.clone()),
+                Money::new(most, self.currency.clone())
+            )));
+        }
+        let held = proposal.provider == ProviderId::Zmyle;
+        let mut tender = Tender {
+            id: uuid::Uuid::now_v7().to_string(),
+            pos: sale.next_tender_pos(),
+            kind: match proposal.kind {
+                CardKind::GiftCard => TenderKind::GiftCard,
+                CardKind::PrepaidWallet => TenderKind::Wallet,
+            },
+            provider: Some(proposal.provider),
+            card_code: Some(code.as_str().to_string()),
+            card_masked: Some(proposal.card_masked.clone()),
+            card_key: Some(key.clone()),
+            card_id: Some(proposal.card_id.clone()),
+            amount_minor,
+            given_minor: None,
+            rounding_minor: 0,
+            balance_minor: Some(proposal.available_minor),
+            state: if held {
+                TenderState::Holding
+            } else {
+                TenderState::Checked
+            },
+            offline_at: None,
+            approved_by: None,
+            op_id: None,
+            confirm_op_id: None,
+            undo_op_id: None,
+            message: proposal.offline_since.map(|_| {
+                format!(
+                    "{} could not be asked: last known balance used",
+                    proposal.provider.display_name()
+                )
+            }),
+        };
+        let mut effects = Effects::default();
+        if held {
+            let reserve = self.card_op(&sale, &tender, OpKind::Reserve);
+            tender.op_id = Some(reserve.id.clone());
+            effects.enqueue.push(reserve);
+        }
+        let tender_id = tender.id.clone();
+        sale.tenders.push(tender);
+        sale.state = SaleState::Tendering;
+        self.save_with(
+            &mut sale,
+            effects,
+            Some(("tender", "added", Some(amount_minor))),
+        )?;
+        self.proposals
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&(sale.id.clone(), key));
+        if held {
+            let ids: Vec<String> = sale
+                .tender(&tender_id)
+                .and_then(|t| t.op_id.clone())
+                .into_iter()
+                .collect();
+            self.wait_for(&ids).await?;
+            self.refresh_and_save(&mut sale)?;
+            if let Some(t) = sale
+                .tender(&tender_id)
+                .filter(|t| t.state == TenderState::Refused)
+            {
+                return Err(CheckoutError::Declined(format!(
+                    "zmyle refused the hold: {}",
+                    t.message.clone().unwrap_or_default()
+                )));
+            }
+        }
+        Ok(sale)
+    }
+
+    /// Cash handed over. When it covers the rest, the rest is rounded to
+    /// `[checkout] cash_rounding` and the difference is change.
+    pub async fn tender_cash(
+        &self,
+        sale_id: &str,
+        given_minor: i64,
+    ) -> Result<Sale, CheckoutError> {
+        let _gate = self.gate.lock().await;
+        check_amount(given_minor)?;
+        let mut sale = self.open_for(sale_id, "adding a tender")?;
+        let remaining = self.still_to_pay(&sale)?;
+        let due = match model::cash_due(remaining, self.config.cash_rounding) {
+            d if d <= 0 => remaining,
+            d => d,
+        };
+        let (amount, rounding) = if given_minor >= due {
+            (due, due - remaining)
+        } else {
+            (given_minor, 0)
+        };
+        let mut tender = self.plain_tender(&sale, TenderKind::Cash, amount);
+        tender.given_minor = Some(given_minor);
+        tender.rounding_minor = rounding;
+        sale.tenders.push(tender);
+        sale.state = SaleState::Tendering;
+        self.save_with(
+            &mut sale,
+            Effects::default(),
+            Some(("tender", "cash", Some(amount))),
+        )?;
+        Ok(sale)
+    }
+
+    /// What an external card terminal took: at most what is still to pay.
+    pub async fn tender_terminal(
+        &self,
+        sale_id: &str,
+        amount_minor: i64,
+    ) -> Result<Sale, CheckoutError> {
+        let _gate = self.gate.lock().await;
+        check_amount(amount_minor)?;
+        let mut sale = self.open_for(sale_id, "adding a tender")?;
+        let remaining = self.still_to_pay(&sale)?;
+        if amount_minor > remaining {
+            return Err(CheckoutError::Invalid(format!(
+                "The terminal cannot take more than is still to pay ({}).",
+                Money::new(remaining, self.currency.clone())
+            )));
+        }
+        sale.tenders
+            .push(self.plain_tender(&sale, TenderKind::Terminal, amount_minor));
+        sale.state = SaleState::Tendering;
+        self.save_with(
+            &mut sale,
+            Effects::default(),
+            Some(("tender", "terminal", Some(amount_minor))),
+        )?;
+        Ok(sale)
+    }
+
+    fn still_to_pay(&self, sale: &Sale) -> Result<i64, CheckoutError> {
+        match sale.remaining_minor() {
+            0 if sale.lines.is_empty() => Err(CheckoutError::Invalid(
+                "Ring up a line first: the sale has nothing to pay.".into(),
+            )),
+            0 => Err(CheckoutError::Invalid(
+                "Nothing is left to pay: press F9 to complete.".into(),
+            )),
+            r => Ok(r),
+        }
+    }
+
+    fn plain_tender(&self, sale: &Sale, kind: TenderKind, amount_minor: i64) -> Tender {
+        Tender {
+            id: uuid::Uuid::now_v7().to_string(),
+            pos: sale.next_tender_pos(),
+            kind,
+            provider: None,
+            card_code: None,
+            card_masked: None,
+            card_key: None,
+            card_id: None,
+            amount_minor,
+            given_minor: None,
+            rounding_minor: 0,
+            balance_minor: None,
+            state: TenderState::Taken,
+            offline_at: None,
+            approved_by: None,
+            op_id: None,
+            confirm_op_id: None,
+            undo_op_id: None,
+            message: None,
+        }
+    }
+
+    /// Takes a tender off the sale; what it took is undone through the outbox.
+    pub async fn remove_tender(
+        &self,
+        sale_id: &str,
+        tender_id: &str,
+    ) -> Result<Sale, CheckoutError> {
+        let _gate = self.gate.lock().await;
+        let mut sale = self.open_for(sale_id, "taking a tender off")?;
+        let Some(index) = sale
+            .tenders
+            .iter()
+            .position(|t| t.id == tender_id && t.state.counts())
+        else {
+            return Err(CheckoutError::Invalid(
+                "That tender is not on the sale.".into(),
+            ));
+        };
+        let effects = self.take_off(&mut sale, index)?;
+        if !sale.tenders.iter().any(|t| t.state.counts()) {
+            sale.state = SaleState::Open;
+        }
+        self.save_with(&mut sale, effects, Some(("tender", "removed", None)))?;
+        Ok(sale)
+    }
+
+    /// Gives the sale up: every tender taken is undone through the outbox (holds cancelled,
+    /// redemptions reversed); what cannot be undone lands on the review list with the amount
+    /// owed. Returns the sale with each undo queued.
+    pub async fn abandon(&self, sale_id: &str, reason: &str) -> Result<Sale, CheckoutError> {
+        let _gate = self.gate.lock().await;
+        self.abandon_locked(sale_id, reason)
+    }
+
+    fn abandon_locked(&self, sale_id: &str, reason: &str) -> Result<Sale, CheckoutError> {
+        let mut sale = self.load(sale_id)?;
+        if sale.state.is_final() {
+            return Err(state_error(&sale, "abandoning it"));
+        }
+        self.refresh(&mut sale)?;
+        let mut effects = Effects::default();
+        for index in 0..sale.tenders.len() {
+            if sale.tenders[index].state.counts() {
+                effects.undo.extend(self.take_off(&mut sale, index)?.undo);
+            }
+        }
+        sale.state = SaleState::Abandoned;
+        sale.note = Some(reason.to_string());
+        sale.finished_at = Some(self.clock.now());
+        let total = sale.total_minor();
+        self.save_with(&mut sale, effects, Some(("sale", "abandoned", Some(total))))?;
+        Ok(sale)
+    }
+
+    /// Abandons the sales left open longer than `[checkout] abandon_after_minutes`.
+    pub async fn abandon_stale(&self) -> Result<Vec<Sale>, CheckoutError> {
+        let Some(limit) = self.config.abandon_after() else {
+            return Ok(Vec::new());
+        };
+        let _gate = self.gate.lock().await;
+        let now = self.clock.now();
+        let mut abandoned = Vec::new();
+        for sale in self.store.unfinished_sales()? {
+            if sale.created_at + limit <= now {
+                let reason = format!(
+                    "left open for more than {} minutes",
+                    self.config.abandon_after_minutes
+                );
+                abandoned.push(self.abandon_locked(&sale.id, &reason)?);
+            }
+        }
+        Ok(abandoned)
+    }
+
+    /// Completes the sale when everything is paid. Holdless cards are charged now, while the
+    /// cashier waits (bounded); then zmyle holds are confirmed and the sale recorded, all
+    /// through the outbox, in the same transaction that marks it completed.
+    pub async fn complete(
+        &self,
+        sale_id: &str,
+        manager_approved: bool,
+    ) -> Result<Completion, CheckoutError> {
+        let _gate = self.gate.lock().await;
+        let mut sale = self.load(sale_id)?;
+        self.refresh(&mut sale)?;
+        match sale.state {
+            SaleState::Completed => return Ok(Completion::Paid(sale)),
+            SaleState::Abandoned => return Err(state_error(&sale, "completing it")),
+            _ => {}
+        }
+        if sale.lines.is_empty() {
+            return Err(CheckoutError::Invalid(
+                "Ring up a line first: the sale has nothing to pay.".into(),
+            ));
+        }
+        if sale.remaining_minor() > 0 {
+            return Err(CheckoutError::Invalid(format!(
+                "{} is still to pay.",
+                Money::new(sale.remaining_minor(), self.currency.clone())
+            )));
+        }
+        // Charge the holdless cards: their redemptions, written with the sale's new state.
+        let mut effects = Effects::default();
+        for index in 0..sale.tenders.len() {
+            if sale.tenders[index].state == TenderState::Checked {
+                let op = self.card_op(&sale, &sale.tenders[index], OpKind::Redeem);
+                let t = &mut sale.tenders[index];
+                t.op_id = Some(op.id.clone());
+                t.state = TenderState::Charging;
+                effects.enqueue.push(op);
+            }
+        }
+        sale.state = SaleState::Completing;
+        self.save(&mut sale, effects)?;
+        let waiting: Vec<String> = sale
+            .tenders
+            .iter()
+            .filter(|t| matches!(t.state, TenderState::Charging | TenderState::Holding))
+            .filter_map(|t| t.op_id.clone())
+            .collect();
+        self.wait_for(&waiting).await?;
+        let before: Vec<TenderState> = sale.tenders.iter().map(|t| t.state).collect();
+        self.refresh(&mut sale)?;
+        let refused: Vec<String> = sale
+            .tenders
+            .iter()
+            .zip(&before)
+            .filter(|(t, was)| t.state == TenderState::Refused && **was != TenderState::Refused)
+            .map(|(t, _)| refusal_text(t))
+            .collect();
+        if !refused.is_empty() {
+            sale.state = SaleState::Tendering;
+            self.save_with(
+                &mut sale,
+                Effects::default(),
+                Some(("sale", "refused", None)),
+            )?;
+            return Ok(Completion::Refused {
+                sale,
+                reasons: refused,
+            });
+        }
+        match self.judge_unanswered(&mut sale, manager_approved)? {
+            settle::Judged::Accepted => {}
+            settle::Judged::Refused(effects, reasons) => {
+                sale.state = SaleState::Tendering;
+                self.save_with(&mut sale, effects, Some(("sale", "refused", None)))?;
+                return Ok(Completion::Refused { sale, reasons });
+            }
+            settle::Judged::NeedsManager(reasons) => {
+                sale.state = SaleState::Tendering;
+                self.save(&mut sale, Effects::default())?;
+                return Ok(Completion::NeedsApproval { sale, reasons });
+            }
+        }
+        let effects = self.finish(&mut sale);
+        let total = sale.total_minor();
+        self.save_with(&mut sale, effects, Some(("sale", "completed", Some(total))))?;
+        Ok(Completion::Paid(sale))
+    }
+
+    /// A sale a killed process left unfinished is settled: one caught in `Completing` is
+    /// completed if its tenders allow (no manager is there to approve), else abandoned; one
+    /// still being rung up or tendered is abandoned. For the headless `kassa sale`.
+    pub async fn settle_interrupted(&self) -> Result<Vec<Sale>, CheckoutError> {
+        let mut settled = Vec::new();
+        for sale in self.store.unfinished_sales()? {
+            if sale.state == SaleState::Completing {
+                if let Completion::Paid(done) = self.complete(&sale.id, false).await? {
+                    settled.push(done);
+                    continue;
+                }
+            }
+            let _gate = self.gate.lock().await;
+            settled.push(self.abandon_locked(&sale.id, "interrupted before it was completed")?);
+        }
+        Ok(settled)
+    }
+}
+
+fn check_amount(minor: i64) -> Result<(), CheckoutError> {
+    if minor <= 0 {
+        return Err(CheckoutError::Invalid(
+            "An amount must be more than 0.".into(),
+        ));
+    }
+    if minor > MAX_AMOUNT_MINOR {
+        return Err(CheckoutError::Invalid(
+            "That amount is more than the till takes at once.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// A refused tender as the cashier reads it.
+fn refusal_text(t: &Tender) -> String {
+    format!(
+        "{} {}: {}",
+        t.provider.map_or("", |p| p.display_name()),
+        t.card_masked.as_deref().unwrap_or(""),
+        t.message.as_deref().unwrap_or("refused")
+    )
+}
