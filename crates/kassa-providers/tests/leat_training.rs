@@ -12,7 +12,8 @@ use leat_support::{eur, euros};
 
 #[tokio::test]
 async fn the_demo_gift_card_and_customer_cards_answer_as_the_training_sheet_says() {
-    let sims = training::start().await.unwrap();
+    let ledgers = tempfile::tempdir().unwrap();
+    let sims = training::start(ledgers.path()).await.unwrap();
     let config = LeatConfig {
         shop_uuid: Some(LEAT_SHOP_UUID.into()),
         ..LeatConfig::new(sims.leat.url())

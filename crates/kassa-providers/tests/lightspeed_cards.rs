@@ -359,7 +359,8 @@ async fn a_closed_port_is_unreachable_for_reads_and_writes() {
 
 #[tokio::test]
 async fn the_training_cards_read_as_the_card_sheet_says() {
-    let sims = kassa_sim::training::start().await.unwrap();
+    let ledgers = tempfile::tempdir().unwrap();
+    let sims = kassa_sim::training::start(ledgers.path()).await.unwrap();
     let c = client(
         sims.lightspeed.url(),
         &LightspeedConfig::default_api_version(),

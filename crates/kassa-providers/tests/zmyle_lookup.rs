@@ -184,7 +184,8 @@ async fn a_closed_port_is_unreachable_and_the_error_shows_no_card_code() {
 
 #[tokio::test]
 async fn the_training_demo_cards_read_as_their_sheet_says() {
-    let sims = training::start().await.unwrap();
+    let ledgers = tempfile::tempdir().unwrap();
+    let sims = training::start(ledgers.path()).await.unwrap();
     let zmyle = client(
         sims.zmyle.url(),
         training::ZMYLE_API_KEY,

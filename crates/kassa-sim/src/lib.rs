@@ -5,6 +5,7 @@
 pub mod faults;
 pub mod leat;
 pub mod lightspeed;
+pub mod persist;
 pub mod server;
 pub mod shopwave;
 pub mod training;

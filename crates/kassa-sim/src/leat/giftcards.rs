@@ -64,7 +64,7 @@ pub async fn create(State(sim): State<LeatSim>, fields: Fields) -> Response {
         id,
         uuid,
         hash: hash.clone(),
-        card_type: "DIGITAL",
+        card_type: "DIGITAL".into(),
         amount_in_cents: 0,
         upgradeable: false,
         active: true,

@@ -3,6 +3,7 @@
 //!
 //! Every rule answers Leat's documented error code; the handlers render it.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
@@ -39,6 +40,7 @@ pub fn invalid(field: &str, why: &str) -> Refusal {
 
 pub type Rule<T> = Result<T, Refusal>;
 
+#[derive(Serialize, Deserialize)]
 pub struct Program {
     pub id: u64,
     pub uuid: String,
@@ -49,20 +51,23 @@ pub struct Program {
     pub shops: HashSet<String>,
 }
 
+#[derive(Serialize, Deserialize)]
 pub struct Shop {
     pub id: u64,
     pub uuid: String,
     pub name: String,
 }
 
+#[derive(Serialize, Deserialize)]
 pub struct Card {
     pub id: u64,
     pub uuid: String,
     pub hash: String,
-    pub card_type: &'static str,
+    pub card_type: String,
     pub amount_in_cents: i64,
     pub upgradeable: bool,
     pub active: bool,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub expiration_date: Option<OffsetDateTime>,
     /// `None`: not linked to a program (5007).
     pub program_uuid: Option<String>,
@@ -70,22 +75,26 @@ pub struct Card {
     pub incremented: bool,
 }
 
+#[derive(Serialize, Deserialize)]
 pub struct GiftcardTxn {
     pub id: u64,
     pub uuid: String,
     pub card_hash: String,
     pub amount_in_cents: i64,
     pub shop_uuid: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     pub custom_attributes: Map<String, Value>,
 }
 
+#[derive(Serialize, Deserialize)]
 pub struct Contact {
     pub uuid: String,
     pub email: String,
     pub prepaid_in_cents: i64,
 }
 
+#[derive(Serialize, Deserialize)]
 pub struct Identifier {
     pub name: String,
     pub value: String,
@@ -93,6 +102,7 @@ pub struct Identifier {
     pub contact_uuid: Option<String>,
 }
 
+#[derive(Serialize, Deserialize)]
 pub struct PrepaidTxn {
     pub uuid: String,
     pub contact_uuid: String,
@@ -100,6 +110,7 @@ pub struct PrepaidTxn {
     pub amount_in_cents: i64,
     pub balance_after: i64,
     pub shop_uuid: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     /// Not documented for prepaid transactions; kept like a gift card transaction's [INF].
     pub custom_attributes: Map<String, Value>,
@@ -127,7 +138,7 @@ pub enum PrepaidTarget {
     Identifier(String),
 }
 
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 pub struct Ledger {
     pub programs: HashMap<String, Program>,
     pub shops: HashMap<String, Shop>,
@@ -137,7 +148,8 @@ pub struct Ledger {
     pub identifiers: HashMap<String, Identifier>,
     pub prepaid_txns: Vec<PrepaidTxn>,
     /// Whether gift card and prepaid transactions show their `custom_attributes` (not
-    /// documented).
+    /// documented). A setting: not saved with the ledger.
+    #[serde(skip)]
     pub echo_custom_attributes: bool,
     next_id: u64,
 }
@@ -156,6 +168,14 @@ impl Ledger {
         self.next_id += 1;
         let id = self.next_id;
         (id, format!("00000000-0000-4000-{kind:04x}-{id:012}"))
+    }
+
+    /// Takes the books of a saved ledger; this one's settings stay.
+    pub fn restore(&mut self, saved: Ledger) {
+        *self = Ledger {
+            echo_custom_attributes: self.echo_custom_attributes,
+            ..saved
+        };
     }
 
     pub fn card_by_uuid(&self, uuid: &str) -> Option<&Card> {

@@ -6,7 +6,8 @@
 //! envelope `{"message", "code", "status_code": 400}`; a missing, wrong or expired bearer token
 //! answers 401 `{"message": "Unauthenticated."}`; every answer of a path family carries
 //! `X-RateLimit-Limit` and `X-RateLimit-Remaining`, and past the limit it is 429 with
-//! `Retry-After`. All state is in memory.
+//! `Retry-After`. All state is in memory; the ledger can be kept in a file
+//! ([`Persistent`]).
 
 mod access;
 mod body;
@@ -21,12 +22,15 @@ use axum::routing::{get, post};
 use axum::{middleware, Extension, Router};
 use ledger::{Card, Contact, Family, Identifier, Ledger, Program, Shop};
 use std::collections::HashSet;
+use std::io;
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::faults::Faults;
+use crate::persist::{self, LedgerFile, Persistent};
 
 /// The shop every simulator starts with; it has access to the default program.
 pub const DEFAULT_SHOP_UUID: &str = "00000000-0000-4000-a000-000000000015";
@@ -75,6 +79,7 @@ pub struct LeatSim {
     pub faults: Faults,
     ledger: Arc<Mutex<Ledger>>,
     access: Arc<Mutex<Access>>,
+    file: Option<Arc<LedgerFile>>,
 }
 
 /// The simulator's clock: Leat's timestamps have whole seconds.
@@ -92,6 +97,7 @@ impl LeatSim {
             faults: Faults::default(),
             ledger: Arc::new(Mutex::new(Ledger::new())),
             access: Arc::new(Mutex::new(Access::new(token))),
+            file: None,
         };
         {
             let mut ledger = sim.ledger();
@@ -153,7 +159,7 @@ impl LeatSim {
                 id,
                 uuid: uuid.clone(),
                 hash: spec.hash.clone(),
-                card_type: if spec.physical { "PHYSICAL" } else { "DIGITAL" },
+                card_type: if spec.physical { "PHYSICAL" } else { "DIGITAL" }.into(),
                 amount_in_cents: 0,
                 upgradeable: spec.upgradeable,
                 active: spec.active,
@@ -309,6 +315,12 @@ impl LeatSim {
             .nest(REGISTER, self.family(Family::Register))
             .route("/oauth/token", post(access::token))
             .with_state(self.clone());
+        let router = persist::layer(
+            router,
+            self,
+            self.file.as_ref(),
+            Arc::new(respond::render_fault),
+        );
         self.faults.layer(router, Arc::new(respond::render_fault))
     }
 
@@ -348,5 +360,22 @@ impl LeatSim {
                 access::guard,
             ))
             .layer(Extension(family))
+    }
+}
+
+impl Persistent for LeatSim {
+    fn snapshot(&self) -> Vec<u8> {
+        persist::to_json(&*self.ledger())
+    }
+
+    fn restore(&self, snapshot: &[u8]) -> serde_json::Result<()> {
+        let saved = serde_json::from_slice(snapshot)?;
+        self.ledger().restore(saved);
+        Ok(())
+    }
+
+    fn persist_to(mut self, path: &Path) -> io::Result<Self> {
+        self.file = Some(LedgerFile::create(path, self.snapshot())?);
+        Ok(self)
     }
 }

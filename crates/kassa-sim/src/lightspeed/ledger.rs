@@ -2,11 +2,12 @@
 //! amounts; REDEEMING must be negative and covered by the balance; a repeated `client_id`
 //! with the same details returns the earlier transaction; only REDEEMING can be reversed.
 
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
 /// A gift card's status as Lightspeed names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CardStatus {
     Active,
     Inactive,
@@ -29,7 +30,7 @@ impl CardStatus {
 }
 
 /// A gift card transaction's type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TxnKind {
     Activation,
     Redeeming,
@@ -50,7 +51,7 @@ impl TxnKind {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Txn {
     pub id: String,
     /// Minor units, signed: REDEEMING is negative.
@@ -58,17 +59,20 @@ pub struct Txn {
     pub kind: TxnKind,
     pub client_id: Option<String>,
     pub user_id: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     /// A REDEEMING transaction that has been reversed.
     pub reversed: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Card {
     pub id: String,
     pub number: String,
     pub status: CardStatus,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub expires_at: Option<OffsetDateTime>,
     pub txns: Vec<Txn>,
 }
@@ -110,12 +114,13 @@ impl Card {
 }
 
 /// What a new transaction asks for; two requests with one `client_id` must agree on all of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TxnRequest {
     pub number: String,
     pub kind: TxnKind,
     pub amount: i64,
     pub client_id: String,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub expires_at: Option<OffsetDateTime>,
     pub user_id: Option<String>,
 }
@@ -131,7 +136,7 @@ pub enum Refusal {
     BadRequest(String),
 }
 
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 pub struct Ledger {
     pub cards: HashMap<String, Card>,
     /// client_id → (the request, the card number, the transaction id).

@@ -5,7 +5,8 @@
 //! 201 on create; reversal exists only here). Errors use Lightspeed's envelope
 //! `{"error", "message"}`. Bearer tokens are personal tokens or issued by the OAuth token
 //! endpoint `POST /api/1.0/token`, whose refresh tokens rotate. A rate limit counts every
-//! request and answers 429 with `Retry-After` as an HTTP date.
+//! request and answers 429 with `Retry-After` as an HTTP date. The ledger can be kept in a file
+//! ([`Persistent`]); tokens and the rate limit are not part of it.
 
 mod auth;
 mod ledger;
@@ -16,6 +17,7 @@ pub use auth::ALL_SCOPES;
 pub use ledger::{CardStatus, TxnKind};
 
 use crate::faults::{Fault, Faults};
+use crate::persist::{self, LedgerFile, Persistent};
 use auth::{Auth, TokenRefusal, Verdict};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::FormRejection;
@@ -30,6 +32,8 @@ use rate::{Admission, Window};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::HashMap;
+use std::io;
+use std::path::Path as FilePath;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 use time::format_description::well_known::Rfc3339;
@@ -65,6 +69,7 @@ pub struct LightspeedSim {
     /// Faults to inject into the next requests, or at random.
     pub faults: Faults,
     state: Arc<Mutex<State_>>,
+    file: Option<Arc<LedgerFile>>,
 }
 
 impl Default for LightspeedSim {
@@ -87,6 +92,7 @@ impl LightspeedSim {
                 decimals: 2,
                 domain_prefix: "kassasim".into(),
             })),
+            file: None,
         }
     }
 
@@ -224,6 +230,7 @@ impl LightspeedSim {
             .fallback(|| async { wire::error(StatusCode::NOT_FOUND, "Not found.") })
             .layer(middleware::from_fn_with_state(self.clone(), rate_limit))
             .with_state(self.clone());
+        let router = persist::layer(router, self, self.file.as_ref(), Arc::new(render_fault));
         self.faults.layer(router, Arc::new(render_fault))
     }
 
@@ -244,6 +251,23 @@ impl LightspeedSim {
                 &format!("Requires the {scope} scope."),
             )),
         }
+    }
+}
+
+impl Persistent for LightspeedSim {
+    fn snapshot(&self) -> Vec<u8> {
+        persist::to_json(&self.lock().ledger)
+    }
+
+    fn restore(&self, snapshot: &[u8]) -> serde_json::Result<()> {
+        let saved = serde_json::from_slice(snapshot)?;
+        self.lock().ledger = saved;
+        Ok(())
+    }
+
+    fn persist_to(mut self, path: &FilePath) -> io::Result<Self> {
+        self.file = Some(LedgerFile::create(path, self.snapshot())?);
+        Ok(self)
     }
 }
 

@@ -5,6 +5,7 @@ use super::messages::{
     Message, BASKETS_COMPLETE, MISSING_PARAMETER, NOT_FOUND, RESOURCE_NOT_ALLOWED,
     TRANSACTION_COMPLETE,
 };
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -12,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const TYPES: [&str; 5] = ["CASH", "CARD", "CHEQUE", "VOUCHER", "APP"];
 
 /// A line of a basket.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Product {
     pub id: u64,
     /// The key the client gave it.
@@ -25,7 +26,7 @@ pub struct Product {
     pub product_instance_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Basket {
     pub id: u64,
     /// The client's reference (the key of the write that created it).
@@ -38,7 +39,7 @@ pub struct Basket {
     pub complete_date: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transaction {
     pub id: u64,
     pub object_ref: String,
@@ -59,7 +60,11 @@ fn missing(detail: impl Into<String>) -> Problem {
     (MISSING_PARAMETER, None, Some(detail.into()))
 }
 
+/// The books; `stores`, the stores the application may write to, is a setting and not saved
+/// with them.
+#[derive(Serialize, Deserialize)]
 pub struct Ledger {
+    #[serde(skip)]
     pub stores: BTreeSet<i64>,
     pub baskets: BTreeMap<u64, Basket>,
     pub transactions: BTreeMap<u64, Transaction>,
@@ -78,6 +83,14 @@ impl Ledger {
             next_product: 0,
             next_transaction: 9000,
         }
+    }
+
+    /// Takes the books of a saved ledger; this one's settings stay.
+    pub fn restore(&mut self, saved: Ledger) {
+        *self = Ledger {
+            stores: std::mem::take(&mut self.stores),
+            ..saved
+        };
     }
 
     /// `POST /basket` (pre-generate), and `PUT /basket` for an object without `id`.

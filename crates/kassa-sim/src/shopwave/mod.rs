@@ -11,6 +11,7 @@
 //! - Reads filter by headers (`basketIds`, `transactionIds`, and [`REFERENCE_HEADER`] for the
 //!   client's references); a query string answers 913.
 //! - Errors use `api.message.error` (the documented spelling), warnings `api.message.warning`.
+//! - The baskets and payments can be kept in a file ([`Persistent`]); tokens are not.
 
 mod ledger;
 mod messages;
@@ -22,12 +23,15 @@ pub use oauth::App;
 pub use routes::MAX_OBJECTS;
 
 use crate::faults::{Fault, Faults};
+use crate::persist::{self, LedgerFile, Persistent};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use ledger::Ledger;
 use messages::{answer, Messages, SERVICE_DOWN, TOO_MANY, UNKNOWN_ERROR};
 use oauth::Tokens;
+use std::io;
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// [INF] The request header that filters reads by the client's object references.
@@ -55,6 +59,7 @@ pub struct ShopwaveSim {
     /// Faults to inject into the next requests, or at random.
     pub faults: Faults,
     state: Arc<Mutex<State>>,
+    file: Option<Arc<LedgerFile>>,
 }
 
 impl ShopwaveSim {
@@ -68,6 +73,7 @@ impl ShopwaveSim {
                 ledger: Ledger::new(stores.iter().copied().collect()),
                 calls: vec![],
             })),
+            file: None,
         }
     }
 
@@ -124,7 +130,25 @@ impl ShopwaveSim {
                     .put(routes::put_transaction),
             )
             .with_state(self.clone());
+        let router = persist::layer(router, self, self.file.as_ref(), Arc::new(render_fault));
         self.faults.layer(router, Arc::new(render_fault))
+    }
+}
+
+impl Persistent for ShopwaveSim {
+    fn snapshot(&self) -> Vec<u8> {
+        persist::to_json(&self.lock().ledger)
+    }
+
+    fn restore(&self, snapshot: &[u8]) -> serde_json::Result<()> {
+        let saved = serde_json::from_slice(snapshot)?;
+        self.lock().ledger.restore(saved);
+        Ok(())
+    }
+
+    fn persist_to(mut self, path: &Path) -> io::Result<Self> {
+        self.file = Some(LedgerFile::create(path, self.snapshot())?);
+        Ok(self)
     }
 }
 

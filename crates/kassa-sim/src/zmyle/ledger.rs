@@ -3,6 +3,7 @@
 //! an [`ApiError`].
 
 use super::{CardSpec, CardStatus, Retailer};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -91,7 +92,7 @@ fn check_id(id: &str) -> Result<(), ApiError> {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 enum IntentStatus {
     NeedsConfirmation,
     Succeeded,
@@ -112,27 +113,29 @@ impl IntentStatus {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Intent {
     id: String,
     giftcard_id: String,
     amount: i64,
     currency: String,
     status: IntentStatus,
+    #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
     expires_at: OffsetDateTime,
     metadata: Value,
     giftcard_transaction_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 enum TxKind {
     Activation,
     Redemption,
     Refund,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Transaction {
     id: String,
     giftcard_id: String,
@@ -140,6 +143,7 @@ struct Transaction {
     /// Signed as it moves the card's balance: redemptions are negative [INF].
     amount: i64,
     currency: String,
+    #[serde(with = "time::serde::rfc3339")]
     confirmed_at: OffsetDateTime,
     statement_descriptor: String,
     retailer_id: String,
@@ -163,7 +167,9 @@ impl Transaction {
     }
 }
 
-/// What the simulator keeps. Every request runs under one lock on this.
+/// What the simulator keeps. Every request runs under one lock on this. The settings and the
+/// clock are not saved with the ledger.
+#[derive(Serialize, Deserialize)]
 pub struct Ledger {
     cards: Vec<CardSpec>,
     intents: HashMap<String, Intent>,
@@ -171,10 +177,14 @@ pub struct Ledger {
     /// Answers to requests with an idempotency key: (fingerprint, status, body).
     replies: HashMap<String, (String, u16, Value)>,
     next_id: u64,
+    #[serde(skip)]
     pub intent_ttl: Duration,
     /// How far the simulator's clock runs ahead of the machine's.
+    #[serde(skip)]
     pub clock_offset: Duration,
+    #[serde(skip)]
     pub retailer: Retailer,
+    #[serde(skip)]
     pub statement_descriptor: String,
 }
 
@@ -191,6 +201,17 @@ impl Ledger {
             retailer: Retailer::GoodStanding,
             statement_descriptor: "Kassa Sim".into(),
         }
+    }
+
+    /// Takes the books of a saved ledger; this one's settings and clock stay.
+    pub fn restore(&mut self, saved: Ledger) {
+        *self = Ledger {
+            intent_ttl: self.intent_ttl,
+            clock_offset: self.clock_offset,
+            retailer: self.retailer,
+            statement_descriptor: std::mem::take(&mut self.statement_descriptor),
+            ..saved
+        };
     }
 
     pub fn now(&self) -> OffsetDateTime {

@@ -4,17 +4,22 @@
 //! All paths are under `/service/v1.1`; requests need HTTP Basic auth with the API key and
 //! secret. Errors are `{"errorId", "errorMsg", "status", "occuredAt"}` (zmyle's spelling).
 //! Creating an intent and refunding honour an idempotency key: the first answer is replayed.
+//! The ledger can be kept in a file ([`Persistent`]).
 
 mod ledger;
 mod routes;
 
 use crate::faults::Faults;
+use crate::persist::{self, LedgerFile, Persistent};
 use ledger::Ledger;
+use serde::{Deserialize, Serialize};
+use std::io;
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// Where a card stands with this retailer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CardStatus {
     /// Paid and redeemable.
     Active,
@@ -27,7 +32,7 @@ pub enum CardStatus {
 }
 
 /// A gift card to put in the simulator.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CardSpec {
     /// zmyle's id, lowercase letters and digits, at least 12 (in the QR URL).
     pub id: String,
@@ -72,8 +77,9 @@ pub fn qr_url(giftcard_id: &str, access_token: &str) -> String {
 }
 
 /// The simulated till's standing with zmyle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Retailer {
+    #[default]
     GoodStanding,
     /// Writes answer `api:biz:retailerStatus`.
     Suspended,
@@ -93,6 +99,7 @@ pub struct ZmyleSim {
     credentials: Arc<(String, String)>,
     idempotency_header: Arc<String>,
     ledger: Arc<Mutex<Ledger>>,
+    file: Option<Arc<LedgerFile>>,
 }
 
 impl ZmyleSim {
@@ -103,6 +110,7 @@ impl ZmyleSim {
             credentials: Arc::new((api_key.into(), api_secret.into())),
             idempotency_header: Arc::new(IDEMPOTENCY_HEADER.into()),
             ledger: Arc::new(Mutex::new(Ledger::new())),
+            file: None,
         }
     }
 
@@ -153,9 +161,29 @@ impl ZmyleSim {
     }
 
     pub fn router(&self) -> axum::Router {
-        self.faults.layer(
+        let router = persist::layer(
             routes::router().with_state(self.clone()),
+            self,
+            self.file.as_ref(),
             Arc::new(routes::render_fault),
-        )
+        );
+        self.faults.layer(router, Arc::new(routes::render_fault))
+    }
+}
+
+impl Persistent for ZmyleSim {
+    fn snapshot(&self) -> Vec<u8> {
+        persist::to_json(&*self.ledger())
+    }
+
+    fn restore(&self, snapshot: &[u8]) -> serde_json::Result<()> {
+        let saved = serde_json::from_slice(snapshot)?;
+        self.ledger().restore(saved);
+        Ok(())
+    }
+
+    fn persist_to(mut self, path: &Path) -> io::Result<Self> {
+        self.file = Some(LedgerFile::create(path, self.snapshot())?);
+        Ok(self)
     }
 }
