@@ -37,7 +37,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfoDto {
 #[tauri::command]
 pub async fn lookup_card(state: State<'_, AppState>, code: String) -> Result<CardDto, ErrorDto> {
     let booted = state.booted()?;
-    match booted.till.lookup(&code).await {
+    match booted.checkout.lookup(&code).await {
         Ok(found) => Ok(CardDto::new(&found, mask(code.trim()))),
         Err(e) => Err(ErrorDto::from(&e)),
     }

@@ -194,9 +194,10 @@ impl SaleDto {
     }
 }
 
-/// What a scan answered: a card to pay with, or (no sale to pay) its balance.
+/// What a scan answered: a card to pay with, or (no sale to pay) its balance; `scan` says
+/// which.
 #[derive(Debug, Clone, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "scan", rename_all = "snake_case")]
 pub enum ScanDto {
     Proposal(ProposalDto),
     Balance(CardDto),

@@ -384,19 +384,18 @@ impl Checkout {
         error: &ProviderError,
         remaining: i64,
     ) -> Result<Proposal, CheckoutError> {
-        let name = provider.display_name();
         let known = self
             .store
             .known_card(key)?
             .filter(|k| k.provider == provider && k.balance.currency == self.currency)
             .ok_or_else(|| {
                 CheckoutError::Declined(format!(
-                    "{name} cannot be reached ({error}) and this card has not been seen on this till before: take another tender."
+                    "{error} This card has not been seen on this till before, so no balance is known: take another tender."
                 ))
             })?;
         if known.balance.minor <= 0 {
             return Err(CheckoutError::Declined(format!(
-                "{name} cannot be reached, and this card had nothing left when last seen."
+                "{error} This card had nothing left when last seen."
             )));
         }
         Ok(Proposal {
