@@ -80,12 +80,14 @@ impl Checkout {
         let mut link = self.link.clone();
         loop {
             let progress = self.store.op_progress(ids)?;
-            let waiting = progress.iter().any(|p| {
-                !p.state.is_final()
-                    && !(p.attempts > 0
+            // An answer, or none to be had before the deadline (retry or settle time after it).
+            let answered = |p: &super::OpProgress| {
+                p.state.is_final()
+                    || (p.attempts > 0
                         && matches!(p.state, OpState::Pending | OpState::Unknown)
                         && p.next_attempt_at.is_none_or(|next| next > deadline))
-            });
+            };
+            let waiting = !progress.iter().all(answered);
             let left = timeout.saturating_sub(started.elapsed());
             if !waiting || left.is_zero() {
                 return Ok(());
