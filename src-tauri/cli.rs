@@ -14,11 +14,15 @@ use kassa_core::manager_pin;
 use kassa_core::provider::CardKind;
 use kassa_core::secrets::{Secret, SecretStore};
 use kassa_core::store::Store;
+use sale_cli::{SaleArgs, SalesArgs};
 use serde_json::json;
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+
+#[path = "sale_cli.rs"]
+pub mod sale_cli;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -69,6 +73,11 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<ReviewCommand>,
     },
+    /// Ring up and pay a sale headless: `kassa sale --line "Mug=7.95x2" --pay 4165100001
+    /// --pay cash=20`; or `kassa sale show ID`.
+    Sale(SaleArgs),
+    /// List the sales, newest first: number, time, state, total, tenders.
+    Sales(SalesArgs),
     /// Send the queued operations to their providers (until Ctrl-C, or `--once`).
     Sync {
         /// Stop when nothing is left that can be done without a person.
@@ -149,6 +158,8 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
             Ok(store) => queue_cli::review(&store, command, cli.json),
             Err(message) => fail(&ErrorDto::config(message), cli.json),
         },
+        Command::Sale(args) => sale_cli::run(paths, args, cli.json),
+        Command::Sales(args) => sale_cli::list(&paths, &args, cli.json),
         Command::Sync { once } => with_till(paths, cli.json, |booted| {
             queue_cli::sync(booted, once, cli.json)
         }),

@@ -786,9 +786,18 @@ impl Checkout {
         let mut settled = Vec::new();
         for sale in self.store.unfinished_sales()? {
             if sale.state == SaleState::Completing {
-                if let Completion::Paid(done) = self.complete(&sale.id, false).await? {
-                    settled.push(done);
-                    continue;
+                match self.complete(&sale.id, false).await {
+                    Ok(Completion::Paid(done)) => {
+                        settled.push(done);
+                        continue;
+                    }
+                    Ok(_) => {}
+                    Err(CheckoutError::Store(e)) => return Err(e.into()),
+                    // It cannot be completed (a card refused since: something is still to
+                    // pay): abandoned, like a sale that was never completed.
+                    Err(e) => {
+                        tracing::warn!(sale = sale.number, error = %e, "an interrupted sale cannot be completed")
+                    }
                 }
             }
             let _gate = self.gate.lock().await;
