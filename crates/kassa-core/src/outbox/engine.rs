@@ -288,6 +288,8 @@ impl Engine {
             let stopping = *stop.borrow();
             if !stopping {
                 let now = self.clock.now();
+                // How many each provider may take now: its free permits, within its budget.
+                let mut wants = Vec::with_capacity(self.executors.len());
                 for (provider, executor) in &self.executors {
                     let mut free = permits[provider].available_permits();
                     let recent = claimed_at.entry(*provider).or_default();
@@ -302,7 +304,14 @@ impl Engine {
                             budget_wait = Some(budget_wait.map_or(wait, |w| w.min(wait)));
                         }
                     }
-                    for op in self.store.claim_due(*provider, now, free)? {
+                    wants.push((*provider, free));
+                }
+                // One claim for every provider: one disk flush however many answer at once.
+                let claimed = self.store.claim_due_each(&wants, now)?;
+                for ((provider, _), ops) in wants.iter().zip(claimed) {
+                    let executor = &self.executors[provider];
+                    let recent = claimed_at.entry(*provider).or_default();
+                    for op in ops {
                         recent.push_back(std::time::Instant::now());
                         let permit = permits[provider]
                             .clone()

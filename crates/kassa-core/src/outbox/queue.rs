@@ -151,47 +151,30 @@ impl Store {
         now: OffsetDateTime,
         limit: usize,
     ) -> Result<Vec<Op>, StoreError> {
-        if limit == 0 {
-            return Ok(Vec::new());
+        Ok(self
+            .claim_due_each(&[(provider, limit)], now)?
+            .pop()
+            .unwrap_or_default())
+    }
+
+    /// [`Store::claim_due`] for several providers in one transaction (one disk flush), in the
+    /// order asked.
+    pub fn claim_due_each(
+        &self,
+        wants: &[(ProviderId, usize)],
+        now: OffsetDateTime,
+    ) -> Result<Vec<Vec<Op>>, StoreError> {
+        if wants.iter().all(|(_, limit)| *limit == 0) {
+            return Ok(wants.iter().map(|_| Vec::new()).collect());
         }
-        let now_s = stamp(now);
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut ops: Vec<Op> = {
-            let mut stmt = tx.prepare_cached(&format!(
-                "SELECT {OP_COLUMNS} FROM {OP_FROM}
-                 WHERE o.provider = ?1 AND o.state IN ('pending', 'unknown')
-                   AND o.review_reason IS NULL
-                   AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?2)
-                   AND {IN_ORDER}
-                 ORDER BY o.rowid LIMIT ?3"
-            ))?;
-            let rows = stmt.query_map(params![provider.as_str(), now_s, limit as i64], read_op)?;
-            rows.collect::<Result<_, _>>()?
-        };
-        {
-            let mut send = tx.prepare_cached(
-                "UPDATE ops SET state = 'sending', attempts = attempts + 1, sent_at = ?2,
-                        updated_at = ?2 WHERE id = ?1",
-            )?;
-            let mut reconcile = tx.prepare_cached(
-                "UPDATE ops SET state = 'reconciling', attempts = attempts + 1, updated_at = ?2
-                 WHERE id = ?1",
-            )?;
-            for op in &mut ops {
-                op.attempts += 1;
-                if op.state == OpState::Pending {
-                    send.execute(params![op.id, now_s])?;
-                    op.state = OpState::Sending;
-                    op.sent_at = Some(now);
-                } else {
-                    reconcile.execute(params![op.id, now_s])?;
-                    op.state = OpState::Reconciling;
-                }
-            }
-        }
+        let claimed = wants
+            .iter()
+            .map(|(provider, limit)| claim_in(&tx, *provider, now, *limit))
+            .collect::<Result<_, _>>()?;
         tx.commit()?;
-        Ok(ops)
+        Ok(claimed)
     }
 
     /// When the next operation of `provider` that waits only for time falls due, if any.
@@ -331,6 +314,50 @@ impl Store {
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+fn claim_in(
+    tx: &Connection,
+    provider: ProviderId,
+    now: OffsetDateTime,
+    limit: usize,
+) -> Result<Vec<Op>, StoreError> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let now_s = stamp(now);
+    let mut ops: Vec<Op> = {
+        let mut stmt = tx.prepare_cached(&format!(
+            "SELECT {OP_COLUMNS} FROM {OP_FROM}
+             WHERE o.provider = ?1 AND o.state IN ('pending', 'unknown')
+               AND o.review_reason IS NULL
+               AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?2)
+               AND {IN_ORDER}
+             ORDER BY o.rowid LIMIT ?3"
+        ))?;
+        let rows = stmt.query_map(params![provider.as_str(), now_s, limit as i64], read_op)?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut send = tx.prepare_cached(
+        "UPDATE ops SET state = 'sending', attempts = attempts + 1, sent_at = ?2,
+                updated_at = ?2 WHERE id = ?1",
+    )?;
+    let mut reconcile = tx.prepare_cached(
+        "UPDATE ops SET state = 'reconciling', attempts = attempts + 1, updated_at = ?2
+         WHERE id = ?1",
+    )?;
+    for op in &mut ops {
+        op.attempts += 1;
+        if op.state == OpState::Pending {
+            send.execute(params![op.id, now_s])?;
+            op.state = OpState::Sending;
+            op.sent_at = Some(now);
+        } else {
+            reconcile.execute(params![op.id, now_s])?;
+            op.state = OpState::Reconciling;
+        }
+    }
+    Ok(ops)
 }
 
 /// [`Store::enqueue`] inside a caller's transaction, so that operations are written with the
