@@ -7,6 +7,7 @@ use crate::keyring_store::KeyringStore;
 use crate::paths::Paths;
 use crate::pos_cli::PosCommand;
 use crate::queue_cli::{self, ReviewCommand};
+use crate::sale_cli::{self, SaleArgs, SalesArgs};
 use clap::{Parser, Subcommand};
 use kassa_core::card::mask;
 use kassa_core::config::{Config, SecretsConfig};
@@ -14,15 +15,11 @@ use kassa_core::manager_pin;
 use kassa_core::provider::CardKind;
 use kassa_core::secrets::{Secret, SecretStore};
 use kassa_core::store::Store;
-use sale_cli::{SaleArgs, SalesArgs};
 use serde_json::json;
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-
-#[path = "sale_cli.rs"]
-pub mod sale_cli;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -184,7 +181,7 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
 
 /// The till's database alone, without its providers: the outbox can be read and reviewed
 /// while a provider's credentials are missing.
-fn open_store(paths: &Paths) -> Result<Arc<Store>, String> {
+pub(crate) fn open_store(paths: &Paths) -> Result<Arc<Store>, String> {
     let config = Config::load(&paths.config_file).map_err(|e| e.to_string())?;
     let store = Store::open(&paths.database(config.is_training())).map_err(|e| e.to_string())?;
     Ok(Arc::new(store))
@@ -198,7 +195,7 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("tokio runtime")
 }
 
-fn with_till<F, Fut>(paths: Paths, json_out: bool, work: F) -> ExitCode
+pub(crate) fn with_till<F, Fut>(paths: Paths, json_out: bool, work: F) -> ExitCode
 where
     F: FnOnce(Booted) -> Fut,
     Fut: std::future::Future<Output = ExitCode>,

@@ -7,8 +7,8 @@
 //! stays for `kassa sync` or the window. Before it starts, it settles the sales an earlier,
 //! killed `kassa sale` left unfinished.
 
-use super::{fail, open_store, with_till};
 use crate::boot::Booted;
+use crate::cli::{fail, open_store, with_till};
 use crate::dto::{ErrorCode, ErrorDto};
 use crate::paths::Paths;
 use crate::sale_dto::SaleDto;
