@@ -1,20 +1,79 @@
-// The card-balance screen: scans and typed codes in, one unmistakable state out.
+// The window: three screens — the sale (home, ui/sale.js), a card's balance, and the queue —,
+// the keys that switch between them, where a scan goes, and the status bar.
 
 import { listenForScans } from "./scanner.js";
+import { $, el } from "./dom.js";
+import { errorView } from "./errors.js";
+import * as sale from "./sale.js";
 
 const { invoke } = window.__TAURI__.core;
-const $ = (id) => document.getElementById(id);
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  for (const child of children) node.append(child);
-  return node;
-}
+// The words of this module, in one place (translations come later).
+const TEXT = {
+  ready: "Ready",
+  notReady: "Not ready",
+  lookingUp: "Looking up a card…",
+  lookingUpTitle: "Looking up…",
+  lookingUpText: "Asking the card's provider.",
+  pinIgnored: "A scan is not read in a PIN field: type the PIN.",
+  kinds: { gift_card: "gift card", prepaid_wallet: "prepaid wallet" },
+  card: "card",
+  availableNow: "Available now",
+  onHold: "On hold",
+  expires: "Expires",
+  never: "never",
+  holder: "Holder",
+  program: "Program",
+  expired: "EXPIRED — cannot be used",
+  inactive: "INACTIVE — cannot be used",
+  underAMinute: "under a minute",
+  minutes: (n) => `${n} min`,
+  toSync: (n, oldest) => `${n} to sync, oldest ${oldest}`,
+  outstanding: (amounts) => `${amounts} outstanding`,
+  allSynced: "All synced",
+  toReview: (n) => `${n} to review`,
+  health: { up: "answering", down: "not reachable", unknown: "not asked yet" },
+  offlineExposure: (amount) => `${amount} taken offline, not yet confirmed`,
+  note: "note (what was done)",
+  retry: "Send again",
+  writeOff: "Write off",
+  done: "Done at provider",
+  doneTitle: "Checked at the provider: it was done there",
+  review: "to review",
+  // The footer's keys per screen (the sale screen's are sale.KEYS).
+  keys: {
+    balance: [["Enter", "Look up"], ["F4 / Esc", "Back to the sale"], ["F6", "Queue"]],
+    queue: [["Tab", "Next"], ["Enter", "Press"], ["F4", "Balance"], ["F6 / Esc", "Back to the sale"]],
+  },
+};
 
 function setStatus(text) {
   $("status-text").textContent = text;
 }
+
+// ---- screens -------------------------------------------------------------------------------
+
+const SCREENS = { sale: "sale-panel", balance: "lookup-panel", queue: "queue-panel" };
+let screen = "sale";
+
+function showScreen(name) {
+  screen = name;
+  for (const [n, id] of Object.entries(SCREENS)) $(id).hidden = n !== name;
+  const keys = name === "sale" ? sale.KEYS : TEXT.keys[name];
+  $("keys").replaceChildren(
+    ...keys.map(([key, what]) => el("span", { class: "key" }, el("kbd", {}, key), ` ${what}`)),
+  );
+  if (name === "sale") sale.focus();
+  if (name === "balance") $("code-input").focus();
+}
+
+async function toggleQueue() {
+  if (screen === "queue") return showScreen("sale");
+  showScreen("queue");
+  await showQueue();
+}
+
+// ---- the card-balance screen: scans and typed codes in, one unmistakable state out ----------
 
 function showMessage(state, tone, title, text) {
   const result = $("result");
@@ -22,43 +81,30 @@ function showMessage(state, tone, title, text) {
   result.replaceChildren(el("div", { class: `message ${tone}` }, el("h2", {}, title), el("p", {}, text)));
 }
 
-// What a cashier should read for each error code (the provider's own words follow).
-const ERROR_VIEWS = {
-  malformed_code: ["warn", "Scan not readable"],
-  unknown_card_type: ["warn", "Not a card this till takes"],
-  not_found: ["bad", "Card not found"],
-  declined: ["bad", "Card refused"],
-  unreachable: ["warn", "Provider not reachable — nothing was charged"],
-  provider_error: ["bad", "Unexpected answer from the provider"],
-  config: ["bad", "Till not set up"],
-};
-
 function showError(error) {
-  const [tone, title] = ERROR_VIEWS[error?.code] || ["bad", "Something went wrong"];
-  showMessage(error?.code || "error", tone, title, error?.message || String(error));
+  const view = errorView(error);
+  showMessage(view.code, view.tone, view.title, view.text);
 }
-
-const KIND_NAMES = { gift_card: "gift card", prepaid_wallet: "prepaid wallet" };
 
 function showCard(card) {
   const state = card.expired ? "expired" : card.active ? "card" : "inactive";
   const facts = el("dl", { class: "facts" });
   const fact = (name, value) => facts.append(el("dt", {}, name), el("dd", {}, value));
   if (card.available && card.available !== card.balance) {
-    fact("Available now", card.available);
-    fact("On hold", card.on_hold);
+    fact(TEXT.availableNow, card.available);
+    fact(TEXT.onHold, card.on_hold);
   }
-  fact("Expires", card.expires_on || "never");
-  if (card.holder) fact("Holder", card.holder);
-  if (card.program) fact("Program", card.program);
+  fact(TEXT.expires, card.expires_on || TEXT.never);
+  if (card.holder) fact(TEXT.holder, card.holder);
+  if (card.program) fact(TEXT.program, card.program);
   const flags = [];
-  if (card.expired) flags.push("EXPIRED — cannot be used");
-  if (!card.active) flags.push("INACTIVE — cannot be used");
+  if (card.expired) flags.push(TEXT.expired);
+  if (!card.active) flags.push(TEXT.inactive);
   const box = el(
     "div",
     { class: "card", "data-provider": card.provider },
     el("div", { class: "card-head" },
-      el("span", { id: "card-provider" }, `${card.provider_name} ${KIND_NAMES[card.kind] || "card"}`),
+      el("span", { id: "card-provider" }, `${card.provider_name} ${TEXT.kinds[card.kind] || TEXT.card}`),
       el("span", { id: "card-code" }, card.card_masked)),
     el("div", { class: "balance", id: "card-balance" }, card.balance),
     facts,
@@ -74,28 +120,26 @@ async function lookup(code) {
   if (busy) return;
   busy = true;
   $("lookup-button").disabled = true;
-  showMessage("busy", "busy", "Looking up…", "Asking the card's provider.");
-  setStatus("Looking up a card…");
+  showMessage("busy", "busy", TEXT.lookingUpTitle, TEXT.lookingUpText);
+  setStatus(TEXT.lookingUp);
   try {
     showCard(await invoke("lookup_card", { code }));
-    setStatus("Ready");
   } catch (error) {
     showError(error);
-    setStatus("Ready");
   } finally {
+    setStatus(TEXT.ready);
     busy = false;
     $("lookup-button").disabled = false;
   }
 }
 
-// The status bar: what is still to reach the providers, what needs a manager, each provider's
-// health; and, above everything, a disk fault that stops payments. The till pushes it as the
-// "till-status" event whenever it changes.
-function minutes(secs) {
-  return secs < 60 ? "under a minute" : `${Math.round(secs / 60)} min`;
-}
+// ---- the status bar: what is still to reach the providers, what needs a manager, card money
+// taken offline, each provider's health; and, above everything, a disk fault that stops
+// payments. The till pushes it as the "till-status" event whenever it changes.
 
-const HEALTH_WORDS = { up: "answering", down: "not reachable", unknown: "not asked yet" };
+function minutes(secs) {
+  return secs < 60 ? TEXT.underAMinute : TEXT.minutes(Math.round(secs / 60));
+}
 
 function showStatus(status) {
   const node = $("queue-status");
@@ -106,22 +150,24 @@ function showStatus(status) {
   }
   const parts = [];
   if (status.unfinished > 0) {
-    parts.push(`${status.unfinished} to sync, oldest ${minutes(status.oldest_age_secs ?? 0)}`);
-    if (status.outstanding.length) parts.push(`${status.outstanding.join(", ")} outstanding`);
+    parts.push(TEXT.toSync(status.unfinished, minutes(status.oldest_age_secs ?? 0)));
+    if (status.outstanding.length) parts.push(TEXT.outstanding(status.outstanding.join(", ")));
   } else {
-    parts.push("All synced");
+    parts.push(TEXT.allSynced);
   }
-  if (status.in_review > 0) parts.push(`${status.in_review} to review`);
+  if (status.in_review > 0) parts.push(TEXT.toReview(status.in_review));
   node.textContent = parts.join(" · ");
   node.dataset.state = status.in_review > 0 ? "review" : status.unfinished > 0 ? "syncing" : "idle";
 
+  $("offline-exposure").hidden = !status.offline_exposure;
+  $("offline-exposure").textContent = status.offline_exposure ? TEXT.offlineExposure(status.offline_exposure) : "";
   $("provider-health").replaceChildren(
     ...status.health.map((h) =>
       el("span", {
         class: "health",
         "data-provider": h.provider,
         "data-state": h.state,
-        title: `${h.name}: ${HEALTH_WORDS[h.state] ?? h.state}`,
+        title: `${h.name}: ${TEXT.health[h.state] ?? h.state}`,
       }, h.name)),
   );
   $("payments-stopped").hidden = !status.payments_stopped;
@@ -136,8 +182,9 @@ async function refreshStatus() {
   }
 }
 
-// The Queue screen: review items first, with a manager's actions under the manager's PIN; then
-// what is still to send.
+// ---- the Queue screen: review items first, with a manager's actions under the manager's PIN;
+// then what is still to send.
+
 async function showQueue() {
   const body = $("queue-table").querySelector("tbody");
   const ops = await invoke("queue_ops");
@@ -145,7 +192,7 @@ async function showQueue() {
     ...ops.map((op) => {
       const actions = el("td");
       if (op.review_reason) {
-        const note = el("input", { type: "text", placeholder: "note (what was done)", "aria-label": "note" });
+        const note = el("input", { type: "text", placeholder: TEXT.note, "aria-label": "note" });
         const act = async (action) => {
           $("manager-error").textContent = "";
           try {
@@ -163,11 +210,11 @@ async function showQueue() {
             }
           }
         };
-        const retry = el("button", { type: "button" }, "Send again");
+        const retry = el("button", { type: "button" }, TEXT.retry);
         retry.addEventListener("click", () => act("retry"));
-        const writeOff = el("button", { type: "button" }, "Write off");
+        const writeOff = el("button", { type: "button" }, TEXT.writeOff);
         writeOff.addEventListener("click", () => act("write_off"));
-        const done = el("button", { type: "button", title: "Checked at the provider: it was done there" }, "Done at provider");
+        const done = el("button", { type: "button", title: TEXT.doneTitle }, TEXT.done);
         done.addEventListener("click", () => act("done"));
         actions.append(note, retry, writeOff, done);
       }
@@ -178,7 +225,7 @@ async function showQueue() {
         el("td", {}, op.kind),
         el("td", {}, op.card ?? ""),
         el("td", {}, op.amount),
-        el("td", {}, op.review_reason ? "to review" : op.state),
+        el("td", {}, op.review_reason ? TEXT.review : op.state),
         el("td", {}, op.review_reason ?? op.last_error ?? ""),
         actions,
       );
@@ -186,6 +233,37 @@ async function showQueue() {
   );
   $("queue-empty").hidden = ops.length > 0;
   $("manager-row").hidden = !ops.some((op) => op.review_reason);
+}
+
+// ---- keys and scans ------------------------------------------------------------------------
+
+// F4 and F6 switch screens everywhere; Esc goes back to the sale from the other screens; the
+// sale screen has the rest. Every F-key's default (a webview's reload, caret browsing) is off.
+function onKey(event) {
+  if (/^F[0-9]+$/.test(event.key)) event.preventDefault();
+  if (event.key === "F4") return showScreen(screen === "balance" ? "sale" : "balance");
+  if (event.key === "F6") return toggleQueue();
+  if (screen === "sale") return sale.onKey(event);
+  if (event.key === "Escape") {
+    event.preventDefault();
+    showScreen("sale");
+  }
+}
+
+// A scan is a card wherever focus is, except in a PIN field: the scanner has taken its
+// characters out again, and it is not read. On the balance screen it is looked up; anywhere
+// else it goes to the sale, which proposes it as a tender or shows its balance.
+function onScan(code) {
+  const focused = document.activeElement;
+  if (focused instanceof HTMLInputElement && focused.type === "password") {
+    const error = { "approve-pin": "approve-error", "manager-pin": "manager-error" }[focused.id];
+    if (error) $(error).textContent = TEXT.pinIgnored;
+    else setStatus(TEXT.pinIgnored);
+    return;
+  }
+  if (screen === "balance") return lookup(code);
+  if (screen !== "sale") showScreen("sale");
+  sale.scan(code);
 }
 
 async function start() {
@@ -198,21 +276,22 @@ async function start() {
   if (info.startup_error) {
     $("startup-error-text").textContent = info.startup_error;
     $("startup-error").hidden = false;
-    $("lookup-panel").hidden = true;
-    setStatus("Not ready");
+    for (const id of Object.values(SCREENS)) $(id).hidden = true;
+    setStatus(TEXT.notReady);
     return;
   }
-  await window.__TAURI__.event.listen("till-status", (event) => showStatus(event.payload));
-  refreshStatus();
-  $("queue-status").addEventListener("click", async () => {
-    const panel = $("queue-panel");
-    panel.hidden = !panel.hidden;
-    if (!panel.hidden) await showQueue();
+  await window.__TAURI__.event.listen("till-status", (event) => {
+    showStatus(event.payload);
+    sale.onStatus();
   });
+  refreshStatus();
+  $("queue-status").addEventListener("click", toggleQueue);
   $("lookup-form").addEventListener("submit", (event) => {
     event.preventDefault();
     lookup($("code-input").value);
   });
+  // The scanner listens in the capture phase and stops a scan's Enter there; the screens' keys
+  // listen after it.
   listenForScans(
     window,
     {
@@ -220,8 +299,17 @@ async function start() {
       minLength: info.scanner.min_length,
       layout: info.scanner.layout,
     },
-    (code) => lookup(code),
+    onScan,
   );
+  window.addEventListener("keydown", onKey);
+  await sale.init(info, {
+    showBalance(card) {
+      showScreen("balance");
+      showCard(card);
+    },
+    active: () => screen === "sale",
+  });
+  showScreen(screen);
   document.body.dataset.ready = "true";
 }
 
