@@ -623,3 +623,204 @@ fn a_tender_and_a_line_come_off_and_the_terminal_pays_the_rest() {
     assert!(session.text("#sale-outcome").contains("No change"));
     assert_eq!(session.tender("lightspeed").1, "removed");
 }
+
+/// The headless `kassa` with the till's config and data folders of `home`, `stdin` piped in.
+fn kassa_cli(home: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kassa"))
+        .args(args)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("KASSA_CONFIG", home.join("config/kassa.toml"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("kassa starts");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "kassa {args:?} (it needs an unlocked OS keyring: `make test` runs the tests with one): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A provider that stops answering: its card, seen online before, is taken offline on its last
+/// known balance; over the per-payment cap Complete asks for the manager's PIN (a wrong one is
+/// refused), and the status bar shows the money taken offline until the provider answers again
+/// and the tender says so. Over the cap again, Esc goes back, the card comes off (F8, Delete)
+/// and cash pays instead. A configured till (not training): a Lightspeed simulator in this
+/// test that it can take down, credentials and the manager's PIN in the OS keyring under a
+/// service of this run's own.
+#[test]
+fn a_card_taken_offline_over_the_cap_needs_the_managers_pin_or_comes_off() {
+    use kassa_sim::faults::Rates;
+    use kassa_sim::lightspeed::{CardStatus, LightspeedSim, ALL_SCOPES};
+    const CARD: &str = "9200000000000001";
+    const CARD_2: &str = "9200000000000002";
+    let _one = ONE_WINDOW.lock().unwrap_or_else(|e| e.into_inner());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let token = format!("lightspeed-e2e-{}", std::process::id());
+    let sim = LightspeedSim::new();
+    sim.add_personal_token(&token, &ALL_SCOPES);
+    sim.add_card(CARD, 20_000, CardStatus::Active, None);
+    sim.add_card(CARD_2, 20_000, CardStatus::Active, None);
+    let running = runtime
+        .block_on(kassa_sim::server::serve(sim.router()))
+        .unwrap();
+    let down = |down: bool| {
+        sim.faults.set_rates(Rates {
+            maintenance: if down { 1.0 } else { 0.0 },
+            ..Rates::default()
+        })
+    };
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join("config")).unwrap();
+    std::fs::write(
+        home.path().join("config/kassa.toml"),
+        format!(
+            "[register]\nname = \"Front till\"\n\
+             [secrets]\nkeyring_service = \"eu.kassa.test.e2e-sale-{}\"\n\
+             [providers.lightspeed]\nbase_url = \"{}\"\ncard_pattern = \"^92\\\\d{{14}}$\"\ntimeout_ms = 500\n\
+             [checkout]\ncharge_timeout_ms = 1500\n\
+             [offline]\nmax_per_tender = \"30.00\"\nmax_per_card_per_day = \"50.00\"\nmax_outstanding = \"100.00\"\n\
+             [outbox]\nmin_backoff_ms = 200\nmax_backoff_ms = 400\npoll_interval_ms = 100\n",
+            std::process::id(),
+            running.url()
+        ),
+    )
+    .unwrap();
+    kassa_cli(
+        home.path(),
+        &["secret", "set", "lightspeed.token"],
+        &format!("{token}\n"),
+    );
+    kassa_cli(home.path(), &["manager", "set-pin"], "4321\n");
+
+    let driver = Driver::start(home.path());
+    let session = driver.new_session();
+    assert!(!session.shown("#mode-badge"), "not in training mode");
+    // Both cards seen online once, with no sale open: their balances.
+    for card in [CARD, CARD_2] {
+        session.scan(card);
+        session.wait_text("#card-balance", "EUR 200.00");
+        session.press(F4);
+        session.wait_for(
+            "the sale screen",
+            "return !document.getElementById('sale-panel').hidden",
+        );
+    }
+
+    // Lightspeed stops answering. 40.00 is over the 30.00 a payment may be taken offline.
+    down(true);
+    session.enter("40");
+    session.wait_text("#sale-total", "EUR 40.00");
+    session.scan(CARD);
+    session.wait_text("#proposal-amount", "EUR 40.00");
+    assert!(
+        session.shown(".proposal-offline"),
+        "the proposal says the provider could not be asked"
+    );
+    session.press(ENTER);
+    session.wait_text("#sale-paid", "EUR 40.00");
+    session.press(F9);
+    session.wait_for(
+        "the manager's PIN asked for",
+        "return !document.getElementById('approve-dialog').hidden",
+    );
+    assert!(
+        session.text("#approve-reasons").contains("per payment"),
+        "{}",
+        session.text("#approve-reasons")
+    );
+    assert!(!session.shown("#sale-outcome"), "not Paid");
+    assert_eq!(
+        session.script("return document.activeElement.id"),
+        "approve-pin"
+    );
+    // A scan in the PIN field is not read: neither a card nor characters of the PIN.
+    session.scan(CARD_2);
+    session.wait_for(
+        "the scan refused in the PIN field",
+        "return document.getElementById('approve-error').textContent",
+    );
+    assert_eq!(
+        session.script("return document.getElementById('approve-pin').value"),
+        ""
+    );
+    session.enter("9999");
+    session.wait_for(
+        "the wrong PIN refused",
+        "return document.getElementById('approve-error').textContent.includes('Wrong manager PIN')",
+    );
+    session.enter("4321");
+    session.wait_text("#outcome-title", "Paid");
+    assert_eq!(
+        session.tender("lightspeed").1,
+        "queued (offline) · approved by manager"
+    );
+    session.wait_text(
+        "#offline-exposure",
+        "EUR 40.00 taken offline, not yet confirmed",
+    );
+
+    // Lightspeed answers again: the payment goes through, and the screen says so.
+    down(false);
+    session.wait_tender_status("lightspeed", "paid (synced) · approved by manager");
+    assert!(
+        !session
+            .text("#sale-tenders li[data-provider=lightspeed] .t-detail")
+            .contains("queued"),
+        "nothing says queued any more"
+    );
+    session.wait_for(
+        "the offline figure gone",
+        "return document.getElementById('offline-exposure').hidden",
+    );
+    assert_eq!(sim.balance(CARD), Some(16_000));
+
+    // Down again, over the cap again: Esc goes back, the card comes off, cash pays.
+    down(true);
+    session.enter("35");
+    session.wait_text("#sale-total", "EUR 35.00");
+    assert_eq!(session.text("#sale-title"), "Sale 2");
+    session.scan(CARD_2);
+    session.wait_text("#proposal-amount", "EUR 35.00");
+    session.press(ENTER);
+    session.wait_text("#sale-paid", "EUR 35.00");
+    session.press(F9);
+    session.wait_for(
+        "the manager's PIN asked for",
+        "return !document.getElementById('approve-dialog').hidden",
+    );
+    session.press(ESCAPE);
+    session.wait_for(
+        "the card selected",
+        "return !!document.querySelector('#sale-tenders li.selected[data-provider=lightspeed]')",
+    );
+    session.press(DELETE);
+    session.wait_text("#sale-paid", "EUR 0.00");
+    session.press(ESCAPE);
+    session.press(F2);
+    session.wait_text("#sale-remaining", "EUR 0.00");
+    session.press(F9);
+    session.wait_text("#outcome-title", "Paid");
+    assert_eq!(session.tender("cash").1, "paid");
+    down(false);
+    assert_eq!(
+        sim.balance(CARD_2),
+        Some(20_000),
+        "the card taken off paid nothing"
+    );
+}

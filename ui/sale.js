@@ -107,6 +107,8 @@ export const STATUS_VIEW = {
 
 // Still moving: the screen follows the sale until it is not.
 export const isSettling = (status) => typeof status === "string" && status.endsWith("…");
+// Taken offline: it moves when its provider answers again (the status bar's offline figure too).
+const isQueued = (status) => status === "queued (offline)";
 
 // What a tender's status line says, and its tone. `unanswered`: the till's bounded wait for
 // this tender's provider is over and it is still in progress — an unknown outcome.
@@ -614,12 +616,16 @@ function renderTenders(sale) {
   fill($("sale-tenders"), 
     ...(sale?.tenders ?? []).map((t) => {
       const view = tenderView(t, state.unanswered.has(t.id));
-      const detail =
-        t.kind === "cash" && t.given_minor
-          ? TEXT.given(money(t.given_minor, sale.currency), t.change_minor ? money(t.change_minor, sale.currency) : "")
-          : t.balance_minor !== null && t.balance_minor !== undefined && counts(t)
-            ? TEXT.had(money(t.balance_minor, sale.currency))
-            : "";
+      // What the cashier should know besides the status: cash given, what a card had, and
+      // the till's note (offline, approved) where the status does not already say it.
+      const details = [];
+      if (t.kind === "cash" && t.given_minor) {
+        details.push(TEXT.given(money(t.given_minor, sale.currency), t.change_minor ? money(t.change_minor, sale.currency) : ""));
+      } else if (t.balance_minor !== null && t.balance_minor !== undefined && counts(t)) {
+        details.push(TEXT.had(money(t.balance_minor, sale.currency)));
+      }
+      if (t.message && counts(t) && view.tone !== "ok") details.push(t.message);
+      const detail = details.join(" · ");
       return el(
         "li",
         {
@@ -761,9 +767,10 @@ function render() {
 // ---- following what is still moving --------------------------------------------------------
 
 // Sales on screen with a tender still moving (a hold asked for, a confirm or an undo on its
-// way): read again until they settle, fast at first.
+// way, a payment taken offline): read again until they settle, fast at first, and whenever the
+// till's status changes.
 function moving() {
-  return [state.sale, state.last].filter((s) => s && s.tenders.some((t) => isSettling(t.status)));
+  return [state.sale, state.last].filter((s) => s && s.tenders.some((t) => isSettling(t.status) || isQueued(t.status)));
 }
 
 function follow() {
