@@ -53,7 +53,7 @@ pub struct TenderDto {
     /// `refused`, `removed`.
     pub state: String,
     /// What the cashier reads, one of: `to charge at Complete`, `holding…`, `held`,
-    /// `charging…`, `paid`, `confirming…`, `confirmed`, `queued (offline)`, `paid (synced)`,
+    /// `charging…`, `outcome unknown: being checked…`, `paid`, `confirming…`, `confirmed`, `queued (offline)`, `paid (synced)`,
     /// `shortfall: in review`, `refused`,
     /// `removed`, `undoing…`, `undone`, `undo in review`.
     pub status: String,
@@ -114,6 +114,15 @@ fn status_of(t: &Tender, ops: &HashMap<String, OpProgress>) -> &'static str {
     }
     match t.state {
         TenderState::Checked => "to charge at Complete",
+        // An answer lost on the way: the outbox settles it; nobody should retry by hand.
+        TenderState::Holding | TenderState::Charging
+            if matches!(
+                state_of(&t.op_id),
+                Some(OpState::Unknown | OpState::Reconciling)
+            ) =>
+        {
+            "outcome unknown: being checked…"
+        }
         TenderState::Holding => "holding…",
         TenderState::Charging => "charging…",
         TenderState::Refused => "refused",

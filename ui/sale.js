@@ -92,6 +92,7 @@ export const STATUS_VIEW = {
   "holding…": "pending",
   held: "held",
   "charging…": "pending",
+  "outcome unknown: being checked…": "unknown",
   paid: "ok",
   "confirming…": "pending",
   confirmed: "ok",
