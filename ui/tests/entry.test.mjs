@@ -93,14 +93,16 @@ test("minor units print as the till prints money", () => {
 test("every tender status the till reports has a tone", () => {
   // TenderDto.status in src-tauri/sale_dto.rs.
   const statuses = [
-    "to charge at Complete", "holding…", "held", "charging…", "paid", "confirming…", "confirmed",
+    "to charge at Complete", "holding…", "held", "charging…", "outcome unknown: being checked…",
+    "paid", "confirming…", "confirmed",
     "queued (offline)", "paid (synced)", "shortfall: in review", "refused", "removed", "undoing…",
     "undone", "undo in review",
   ];
   assert.deepEqual(Object.keys(STATUS_VIEW).sort(), [...statuses].sort());
   const tones = new Set(Object.values(STATUS_VIEW));
-  for (const tone of ["ok", "held", "offline", "bad", "pending", "review"]) assert.ok(tones.has(tone), tone);
+  for (const tone of ["ok", "held", "offline", "bad", "pending", "review", "unknown"]) assert.ok(tones.has(tone), tone);
   assert.ok(isSettling("confirming…"));
+  assert.ok(isSettling("outcome unknown: being checked…"), "the screen keeps following it");
   assert.ok(!isSettling("confirmed"));
 });
 
