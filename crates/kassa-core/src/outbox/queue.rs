@@ -137,7 +137,8 @@ impl Store {
     /// Returns how many.
     pub fn recover_in_flight(&self) -> Result<usize, StoreError> {
         Ok(self.conn().execute(
-            "UPDATE ops SET state = 'unknown', next_attempt_at = NULL, updated_at = ?1
+            "UPDATE ops SET state = 'unknown', in_doubt = 1, next_attempt_at = NULL,
+                    updated_at = ?1
              WHERE state IN ('sending', 'reconciling')",
             [stamp(OffsetDateTime::now_utc())],
         )?)
@@ -386,15 +387,17 @@ pub(crate) fn enqueue_in(conn: &Connection, ops: &[NewOp]) -> Result<(), StoreEr
     Ok(())
 }
 
-/// Takes back an operation that has not left the till: a `pending` one (never sent, or sent
-/// and certainly not applied) is closed as moot, and so are those waiting on it. `false` when
-/// it is on its way or done: then it can only be undone by another operation.
+/// Takes back an operation that cannot have taken effect: one `pending` that never had an
+/// unknown outcome (never sent, or turned away before it was applied) is closed as moot, and so
+/// are those waiting on it. `false` when it is on its way, done, or was ever in doubt (pending
+/// again for an idempotent resend, it may have been applied): then it can only be undone by
+/// another operation.
 pub(crate) fn withdraw_in(conn: &Connection, op_id: &str, why: &str) -> Result<bool, StoreError> {
     let now = stamp(OffsetDateTime::now_utc());
     let changed = conn.execute(
         "UPDATE ops SET state = 'declined', resolution = 'moot', resolved_at = ?2,
                 last_error = ?3, next_attempt_at = NULL, updated_at = ?2
-         WHERE id = ?1 AND state = 'pending'",
+         WHERE id = ?1 AND state = 'pending' AND in_doubt = 0",
         params![op_id, now, why],
     )?;
     if changed == 1 {
@@ -447,16 +450,24 @@ fn record_in(
             };
             conn.execute(
                 "UPDATE ops SET state = ?3, last_error = ?4, next_attempt_at = ?5,
-                        updated_at = ?6
+                        updated_at = ?6, in_doubt = in_doubt OR ?7
                  WHERE id = ?1 AND state = ?2",
-                params![op.id, claimed, next.as_str(), error, due(delay), now_s],
+                params![
+                    op.id,
+                    claimed,
+                    next.as_str(),
+                    error,
+                    due(delay),
+                    now_s,
+                    next == OpState::Unknown
+                ],
             )?;
         }
         Transition::Review { reason } => {
             conn.execute(
-                "UPDATE ops SET state = 'unknown', last_error = ?3, review_reason = ?3,
-                        resolution = NULL, resolved_at = NULL, next_attempt_at = NULL,
-                        updated_at = ?4
+                "UPDATE ops SET state = 'unknown', in_doubt = 1, last_error = ?3,
+                        review_reason = ?3, resolution = NULL, resolved_at = NULL,
+                        next_attempt_at = NULL, updated_at = ?4
                  WHERE id = ?1 AND state = ?2",
                 params![op.id, claimed, reason, now_s],
             )?;
@@ -737,6 +748,51 @@ mod tests {
         assert_eq!(found.state, OpState::Unknown);
         let reclaimed = after.claim_due(ProviderId::Lightspeed, later, 1).unwrap();
         assert_eq!(reclaimed[0].state, OpState::Reconciling);
+    }
+
+    #[test]
+    fn only_an_operation_that_cannot_have_taken_effect_is_withdrawn() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = store(&dir);
+        let now = OffsetDateTime::now_utc();
+        let turned_away = NewOp::new(ProviderId::Lightspeed, OpKind::Redeem, Some("1"), eur(5));
+        let lost = NewOp::new(ProviderId::Lightspeed, OpKind::Redeem, Some("2"), eur(5));
+        s.enqueue(&[turned_away.clone(), lost.clone()]).unwrap();
+        let claimed = s.claim_due(ProviderId::Lightspeed, now, 2).unwrap();
+        let retry = Transition::Retry {
+            delay: Duration::ZERO,
+            error: "503".into(),
+        };
+        s.record(&claimed[0], &retry, now).unwrap();
+        s.record(
+            &claimed[1],
+            &Transition::Unknown {
+                delay: Duration::ZERO,
+                error: "no answer".into(),
+            },
+            now,
+        )
+        .unwrap();
+        // The lost answer is settled as "send again" (same idempotency key): pending again.
+        let reclaimed = s.claim_due(ProviderId::Lightspeed, now, 2).unwrap();
+        let again = reclaimed.iter().find(|o| o.id == lost.id).unwrap();
+        s.record(again, &retry, now).unwrap();
+        let lost_now = s.op(&lost.id).unwrap().unwrap();
+        assert_eq!(lost_now.state, OpState::Pending);
+
+        let why = "the tender was taken off";
+        let first = reclaimed.iter().find(|o| o.id == turned_away.id).unwrap();
+        s.record(first, &retry, now).unwrap();
+        assert!(withdraw_in(&s.conn(), &turned_away.id, why).unwrap());
+        assert_eq!(
+            s.op(&turned_away.id).unwrap().unwrap().state,
+            OpState::Declined
+        );
+        assert!(
+            !withdraw_in(&s.conn(), &lost.id, why).unwrap(),
+            "it may have been applied before its answer was lost"
+        );
+        assert_eq!(s.op(&lost.id).unwrap().unwrap().state, OpState::Pending);
     }
 
     #[test]

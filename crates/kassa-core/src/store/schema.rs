@@ -148,6 +148,10 @@ pub fn migrations() -> Migrations<'static> {
         CREATE INDEX tenders_sale ON tenders(sale_id, pos);
         CREATE INDEX tenders_offline ON tenders(card_key, offline_at) WHERE offline_at IS NOT NULL;
 
+        -- Set once an operation's outcome was unknown: it may have taken effect even when it
+        -- is pending again (an idempotent resend), so it can be undone but never withdrawn.
+        ALTER TABLE ops ADD COLUMN in_doubt INTEGER NOT NULL DEFAULT 0;
+
         -- A card's last known balance, under a keyed hash of its code (never the code).
         CREATE TABLE card_balances (
             card_key      TEXT PRIMARY KEY,
