@@ -22,8 +22,8 @@ pub struct Booted {
     pub till: Arc<Till>,
     pub config: Config,
     pub paths: Paths,
-    /// The POS back-office that records each sale (Shopwave), where one is configured; the
-    /// till does not record sales yet, `kassa pos push-test` uses it.
+    /// The POS back-office that records each completed sale (Shopwave, through the outbox's
+    /// `record_sale` operations), where one is configured; `kassa pos push-test` uses it too.
     pub pos: Option<Arc<dyn PosRecorder>>,
     /// The till's database (also reachable through `till`), for the outbox engine.
     pub store: Arc<Store>,
