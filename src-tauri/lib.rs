@@ -11,6 +11,7 @@ pub mod logging;
 pub mod paths;
 pub mod pos_cli;
 pub mod queue_cli;
+pub mod sale_args;
 pub mod sale_cli;
 pub mod sale_commands;
 pub mod sale_dto;

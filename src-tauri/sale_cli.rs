@@ -11,18 +11,19 @@ use crate::boot::Booted;
 use crate::cli::{fail, open_store, with_till};
 use crate::dto::{ErrorCode, ErrorDto};
 use crate::paths::Paths;
+use crate::sale_args::{parse_all, LineSpec, PaySpec, SaleCommand};
+// cli.rs takes the arguments from here, with the commands that run them.
+pub use crate::sale_args::{SaleArgs, SalesArgs};
 use crate::sale_dto::SaleDto;
-use clap::{Args, Subcommand};
-use kassa_core::card::CardCode;
-use kassa_core::checkout::model::validate_line;
 use kassa_core::checkout::{
-    Checkout, CheckoutError, Completion, OpProgress, Sale, Tender, TenderKind,
+    Checkout, CheckoutError, Completion, OpProgress, Sale, SaleState, Tender, TenderKind,
 };
 use kassa_core::config::Config;
-use kassa_core::money::{parse_amount, Currency, Money};
+use kassa_core::money::{Currency, Money};
 use kassa_core::outbox::{Op, OpState};
 use kassa_core::store::Store;
 use serde_json::{json, Value};
+use std::future::Future;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use time::format_description::well_known::Rfc3339;
@@ -30,178 +31,6 @@ use time::OffsetDateTime;
 
 /// After the sale, the engine works at most this long more on its operations.
 const AFTER_SALE: Duration = Duration::from_secs(5);
-
-/// `kassa sale --line … --pay …`, or `kassa sale show ID`.
-#[derive(Debug, Args)]
-#[command(
-    args_conflicts_with_subcommands = true,
-    subcommand_negates_reqs = true,
-    after_help = "\
-LINES: --line DESCRIPTION=PRICE[xQTY], e.g. --line \"Coffee beans=12.50\" --line \"Mug=7.95x2\"
-  (the last '=' ends the description; a quantity is 1 to 9999).
-
-TENDERS, applied in the order given (--pay, repeated):
-  --pay CODE            a gift card or wallet: it pays what it can of the rest
-  --pay CODE=5.00       the same, at most 5.00
-  --pay cash=20.00      cash handed over: what is beyond the rest is change
-  --pay terminal=5.00   what an external card terminal took
-  A code that itself ends in '=digits' (a QR link) is given with a '=' after it: 'URL='.
-
-Amounts are typed as on a receipt (12.50 or 12,50), more than 0. The sale is completed when
-everything is paid, and the command exits 0 only then. Otherwise (a card refused or not found,
-not enough paid, a card over the offline limits: no manager can approve here) the sale is
-abandoned, everything taken is undone or queued to be, and the command says why and exits 1.
-Sales an earlier `kassa sale` left unfinished (it was killed) are settled first.
-
-kassa sale show ID    one sale (ID: its number or its id), with each tender's operations"
-)]
-pub struct SaleArgs {
-    #[command(subcommand)]
-    pub command: Option<SaleCommand>,
-    /// A line: DESCRIPTION=PRICE[xQTY] (repeat for more lines).
-    #[arg(
-        long = "line",
-        value_name = "DESCRIPTION=PRICE[xQTY]",
-        required = true,
-        allow_hyphen_values = true
-    )]
-    pub lines: Vec<String>,
-    /// A tender: CODE, CODE=MAX, cash=GIVEN or terminal=AMOUNT (repeat; applied in order).
-    #[arg(
-        long = "pay",
-        value_name = "TENDER",
-        required = true,
-        allow_hyphen_values = true
-    )]
-    pub pays: Vec<String>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum SaleCommand {
-    /// One sale with its lines, tenders and each tender's operations.
-    Show {
-        /// The sale's number (as on the receipt) or its id.
-        id: String,
-    },
-}
-
-/// `kassa sales`.
-#[derive(Debug, Args)]
-pub struct SalesArgs {
-    /// Only the sales made today (since 00:00 UTC).
-    #[arg(long)]
-    pub today: bool,
-    /// At most this many, newest first.
-    #[arg(long, default_value_t = 100)]
-    pub limit: u32,
-}
-
-/// A line as typed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LineSpec {
-    pub description: String,
-    pub quantity: i64,
-    pub unit_price_minor: i64,
-}
-
-/// A tender as typed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PaySpec {
-    /// A card: what it can pay of the rest, at most `cap`.
-    Card {
-        code: String,
-        cap: Option<i64>,
-    },
-    /// Cash handed over.
-    Cash(i64),
-    Terminal(i64),
-}
-
-fn amount(text: &str, currency: &Currency) -> Result<i64, String> {
-    if text.trim_start().starts_with('-') {
-        return Err(format!(
-            "'{}' is negative: an amount must be more than 0",
-            text.trim()
-        ));
-    }
-    parse_amount(text, currency)
-}
-
-/// `DESCRIPTION=PRICE[xQTY]`.
-pub fn parse_line(text: &str, currency: &Currency) -> Result<LineSpec, String> {
-    let wrap = |e: String| format!("--line \"{text}\": {e}");
-    let Some((description, rest)) = text.rsplit_once('=') else {
-        return Err(wrap(
-            "a line is DESCRIPTION=PRICE or DESCRIPTION=PRICExQUANTITY, e.g. \"Mug=7.95x2\"".into(),
-        ));
-    };
-    let (price, quantity) = match rest.rsplit_once(['x', 'X', '×', '*']) {
-        Some((price, quantity)) => {
-            let q = quantity.trim();
-            let quantity = q
-                .parse::<i64>()
-                .ok()
-                .filter(|_| q.bytes().all(|b| b.is_ascii_digit()))
-                .ok_or_else(|| {
-                    wrap(format!(
-                        "the quantity '{q}' must be a whole number from 1 to 9999"
-                    ))
-                })?;
-            (price, quantity)
-        }
-        None => (rest, 1),
-    };
-    let unit_price_minor = amount(price, currency).map_err(wrap)?;
-    validate_line(description, quantity, unit_price_minor).map_err(wrap)?;
-    Ok(LineSpec {
-        description: description.trim().to_string(),
-        quantity,
-        unit_price_minor,
-    })
-}
-
-/// Looks like an amount someone meant to type (digits, a decimal mark, a sign).
-fn amount_shaped(text: &str) -> bool {
-    let t = text.trim();
-    !t.is_empty()
-        && t.chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+'))
-}
-
-/// `CODE`, `CODE=MAX`, `cash=GIVEN`, `terminal=AMOUNT`.
-pub fn parse_pay(text: &str, currency: &Currency) -> Result<PaySpec, String> {
-    let wrap = |e: String| format!("--pay \"{text}\": {e}");
-    let t = text.trim();
-    let keyword = t
-        .split_once('=')
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v));
-    match keyword.as_ref().map(|(k, v)| (k.as_str(), *v)) {
-        Some(("cash", given)) => return Ok(PaySpec::Cash(amount(given, currency).map_err(wrap)?)),
-        Some(("terminal", taken)) => {
-            return Ok(PaySpec::Terminal(amount(taken, currency).map_err(wrap)?))
-        }
-        _ => {}
-    }
-    if t.eq_ignore_ascii_case("cash") || t.eq_ignore_ascii_case("terminal") {
-        return Err(wrap(format!(
-            "say how much: {}=AMOUNT, e.g. {}=20.00",
-            t.to_ascii_lowercase(),
-            t.to_ascii_lowercase()
-        )));
-    }
-    let (code, cap) = match t.rsplit_once('=') {
-        Some((code, "")) => (code, None),
-        Some((code, cap)) if amount_shaped(cap) => {
-            (code, Some(amount(cap, currency).map_err(wrap)?))
-        }
-        _ => (t, None),
-    };
-    let code = CardCode::parse(code).map_err(|e| wrap(e.to_string()))?;
-    Ok(PaySpec::Card {
-        code: code.as_str().to_string(),
-        cap,
-    })
-}
 
 fn money(minor: i64, currency: &Currency) -> String {
     Money::new(minor, currency.clone()).to_string()
@@ -363,6 +192,25 @@ impl Outcome<'_> {
             .collect()
     }
 
+    /// Says (on stderr) how the sales an earlier run left unfinished were settled.
+    fn tell_settled(&self) {
+        if self.json_out {
+            return;
+        }
+        for s in &self.settled {
+            eprintln!(
+                "Sale {}, left unfinished by an earlier run, was {}{}.",
+                s.number,
+                s.state,
+                if s.state == SaleState::Abandoned {
+                    " (its tenders are undone or queued to be)"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+
     fn paid(&self, sale: &Sale, queued: usize) -> ExitCode {
         let store = &self.booted.store;
         if self.json_out {
@@ -430,23 +278,6 @@ fn invalid(message: String) -> ErrorDto {
     }
 }
 
-/// Parses everything typed before a sale is made: a bad line or amount makes no sale.
-fn parse_all(
-    lines: &[String],
-    pays: &[String],
-    currency: &Currency,
-) -> Result<(Vec<LineSpec>, Vec<PaySpec>), String> {
-    let lines = lines
-        .iter()
-        .map(|l| parse_line(l, currency))
-        .collect::<Result<Vec<_>, _>>()?;
-    let pays = pays
-        .iter()
-        .map(|p| parse_pay(p, currency))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok((lines, pays))
-}
-
 /// `kassa sale` and `kassa sale show`.
 pub fn run(paths: Paths, args: SaleArgs, json_out: bool) -> ExitCode {
     if let Some(SaleCommand::Show { id }) = args.command {
@@ -455,39 +286,58 @@ pub fn run(paths: Paths, args: SaleArgs, json_out: bool) -> ExitCode {
             Err(message) => fail(&ErrorDto::config(message), json_out),
         };
     }
-    let currency = match Config::load(&paths.config_file) {
-        Ok(config) => config.register.currency,
-        Err(e) => return fail(&ErrorDto::config(e.to_string()), json_out),
-    };
-    let (lines, pays) = match parse_all(&args.lines, &args.pays, &currency) {
-        Ok(parsed) => parsed,
-        Err(message) => {
-            // Nothing was made: no sale to show.
-            if json_out {
-                println!(
-                    "{}",
-                    json!({"ok": false, "error": invalid(message), "sale": null})
-                );
-                return ExitCode::FAILURE;
-            }
-            return fail(&invalid(message), json_out);
-        }
+    let (lines, pays) = match read_typed(&paths, &args, json_out) {
+        Ok(typed) => typed,
+        Err(code) => return code,
     };
     with_till(paths, json_out, |booted| async move {
-        let (stop_tx, stop) = tokio::sync::watch::channel(false);
-        let engine = booted.engine.clone();
-        let runner = tokio::spawn(async move { engine.run(stop).await });
-        let code = sell(&booted, &lines, &pays, json_out).await;
-        let _ = stop_tx.send(true);
-        match runner.await {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::error!(error = %e, "the outbox stopped during `kassa sale`"),
-            Err(e) => tracing::error!(error = %e, "the outbox task failed"),
-        }
-        code
+        let sold = sell(&booted, &lines, &pays, json_out);
+        with_engine_running(&booted, sold).await
     })
 }
 
+/// Reads every `--line` and `--pay` in the register's currency, before the till opens: a bad
+/// line or amount makes no sale.
+fn read_typed(
+    paths: &Paths,
+    args: &SaleArgs,
+    json_out: bool,
+) -> Result<(Vec<LineSpec>, Vec<PaySpec>), ExitCode> {
+    let currency = match Config::load(&paths.config_file) {
+        Ok(config) => config.register.currency,
+        Err(e) => return Err(fail(&ErrorDto::config(e.to_string()), json_out)),
+    };
+    parse_all(&args.lines, &args.pays, &currency).map_err(|message| {
+        // Nothing was made: no sale to show.
+        if json_out {
+            println!(
+                "{}",
+                json!({"ok": false, "error": invalid(message), "sale": null})
+            );
+            return ExitCode::FAILURE;
+        }
+        fail(&invalid(message), json_out)
+    })
+}
+
+/// Runs the outbox engine in this process while `work` runs (Complete waits for the
+/// providers' answers), then stops it after the requests in flight.
+async fn with_engine_running(booted: &Booted, work: impl Future<Output = ExitCode>) -> ExitCode {
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let engine = booted.engine.clone();
+    let runner = tokio::spawn(async move { engine.run(stop).await });
+    let code = work.await;
+    let _ = stop_tx.send(true);
+    match runner.await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::error!(error = %e, "the outbox stopped during `kassa sale`"),
+        Err(e) => tracing::error!(error = %e, "the outbox task failed"),
+    }
+    code
+}
+
+/// Settles the sales an earlier run left unfinished, then opens a sale, rings it up and pays
+/// it; a sale that is not paid is abandoned.
 async fn sell(booted: &Booted, lines: &[LineSpec], pays: &[PaySpec], json_out: bool) -> ExitCode {
     let checkout = &booted.checkout;
     let mut out = Outcome {
@@ -499,65 +349,61 @@ async fn sell(booted: &Booted, lines: &[LineSpec], pays: &[PaySpec], json_out: b
         Ok(settled) => out.settled = settled,
         Err(e) => return out.failed(ErrorDto::from(&e), None, 0),
     }
-    if !json_out {
-        for s in &out.settled {
-            eprintln!(
-                "Sale {}, left unfinished by an earlier run, was {}{}.",
-                s.number,
-                s.state,
-                if s.state == kassa_core::checkout::SaleState::Abandoned {
-                    " (its tenders are undone or queued to be)"
-                } else {
-                    ""
-                }
-            );
-        }
-    }
-    let sale = match checkout.open().await {
-        Ok(sale) if sale.lines.is_empty() && sale.tenders.is_empty() => sale,
-        Ok(sale) => {
-            return out.failed(
-                invalid(format!(
-                    "Sale {} is open on this till (the window?): finish it there first.",
-                    sale.number
-                )),
-                None,
-                0,
-            )
-        }
-        Err(e) => return out.failed(ErrorDto::from(&e), None, 0),
+    out.tell_settled();
+    let sale = match open_empty(checkout).await {
+        Ok(sale) => sale,
+        Err(error) => return out.failed(error, None, 0),
     };
     match ring_up_and_pay(checkout, &sale.id, lines, pays).await {
         Ok(paid) => {
-            let queued = settle_a_while(booted, &paid, &out.settled).await;
-            let paid = checkout.sale(&paid.id).unwrap_or(paid);
+            let (paid, queued) = after_a_while(booted, paid, &out.settled).await;
             out.paid(&paid, queued)
         }
-        Err(error) => {
-            let reason = format!("kassa sale: {}", error.message);
-            match checkout.abandon(&sale.id, &reason).await {
-                Ok(abandoned) => {
-                    let queued = settle_a_while(booted, &abandoned, &out.settled).await;
-                    let abandoned = checkout.sale(&abandoned.id).unwrap_or(abandoned);
-                    out.failed(error, Some(&abandoned), queued)
-                }
-                Err(e) => {
-                    let sale = checkout.sale(&sale.id).ok();
-                    out.failed(
-                        ErrorDto {
-                            code: error.code,
-                            message: format!(
-                                "{} The sale could not be abandoned: {e}",
-                                error.message
-                            ),
-                        },
-                        sale.as_ref(),
-                        0,
-                    )
-                }
-            }
+        Err(error) => abandon(&out, &sale.id, error).await,
+    }
+}
+
+/// A new sale. One the window left open with lines or tenders on it is not taken over.
+async fn open_empty(checkout: &Checkout) -> Result<Sale, ErrorDto> {
+    match checkout.open().await {
+        Ok(sale) if sale.lines.is_empty() && sale.tenders.is_empty() => Ok(sale),
+        Ok(sale) => Err(invalid(format!(
+            "Sale {} is open on this till (the window?): finish it there first.",
+            sale.number
+        ))),
+        Err(e) => Err(ErrorDto::from(&e)),
+    }
+}
+
+/// Abandons the sale that `error` stopped (undoing its tenders) and says why.
+async fn abandon(out: &Outcome<'_>, sale_id: &str, error: ErrorDto) -> ExitCode {
+    let checkout = &out.booted.checkout;
+    let reason = format!("kassa sale: {}", error.message);
+    match checkout.abandon(sale_id, &reason).await {
+        Ok(abandoned) => {
+            let (abandoned, queued) = after_a_while(out.booted, abandoned, &out.settled).await;
+            out.failed(error, Some(&abandoned), queued)
+        }
+        Err(e) => {
+            let sale = checkout.sale(sale_id).ok();
+            out.failed(
+                ErrorDto {
+                    code: error.code,
+                    message: format!("{} The sale could not be abandoned: {e}", error.message),
+                },
+                sale.as_ref(),
+                0,
+            )
         }
     }
+}
+
+/// The sale as it stands once the engine worked on its operations a while
+/// ([`settle_a_while`]), and how many of them are still unfinished.
+async fn after_a_while(booted: &Booted, sale: Sale, settled: &[Sale]) -> (Sale, usize) {
+    let queued = settle_a_while(booted, &sale, settled).await;
+    let sale = booted.checkout.sale(&sale.id).unwrap_or(sale);
+    (sale, queued)
 }
 
 /// Rings the lines up, applies the tenders in order and completes the sale.
@@ -769,101 +615,4 @@ pub fn list(paths: &Paths, args: &SalesArgs, json_out: bool) -> ExitCode {
         );
     }
     ExitCode::SUCCESS
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn eur() -> Currency {
-        Currency::try_from("EUR".to_string()).unwrap()
-    }
-
-    #[test]
-    fn lines_are_description_price_and_quantity() {
-        let line = parse_line("Coffee beans=12.50", &eur()).unwrap();
-        assert_eq!(
-            (
-                line.description.as_str(),
-                line.quantity,
-                line.unit_price_minor
-            ),
-            ("Coffee beans", 1, 1250)
-        );
-        let line = parse_line("Mug=7,95x2", &eur()).unwrap();
-        assert_eq!((line.quantity, line.unit_price_minor), (2, 795));
-        let line = parse_line("A=B=1", &eur()).unwrap();
-        assert_eq!(line.description, "A=B");
-        for bad in [
-            "Mug",
-            "Mug=",
-            "Mug=0",
-            "Mug=-5",
-            "Mug=abc",
-            "Mug=1.234",
-            "=5",
-            "Mug=5x0",
-            "Mug=5x-1",
-            "Mug=5xtwo",
-            "Mug=5x10000",
-        ] {
-            let e = parse_line(bad, &eur()).unwrap_err();
-            assert!(e.starts_with("--line"), "{bad}: {e}");
-        }
-        assert!(parse_line("Mug=-5", &eur())
-            .unwrap_err()
-            .contains("negative"));
-    }
-
-    #[test]
-    fn tenders_are_cards_cash_or_terminal() {
-        assert_eq!(
-            parse_pay("4165100001", &eur()).unwrap(),
-            PaySpec::Card {
-                code: "4165100001".into(),
-                cap: None
-            }
-        );
-        assert_eq!(
-            parse_pay("4165100001=5.00", &eur()).unwrap(),
-            PaySpec::Card {
-                code: "4165100001".into(),
-                cap: Some(500)
-            }
-        );
-        assert_eq!(parse_pay("cash=20", &eur()).unwrap(), PaySpec::Cash(2000));
-        assert_eq!(
-            parse_pay("Terminal=5.00", &eur()).unwrap(),
-            PaySpec::Terminal(500)
-        );
-        let qr = kassa_sim::training::DEMO_ZMYLE_QR;
-        assert_eq!(
-            parse_pay(qr, &eur()).unwrap(),
-            PaySpec::Card {
-                code: qr.into(),
-                cap: None
-            }
-        );
-        assert_eq!(
-            parse_pay("https://x/g/abc?rt=123=", &eur()).unwrap(),
-            PaySpec::Card {
-                code: "https://x/g/abc?rt=123".into(),
-                cap: None
-            }
-        );
-        for bad in [
-            "cash",
-            "cash=0",
-            "cash=-1",
-            "cash=x",
-            "terminal=",
-            "4165100001=0",
-            "4165100001=-2",
-            "",
-            "=5",
-        ] {
-            let e = parse_pay(bad, &eur()).unwrap_err();
-            assert!(e.starts_with("--pay"), "{bad}: {e}");
-        }
-    }
 }

@@ -18,20 +18,18 @@
 //!
 //! The seed is fixed; set `KASSA_CHAOS_SEED` to explore others.
 
+mod crash_support;
+
+use crash_support::{output, read_only, Till};
 use kassa_core::checkout::{Sale, SaleState, TenderKind, TenderState};
 use kassa_core::outbox::{Op, OpKind, OpState};
 use kassa_core::store::Store;
-use kassa_testkit::sims::{
-    leat_card, lightspeed_card, zmyle_card, CLIENT_TIMEOUT_MS, LEAT_SETTLE_MS, LEAT_SHOP,
-    LEAT_TOKEN, LIGHTSPEED_TOKEN, SHOPWAVE_ACCESS, SHOPWAVE_CLIENT_ID, SHOPWAVE_CLIENT_SECRET,
-    SHOPWAVE_REDIRECT, SHOPWAVE_REFRESH, SHOPWAVE_STORE, ZMYLE_KEY, ZMYLE_SECRET,
-};
-use kassa_testkit::{assert_ledgers_equal_journal, seed, sims, Sims};
+use kassa_testkit::sims::{leat_card, lightspeed_card, zmyle_card};
+use kassa_testkit::{assert_ledgers_equal_journal, seed, sims};
 use rusqlite::OptionalExtension;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 const KILLS: usize = 30;
@@ -44,117 +42,18 @@ const KEYRING_SERVICE: &str = "eu.kassa.test.checkout-crash";
 /// How long Complete waits for the card providers (`[checkout] charge_timeout_ms`).
 const CHARGE_TIMEOUT_MS: u64 = 1_000;
 
-/// The till's folder: its kassa.toml, and its data (database, logs) under `data/`.
-struct Till {
-    home: tempfile::TempDir,
-}
-
-impl Till {
-    fn config_file(&self) -> PathBuf {
-        self.home.path().join("kassa.toml")
-    }
-
-    /// Where `kassa` keeps its database: the OS data folder (`XDG_DATA_HOME`) under the app id.
-    fn database(&self) -> PathBuf {
-        self.home
-            .path()
-            .join("data")
-            .join("eu.kassa.till")
-            .join("kassa.sqlite3")
-    }
-
-    fn kassa(&self, args: &[String]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_kassa"));
-        command
-            .arg("--config")
-            .arg(self.config_file())
-            .args(args)
-            .env("XDG_DATA_HOME", self.home.path().join("data"))
-            .env_remove("KASSA_CONFIG");
-        command
-    }
-
-    /// `kassa secret set NAME`, the value on standard input.
-    fn set_secret(&self, name: &str, value: &str) {
-        let mut child = self
-            .kassa(&["secret".into(), "set".into(), name.into()])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("kassa starts");
-        let mut stdin = child.stdin.take().expect("a stdin pipe");
-        stdin.write_all(format!("{value}\n").as_bytes()).unwrap();
-        drop(stdin);
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "`kassa secret set {name}` failed: the checkout crash test needs an unlocked OS \
-             keyring (make test runs the tests in a D-Bus session with GNOME Keyring unlocked): {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    fn spawn(&self, args: &[String]) -> Child {
-        self.kassa(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("kassa starts")
-    }
-}
-
-/// The till's configuration: all four providers at the simulators, short client timeouts, a
-/// short outbox backoff, a short wait at Complete, and this test's keyring service. Offline
-/// tenders over EUR 20 need a manager, whom `kassa sale` does not have: such a sale is
-/// abandoned.
-fn config(sims: &Sims) -> String {
-    let u = &sims.urls;
+/// What this test adds to the till's configuration (`crash_support`'s): a short wait at
+/// Complete, and offline tenders over EUR 20 need a manager, whom `kassa sale` does not have:
+/// such a sale is abandoned.
+fn config_extra() -> String {
     format!(
-        r#"[secrets]
-keyring_service = "{KEYRING_SERVICE}"
-
-[outbox]
-concurrency = 8
-min_backoff_ms = 5
-max_backoff_ms = 200
-poll_interval_ms = 20
-
+        r#"
 [checkout]
 charge_timeout_ms = {CHARGE_TIMEOUT_MS}
 
 [offline]
 max_per_tender = "20.00"
-
-[providers.leat]
-base_url = "{leat}"
-api = "register"
-shop_uuid = "{LEAT_SHOP}"
-settle_ms = {LEAT_SETTLE_MS}
-timeout_ms = {CLIENT_TIMEOUT_MS}
-
-[providers.lightspeed]
-base_url = "{lightspeed}"
-registers = 50
-timeout_ms = {CLIENT_TIMEOUT_MS}
-
-[providers.zmyle]
-base_url = "{zmyle}"
-store = "chaos"
-timeout_ms = {CLIENT_TIMEOUT_MS}
-
-[providers.shopwave]
-base_url = "{shopwave}"
-token_url = "{shopwave}/oauth/token"
-client_id = "{SHOPWAVE_CLIENT_ID}"
-redirect_uri = "{SHOPWAVE_REDIRECT}"
-store_id = "{SHOPWAVE_STORE}"
-timeout_ms = {CLIENT_TIMEOUT_MS}
-"#,
-        leat = u.leat,
-        lightspeed = u.lightspeed,
-        zmyle = u.zmyle,
-        shopwave = u.shopwave,
+"#
     )
 }
 
@@ -205,14 +104,6 @@ fn random_sale(rng: &mut fastrand::Rng, n: usize) -> Vec<String> {
     args
 }
 
-fn read_only(database: &Path) -> Option<rusqlite::Connection> {
-    let conn =
-        rusqlite::Connection::open_with_flags(database, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .ok()?;
-    conn.busy_timeout(Duration::from_secs(5)).ok()?;
-    Some(conn)
-}
-
 /// The highest sale number so far (0 before the first).
 fn last_number(database: &Path) -> i64 {
     read_only(database)
@@ -261,12 +152,6 @@ fn unfinished_ops(database: &Path) -> i64 {
         .unwrap_or(-1)
 }
 
-async fn output(child: Child) -> Output {
-    tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
-        .await
-        .unwrap()
-}
-
 /// How runs ended.
 #[derive(Debug, Default)]
 struct Tally {
@@ -285,7 +170,7 @@ struct Tally {
 impl Tally {
     /// Counts how a run ended: paid (0), refused and abandoned (1, with its error code), or
     /// killed. Anything else is a failure of `kassa sale` itself.
-    fn ended(&mut self, out: &Output) {
+    fn ended(&mut self, out: &std::process::Output) {
         match out.status.code() {
             None => {}
             Some(0) => self.paid += 1,
@@ -317,21 +202,7 @@ async fn killed_kassa_sale_settles_its_sale_and_loses_nothing() {
     let seed = seed();
     println!("checkout crash seed {seed} (set KASSA_CHAOS_SEED to explore)");
     let sims = sims(seed).await;
-    let till = Till {
-        home: tempfile::tempdir().unwrap(),
-    };
-    std::fs::write(till.config_file(), config(&sims)).unwrap();
-    for (name, value) in [
-        ("leat.api_key", LEAT_TOKEN),
-        ("lightspeed.token", LIGHTSPEED_TOKEN),
-        ("zmyle.api_key", ZMYLE_KEY),
-        ("zmyle.api_secret", ZMYLE_SECRET),
-        ("shopwave.client_secret", SHOPWAVE_CLIENT_SECRET),
-        ("shopwave.access_token", SHOPWAVE_ACCESS),
-        ("shopwave.refresh_token", SHOPWAVE_REFRESH),
-    ] {
-        till.set_secret(name, value);
-    }
+    let till = Till::configured(&sims, KEYRING_SERVICE, &config_extra());
     let database = till.database();
     let mut rng = fastrand::Rng::with_seed(seed);
     let mut tally = Tally::default();
@@ -397,14 +268,7 @@ async fn killed_kassa_sale_settles_its_sale_and_loses_nothing() {
             |r| r.get::<_, i64>(0),
         )
         .unwrap();
-    let last = output(till.spawn(&[
-        "sale".into(),
-        "--line".into(),
-        "Last=1.00".into(),
-        "--pay".into(),
-        "cash=1.00".into(),
-    ]))
-    .await;
+    let last = output(till.spawn(["sale", "--line", "Last=1.00", "--pay", "cash=1.00"])).await;
     assert!(
         last.status.success(),
         "the last `kassa sale` sells: {}",
@@ -422,14 +286,7 @@ async fn killed_kassa_sale_settles_its_sale_and_loses_nothing() {
     let mut syncs = 0;
     while unfinished_ops(&database) != 0 {
         assert!(syncs < 10, "`kassa sync --once` does not drain the queue");
-        let out = output(
-            till.kassa(&["sync".into(), "--once".into()])
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap(),
-        )
-        .await;
+        let out = output(till.sync()).await;
         assert!(
             out.status.success(),
             "`kassa sync --once`: {}",

@@ -9,17 +9,15 @@
 //!
 //! The seed is fixed; set `KASSA_CHAOS_SEED` to explore others.
 
+mod crash_support;
+
+use crash_support::{output, read_only, Till};
 use kassa_core::outbox::OpKind;
 use kassa_core::store::Store;
-use kassa_testkit::sims::{
-    CLIENT_TIMEOUT_MS, LEAT_SETTLE_MS, LEAT_SHOP, LEAT_TOKEN, LIGHTSPEED_TOKEN, SHOPWAVE_ACCESS,
-    SHOPWAVE_CLIENT_ID, SHOPWAVE_CLIENT_SECRET, SHOPWAVE_REDIRECT, SHOPWAVE_REFRESH,
-    SHOPWAVE_STORE, ZMYLE_KEY, ZMYLE_SECRET,
-};
-use kassa_testkit::{assert_ledgers_equal_journal, sales, seed, sims, Sims};
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use kassa_testkit::{assert_ledgers_equal_journal, sales, seed, sims};
+use std::io::Read;
+use std::path::Path;
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 const KILLS: usize = 20;
@@ -31,118 +29,9 @@ const MAX_KILL_DELAY_MS: u64 = 120;
 /// This test's own keyring service, so that tests sharing the keyring keep their secrets apart.
 const KEYRING_SERVICE: &str = "eu.kassa.test.crash";
 
-/// The till's folder: its kassa.toml, and its data (database, logs) under `data/`.
-struct Till {
-    home: tempfile::TempDir,
-}
-
-impl Till {
-    fn config_file(&self) -> PathBuf {
-        self.home.path().join("kassa.toml")
-    }
-
-    /// Where `kassa` keeps its database: the OS data folder (`XDG_DATA_HOME`) under the app id.
-    fn database(&self) -> PathBuf {
-        self.home
-            .path()
-            .join("data")
-            .join("eu.kassa.till")
-            .join("kassa.sqlite3")
-    }
-
-    fn kassa(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_kassa"));
-        command
-            .arg("--config")
-            .arg(self.config_file())
-            .args(args)
-            .env("XDG_DATA_HOME", self.home.path().join("data"))
-            .env_remove("KASSA_CONFIG");
-        command
-    }
-
-    /// `kassa secret set NAME`, the value on standard input.
-    fn set_secret(&self, name: &str, value: &str) {
-        let mut child = self
-            .kassa(&["secret", "set", name])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("kassa starts");
-        let mut stdin = child.stdin.take().expect("a stdin pipe");
-        stdin.write_all(format!("{value}\n").as_bytes()).unwrap();
-        drop(stdin);
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "`kassa secret set {name}` failed: the crash test needs an unlocked OS keyring \
-             (make test runs the tests in a D-Bus session with GNOME Keyring unlocked): {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    fn sync(&self) -> Child {
-        self.kassa(&["sync", "--once"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("kassa sync starts")
-    }
-}
-
-/// The till's configuration: all four providers at the simulators, short client timeouts and
-/// a short outbox backoff, and this test's keyring service.
-fn config(sims: &Sims) -> String {
-    let u = &sims.urls;
-    format!(
-        r#"[secrets]
-keyring_service = "{KEYRING_SERVICE}"
-
-[outbox]
-concurrency = 8
-min_backoff_ms = 5
-max_backoff_ms = 200
-poll_interval_ms = 20
-
-[providers.leat]
-base_url = "{leat}"
-api = "register"
-shop_uuid = "{LEAT_SHOP}"
-settle_ms = {LEAT_SETTLE_MS}
-timeout_ms = {CLIENT_TIMEOUT_MS}
-
-[providers.lightspeed]
-base_url = "{lightspeed}"
-registers = 50
-timeout_ms = {CLIENT_TIMEOUT_MS}
-
-[providers.zmyle]
-base_url = "{zmyle}"
-store = "chaos"
-timeout_ms = {CLIENT_TIMEOUT_MS}
-
-[providers.shopwave]
-base_url = "{shopwave}"
-token_url = "{shopwave}/oauth/token"
-client_id = "{SHOPWAVE_CLIENT_ID}"
-redirect_uri = "{SHOPWAVE_REDIRECT}"
-store_id = "{SHOPWAVE_STORE}"
-timeout_ms = {CLIENT_TIMEOUT_MS}
-"#,
-        leat = u.leat,
-        lightspeed = u.lightspeed,
-        zmyle = u.zmyle,
-        shopwave = u.shopwave,
-    )
-}
-
 /// Requests sent so far by every process (each claim of an operation counts one).
 fn attempts(database: &Path) -> i64 {
-    let conn =
-        rusqlite::Connection::open_with_flags(database, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
-    conn.busy_timeout(Duration::from_secs(5)).unwrap();
+    let conn = read_only(database).expect("the till's database");
     conn.query_row("SELECT COALESCE(SUM(attempts), 0) FROM ops", [], |r| {
         r.get(0)
     })
@@ -175,21 +64,7 @@ async fn killed_kassa_sync_loses_nothing_and_doubles_nothing() {
     let seed = seed();
     println!("crash seed {seed} (set KASSA_CHAOS_SEED to explore)");
     let sims = sims(seed).await;
-    let till = Till {
-        home: tempfile::tempdir().unwrap(),
-    };
-    std::fs::write(till.config_file(), config(&sims)).unwrap();
-    for (name, value) in [
-        ("leat.api_key", LEAT_TOKEN),
-        ("lightspeed.token", LIGHTSPEED_TOKEN),
-        ("zmyle.api_key", ZMYLE_KEY),
-        ("zmyle.api_secret", ZMYLE_SECRET),
-        ("shopwave.client_secret", SHOPWAVE_CLIENT_SECRET),
-        ("shopwave.access_token", SHOPWAVE_ACCESS),
-        ("shopwave.refresh_token", SHOPWAVE_REFRESH),
-    ] {
-        till.set_secret(name, value);
-    }
+    let till = Till::configured(&sims, KEYRING_SERVICE, "");
     let database = till.database();
     // The test plays the cashier: sales go into the till's database as the window puts them.
     let store = Store::open(&database).unwrap();
@@ -226,9 +101,7 @@ async fn killed_kassa_sync_loses_nothing_and_doubles_nothing() {
         );
     }
     let last = till.sync();
-    let finished = tokio::task::spawn_blocking(move || last.wait_with_output().unwrap())
-        .await
-        .unwrap();
+    let finished = output(last).await;
     assert!(
         finished.status.success(),
         "the last `kassa sync --once` drains the queue: {}",

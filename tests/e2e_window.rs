@@ -4,275 +4,10 @@
 //! on screen is read back. `make test` provides the display and the driver; without them this
 //! test fails with a message saying so: it never skips.
 
-use serde_json::{json, Value};
-use std::net::TcpListener;
-use std::os::unix::process::CommandExt;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod e2e_support;
 
-const WAIT: Duration = Duration::from_secs(30);
-
-struct Driver {
-    child: Child,
-    url: String,
-    http: reqwest::blocking::Client,
-}
-
-impl Drop for Driver {
-    /// tauri-driver leaves WebKitWebDriver running when it is killed; it was started in a
-    /// process group of its own, so the whole group goes.
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", "--", &format!("-{}", self.child.id())])
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn tauri_driver() -> PathBuf {
-    let cargo_home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| dirs_home().map(|h| h.join(".cargo")));
-    let candidates = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .unwrap_or_default()
-        .into_iter()
-        .chain(cargo_home.map(|c| c.join("bin")));
-    for dir in candidates {
-        let path = dir.join("tauri-driver");
-        if path.is_file() {
-            return path;
-        }
-    }
-    panic!("tauri-driver is not installed: run `make test`, which installs it (cargo install tauri-driver --version 2.1.0 --locked)");
-}
-
-fn dirs_home() -> Option<PathBuf> {
-    std::env::var_os("HOME").map(PathBuf::from)
-}
-
-impl Driver {
-    /// Starts tauri-driver on free ports with the app's XDG folders in `home`.
-    fn start(home: &std::path::Path) -> Driver {
-        assert!(
-            std::env::var_os("DISPLAY").is_some(),
-            "no DISPLAY: run the end-to-end tests under Xvfb (`make test` does)"
-        );
-        let (port, native) = (free_port(), free_port());
-        let child = Command::new(tauri_driver())
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native.to_string(),
-            ])
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_CACHE_HOME", home.join("cache"))
-            .env("KASSA_CONFIG", home.join("config/kassa.toml"))
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(home.join("driver.log")).expect("driver log"))
-            .process_group(0)
-            .spawn()
-            .expect("start tauri-driver");
-        let driver = Driver {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            http: reqwest::blocking::Client::builder()
-                .timeout(Duration::from_secs(60))
-                .build()
-                .unwrap(),
-        };
-        let started = Instant::now();
-        loop {
-            let ready = driver
-                .http
-                .get(format!("{}/status", driver.url))
-                .send()
-                .ok()
-                .and_then(|r| r.json::<Value>().ok())
-                .is_some_and(|v| v["value"]["ready"] == true);
-            if ready {
-                return driver;
-            }
-            assert!(
-                started.elapsed() < WAIT,
-                "tauri-driver did not become ready"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let mut request = self.http.request(method, format!("{}{path}", self.url));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().expect("WebDriver request");
-        let status = response.status();
-        let value: Value = response.json().expect("WebDriver JSON");
-        assert!(status.is_success(), "WebDriver {path}: {status} {value}");
-        value["value"].clone()
-    }
-
-    fn new_session(&self) -> Session<'_> {
-        let app = env!("CARGO_BIN_EXE_kassa");
-        let value = self.call(
-            reqwest::Method::POST,
-            "/session",
-            Some(json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}})),
-        );
-        Session {
-            driver: self,
-            id: value["sessionId"].as_str().expect("session id").to_string(),
-        }
-    }
-}
-
-struct Session<'a> {
-    driver: &'a Driver,
-    id: String,
-}
-
-impl Drop for Session<'_> {
-    fn drop(&mut self) {
-        let _ = self
-            .driver
-            .http
-            .delete(format!("{}/session/{}", self.driver.url, self.id))
-            .send();
-    }
-}
-
-impl Session<'_> {
-    fn post(&self, path: &str, body: Value) -> Value {
-        self.driver.call(
-            reqwest::Method::POST,
-            &format!("/session/{}{path}", self.id),
-            Some(body),
-        )
-    }
-
-    fn get(&self, path: &str) -> Value {
-        self.driver.call(
-            reqwest::Method::GET,
-            &format!("/session/{}{path}", self.id),
-            None,
-        )
-    }
-
-    fn script(&self, js: &str) -> Value {
-        self.post("/execute/sync", json!({"script": js, "args": []}))
-    }
-
-    /// Waits for the till's screen to have started (the UI sets `data-ready` on the body).
-    fn wait_until_ready(&self) {
-        self.wait_for(
-            "the till to be ready",
-            "return document.body.dataset.ready === 'true'",
-        );
-    }
-
-    /// Polls a script until it returns something other than null/false/"".
-    fn wait_for(&self, what: &str, js: &str) -> Value {
-        let started = Instant::now();
-        loop {
-            let v = self.script(js);
-            if !(v.is_null() || v == false || v == "") {
-                return v;
-            }
-            assert!(started.elapsed() < WAIT, "timed out waiting for {what}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// True when the element takes space on screen (not hidden, not display:none).
-    fn shown(&self, css: &str) -> bool {
-        let js = format!("const e = document.querySelector({css:?}); return !!e && e.getClientRects().length > 0 && !e.closest('[hidden]');");
-        self.script(&js) == true
-    }
-
-    fn text(&self, css: &str) -> String {
-        let js =
-            format!("const e = document.querySelector({css:?}); return e ? e.textContent : null;");
-        self.script(&js).as_str().unwrap_or_default().to_string()
-    }
-
-    /// Types `text` then Enter as one fast burst of key presses, as a keyboard-wedge scanner does.
-    fn scan(&self, text: &str) {
-        let keys: Vec<(String, bool)> = text.chars().map(|c| (c.to_string(), false)).collect();
-        self.scan_keys(&keys);
-    }
-
-    /// A burst of key presses, each `(key value, with Shift held)`, then Enter.
-    fn scan_keys(&self, keys: &[(String, bool)]) {
-        const SHIFT: &str = "\u{E008}";
-        const ENTER: &str = "\u{E007}";
-        let mut actions = vec![];
-        for (key, shift) in keys
-            .iter()
-            .map(|(k, s)| (k.as_str(), *s))
-            .chain([(ENTER, false)])
-        {
-            if shift {
-                actions.push(json!({"type": "keyDown", "value": SHIFT}));
-            }
-            actions.push(json!({"type": "keyDown", "value": key}));
-            actions.push(json!({"type": "keyUp", "value": key}));
-            if shift {
-                actions.push(json!({"type": "keyUp", "value": SHIFT}));
-            }
-        }
-        self.post(
-            "/actions",
-            json!({"actions": [{"type": "key", "id": "scanner", "actions": actions}]}),
-        );
-    }
-
-    fn screenshot(&self, path: &str) {
-        use std::io::Write;
-        let b64 = self.get("/screenshot");
-        let bytes = base64_decode(b64.as_str().expect("base64 screenshot"));
-        std::fs::File::create(path)
-            .and_then(|mut f| f.write_all(&bytes))
-            .expect("write screenshot");
-    }
-}
-
-/// Standard base64, enough for a screenshot; keeps the test free of another dependency.
-fn base64_decode(s: &str) -> Vec<u8> {
-    let value = |c: u8| match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' => 62,
-        b'/' => 63,
-        _ => panic!("not base64: {c}"),
-    };
-    let clean: Vec<u8> = s
-        .bytes()
-        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
-        .collect();
-    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
-    for chunk in clean.chunks(4) {
-        let mut n = 0u32;
-        for (i, c) in chunk.iter().enumerate() {
-            n |= u32::from(value(*c)) << (18 - 6 * i);
-        }
-        let bytes = n.to_be_bytes();
-        out.extend_from_slice(&bytes[1..chunk.len()]);
-    }
-    out
-}
+use e2e_support::{Driver, ENTER};
+use std::time::Duration;
 
 /// Puts a refused redemption on the review list of the training till that will open in `home`.
 fn a_refused_payment_in_the_training_database(home: &std::path::Path) {
@@ -303,7 +38,6 @@ fn a_scanned_demo_card_shows_its_balance_in_training_mode() {
     a_refused_payment_in_the_training_database(home.path());
     let driver = Driver::start(home.path());
     let session = driver.new_session();
-    session.wait_until_ready();
     assert_eq!(session.text("#mode-badge"), "TRAINING");
     assert!(
         session.shown("#mode-badge"),
@@ -370,7 +104,7 @@ fn a_scanned_demo_card_shows_its_balance_in_training_mode() {
 
     // Focus on nothing in particular: a scan is heard wherever focus is.
     session.script("document.activeElement.blur(); return true;");
-    session.scan("4165100001");
+    session.scan_by_key_actions("4165100001");
     let balance = session.wait_for(
         "the balance",
         "const e = document.getElementById('card-balance'); return e && e.textContent;",
@@ -385,7 +119,7 @@ fn a_scanned_demo_card_shows_its_balance_in_training_mode() {
         "const i = document.getElementById('code-input'); i.value = 'note'; i.focus(); \
          document.getElementById('result').replaceChildren(); return true;",
     );
-    session.scan("4165100003");
+    session.scan_by_key_actions("4165100003");
     session.wait_for(
         "the expired card",
         "return document.getElementById('result').dataset.state === 'expired'",
@@ -398,11 +132,7 @@ fn a_scanned_demo_card_shows_its_balance_in_training_mode() {
 
     // Typing by hand and pressing Enter also works, and an unknown card says so.
     session.script("const i = document.getElementById('code-input'); i.value = '4165199999'; i.focus(); return true;");
-    session.post(
-        "/actions",
-        json!({"actions": [{"type": "key", "id": "kb", "actions": [
-            {"type": "keyDown", "value": "\u{E007}"}, {"type": "keyUp", "value": "\u{E007}"}]}]}),
-    );
+    session.press(ENTER);
     session.wait_for(
         "not found",
         "return document.getElementById('result').dataset.state === 'not_found'",
@@ -412,7 +142,7 @@ fn a_scanned_demo_card_shows_its_balance_in_training_mode() {
     // `KASSA_SCREENSHOT=docs/screenshot.png` refreshes the README's picture.
     if let Ok(path) = std::env::var("KASSA_SCREENSHOT") {
         session.script("document.getElementById('code-input').value = ''; document.activeElement.blur(); return true;");
-        session.scan("4165100001");
+        session.scan_by_key_actions("4165100001");
         session.wait_for(
             "the balance again",
             "return document.getElementById('result').dataset.state === 'card'",
@@ -459,22 +189,8 @@ fn a_zmyle_qr_scanned_under_a_german_keyboard_layout_finds_its_card() {
     let home = tempfile::tempdir().unwrap();
     let driver = Driver::start(home.path());
     let session = driver.new_session();
-    session.wait_until_ready();
     let qr = kassa_sim::training::DEMO_ZMYLE_QR;
-    let mut keys = as_typed_on_a_german_system(qr);
-    keys.push(("Enter".into(), "Enter".into(), false));
-    session.post(
-        "/execute/sync",
-        json!({
-            "script": "const target = document.body; document.activeElement.blur(); \
-                for (const [key, code, shiftKey] of arguments[0]) { \
-                  const init = {key, code, shiftKey, bubbles: true, cancelable: true}; \
-                  target.dispatchEvent(new KeyboardEvent('keydown', init)); \
-                  target.dispatchEvent(new KeyboardEvent('keyup', init)); } \
-                return true;",
-            "args": [keys],
-        }),
-    );
+    session.scan_unfocused(&as_typed_on_a_german_system(qr));
     let balance = session.wait_for(
         "the zmyle card",
         "const e = document.getElementById('card-balance'); return e && e.textContent;",

@@ -45,6 +45,42 @@ fn ok_json(output: &Output) -> Value {
     json_of(output)
 }
 
+/// `kassa sale` with these lines and tenders (`--line …` then `--pay …`).
+fn sale(home: &Path, lines: &[&str], pays: &[&str]) -> Output {
+    kassa(home, &sale_args(lines, pays))
+}
+
+/// `kassa --json sale` with these lines and tenders.
+fn sale_json(home: &Path, lines: &[&str], pays: &[&str]) -> Output {
+    let mut args = vec!["--json"];
+    args.extend(sale_args(lines, pays));
+    kassa(home, &args)
+}
+
+fn sale_args<'a>(lines: &[&'a str], pays: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["sale"];
+    for line in lines {
+        args.extend(["--line", line]);
+    }
+    for pay in pays {
+        args.extend(["--pay", pay]);
+    }
+    args
+}
+
+/// The JSON a command printed when it failed.
+fn refused_json(output: &Output) -> Value {
+    assert!(!output.status.success(), "{:?}", text(output));
+    json_of(output)
+}
+
+/// What a command that succeeded printed: `(stdout, stderr)`.
+fn succeeded(output: &Output) -> (String, String) {
+    let (stdout, stderr) = text(output);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    (stdout, stderr)
+}
+
 fn balance_minor(home: &Path, code: &str) -> i64 {
     let card = ok_json(&kassa(home, &["--json", "card", "balance", code]));
     card["card"]["balance_minor"].as_i64().expect("a balance")
@@ -63,22 +99,11 @@ fn a_sale_paid_by_a_leat_card_in_part_and_cash_prints_paid_and_the_change() {
     let home = home.path();
     assert_eq!(balance_minor(home, "4165100001"), 2_500);
 
-    let out = kassa(
+    let (stdout, _) = succeeded(&sale(
         home,
-        &[
-            "sale",
-            "--line",
-            "Coffee beans=12.50",
-            "--line",
-            "Mug=7.95x2",
-            "--pay",
-            "4165100001=10.00",
-            "--pay",
-            "cash=20",
-        ],
-    );
-    let (stdout, stderr) = text(&out);
-    assert!(out.status.success(), "{stdout}\n{stderr}");
+        &["Coffee beans=12.50", "Mug=7.95x2"],
+        &["4165100001=10.00", "cash=20"],
+    ));
     assert!(stdout.contains("Sale 1"), "{stdout}");
     assert!(stdout.contains("Coffee beans"), "{stdout}");
     assert!(stdout.contains("EUR 28.40"), "the total: {stdout}");
@@ -95,19 +120,7 @@ fn a_sale_paid_by_a_leat_card_in_part_and_cash_prints_paid_and_the_change() {
     assert_eq!(balance_minor(home, "4165100001"), 1_500);
 
     // The rest of the card, then cash, in JSON.
-    let paid = ok_json(&kassa(
-        home,
-        &[
-            "--json",
-            "sale",
-            "--line",
-            "Tea=20.00",
-            "--pay",
-            "4165100001",
-            "--pay",
-            "cash=10",
-        ],
-    ));
+    let paid = ok_json(&sale_json(home, &["Tea=20.00"], &["4165100001", "cash=10"]));
     assert_eq!(paid["ok"], true);
     let sale = &paid["sale"];
     assert_eq!(sale["number"], 2);
@@ -128,19 +141,7 @@ fn a_sale_paid_by_a_leat_card_in_part_and_cash_prints_paid_and_the_change() {
 fn an_unknown_card_abandons_the_sale_and_queues_nothing() {
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
-    let out = kassa(
-        home,
-        &[
-            "--json",
-            "sale",
-            "--line",
-            "Mug=7.95",
-            "--pay",
-            "cash=2",
-            "--pay",
-            "4165199999",
-        ],
-    );
+    let out = sale_json(home, &["Mug=7.95"], &["cash=2", "4165199999"]);
     assert!(!out.status.success(), "a card not found is not a sale");
     let failed = json_of(&out);
     assert_eq!(failed["ok"], false);
@@ -157,7 +158,7 @@ fn an_unknown_card_abandons_the_sale_and_queues_nothing() {
     assert_eq!(shown["operations"].as_array().unwrap().len(), 0);
 
     // The human form says why on stderr and exits non-zero too.
-    let out = kassa(home, &["sale", "--line", "Mug=7.95", "--pay", "4165199999"]);
+    let out = sale(home, &["Mug=7.95"], &["4165199999"]);
     let (stdout, stderr) = text(&out);
     assert!(!out.status.success());
     assert!(stderr.starts_with("error: "), "{stderr}");
@@ -169,21 +170,7 @@ fn a_refusal_or_too_little_paid_abandons_the_sale_and_undoes_the_hold() {
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
     // The zmyle card is held at once; the Leat card has expired: the hold is let go.
-    let out = kassa(
-        home,
-        &[
-            "--json",
-            "sale",
-            "--line",
-            "Tea=30",
-            "--pay",
-            "QTHX=5.00",
-            "--pay",
-            "4165100003",
-        ],
-    );
-    assert!(!out.status.success());
-    let failed = json_of(&out);
+    let failed = refused_json(&sale_json(home, &["Tea=30"], &["QTHX=5.00", "4165100003"]));
     assert_eq!(failed["error"]["code"], "declined", "{failed}");
     assert!(failed["error"]["message"]
         .as_str()
@@ -196,12 +183,7 @@ fn a_refusal_or_too_little_paid_abandons_the_sale_and_undoes_the_hold() {
     assert_eq!(card["card"]["balance_minor"], 2_000);
     assert_eq!(card["card"]["available"], "EUR 20.00", "no hold is left");
 
-    let out = kassa(
-        home,
-        &["--json", "sale", "--line", "Tea=3", "--pay", "cash=1"],
-    );
-    assert!(!out.status.success());
-    let failed = json_of(&out);
+    let failed = refused_json(&sale_json(home, &["Tea=3"], &["cash=1"]));
     assert_eq!(failed["error"]["code"], "invalid");
     assert!(failed["error"]["message"]
         .as_str()
@@ -235,25 +217,21 @@ fn a_refusal_or_too_little_paid_abandons_the_sale_and_undoes_the_hold() {
 fn bad_lines_and_amounts_are_refused_before_any_sale_is_made() {
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
-    for (args, says) in [
-        (["--line", "Mug=0", "--pay", "cash=5"], "zero"),
-        (["--line", "Mug=-5", "--pay", "cash=5"], "negative"),
-        (["--line", "Mug=abc", "--pay", "cash=5"], "not an amount"),
-        (["--line", "Mug=1.234", "--pay", "cash=5"], "decimals"),
-        (["--line", "Mug", "--pay", "cash=5"], "DESCRIPTION=PRICE"),
-        (["--line", "Mug=5x0", "--pay", "cash=5"], "quantity"),
-        (["--line", "Mug=5", "--pay", "cash=0"], "zero"),
-        (["--line", "Mug=5", "--pay", "cash=-5"], "negative"),
-        (
-            ["--line", "Mug=5", "--pay", "terminal=1,2,3"],
-            "not an amount",
-        ),
-        (["--line", "Mug=5", "--pay", "4165100001=-1"], "negative"),
-        (["--line", "Mug=5", "--pay", "cash"], "cash=AMOUNT"),
+    for (line, pay, says) in [
+        ("Mug=0", "cash=5", "zero"),
+        ("Mug=-5", "cash=5", "negative"),
+        ("Mug=abc", "cash=5", "not an amount"),
+        ("Mug=1.234", "cash=5", "decimals"),
+        ("Mug", "cash=5", "DESCRIPTION=PRICE"),
+        ("Mug=5x0", "cash=5", "quantity"),
+        ("Mug=5", "cash=0", "zero"),
+        ("Mug=5", "cash=-5", "negative"),
+        ("Mug=5", "terminal=1,2,3", "not an amount"),
+        ("Mug=5", "4165100001=-1", "negative"),
+        ("Mug=5", "cash", "cash=AMOUNT"),
     ] {
-        let mut all = vec!["sale"];
-        all.extend(args);
-        let out = kassa(home, &all);
+        let args = sale_args(&[line], &[pay]);
+        let out = kassa(home, &args);
         let (stdout, stderr) = text(&out);
         assert!(!out.status.success(), "{args:?} is refused");
         assert!(
@@ -262,12 +240,7 @@ fn bad_lines_and_amounts_are_refused_before_any_sale_is_made() {
         );
         assert!(stdout.is_empty(), "{args:?}: {stdout}");
     }
-    let out = kassa(
-        home,
-        &["--json", "sale", "--line", "Mug=5", "--pay", "cash=0"],
-    );
-    assert!(!out.status.success());
-    let failed = json_of(&out);
+    let failed = refused_json(&sale_json(home, &["Mug=5"], &["cash=0"]));
     assert_eq!(failed["error"]["code"], "invalid");
     assert_eq!(failed["sale"], Value::Null);
     // Without a line or a tender clap refuses, and says how.
@@ -282,27 +255,12 @@ fn bad_lines_and_amounts_are_refused_before_any_sale_is_made() {
 fn sales_are_listed_and_shown_with_their_operations() {
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
-    let out = kassa(
+    succeeded(&sale(
         home,
-        &[
-            "sale",
-            "--line",
-            "Scarf=24.00",
-            "--line",
-            "Card=2.50x2",
-            "--pay",
-            "QTHX=10",
-            "--pay",
-            "9100000000000001=12.00",
-            "--pay",
-            "terminal=7.00",
-        ],
-    );
-    assert!(out.status.success(), "{:?}", text(&out));
-    let out = kassa(
-        home,
-        &["sale", "--line", "Mug=7.95", "--pay", "NOSUCHCARD1"],
-    );
+        &["Scarf=24.00", "Card=2.50x2"],
+        &["QTHX=10", "9100000000000001=12.00", "terminal=7.00"],
+    ));
+    let out = sale(home, &["Mug=7.95"], &["NOSUCHCARD1"]);
     assert!(!out.status.success());
 
     let listed = sales(home);
@@ -315,16 +273,12 @@ fn sales_are_listed_and_shown_with_their_operations() {
     let today = ok_json(&kassa(home, &["--json", "sales", "--today"]));
     assert_eq!(today["sales"].as_array().unwrap().len(), 2);
 
-    let out = kassa(home, &["sales"]);
-    let (stdout, _) = text(&out);
-    assert!(out.status.success());
+    let (stdout, _) = succeeded(&kassa(home, &["sales"]));
     assert!(stdout.contains("completed") && stdout.contains("abandoned"));
     assert!(stdout.contains("EUR 29.00"), "{stdout}");
     assert!(stdout.contains("terminal EUR 7.00"), "{stdout}");
 
-    let out = kassa(home, &["sale", "show", "1"]);
-    let (stdout, stderr) = text(&out);
-    assert!(out.status.success(), "{stderr}");
+    let (stdout, _) = succeeded(&kassa(home, &["sale", "show", "1"]));
     for shown in [
         "Sale 1  completed",
         "Scarf",
@@ -362,19 +316,7 @@ fn sales_are_listed_and_shown_with_their_operations() {
 fn a_sale_left_in_complete_whose_card_was_refused_since_is_abandoned_by_the_next_run() {
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
-    let out = kassa(
-        home,
-        &[
-            "sale",
-            "--line",
-            "Tea=5",
-            "--pay",
-            "4165100001=2",
-            "--pay",
-            "cash=3",
-        ],
-    );
-    assert!(out.status.success(), "{:?}", text(&out));
+    succeeded(&sale(home, &["Tea=5"], &["4165100001=2", "cash=3"]));
     {
         let db = home.join("data/eu.kassa.till/training.sqlite3");
         let conn = rusqlite::Connection::open(db).unwrap();
@@ -390,20 +332,14 @@ fn a_sale_left_in_complete_whose_card_was_refused_since_is_abandoned_by_the_next
         )
         .unwrap();
     }
-    let out = kassa(
-        home,
-        &["--json", "sale", "--line", "Tea=1", "--pay", "cash=1"],
-    );
-    let paid = ok_json(&out);
+    let paid = ok_json(&sale_json(home, &["Tea=1"], &["cash=1"]));
     assert_eq!(paid["sale"]["number"], 2);
     assert_eq!(paid["settled"][0]["number"], 1);
     assert_eq!(paid["settled"][0]["state"], "abandoned");
-    let out = kassa(home, &["sale", "--line", "Tea=1", "--pay", "cash=1"]);
-    assert!(out.status.success(), "{:?}", text(&out));
+    let (_, stderr) = succeeded(&sale(home, &["Tea=1"], &["cash=1"]));
     assert!(
-        !text(&out).1.contains("left unfinished"),
-        "settled once: {:?}",
-        text(&out)
+        !stderr.contains("left unfinished"),
+        "settled once: {stderr}"
     );
     let listed = sales(home);
     assert_eq!(listed[2]["state"], "abandoned");

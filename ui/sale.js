@@ -2,11 +2,12 @@
 // total, paid, still to pay and change, large and always visible. Keyboard only: every action
 // has a key (KEYS). Amounts cross IPC as integer minor units (ui/entry.js reads what was typed);
 // what each tender's status says comes from the till (TenderDto.status) and has its own words
-// and colour (STATUS_VIEW). Nothing says Paid before `sale_complete` answered `paid`.
+// and colour (ui/sale_view.js). Nothing says Paid before `sale_complete` answered `paid`.
 
 import { $, el, fill } from "./dom.js";
 import { errorView } from "./errors.js";
 import { formatMinor, formatPlain, parseAmount, parseLine } from "./entry.js";
+import { awaitsAnswer, counts, isQueued, isSettling, tenderDetail, tenderName, tenderView } from "./sale_view.js";
 
 // The keys of this screen, as the footer shows them.
 export const KEYS = [
@@ -30,15 +31,6 @@ export const TEXT = {
   entryLabel: "Amount or line",
   entryLabelProposal: (amount) => `Amount from this card (Enter alone: ${amount})`,
   saleStates: { completing: "being completed" },
-  cash: "Cash",
-  terminal: "Card terminal",
-  wallet: "wallet",
-  given: (given, change) => `given ${given}` + (change ? ` · change ${change}` : ""),
-  had: (balance) => `had ${balance}`,
-  approvedBy: (who) => `approved by ${who}`,
-  unknown: "no answer yet — being checked, do not retry by hand",
-  refusedWith: (why) => (why ? `refused: ${why}` : "refused"),
-  removedWith: (why) => (why ? `removed — ${why}` : "removed"),
   proposalCard: (name, masked, available) => `${name} ${masked} has ${available}`,
   proposalPay: "Pay",
   proposalHint: "Enter accepts · type a lower amount, then Enter · Esc: not this card",
@@ -83,58 +75,6 @@ export const TEXT = {
   approveBack: "Take that tender off (↑↓ then Delete) and take another, or press F9 to try again.",
   afterRefusal: "Take another tender, then F9.",
 };
-
-// Each tender status the till reports (src-tauri/sale_dto.rs, TenderDto.status) and its tone,
-// the colour styles.css gives `[data-tone]`: approved (ok), declined (bad), held, queued offline
-// (offline), outcome unknown (unknown), in progress (pending), in review (review).
-export const STATUS_VIEW = {
-  "to charge at Complete": "checked",
-  "holding…": "pending",
-  held: "held",
-  "charging…": "pending",
-  "outcome unknown: being checked…": "unknown",
-  paid: "ok",
-  "confirming…": "pending",
-  confirmed: "ok",
-  "queued (offline)": "offline",
-  "paid (synced)": "ok",
-  "shortfall: in review": "review",
-  refused: "bad",
-  removed: "removed",
-  "undoing…": "pending",
-  undone: "undone",
-  "undo in review": "review",
-};
-
-// Still moving: the screen follows the sale until it is not.
-export const isSettling = (status) => typeof status === "string" && status.endsWith("…");
-// Taken offline: it moves when its provider answers again (the status bar's offline figure too).
-const isQueued = (status) => status === "queued (offline)";
-
-// What a tender's status line says, and its tone. `unanswered`: the till's bounded wait for
-// this tender's provider is over and it is still in progress — an unknown outcome.
-export function tenderView(t, unanswered = false) {
-  if (unanswered && (t.status === "holding…" || t.status === "charging…")) {
-    return { tone: "unknown", words: `${t.status} ${TEXT.unknown}` };
-  }
-  const tone = STATUS_VIEW[t.status] ?? "pending";
-  let words = t.status;
-  if (t.status === "refused") words = TEXT.refusedWith(t.message);
-  else if (t.status === "removed" && t.message) words = TEXT.removedWith(t.message);
-  if (t.approved_by) words += ` · ${TEXT.approvedBy(t.approved_by)}`;
-  return { tone, words };
-}
-
-// A tender's name as the cashier reads it.
-export function tenderName(t) {
-  if (t.kind === "cash") return TEXT.cash;
-  if (t.kind === "terminal") return TEXT.terminal;
-  const kind = t.kind === "wallet" ? ` ${TEXT.wallet}` : "";
-  return `${t.provider_name ?? ""}${kind} ${t.card_masked ?? ""}`.trim();
-}
-
-// A tender that still pays (not refused, not taken off).
-const counts = (t) => t.state !== "refused" && t.state !== "removed";
 
 const POLL_FAST_MS = 400;
 const POLL_SLOW_MS = 3000;
@@ -220,7 +160,7 @@ async function reload() {
 
 function markUnanswered(sale) {
   for (const t of sale?.tenders ?? []) {
-    if (t.status === "holding…" || t.status === "charging…") state.unanswered.add(t.id);
+    if (awaitsAnswer(t.status)) state.unanswered.add(t.id);
   }
 }
 
@@ -267,27 +207,23 @@ function saleToPay() {
   return sale;
 }
 
-function cash() {
-  const sale = saleToPay();
-  if (!sale) return;
-  const given = typedAmount(sale.remaining_minor);
-  if (given === null) return;
-  act(TEXT.busy.cash, async () => {
-    state.sale = await invoke("sale_tender_cash", { saleId: sale.id, givenMinor: given });
-    clearEntry();
-  });
-}
-
-function terminal() {
+// Cash (F2) or the card terminal (F3): the amount typed, or the rest when nothing was.
+// `tender(saleId, minor)` asks the till and answers with the sale.
+function payRest(busy, tender) {
   const sale = saleToPay();
   if (!sale) return;
   const amount = typedAmount(sale.remaining_minor);
   if (amount === null) return;
-  act(TEXT.busy.terminal, async () => {
-    state.sale = await invoke("sale_tender_terminal", { saleId: sale.id, amountMinor: amount });
+  act(busy, async () => {
+    state.sale = await tender(sale.id, amount);
     clearEntry();
   });
 }
+
+const cash = () =>
+  payRest(TEXT.busy.cash, (saleId, givenMinor) => invoke("sale_tender_cash", { saleId, givenMinor }));
+const terminal = () =>
+  payRest(TEXT.busy.terminal, (saleId, amountMinor) => invoke("sale_tender_terminal", { saleId, amountMinor }));
 
 // A card scanned, or typed and sent with F5: with something left to pay, a proposal to accept
 // or lower; otherwise the till answers with its balance, which the balance screen shows.
@@ -617,16 +553,7 @@ function renderTenders(sale) {
   fill($("sale-tenders"), 
     ...(sale?.tenders ?? []).map((t) => {
       const view = tenderView(t, state.unanswered.has(t.id));
-      // What the cashier should know besides the status: cash given, what a card had, and
-      // the till's note (offline, approved) where the status does not already say it.
-      const details = [];
-      if (t.kind === "cash" && t.given_minor) {
-        details.push(TEXT.given(money(t.given_minor, sale.currency), t.change_minor ? money(t.change_minor, sale.currency) : ""));
-      } else if (t.balance_minor !== null && t.balance_minor !== undefined && counts(t)) {
-        details.push(TEXT.had(money(t.balance_minor, sale.currency)));
-      }
-      if (t.message && counts(t) && view.tone !== "ok") details.push(t.message);
-      const detail = details.join(" · ");
+      const detail = tenderDetail(t, view, (minor) => money(minor, sale.currency));
       return el(
         "li",
         {

@@ -1,9 +1,7 @@
-// Unit tests of what the sale screen reads from the keypad, and of how it words a tender's
-// state: node --test ui/tests/
+// Unit tests of what the sale screen reads from the keypad: node --test ui/tests/
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { formatMinor, formatPlain, parseAmount, parseLine, MAX_AMOUNT_MINOR } from "../entry.js";
-import { STATUS_VIEW, isSettling, tenderName, tenderView } from "../sale.js";
 
 test("amounts are read as minor units, with a point or a comma", () => {
   assert.deepEqual(parseAmount("12.50"), { minor: 1250 });
@@ -88,39 +86,4 @@ test("minor units print as the till prints money", () => {
   assert.equal(formatPlain(795, "EUR"), "7.95");
   assert.equal(formatPlain(795, "EUR", "de"), "7,95");
   assert.equal(formatPlain(MAX_AMOUNT_MINOR, "EUR"), "1000000.00");
-});
-
-test("every tender status the till reports has a tone", () => {
-  // TenderDto.status in src-tauri/sale_dto.rs.
-  const statuses = [
-    "to charge at Complete", "holding…", "held", "charging…", "outcome unknown: being checked…",
-    "paid", "confirming…", "confirmed",
-    "queued (offline)", "paid (synced)", "shortfall: in review", "refused", "removed", "undoing…",
-    "undone", "undo in review",
-  ];
-  assert.deepEqual(Object.keys(STATUS_VIEW).sort(), [...statuses].sort());
-  const tones = new Set(Object.values(STATUS_VIEW));
-  for (const tone of ["ok", "held", "offline", "bad", "pending", "review", "unknown"]) assert.ok(tones.has(tone), tone);
-  assert.ok(isSettling("confirming…"));
-  assert.ok(isSettling("outcome unknown: being checked…"), "the screen keeps following it");
-  assert.ok(!isSettling("confirmed"));
-});
-
-test("a tender's words: held, refused with the reason, unknown when unanswered", () => {
-  const zmyle = { kind: "gift_card", provider: "zmyle", provider_name: "zmyle", card_masked: "••••7834", status: "held" };
-  assert.deepEqual(tenderView(zmyle), { tone: "held", words: "held" });
-  assert.equal(tenderName(zmyle), "zmyle ••••7834");
-  const holding = { ...zmyle, status: "holding…" };
-  assert.equal(tenderView(holding).tone, "pending");
-  assert.equal(tenderView(holding, true).tone, "unknown");
-  assert.match(tenderView(holding, true).words, /do not retry by hand/);
-  const refused = { ...zmyle, status: "refused", message: "Insufficient balance" };
-  assert.deepEqual(tenderView(refused), { tone: "bad", words: "refused: Insufficient balance" });
-  const offline = { ...zmyle, status: "queued (offline)", approved_by: "manager" };
-  assert.deepEqual(tenderView(offline), { tone: "offline", words: "queued (offline) · approved by manager" });
-  assert.equal(tenderName({ kind: "wallet", provider_name: "Leat", card_masked: "••••LT01" }), "Leat wallet ••••LT01");
-  assert.equal(tenderName({ kind: "cash" }), "Cash");
-  assert.equal(tenderName({ kind: "terminal" }), "Card terminal");
-  const terminal = { kind: "terminal", status: "removed", message: "refund it on the card terminal" };
-  assert.equal(tenderView(terminal).words, "removed — refund it on the card terminal");
 });
