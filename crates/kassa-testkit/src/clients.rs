@@ -11,6 +11,7 @@ use kassa_core::config::{
     LeatApi, LeatConfig, LightspeedAuth, LightspeedConfig, ShopwaveConfig, ZmyleConfig,
 };
 use kassa_core::outbox::{Engine, EngineConfig, OpExecutor};
+use kassa_core::provider::GiftCardProvider;
 use kassa_core::secrets::{MemorySecretStore, Secret, SecretStore};
 use kassa_core::store::Store;
 use kassa_providers::executor::{
@@ -44,27 +45,34 @@ pub fn secrets() -> Arc<MemorySecretStore> {
     Arc::new(secrets)
 }
 
-/// One executor per provider, each over its real client.
-pub fn executors(urls: &Urls) -> Vec<Arc<dyn OpExecutor>> {
-    let secrets = secrets();
-    let leat = LeatClient::new(
-        &LeatConfig {
-            // Top-ups of upgradeable cards are for the Register family.
-            api: LeatApi::Register,
-            shop_uuid: Some(LEAT_SHOP.to_string()),
-            timeout_ms: CLIENT_TIMEOUT_MS,
-            settle_ms: LEAT_SETTLE_MS,
-            ..LeatConfig::new(urls.leat.clone())
-        },
+fn leat_config(url: &str) -> LeatConfig {
+    LeatConfig {
+        // Top-ups of upgradeable cards are for the Register family.
+        api: LeatApi::Register,
+        shop_uuid: Some(LEAT_SHOP.to_string()),
+        timeout_ms: CLIENT_TIMEOUT_MS,
+        settle_ms: LEAT_SETTLE_MS,
+        ..LeatConfig::new(url.to_string())
+    }
+}
+
+/// The Leat client over the simulator at `url` (Register family, the simulator's shop).
+pub fn leat_client(url: &str) -> LeatClient {
+    LeatClient::new(
+        &leat_config(url),
         Secret::new(LEAT_TOKEN),
         eur(),
         Language::English,
     )
-    .expect("the Leat client builds");
-    let lightspeed = LightspeedClient::new(
+    .expect("the Leat client builds")
+}
+
+/// The Lightspeed client over the simulator at `url`, its token in `secrets`.
+pub fn lightspeed_client(url: &str, secrets: Arc<MemorySecretStore>) -> LightspeedClient {
+    LightspeedClient::new(
         &LightspeedConfig {
             domain_prefix: None,
-            base_url: Some(urls.lightspeed.clone()),
+            base_url: Some(url.to_string()),
             api_version: LightspeedConfig::default_api_version(),
             auth: LightspeedAuth::Personal,
             client_id: None,
@@ -75,12 +83,16 @@ pub fn executors(urls: &Urls) -> Vec<Arc<dyn OpExecutor>> {
             timeout_ms: CLIENT_TIMEOUT_MS,
         },
         eur(),
-        secrets.clone(),
+        secrets,
     )
-    .expect("the Lightspeed client builds");
-    let zmyle = ZmyleClient::new(
+    .expect("the Lightspeed client builds")
+}
+
+/// The zmyle client over the simulator at `url`.
+pub fn zmyle_client(url: &str) -> ZmyleClient {
+    ZmyleClient::new(
         &ZmyleConfig {
-            base_url: urls.zmyle.clone(),
+            base_url: url.to_string(),
             idempotency_header: ZmyleConfig::default_idempotency_header(),
             card_pattern: ZmyleConfig::default_pattern(),
             timeout_ms: CLIENT_TIMEOUT_MS,
@@ -91,12 +103,16 @@ pub fn executors(urls: &Urls) -> Vec<Arc<dyn OpExecutor>> {
         Secret::new(ZMYLE_SECRET),
         eur(),
     )
-    .expect("the zmyle client builds");
-    let shopwave = ShopwaveClient::new(
+    .expect("the zmyle client builds")
+}
+
+/// The Shopwave client over the simulator at `url`, its tokens in `secrets`.
+pub fn shopwave_client(url: &str, secrets: Arc<MemorySecretStore>) -> ShopwaveClient {
+    ShopwaveClient::new(
         &ShopwaveConfig {
-            base_url: urls.shopwave.clone(),
+            base_url: url.to_string(),
             accept_version: ShopwaveConfig::default_accept_version(),
-            token_url: format!("{}/oauth/token", urls.shopwave),
+            token_url: format!("{url}/oauth/token"),
             client_id: SHOPWAVE_CLIENT_ID.into(),
             redirect_uri: Some(SHOPWAVE_REDIRECT.into()),
             store_id: SHOPWAVE_STORE.to_string(),
@@ -106,13 +122,73 @@ pub fn executors(urls: &Urls) -> Vec<Arc<dyn OpExecutor>> {
         },
         secrets,
     )
-    .expect("the Shopwave client builds");
-    vec![
-        Arc::new(LeatExecutor::new(Arc::new(leat))),
-        Arc::new(LightspeedExecutor::new(Arc::new(lightspeed))),
-        Arc::new(ZmyleExecutor::new(Arc::new(zmyle))),
-        Arc::new(ShopwaveExecutor::new(Arc::new(shopwave))),
-    ]
+    .expect("the Shopwave client builds")
+}
+
+/// One client per provider, shared by the till's look-ups and the outbox, as the till wires
+/// them.
+#[derive(Clone)]
+pub struct Clients {
+    pub leat: Arc<LeatClient>,
+    pub lightspeed: Arc<LightspeedClient>,
+    pub zmyle: Arc<ZmyleClient>,
+    pub shopwave: Arc<ShopwaveClient>,
+}
+
+impl Clients {
+    /// The clients over the simulators at `urls`.
+    pub fn new(urls: &Urls) -> Self {
+        let secrets = secrets();
+        Clients {
+            leat: Arc::new(leat_client(&urls.leat)),
+            lightspeed: Arc::new(lightspeed_client(&urls.lightspeed, secrets.clone())),
+            zmyle: Arc::new(zmyle_client(&urls.zmyle)),
+            shopwave: Arc::new(shopwave_client(&urls.shopwave, secrets)),
+        }
+    }
+
+    /// One executor per provider, each over its client.
+    pub fn executors(&self) -> Vec<Arc<dyn OpExecutor>> {
+        vec![
+            Arc::new(LeatExecutor::new(self.leat.clone())),
+            Arc::new(LightspeedExecutor::new(self.lightspeed.clone())),
+            Arc::new(ZmyleExecutor::new(self.zmyle.clone())),
+            Arc::new(ShopwaveExecutor::new(self.shopwave.clone())),
+        ]
+    }
+
+    /// The gift-card providers with their card patterns, in the till's routing order: most
+    /// specific pattern first (zmyle, Lightspeed, Leat).
+    pub fn gift_card_providers(&self) -> Vec<(Arc<dyn GiftCardProvider>, String)> {
+        vec![
+            (
+                self.zmyle.clone() as Arc<dyn GiftCardProvider>,
+                ZmyleConfig::default_pattern(),
+            ),
+            (
+                self.lightspeed.clone() as Arc<dyn GiftCardProvider>,
+                LightspeedConfig::default_pattern(),
+            ),
+            (
+                self.leat.clone() as Arc<dyn GiftCardProvider>,
+                LeatConfig::default_pattern(),
+            ),
+        ]
+    }
+
+    /// The outbox engine over `store`, sending through these clients.
+    pub fn engine(&self, store: Arc<Store>) -> Engine {
+        self.executors()
+            .into_iter()
+            .fold(Engine::new(store, engine_config()), |e, x| {
+                e.with_executor(x)
+            })
+    }
+}
+
+/// One executor per provider, each over its real client.
+pub fn executors(urls: &Urls) -> Vec<Arc<dyn OpExecutor>> {
+    Clients::new(urls).executors()
 }
 
 /// Short delays, so that thousands of operations under faults drain in seconds.
@@ -128,9 +204,5 @@ pub fn engine_config() -> EngineConfig {
 
 /// The outbox engine over `store`, sending to the simulators at `urls`.
 pub fn engine(store: Arc<Store>, urls: &Urls) -> Engine {
-    executors(urls)
-        .into_iter()
-        .fold(Engine::new(store, engine_config()), |e, x| {
-            e.with_executor(x)
-        })
+    Clients::new(urls).engine(store)
 }

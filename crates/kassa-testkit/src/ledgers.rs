@@ -26,13 +26,53 @@ impl Compared {
     }
 }
 
-/// The till's journal of money moved, per provider and card: (op id, signed amount).
-type Journal = BTreeMap<(ProviderId, String), Vec<(String, i64)>>;
+/// A Leat contact's prepaid wallet that a run pays with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wallet {
+    /// The customer card the till scans.
+    pub code: String,
+    pub contact_uuid: String,
+    pub start_minor: i64,
+}
+
+/// What the simulators hold besides the till's own operations on the standard cards.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Besides {
+    /// Money moved by someone else (another till), per provider and card code (a wallet's
+    /// customer card): each movement's mark (Lightspeed's `client_id`, Leat's op id) and
+    /// signed amount.
+    pub moved: BTreeMap<(ProviderId, String), Vec<(String, i64)>>,
+    /// Leat prepaid wallets, compared like the gift cards.
+    pub wallets: Vec<Wallet>,
+}
+
+impl Besides {
+    fn moved(&self, provider: ProviderId, card: &str) -> Vec<(String, i64)> {
+        self.moved
+            .get(&(provider, card.to_string()))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// The till's journal of money moved, per provider and card.
+type Journal = BTreeMap<(ProviderId, String), Vec<Booked>>;
 
 /// Asserts that the queue has drained and that each simulator's ledger equals the till's
 /// journal (card by card; sale by sale for Shopwave); prints and returns the counts compared
 /// per provider.
 pub fn assert_ledgers_equal_journal(sims: &Sims, store: &Store) -> BTreeMap<&'static str, usize> {
+    assert_ledgers_equal_journal_besides(sims, store, &Besides::default())
+}
+
+/// [`assert_ledgers_equal_journal`] where others moved money too (`besides.moved`, counted
+/// with the journal's movements) and Leat prepaid wallets were used (compared as
+/// `leat_prepaid`).
+pub fn assert_ledgers_equal_journal_besides(
+    sims: &Sims,
+    store: &Store,
+    besides: &Besides,
+) -> BTreeMap<&'static str, usize> {
     let review = store.review_list().expect("the review list reads");
     assert_eq!(
         store.unfinished_ops().expect("the outbox reads"),
@@ -58,19 +98,19 @@ pub fn assert_ledgers_equal_journal(sims: &Sims, store: &Store) -> BTreeMap<&'st
     let mut recorded_sales = Vec::new();
     for b in booked {
         match b.card_code.clone() {
-            Some(card) => journal
-                .entry((b.provider, card))
-                .or_default()
-                .push((b.op_id, b.amount_minor)),
+            Some(card) => journal.entry((b.provider, card)).or_default().push(b),
             None => recorded_sales.push(b),
         }
     }
-    let compared = BTreeMap::from([
-        ("leat", leat(sims, &journal)),
-        ("lightspeed", lightspeed(sims, &journal)),
-        ("zmyle", zmyle(sims, &journal)),
+    let mut compared = BTreeMap::from([
+        ("leat", leat(sims, &journal, besides)),
+        ("lightspeed", lightspeed(sims, &journal, besides)),
+        ("zmyle", zmyle(sims, &journal, besides)),
         ("shopwave", shopwave(sims, store, &recorded_sales)),
     ]);
+    if !besides.wallets.is_empty() {
+        compared.insert("leat_prepaid", leat_prepaid(sims, &journal, besides));
+    }
     for (provider, c) in &compared {
         if *provider == "shopwave" {
             println!(
@@ -90,12 +130,18 @@ pub fn assert_ledgers_equal_journal(sims: &Sims, store: &Store) -> BTreeMap<&'st
 fn amounts(journal: &Journal, provider: ProviderId, card: &str) -> Vec<(String, i64)> {
     journal
         .get(&(provider, card.to_string()))
-        .cloned()
+        .map(|booked| {
+            booked
+                .iter()
+                .map(|b| (b.op_id.clone(), b.amount_minor))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
-/// Leat: each card's transactions after its issue, one for one with the journal, and its balance.
-fn leat(sims: &Sims, journal: &Journal) -> Compared {
+/// Leat: each card's transactions after its issue, one for one with the journal (and what
+/// others moved), and its balance.
+fn leat(sims: &Sims, journal: &Journal, besides: &Besides) -> Compared {
     let mut compared = Compared::default();
     for i in 0..CARDS_PER_PROVIDER {
         let hash = leat_card(i);
@@ -104,48 +150,114 @@ fn leat(sims: &Sims, journal: &Journal) -> Compared {
             .into_iter()
             .map(|(_, a)| a)
             .collect();
+        let others: Vec<i64> = besides
+            .moved(ProviderId::Leat, &hash)
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect();
+        let mut expected: Vec<i64> = ours.iter().chain(&others).copied().collect();
         at_leat.sort_unstable();
-        ours.sort_unstable();
-        assert_eq!(at_leat, ours, "Leat card {hash}");
+        expected.sort_unstable();
+        assert_eq!(at_leat, expected, "Leat card {hash}");
         assert_eq!(
             sims.leat.balance(&hash),
-            Some(START_BALANCE + ours.iter().sum::<i64>()),
+            Some(START_BALANCE + expected.iter().sum::<i64>()),
             "Leat card {hash}"
+        );
+        ours.sort_unstable();
+        compared.add(ours);
+    }
+    compared
+}
+
+/// Leat prepaid wallets: each contact's prepaid transactions, one for one with the journal of
+/// its customer card (and what others moved), and its balance.
+fn leat_prepaid(sims: &Sims, journal: &Journal, besides: &Besides) -> Compared {
+    let mut compared = Compared::default();
+    for wallet in &besides.wallets {
+        let mut at_leat = sims.leat.prepaid_amounts(&wallet.contact_uuid);
+        let ours: Vec<i64> = amounts(journal, ProviderId::Leat, &wallet.code)
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect();
+        let mut expected: Vec<i64> = ours
+            .iter()
+            .copied()
+            .chain(
+                besides
+                    .moved(ProviderId::Leat, &wallet.code)
+                    .into_iter()
+                    .map(|(_, a)| a),
+            )
+            .collect();
+        at_leat.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(at_leat, expected, "Leat wallet {}", wallet.code);
+        assert_eq!(
+            sims.leat.prepaid_balance(&wallet.contact_uuid),
+            Some(wallet.start_minor + expected.iter().sum::<i64>()),
+            "Leat wallet {}",
+            wallet.code
         );
         compared.add(ours);
     }
     compared
 }
 
-/// Lightspeed: each transaction carries our op id as `client_id`: compared by id.
-fn lightspeed(sims: &Sims, journal: &Journal) -> Compared {
+/// Lightspeed: each redemption and reload carries its op id as `client_id` and is compared by
+/// id; a reversal carries none, so the card's reversals are compared with the journal's by
+/// amount.
+fn lightspeed(sims: &Sims, journal: &Journal, besides: &Besides) -> Compared {
     let mut compared = Compared::default();
     for i in 0..CARDS_PER_PROVIDER {
         let number = lightspeed_card(i);
-        let at_lightspeed: BTreeMap<String, i64> = sims
-            .lightspeed
-            .transactions(&number)
-            .into_iter()
-            .filter(|t| t.kind != TxnKind::Activation)
-            .map(|t| {
-                (
-                    t.client_id
-                        .expect("the till's transactions carry client_id"),
-                    t.amount,
-                )
-            })
-            .collect();
-        let ours: BTreeMap<String, i64> = amounts(journal, ProviderId::Lightspeed, &number)
-            .into_iter()
-            .collect();
-        assert_eq!(at_lightspeed, ours, "Lightspeed card {number}");
-        compared.add(ours.into_values());
+        let mut at_lightspeed: BTreeMap<String, i64> = BTreeMap::new();
+        let mut reversals_there: Vec<i64> = Vec::new();
+        for t in sims.lightspeed.transactions(&number) {
+            match (t.kind, t.client_id) {
+                (TxnKind::Activation, _) => {}
+                (TxnKind::Reversing, None) => reversals_there.push(t.amount),
+                (_, Some(client_id)) => {
+                    assert!(
+                        at_lightspeed.insert(client_id.clone(), t.amount).is_none(),
+                        "Lightspeed card {number}: client_id {client_id} booked twice"
+                    );
+                }
+                (kind, None) => {
+                    panic!("Lightspeed card {number}: a {kind:?} transaction without client_id")
+                }
+            }
+        }
+        let booked = journal
+            .get(&(ProviderId::Lightspeed, number.clone()))
+            .cloned()
+            .unwrap_or_default();
+        let mut ours: BTreeMap<String, i64> = BTreeMap::new();
+        let mut reversals_ours: Vec<i64> = Vec::new();
+        for b in &booked {
+            if b.kind == OpKind::Reverse {
+                reversals_ours.push(b.amount_minor);
+            } else {
+                ours.insert(b.op_id.clone(), b.amount_minor);
+            }
+        }
+        let mut expected = ours.clone();
+        expected.extend(besides.moved(ProviderId::Lightspeed, &number));
+        assert_eq!(at_lightspeed, expected, "Lightspeed card {number}");
+        reversals_there.sort_unstable();
+        reversals_ours.sort_unstable();
+        assert_eq!(
+            reversals_there, reversals_ours,
+            "Lightspeed card {number}: reversals"
+        );
+        compared.add(booked.iter().map(|b| b.amount_minor));
     }
     compared
 }
 
-/// zmyle: each balance moved by exactly the confirmed holds, and nothing is held.
-fn zmyle(sims: &Sims, journal: &Journal) -> Compared {
+/// zmyle: each balance moved by exactly the confirmed holds (and what others took), and
+/// nothing is held.
+fn zmyle(sims: &Sims, journal: &Journal, besides: &Besides) -> Compared {
     let mut compared = Compared::default();
     for i in 0..CARDS_PER_PROVIDER {
         let short = zmyle_card(i).1;
@@ -154,10 +266,15 @@ fn zmyle(sims: &Sims, journal: &Journal) -> Compared {
             .map(|(_, a)| a)
             .filter(|a| *a != 0)
             .collect();
+        let others: i64 = besides
+            .moved(ProviderId::Zmyle, &short)
+            .into_iter()
+            .map(|(_, a)| a)
+            .sum();
         let (balance, available) = sims.zmyle.balances(&short).expect("the card exists");
         assert_eq!(
             balance,
-            START_BALANCE + ours.iter().sum::<i64>(),
+            START_BALANCE + ours.iter().sum::<i64>() + others,
             "zmyle card {short}"
         );
         assert_eq!(available, balance, "zmyle card {short}: a hold is left");

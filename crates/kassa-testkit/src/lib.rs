@@ -6,16 +6,19 @@
 //! - [`sales`]: randomized sales, each a few provider operations plus the `record_sale` of the
 //!   sale for the POS back-office, ready for `Store::enqueue`;
 //! - [`ledgers`]: after the queue drained, every simulator's ledger equals the till's journal;
-//! - [`clients`]: the real clients and the outbox engine over them, for in-process runs.
+//! - [`clients`]: the real clients and the outbox engine over them, for in-process runs;
+//! - [`checkout`]: the checkout core over those clients, randomized sales through it, and
+//!   the checks of every sale, card and provider record against the model the driver kept.
 //!
 //! The seed is fixed; `KASSA_CHAOS_SEED` explores others.
 
+pub mod checkout;
 pub mod clients;
 pub mod ledgers;
 pub mod sales;
 pub mod sims;
 
-pub use ledgers::assert_ledgers_equal_journal;
+pub use ledgers::{assert_ledgers_equal_journal, assert_ledgers_equal_journal_besides, Besides};
 pub use sales::sales;
 pub use sims::{sims, Sims, Urls};
 

@@ -1,0 +1,795 @@
+//! The checks after the drain, against the model the driver kept (what the cashier saw: each
+//! sale Paid or abandoned, each tender's amount and card; and every spend of the other till):
+//!
+//! - each completed sale adds up: its paying tenders make its total plus cash rounding, and
+//!   the change is the cash given less the cash due;
+//! - each card tender of a completed sale took its amount exactly once, unless it was accepted
+//!   offline and refused later, which is then on the review list with its sale; every tender
+//!   that pays nothing in the end (taken off, refused, its sale abandoned) moved nothing net,
+//!   and an abandoned sale's operations net to zero on each of its cards;
+//! - each card's balance at its simulator is its start plus the model's movements;
+//! - each provider's own records of each card are the model's, operation by operation (Leat
+//!   and Lightspeed by our marks, zmyle by its intents and card transactions): a lost payment
+//!   and a doubled one of the same amount cannot cancel out;
+//! - every refusal of a redemption or hold is explained by the model: the card could not have
+//!   had the amount when it was asked;
+//! - Shopwave holds each completed sale once, with its payments, and nothing of the others.
+
+use super::driver::{available_effect, Driver};
+use super::{scanned, Card, Rig};
+use crate::sims::{Sims, START_BALANCE};
+use kassa_core::checkout::{model::cash_due, Sale, SaleState, TenderKind, TenderState};
+use kassa_core::outbox::{Op, OpKind, OpState, Resolution};
+use kassa_core::provider::ProviderId;
+use kassa_providers::zmyle::IntentStatus;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::{Duration, SystemTime};
+
+/// What the checks looked at.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Verified {
+    pub completed: usize,
+    pub abandoned: usize,
+    /// Card tenders of completed sales whose money was taken.
+    pub card_tenders_paid: usize,
+    /// Tenders of completed sales accepted without their provider's answer.
+    pub offline_accepted: usize,
+    /// Of those, accepted by a manager over a cap.
+    pub manager_approved: usize,
+    /// Offline tenders refused once their provider answered: on the review list.
+    pub offline_refused_later: usize,
+    /// Redemptions and holds the providers refused, each explained by the model.
+    pub provider_refusals: usize,
+    /// Card tenders that took money and gave it back (their sale abandoned, or taken off).
+    pub undone: usize,
+    /// Card tenders whose operation was withdrawn before it left.
+    pub withdrawn: usize,
+    /// Provider records compared operation by operation.
+    pub records_compared: usize,
+    /// Refusals on the review list of tenders that pay nothing (taken off, or their sale
+    /// abandoned) before the provider refused them: nothing is owed, yet a person must look.
+    pub needless_reviews: Vec<String>,
+}
+
+/// Said by a declined operation that no provider refused.
+fn moot(op: &Op) -> bool {
+    op.last_error.as_deref().is_some_and(|e| {
+        e.starts_with("withdrawn") || e.starts_with("the operation it depends on was declined")
+    })
+}
+
+/// A card tender's fate, for the comparison with its provider's records.
+#[derive(Debug, Clone)]
+struct Fate {
+    amount: i64,
+    /// The hold or redemption, and the provider's reference of it.
+    first: Option<Op>,
+    undo: Option<Op>,
+    /// Its money was taken for a completed sale.
+    paid: bool,
+}
+
+/// What a manager does with the review list after the drain: an outcome the provider's
+/// records could not settle is checked at the provider (the simulator) and marked done there,
+/// or sent for another look. Refusals stay. Returns how many were resolved; the engine must
+/// run again for what waited behind them.
+pub fn resolve_unknowns_as_manager(rig: &Rig, sims: &Sims) -> usize {
+    let store = &rig.store;
+    let mut resolved = 0;
+    for item in store.review_list().expect("the review list reads") {
+        let op = &item.op;
+        if op.state != OpState::Unknown {
+            continue;
+        }
+        let code = op.card_code.clone().unwrap_or_default();
+        let done = match (op.provider, op.kind) {
+            // A reversal carries no mark of ours: the card shows one reversal of this amount
+            // more than the till has booked.
+            (ProviderId::Lightspeed, OpKind::Reverse) => {
+                let there = sims
+                    .lightspeed
+                    .transactions(&code)
+                    .into_iter()
+                    .filter(|t| {
+                        t.kind == kassa_sim::lightspeed::TxnKind::Reversing
+                            && t.amount == op.amount.minor
+                    })
+                    .count();
+                let booked = store
+                    .booked_ops()
+                    .expect("the journal reads")
+                    .into_iter()
+                    .filter(|b| {
+                        b.provider == ProviderId::Lightspeed
+                            && b.kind == OpKind::Reverse
+                            && b.card_code.as_deref() == Some(code.as_str())
+                            && b.amount_minor == op.amount.minor
+                    })
+                    .count();
+                there > booked
+            }
+            (provider, kind) => panic!(
+                "{provider} {kind} of {} cannot be settled: {}",
+                op.amount.minor, item.reason
+            ),
+        };
+        let resolution = if done {
+            Resolution::DoneAtProvider {
+                note: "the card shows it at the provider".into(),
+            }
+        } else {
+            Resolution::Retry
+        };
+        store
+            .resolve_review(&op.id, &resolution)
+            .expect("a manager resolves it");
+        resolved += 1;
+    }
+    resolved
+}
+
+/// Runs every check; panics with the first difference.
+pub async fn verify(rig: &Rig, sims: &Sims, driver: &Driver<'_>, cash_rounding: i64) -> Verified {
+    let mut v = Verified::default();
+    let store = &rig.store;
+    let stored = rig.checkout.sales(None, u32::MAX).expect("the sales read");
+    assert_eq!(
+        stored.len(),
+        driver.ended.len(),
+        "the till holds every sale the cashier rang up, and no other"
+    );
+    let seen: HashMap<&str, &Sale> = driver.ended.iter().map(|s| (s.id.as_str(), s)).collect();
+    let ops: HashMap<String, Op> = store
+        .ops(&[], u32::MAX)
+        .expect("the outbox reads")
+        .into_iter()
+        .map(|o| (o.id.clone(), o))
+        .collect();
+    let mut unfinished: Vec<&Op> = ops.values().filter(|o| !o.state.is_final()).collect();
+    unfinished.sort_by_key(|o| o.seq);
+    assert!(
+        unfinished.is_empty(),
+        "the outbox drained, yet:\n{}",
+        unfinished
+            .iter()
+            .map(|o| format!(
+                "  {} {} {:?} of {} on {:?} (sale {:?}): {:?}, attempts {}, review {:?}",
+                o.provider,
+                o.kind,
+                o.state,
+                o.amount.minor,
+                o.card_code,
+                o.sale_id,
+                o.last_error,
+                o.attempts,
+                o.review_reason
+            ))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let review: BTreeSet<String> = store
+        .review_list()
+        .expect("the review list reads")
+        .into_iter()
+        .map(|r| r.op.id)
+        .collect();
+    let mut explained_reviews = BTreeSet::new();
+    let mut needless: BTreeSet<String> = BTreeSet::new();
+    let mut moved: BTreeMap<Card, i64> = BTreeMap::new();
+    let mut fates: BTreeMap<Card, Vec<Fate>> = BTreeMap::new();
+
+    for sale in &stored {
+        let cashier = seen
+            .get(sale.id.as_str())
+            .unwrap_or_else(|| panic!("sale {} was not rung up by the cashier", sale.number));
+        assert_eq!(sale.state, cashier.state, "sale {}", sale.number);
+        let completed = match sale.state {
+            SaleState::Completed => true,
+            SaleState::Abandoned => false,
+            other => panic!("sale {} is left {other}", sale.number),
+        };
+        if completed {
+            v.completed += 1;
+            adds_up(cashier, cash_rounding);
+            let paying = |s: &Sale| -> BTreeMap<String, i64> {
+                s.tenders
+                    .iter()
+                    .filter(|t| t.state.counts())
+                    .map(|t| (t.id.clone(), t.amount_minor))
+                    .collect()
+            };
+            assert_eq!(
+                paying(sale),
+                paying(cashier),
+                "sale {}: the till keeps the tenders the cashier saw paid",
+                sale.number
+            );
+            let record = sale
+                .record_op_id
+                .as_ref()
+                .and_then(|id| ops.get(id))
+                .unwrap_or_else(|| panic!("sale {} is recorded for Shopwave", sale.number));
+            assert_eq!(record.state, OpState::Succeeded, "sale {}", sale.number);
+        } else {
+            v.abandoned += 1;
+            assert!(sale.record_op_id.is_none(), "sale {}", sale.number);
+            // Whatever the sale took from a card, it gave back.
+            let mut net: BTreeMap<(ProviderId, String), i64> = BTreeMap::new();
+            for op in ops
+                .values()
+                .filter(|o| o.sale_id.as_deref() == Some(&sale.id))
+            {
+                if op.state == OpState::Succeeded {
+                    *net.entry((op.provider, op.card_code.clone().unwrap_or_default()))
+                        .or_default() += op.kind.balance_effect(op.amount.minor);
+                }
+            }
+            for ((provider, card), n) in net {
+                assert_eq!(
+                    n, 0,
+                    "abandoned sale {}: {provider} card {card} moved {n} net",
+                    sale.number
+                );
+            }
+        }
+
+        for t in sale.tenders.iter().filter(|t| t.is_card()) {
+            let card = driver.tender_cards[&t.id];
+            let op = |id: &Option<String>| id.as_ref().map(|id| ops[id].clone());
+            let (first, confirm, undo) = (op(&t.op_id), op(&t.confirm_op_id), op(&t.undo_op_id));
+            let succeeded =
+                |o: &Option<Op>| o.as_ref().is_some_and(|o| o.state == OpState::Succeeded);
+            let mut fate = Fate {
+                amount: t.amount_minor,
+                first: first.clone(),
+                undo: undo.clone(),
+                paid: false,
+            };
+            if completed && t.state.counts() {
+                assert!(
+                    matches!(
+                        t.state,
+                        TenderState::Taken | TenderState::Held | TenderState::Offline
+                    ),
+                    "sale {}: a paying tender is {}",
+                    sale.number,
+                    t.state
+                );
+                let charge = confirm.clone().or(first.clone()).unwrap_or_else(|| {
+                    panic!("sale {}: a card tender without its operation", sale.number)
+                });
+                assert_eq!(charge.sale_id.as_deref(), Some(sale.id.as_str()));
+                assert_eq!(charge.amount.minor, t.amount_minor);
+                if t.state == TenderState::Offline {
+                    v.offline_accepted += 1;
+                    if t.approved_by.as_deref() == Some("manager") {
+                        v.manager_approved += 1;
+                    }
+                }
+                if charge.state == OpState::Succeeded {
+                    assert!(
+                        succeeded(&first),
+                        "sale {}: confirmed without its hold",
+                        sale.number
+                    );
+                    *moved.entry(card).or_default() -= t.amount_minor;
+                    fate.paid = true;
+                    v.card_tenders_paid += 1;
+                } else {
+                    assert_eq!(
+                        charge.state,
+                        OpState::Declined,
+                        "sale {}: the {} of a paying {card:?} tender ({}) ended {:?}: {:?} {:?}",
+                        sale.number,
+                        charge.kind,
+                        t.state,
+                        charge.state,
+                        charge.last_error,
+                        charge.review_reason
+                    );
+                    assert_eq!(
+                        t.state,
+                        TenderState::Offline,
+                        "sale {}: only a tender accepted offline may be refused after Paid ({:?})",
+                        sale.number,
+                        charge.last_error
+                    );
+                    let listed = [&first, &confirm]
+                        .into_iter()
+                        .flatten()
+                        .find(|o| review.contains(&o.id))
+                        .unwrap_or_else(|| {
+                            panic!(
+                                "sale {}: the offline tender refused later is on the review list",
+                                sale.number
+                            )
+                        });
+                    assert_eq!(listed.sale_id.as_deref(), Some(sale.id.as_str()));
+                    explained_reviews.insert(listed.id.clone());
+                    v.offline_refused_later += 1;
+                }
+            } else {
+                // Pays nothing in the end: whatever it took was given back.
+                let net: i64 = [&first, &confirm, &undo]
+                    .into_iter()
+                    .flatten()
+                    .filter(|o| o.state == OpState::Succeeded)
+                    .map(|o| o.kind.balance_effect(o.amount.minor))
+                    .sum();
+                assert_eq!(
+                    net, 0,
+                    "sale {}: {card:?} tender {} ({}) moved {net} net",
+                    sale.number, t.id, t.state
+                );
+                assert!(
+                    !succeeded(&confirm),
+                    "sale {}: an unpaid hold confirmed",
+                    sale.number
+                );
+                if succeeded(&first) {
+                    assert!(
+                        succeeded(&undo),
+                        "sale {}: {card:?} tender {} ({}) took money and was not undone (its {} is {:?}, its undo {:?})",
+                        sale.number,
+                        t.id,
+                        t.state,
+                        first.as_ref().map(|o| o.kind).unwrap_or(OpKind::Redeem),
+                        first.as_ref().map(|o| (o.state, o.attempts, o.last_error.clone())),
+                        undo.as_ref().map(|o| (o.kind, o.state))
+                    );
+                    v.undone += 1;
+                }
+                if first.as_ref().is_some_and(moot) {
+                    v.withdrawn += 1;
+                }
+                // Refused after the cashier took it off (or gave the sale up): nothing is
+                // owed, yet it waits for a person.
+                if let Some(listed) = first.as_ref().filter(|o| review.contains(&o.id)) {
+                    needless.insert(listed.id.clone());
+                    v.needless_reviews.push(format!(
+                        "{} {} of {} in sale {} ({}), tender {}: {:?}",
+                        listed.provider,
+                        listed.kind,
+                        listed.amount.minor,
+                        sale.number,
+                        sale.state,
+                        t.state,
+                        listed.last_error
+                    ));
+                }
+            }
+            fates.entry(card).or_default().push(fate);
+        }
+    }
+    let unexplained: Vec<String> = review
+        .difference(&explained_reviews)
+        .filter(|id| !needless.contains(*id))
+        .map(|id| {
+            let op = &ops[id];
+            let sale = stored
+                .iter()
+                .find(|s| Some(&s.id) == op.sale_id.as_ref())
+                .expect("a tender's operation names its sale");
+            let tender = sale
+                .tenders
+                .iter()
+                .find(|t| t.op_id.as_ref() == Some(id) || t.confirm_op_id.as_ref() == Some(id));
+            format!(
+                "{} {} of {} ({:?}, attempts {}) of sale {} ({}), its tender {:?}",
+                op.provider,
+                op.kind,
+                op.amount.minor,
+                op.last_error,
+                op.attempts,
+                sale.number,
+                sale.state,
+                tender.map(|t| (t.state, &t.message))
+            )
+        })
+        .collect();
+    assert!(
+        unexplained.is_empty(),
+        "on the review list without an offline tender refused after its sale:\n{}",
+        unexplained.join("\n")
+    );
+    assert!(
+        store.open_holds().expect("the holds read").is_empty(),
+        "no hold left open"
+    );
+
+    // Each card's records at its provider, operation by operation.
+    for card in Card::all() {
+        let fates = fates.remove(&card).unwrap_or_default();
+        let spends: Vec<_> = driver.spends.iter().filter(|s| s.card == card).collect();
+        v.records_compared += match card {
+            Card::LeatGift(_) => {
+                let mut txns = rig.other.leat_transactions(&card.code()).await;
+                assert_eq!(
+                    txns.first(),
+                    Some(&(None, START_BALANCE)),
+                    "{card:?}: its issue comes first"
+                );
+                txns.remove(0);
+                leat_records(card, txns, &fates, &spends)
+            }
+            Card::LeatWallet(i) => {
+                let txns = rig.other.prepaid_transactions(rig.contact(i)).await;
+                leat_records(card, txns, &fates, &spends)
+            }
+            Card::Lightspeed(_) => lightspeed_records(sims, card, &fates, &spends),
+            Card::Zmyle(_) => zmyle_records(rig, card, &fates, &spends).await,
+        };
+    }
+
+    // Each card's balance: its start plus the model's movements.
+    let mut spent: BTreeMap<Card, i64> = BTreeMap::new();
+    for s in &driver.spends {
+        *spent.entry(s.card).or_default() += s.amount;
+    }
+    for card in Card::all() {
+        let want = START_BALANCE + moved.get(&card).copied().unwrap_or(0)
+            - spent.get(&card).copied().unwrap_or(0);
+        let code = card.code();
+        let have = match card {
+            Card::LeatGift(_) => sims.leat.balance(&code),
+            Card::LeatWallet(i) => sims.leat.prepaid_balance(rig.contact(i)),
+            Card::Lightspeed(_) => sims.lightspeed.balance(&code),
+            Card::Zmyle(_) => sims.zmyle.balances(&code).map(|(balance, available)| {
+                assert_eq!(
+                    available, balance,
+                    "{card:?}: a hold is left that the till does not know of"
+                );
+                balance
+            }),
+        };
+        assert_eq!(have, Some(want), "{card:?}: balance at the provider");
+    }
+
+    // Every refusal of a redemption or hold is explained: by the model, the card could not
+    // have had the amount when it was asked. Operations on one card run in creation order,
+    // so those before it were final by then.
+    let mut all: Vec<&Op> = ops.values().collect();
+    all.sort_by_key(|o| o.seq);
+    for d in all.iter().filter(|o| {
+        o.state == OpState::Declined
+            && matches!(o.kind, OpKind::Redeem | OpKind::Reserve)
+            && !moot(o)
+    }) {
+        let code = d.card_code.clone().unwrap_or_default();
+        let card = Card::of(d.provider, &code).expect("one of the driver's cards");
+        let before: i64 = all
+            .iter()
+            .filter(|p| {
+                p.seq < d.seq
+                    && p.provider == d.provider
+                    && p.card_code.as_deref() == Some(code.as_str())
+                    && p.state == OpState::Succeeded
+            })
+            .map(|p| available_effect(card, p.kind, p.amount.minor))
+            .sum();
+        let asked = d.sent_at.map_or(SystemTime::now(), SystemTime::from) + Duration::from_secs(2);
+        let others: i64 = driver
+            .spends
+            .iter()
+            .filter(|s| s.card == card && s.at < asked)
+            .map(|s| s.amount)
+            .sum();
+        let at_most = START_BALANCE + before - others;
+        assert!(
+            at_most < d.amount.minor,
+            "{card:?}: {} of {} refused ({:?}), yet by the model the card had {at_most} to spend",
+            d.kind,
+            d.amount.minor,
+            d.last_error
+        );
+        v.provider_refusals += 1;
+    }
+
+    shopwave(sims, &stored, &seen);
+    v
+}
+
+/// A completed sale as the cashier saw it Paid: the paying tenders make the total plus cash
+/// rounding; the change is the cash given less the cash due.
+fn adds_up(sale: &Sale, cash_rounding: i64) {
+    let n = sale.number;
+    let paying: Vec<_> = sale.tenders.iter().filter(|t| t.state.counts()).collect();
+    let paid: i64 = paying.iter().map(|t| t.amount_minor).sum();
+    assert_eq!(sale.remaining_minor(), 0, "sale {n}");
+    assert_eq!(
+        paid,
+        sale.total_minor() + sale.rounding_minor(),
+        "sale {n}: tenders make the total plus rounding"
+    );
+    let cash: Vec<_> = paying
+        .iter()
+        .filter(|t| t.kind == TenderKind::Cash)
+        .collect();
+    let given: i64 = cash.iter().map(|t| t.given_minor.unwrap_or(0)).sum();
+    let cash_paid: i64 = cash.iter().map(|t| t.amount_minor).sum();
+    assert_eq!(sale.change_minor(), given - cash_paid, "sale {n}: change");
+    assert!(sale.change_minor() >= 0, "sale {n}: change");
+    for t in &paying {
+        assert!(t.amount_minor > 0, "sale {n}: a tender of nothing");
+        if t.kind != TenderKind::Cash {
+            assert_eq!(t.rounding_minor, 0, "sale {n}: only cash rounds");
+            assert_eq!(t.given_minor, None, "sale {n}");
+        } else if t.rounding_minor != 0 {
+            // It paid the rest, rounded to the step.
+            let rest = t.amount_minor - t.rounding_minor;
+            assert_eq!(t.amount_minor, cash_due(rest, cash_rounding), "sale {n}");
+        }
+    }
+}
+
+/// Leat (a gift card's transactions after its issue, or a wallet's): each marked with the op
+/// id that made it. A paid tender: its redemption once. One that pays nothing: nothing, or its
+/// redemption and the reversal (Leat's own, carrying the same mark; or a top-up carrying the
+/// undo's). The other till's spends once each. Nothing else.
+fn leat_records(
+    card: Card,
+    txns: Vec<(Option<String>, i64)>,
+    fates: &[Fate],
+    spends: &[&super::driver::Spend],
+) -> usize {
+    let compared = txns.len();
+    let mut by_mark: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for (mark, amount) in txns {
+        let mark =
+            mark.unwrap_or_else(|| panic!("{card:?}: a transaction of {amount} nobody marked"));
+        by_mark.entry(mark).or_default().push(amount);
+    }
+    let mut take = |mark: &str| by_mark.remove(mark).unwrap_or_default();
+    for f in fates {
+        let a = f.amount;
+        let Some(first) = &f.first else { continue };
+        let ours = take(&first.id);
+        let undo = f.undo.as_ref().map(|u| take(&u.id)).unwrap_or_default();
+        if f.paid {
+            assert_eq!(ours, [-a], "{card:?}: op {} paid once", first.id);
+            assert!(undo.is_empty());
+        } else {
+            let ok = matches!(
+                (ours.as_slice(), undo.as_slice()),
+                ([], []) | ([_, _], []) | ([_], [_])
+            ) && match (ours.as_slice(), undo.as_slice()) {
+                ([x, y], []) => *x == -a && *y == a,
+                ([x], [y]) => *x == -a && *y == a,
+                _ => true,
+            };
+            assert!(
+                ok,
+                "{card:?}: op {} ({:?}) of a tender that pays nothing shows {ours:?}, its undo {undo:?}",
+                first.id, first.state
+            );
+            assert_eq!(
+                ours.is_empty(),
+                first.state != OpState::Succeeded,
+                "{card:?}: the till's {} {} ended {:?} ({:?}, {} attempts), and Leat shows {ours:?}",
+                first.kind,
+                first.id,
+                first.state,
+                first.last_error,
+                first.attempts
+            );
+        }
+    }
+    for s in spends {
+        assert_eq!(
+            take(&s.mark),
+            [-s.amount],
+            "{card:?}: the other till's spend"
+        );
+    }
+    assert!(
+        by_mark.is_empty(),
+        "{card:?}: transactions nobody made: {by_mark:?}"
+    );
+    compared
+}
+
+/// Lightspeed: the redemptions carry our op id as `client_id`; a reversal carries none, so
+/// reversals are matched by amount with the tenders that took money and pay nothing.
+fn lightspeed_records(
+    sims: &Sims,
+    card: Card,
+    fates: &[Fate],
+    spends: &[&super::driver::Spend],
+) -> usize {
+    use kassa_sim::lightspeed::TxnKind;
+    let txns = sims.lightspeed.transactions(&card.code());
+    let compared = txns.len();
+    let mut by_mark: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    let mut reversals: Vec<i64> = Vec::new();
+    for t in txns {
+        match (t.kind, t.client_id) {
+            (TxnKind::Activation, _) => assert_eq!(t.amount, START_BALANCE),
+            (TxnKind::Reversing, None) => reversals.push(t.amount),
+            (_, Some(mark)) => by_mark.entry(mark).or_default().push(t.amount),
+            (kind, None) => panic!("{card:?}: a {kind:?} transaction nobody marked"),
+        }
+    }
+    let mut undone = Vec::new();
+    for f in fates {
+        let Some(first) = &f.first else { continue };
+        let ours = by_mark.remove(&first.id).unwrap_or_default();
+        if f.paid {
+            assert_eq!(ours, [-f.amount], "{card:?}: op {} paid once", first.id);
+        } else {
+            assert_eq!(
+                ours.is_empty(),
+                first.state != OpState::Succeeded,
+                "{card:?}: the till's {} {} ended {:?} ({:?}, {} attempts), and Lightspeed shows {ours:?}",
+                first.kind,
+                first.id,
+                first.state,
+                first.last_error,
+                first.attempts
+            );
+            if !ours.is_empty() {
+                assert_eq!(ours, [-f.amount], "{card:?}: op {} at most once", first.id);
+                undone.push(f.amount);
+            }
+        }
+    }
+    for s in spends {
+        assert_eq!(
+            by_mark.remove(&s.mark).unwrap_or_default(),
+            [-s.amount],
+            "{card:?}: the other till's spend"
+        );
+    }
+    assert!(
+        by_mark.is_empty(),
+        "{card:?}: transactions nobody made: {by_mark:?}"
+    );
+    reversals.sort_unstable();
+    undone.sort_unstable();
+    assert_eq!(
+        reversals, undone,
+        "{card:?}: each redemption of a tender that pays nothing is reversed once"
+    );
+    compared
+}
+
+/// zmyle: a paid tender's hold was confirmed for its amount and made one card transaction; a
+/// hold of a tender that pays nothing was cancelled (or let expire); the card's transactions
+/// are its activation, those confirmations and the other till's, once each.
+async fn zmyle_records(
+    rig: &Rig,
+    card: Card,
+    fates: &[Fate],
+    spends: &[&super::driver::Spend],
+) -> usize {
+    let found = rig
+        .other
+        .zmyle
+        .find(&scanned(&card.code()))
+        .await
+        .expect("zmyle finds the card");
+    let compared = found.transactions.len();
+    let mut txns: BTreeMap<String, i64> = BTreeMap::new();
+    for t in &found.transactions {
+        assert!(txns.insert(t.id.clone(), t.amount).is_none());
+    }
+    let activation = found
+        .transactions
+        .first()
+        .expect("the card's activation")
+        .id
+        .clone();
+    assert_eq!(txns.remove(&activation), Some(START_BALANCE));
+    for f in fates {
+        let Some(reserve) = &f.first else { continue };
+        let Some(intent_id) = &reserve.provider_ref else {
+            assert_ne!(
+                reserve.state,
+                OpState::Succeeded,
+                "{card:?}: a hold without its intent"
+            );
+            continue;
+        };
+        let intent = rig
+            .other
+            .zmyle
+            .intent(intent_id)
+            .await
+            .expect("zmyle reads the intent");
+        assert_eq!(intent.amount, f.amount, "{card:?}: intent {intent_id}");
+        if f.paid {
+            assert_eq!(
+                intent.status,
+                IntentStatus::Succeeded,
+                "{card:?}: intent {intent_id}"
+            );
+            let made = intent
+                .giftcard_transaction_id
+                .expect("a confirmed intent names its transaction");
+            assert_eq!(
+                txns.remove(&made),
+                Some(-f.amount),
+                "{card:?}: intent {intent_id} charged once"
+            );
+        } else {
+            assert!(
+                matches!(
+                    intent.status,
+                    IntentStatus::Cancelled | IntentStatus::Other(_)
+                ),
+                "{card:?}: the hold {intent_id} of a tender that pays nothing is {:?}",
+                intent.status
+            );
+        }
+    }
+    for s in spends {
+        assert_eq!(
+            txns.remove(&s.shown),
+            Some(-s.amount),
+            "{card:?}: the other till's spend"
+        );
+    }
+    assert!(
+        txns.is_empty(),
+        "{card:?}: transactions nobody made: {txns:?}"
+    );
+    compared
+}
+
+/// Shopwave holds one completed basket per completed sale, with each paying tender once for
+/// its amount, and nothing for an abandoned sale.
+fn shopwave(sims: &Sims, stored: &[Sale], seen: &HashMap<&str, &Sale>) {
+    let baskets = sims.shopwave.baskets();
+    let mut basket_of: BTreeMap<u64, String> = BTreeMap::new();
+    let mut by_sale: BTreeMap<String, u64> = BTreeMap::new();
+    for b in &baskets {
+        assert!(
+            by_sale.insert(b.object_ref.clone(), b.id).is_none(),
+            "sale {} has one basket",
+            b.object_ref
+        );
+        assert!(b.complete_date.is_some(), "basket {} is complete", b.id);
+        basket_of.insert(b.id, b.object_ref.clone());
+    }
+    let mut payments: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+    for t in sims.shopwave.transactions() {
+        let sale = basket_of
+            .get(&t.basket_id)
+            .unwrap_or_else(|| panic!("payment {} has no basket of ours", t.object_ref));
+        assert!(
+            payments
+                .entry(sale.clone())
+                .or_default()
+                .insert(t.object_ref.clone(), t.amount)
+                .is_none(),
+            "payment {} once",
+            t.object_ref
+        );
+    }
+    for sale in stored {
+        let recorded = by_sale.remove(&sale.id).is_some();
+        assert_eq!(
+            recorded,
+            sale.state == SaleState::Completed,
+            "sale {} in Shopwave: only completed sales",
+            sale.number
+        );
+        if recorded {
+            let want: BTreeMap<String, i64> = seen[sale.id.as_str()]
+                .tenders
+                .iter()
+                .filter(|t| t.state.counts())
+                .map(|t| (t.id.clone(), t.amount_minor))
+                .collect();
+            assert_eq!(
+                payments.remove(&sale.id).unwrap_or_default(),
+                want,
+                "sale {}: Shopwave's payments",
+                sale.number
+            );
+        }
+    }
+    assert!(
+        by_sale.is_empty(),
+        "baskets of no sale of ours: {by_sale:?}"
+    );
+}
