@@ -441,6 +441,7 @@ fn record_in(
                 params![op.id, claimed, reason, now_s],
             )?;
             journal_op(conn, op, "declined", None, &now_s)?;
+            settle_undone_refusal(conn, &op.id, &now_s)?;
             settle_moot_dependents(conn, &op.id, &now_s)?;
         }
         Transition::Retry { delay, error } | Transition::Unknown { delay, error } => {
@@ -474,6 +475,23 @@ fn record_in(
             journal_op(conn, op, "review", None, &now_s)?;
         }
     }
+    Ok(())
+}
+
+/// A refusal of an operation whose undo was already queued (its tender was taken off, or its
+/// sale abandoned) leaves nothing owed to anyone: it needs nobody's review.
+fn settle_undone_refusal(
+    conn: &Connection,
+    declined_id: &str,
+    now: &str,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE ops SET resolution = 'moot', resolved_at = ?2,
+                resolution_note = 'refused after it was taken off: nothing moved, nothing owed'
+         WHERE id = ?1 AND EXISTS (SELECT 1 FROM ops u WHERE u.depends_on = ?1
+                                   AND u.kind IN ('reverse', 'cancel'))",
+        params![declined_id, now],
+    )?;
     Ok(())
 }
 
@@ -793,6 +811,29 @@ mod tests {
             "it may have been applied before its answer was lost"
         );
         assert_eq!(s.op(&lost.id).unwrap().unwrap().state, OpState::Pending);
+    }
+
+    #[test]
+    fn a_refusal_whose_undo_was_queued_needs_no_review() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = store(&dir);
+        let now = OffsetDateTime::now_utc();
+        let redeem = NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("A"), eur(818));
+        let reverse =
+            NewOp::new(ProviderId::Leat, OpKind::Reverse, Some("A"), eur(818)).after(&redeem.id);
+        let alone = NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("B"), eur(5));
+        s.enqueue(&[redeem.clone(), reverse.clone(), alone])
+            .unwrap();
+        let refused = Transition::Declined {
+            reason: "Insufficient balance".into(),
+        };
+        for op in s.claim_due(ProviderId::Leat, now, 5).unwrap() {
+            s.record(&op, &refused, now).unwrap();
+        }
+        assert_eq!(s.op(&reverse.id).unwrap().unwrap().state, OpState::Declined);
+        let review = s.review_list().unwrap();
+        assert_eq!(review.len(), 1, "only the refusal nothing undid");
+        assert_eq!(review[0].op.card_code.as_deref(), Some("B"));
     }
 
     #[test]

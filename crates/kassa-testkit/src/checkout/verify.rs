@@ -46,9 +46,6 @@ pub struct Verified {
     pub withdrawn: usize,
     /// Provider records compared operation by operation.
     pub records_compared: usize,
-    /// Refusals on the review list of tenders that pay nothing (taken off, or their sale
-    /// abandoned) before the provider refused them: nothing is owed, yet a person must look.
-    pub needless_reviews: Vec<String>,
 }
 
 /// Said by a declined operation that no provider refused.
@@ -174,7 +171,6 @@ pub async fn verify(rig: &Rig, sims: &Sims, driver: &Driver<'_>, cash_rounding: 
         .map(|r| r.op.id)
         .collect();
     let mut explained_reviews = BTreeSet::new();
-    let mut needless: BTreeSet<String> = BTreeSet::new();
     let mut moved: BTreeMap<Card, i64> = BTreeMap::new();
     let mut fates: BTreeMap<Card, Vec<Fate>> = BTreeMap::new();
 
@@ -343,19 +339,13 @@ pub async fn verify(rig: &Rig, sims: &Sims, driver: &Driver<'_>, cash_rounding: 
                     v.withdrawn += 1;
                 }
                 // Refused after the cashier took it off (or gave the sale up): nothing is
-                // owed, yet it waits for a person.
+                // owed, so nobody is asked to look.
                 if let Some(listed) = first.as_ref().filter(|o| review.contains(&o.id)) {
-                    needless.insert(listed.id.clone());
-                    v.needless_reviews.push(format!(
-                        "{} {} of {} in sale {} ({}), tender {}: {:?}",
-                        listed.provider,
-                        listed.kind,
-                        listed.amount.minor,
-                        sale.number,
-                        sale.state,
-                        t.state,
+                    panic!(
+                        "sale {} ({}): {} {} of {} refused after its tender was taken off is on the review list: {:?}",
+                        sale.number, sale.state, listed.provider, listed.kind, listed.amount.minor,
                         listed.last_error
-                    ));
+                    );
                 }
             }
             fates.entry(card).or_default().push(fate);
@@ -363,7 +353,6 @@ pub async fn verify(rig: &Rig, sims: &Sims, driver: &Driver<'_>, cash_rounding: 
     }
     let unexplained: Vec<String> = review
         .difference(&explained_reviews)
-        .filter(|id| !needless.contains(*id))
         .map(|id| {
             let op = &ops[id];
             let sale = stored
