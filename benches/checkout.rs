@@ -173,15 +173,7 @@ fn main() {
     let paths = Paths::in_dir(dir.path());
     std::fs::write(&paths.config_file, config(&sims.urls)).unwrap();
     let secrets = MemorySecretStore::default();
-    for (name, value) in [
-        ("leat.api_key", LEAT_TOKEN),
-        ("lightspeed.token", LIGHTSPEED_TOKEN),
-        ("zmyle.api_key", ZMYLE_KEY),
-        ("zmyle.api_secret", ZMYLE_SECRET),
-        ("shopwave.client_secret", SHOPWAVE_CLIENT_SECRET),
-        ("shopwave.access_token", SHOPWAVE_ACCESS),
-        ("shopwave.refresh_token", SHOPWAVE_REFRESH),
-    ] {
+    for (name, value) in SECRETS {
         secrets.set(name, &Secret::new(value)).unwrap();
     }
     let booted = tauri::async_runtime::block_on(boot(paths, Arc::new(secrets))).unwrap();

@@ -8,9 +8,8 @@
 #![allow(dead_code)]
 
 use kassa_testkit::sims::{
-    CLIENT_TIMEOUT_MS, LEAT_SETTLE_MS, LEAT_SHOP, LEAT_TOKEN, LIGHTSPEED_TOKEN, SHOPWAVE_ACCESS,
-    SHOPWAVE_CLIENT_ID, SHOPWAVE_CLIENT_SECRET, SHOPWAVE_REDIRECT, SHOPWAVE_REFRESH,
-    SHOPWAVE_STORE, ZMYLE_KEY, ZMYLE_SECRET,
+    CLIENT_TIMEOUT_MS, LEAT_SETTLE_MS, LEAT_SHOP, SECRETS, SHOPWAVE_CLIENT_ID, SHOPWAVE_REDIRECT,
+    SHOPWAVE_STORE,
 };
 use kassa_testkit::Sims;
 use std::ffi::OsStr;
@@ -32,15 +31,7 @@ impl Till {
             home: tempfile::tempdir().unwrap(),
         };
         std::fs::write(till.config_file(), config(sims, keyring_service, extra)).unwrap();
-        for (name, value) in [
-            ("leat.api_key", LEAT_TOKEN),
-            ("lightspeed.token", LIGHTSPEED_TOKEN),
-            ("zmyle.api_key", ZMYLE_KEY),
-            ("zmyle.api_secret", ZMYLE_SECRET),
-            ("shopwave.client_secret", SHOPWAVE_CLIENT_SECRET),
-            ("shopwave.access_token", SHOPWAVE_ACCESS),
-            ("shopwave.refresh_token", SHOPWAVE_REFRESH),
-        ] {
+        for (name, value) in SECRETS {
             till.set_secret(name, value);
         }
         till

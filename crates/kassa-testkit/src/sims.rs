@@ -26,6 +26,18 @@ pub const SHOPWAVE_STORE: i64 = 7;
 /// The Leat shop the till belongs to.
 pub const LEAT_SHOP: &str = kassa_sim::leat::DEFAULT_SHOP_UUID;
 
+/// Every credential of the simulators, under the names the till's secret store uses
+/// (`kassa secret set NAME`).
+pub const SECRETS: [(&str, &str); 7] = [
+    ("leat.api_key", LEAT_TOKEN),
+    ("lightspeed.token", LIGHTSPEED_TOKEN),
+    ("zmyle.api_key", ZMYLE_KEY),
+    ("zmyle.api_secret", ZMYLE_SECRET),
+    ("shopwave.client_secret", SHOPWAVE_CLIENT_SECRET),
+    ("shopwave.access_token", SHOPWAVE_ACCESS),
+    ("shopwave.refresh_token", SHOPWAVE_REFRESH),
+];
+
 /// The simulators apply a write as soon as it arrives, so a lost answer may be looked for at
 /// once; a real Leat gets a minute (`settle_ms`).
 pub const LEAT_SETTLE_MS: u64 = 10;
