@@ -288,7 +288,8 @@ impl Checkout {
         Ok(sale)
     }
 
-    /// Abandons the sales left open longer than `[checkout] abandon_after_minutes`.
+    /// Abandons the sales left open longer than `[checkout] abandon_after_minutes` (an empty
+    /// one, waiting for the next customer, stays).
     pub async fn abandon_stale(&self) -> Result<Vec<Sale>, CheckoutError> {
         let Some(limit) = self.config.abandon_after() else {
             return Ok(Vec::new());
@@ -297,7 +298,8 @@ impl Checkout {
         let now = self.clock.now();
         let mut abandoned = Vec::new();
         for sale in self.store.unfinished_sales()? {
-            if sale.created_at + limit <= now {
+            let empty = sale.lines.is_empty() && sale.tenders.is_empty();
+            if !empty && sale.created_at + limit <= now {
                 let reason = format!(
                     "left open for more than {} minutes",
                     self.config.abandon_after_minutes
@@ -431,4 +433,54 @@ fn refusal_text(t: &Tender) -> String {
         t.card_masked.as_deref().unwrap_or(""),
         t.message.as_deref().unwrap_or("refused")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+    use crate::config::Config;
+    use crate::secrets::MemorySecretStore;
+    use std::time::Duration;
+
+    /// A cash-only till whose clock reads `ahead` later than the sales were made.
+    fn checkout(dir: &tempfile::TempDir, ahead: Duration) -> Checkout {
+        let store = Arc::new(Store::open(&dir.path().join("kassa.sqlite3")).unwrap());
+        let clock = Arc::new(FixedClock(OffsetDateTime::now_utc() + ahead));
+        let config = Config::default();
+        Checkout::new(CheckoutParts {
+            till: Arc::new(Till::new(store.clone(), clock.clone(), true)),
+            store,
+            keyer: CardKeyer::from_secrets(&MemorySecretStore::default()).unwrap(),
+            link: OutboxLink::detached(),
+            config: config.checkout.clone(),
+            caps: config.offline.caps(&config.register.currency).unwrap(),
+            currency: config.register.currency.clone(),
+            pos: None,
+            clock,
+        })
+    }
+
+    #[tokio::test]
+    async fn a_sale_left_open_too_long_is_abandoned_and_an_empty_one_waits() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = checkout(&dir, Duration::ZERO);
+        let sale = now.open().await.unwrap();
+        now.add_line(&sale.id, "Tea", 1, 500).await.unwrap();
+        now.tender_cash(&sale.id, 200).await.unwrap();
+        assert!(now.abandon_stale().await.unwrap().is_empty(), "not yet");
+
+        let later = checkout(&dir, Duration::from_secs(21 * 60));
+        let abandoned = later.abandon_stale().await.unwrap();
+        assert_eq!(abandoned.len(), 1);
+        assert_eq!(abandoned[0].state, SaleState::Abandoned);
+        assert_eq!(abandoned[0].tenders[0].state, TenderState::Removed);
+        assert!(abandoned[0].note.as_deref().unwrap().contains("20 minutes"));
+
+        let next = later.open().await.unwrap();
+        assert_ne!(next.id, sale.id);
+        let much_later = checkout(&dir, Duration::from_secs(3600));
+        assert!(much_later.abandon_stale().await.unwrap().is_empty());
+        assert_eq!(much_later.current().unwrap().unwrap().id, next.id);
+    }
 }
