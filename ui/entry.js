@@ -1,4 +1,4 @@
-// What a cashier types on the sale screen, read with integer arithmetic only (GUIDE §4.5):
+// What a cashier types on the sale screen, read with integer arithmetic only (docs/design.md §4.5):
 // amounts to minor units, a line ("12.50", "2x7.95", "Mug 2x7.95", "Coffee beans 12.50"), and
 // minor units back to text. Pure: no DOM, unit-tested with node (ui/tests/entry.test.mjs).
 

@@ -1,5 +1,5 @@
 // Decoding a key press by its physical position (KeyboardEvent.code) under the layout the
-// scanner is programmed for, so that the OS keyboard layout cannot garble a scan (GUIDE §7).
+// scanner is programmed for, so that the OS keyboard layout cannot garble a scan (docs/design.md §7).
 // Each entry: code -> [plain, shifted].
 
 const letters = {};

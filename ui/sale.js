@@ -1,4 +1,4 @@
-// The sale screen, the till's home (GUIDE §5, §7a): lines typed on the keypad, tenders, and the
+// The sale screen, the till's home (docs/design.md §5, §7a): lines typed on the keypad, tenders, and the
 // total, paid, still to pay and change, large and always visible. Keyboard only: every action
 // has a key (KEYS). Amounts cross IPC as integer minor units (ui/entry.js reads what was typed);
 // what each tender's status says comes from the till (TenderDto.status) and has its own words

@@ -1,5 +1,5 @@
 // Telling a barcode scanner (keyboard wedge) from a person typing, wherever focus is:
-// a scanner types fast, at least `minLength` keys, and ends with Enter or Tab (GUIDE §7).
+// a scanner types fast, at least `minLength` keys, and ends with Enter or Tab (docs/design.md §7).
 
 import { decodeKey } from "./keymaps.js";
 

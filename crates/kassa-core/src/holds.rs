@@ -1,7 +1,7 @@
 //! Holds: funds a provider reserves for the till (zmyle transaction intents) until the till
 //! confirms or cancels them, or the provider lets them expire. Each hold is stored with its
 //! expiry as soon as the provider grants it, so that after a crash or restart the till still
-//! knows what to confirm or cancel (GUIDE §4.7).
+//! knows what to confirm or cancel (docs/design.md §4.7).
 
 use crate::money::{Currency, Money};
 use crate::provider::ProviderId;

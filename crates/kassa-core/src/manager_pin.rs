@@ -1,4 +1,4 @@
-//! The manager's PIN (GUIDE §1, §6): what unlocks a manager's decisions at the till, such as
+//! The manager's PIN (docs/design.md §1, §6): what unlocks a manager's decisions at the till, such as
 //! the review list's actions. It is kept only as an Argon2id hash (a PHC string) in the
 //! SecretStore under [`PIN_HASH_SECRET`], never as the PIN itself. After [`MAX_FAILURES`] wrong
 //! PINs in a row the gate refuses every PIN for [`LOCKOUT`], so a PIN cannot be guessed at the

@@ -1,4 +1,4 @@
-//! Money is an integer count of minor units plus a currency (GUIDE §4.5).
+//! Money is an integer count of minor units plus a currency (docs/design.md §4.5).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -1,4 +1,4 @@
-//! Which providers a scanned code may belong to, by pattern (GUIDE §7).
+//! Which providers a scanned code may belong to, by pattern (docs/design.md §7).
 
 use crate::card::CardCode;
 use crate::provider::ProviderId;

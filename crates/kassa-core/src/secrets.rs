@@ -1,5 +1,5 @@
 //! Secrets (API keys, tokens) live only behind this trait: the OS keyring in the app, memory in
-//! tests. They never go to SQLite, config files, logs or error messages (GUIDE §4.6).
+//! tests. They never go to SQLite, config files, logs or error messages (docs/design.md §4.6).
 
 use std::collections::HashMap;
 use std::fmt;

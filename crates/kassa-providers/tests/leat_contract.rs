@@ -1,4 +1,4 @@
-//! Contract tests: every example body of the Leat seed pages (000, 001) and of contracts.md
+//! Contract tests: every example body of the Leat seed pages (000, 001) and of docs/providers.md
 //! §1, verbatim, read with the client's wire types.
 
 use kassa_core::money::{Currency, Money};
@@ -295,7 +295,7 @@ const SEED_001_REVERSE: &str = r##"{
     "meta": []
 }"##;
 
-/// contracts.md §1.4, the Giftcard object.
+/// docs/providers.md §1.4, the Giftcard object.
 const CONTRACT_GIFTCARD: &str = r##"{"id": 41651, "uuid": "bdfeabeb-…", "type": "DIGITAL", "hash": "41651",
  "amount_in_cents": 110, "upgradeable": false, "active": true,
  "expiration_date": "2024-12-07T17:15:10+00:00", "amount": 1.1,
@@ -305,18 +305,18 @@ const CONTRACT_GIFTCARD: &str = r##"{"id": 41651, "uuid": "bdfeabeb-…", "type"
    "max_amount_in_cents": 51000, "calculator_flow": "DEFAULT", "expiration_days": 394},
  "giftcard_recipients": []}"##;
 
-/// contracts.md §1.4, the Giftcard transaction object. Its `{…optional…}` is a placeholder,
+/// docs/providers.md §1.4, the Giftcard transaction object. Its `{…optional…}` is a placeholder,
 /// not JSON; the test puts an example object in its place.
 const CONTRACT_GIFTCARD_TRANSACTION: &str = r##"{"id": 2271, "uuid": "355892c5-…", "amount_in_cents": -1000, "type": "STANDARD",
  "settled": false, "card": {"id": 41650, "uuid": "45d7ce10-…"},
  "shop": {"id": 15, "uuid": "123123", "name": "Krusty Krab"},
  "settlements": [], "custom_attributes": {…optional…}, "created_at": "2023-11-12T16:10:15+00:00"}"##;
 
-/// contracts.md §1.2, the error body.
+/// docs/providers.md §1.2, the error body.
 const CONTRACT_ERROR: &str =
     r#"{"message": "Giftcard not found.", "code": 5001, "status_code": 400}"#;
 
-/// contracts.md §1.4, the prepaid balance.
+/// docs/providers.md §1.4, the prepaid balance.
 const CONTRACT_PREPAID_BALANCE: &str = r#"{"balance_in_cents": 5000, "balance": "€50.00"}"#;
 
 /// The error tables of seed 001 (code, message), verbatim.

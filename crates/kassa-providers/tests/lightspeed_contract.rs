@@ -1,18 +1,18 @@
-//! The example bodies of contracts.md §3 and seed 003, verbatim, read with the client's wire
+//! The example bodies of docs/providers.md §3 and seed 003, verbatim, read with the client's wire
 //! types. Seed 003 prints no example body (its response box is empty); §3 has three.
 
 use kassa_core::money::Currency;
 use kassa_providers::lightspeed::money::WireAmount;
 use kassa_providers::lightspeed::wire::{CreateTransaction, ErrorBody, TokenResponse};
 
-/// contracts.md §3.1, the token endpoint's answer (changelog 2025-03-refresh-token-flow-update).
+/// docs/providers.md §3.1, the token endpoint's answer (changelog 2025-03-refresh-token-flow-update).
 const TOKEN_RESPONSE: &str = r#"{"access_token": "KD7g…", "token_type": "Bearer", "expires": 1387145621, "expires_in": 604800,
    "refresh_token": "new_refresh_token", "domain_prefix": "domain_prefix", "scope": ""}"#;
 
-/// contracts.md §3.1, the 429 body.
+/// docs/providers.md §3.1, the 429 body.
 const RATE_LIMITED: &str = r#"{"error": "Too Many Requests", "message": "Rate limiting enforced"}"#;
 
-/// contracts.md §3.3, the body of a new transaction. Not JSON: a sketch with alternatives
+/// docs/providers.md §3.3, the body of a new transaction. Not JSON: a sketch with alternatives
 /// (`"REDEEMING"|"RELOADING"`) and optional keys marked `?`.
 const CREATE_SKETCH: &str = r#"{"type": "REDEEMING"|"RELOADING", "amount": "-12.50", "client_id": "<pos txn id>", "expires_at"?: "YYYY-MM-DD", "time_zone"?: "Pacific/Auckland", "user_id"?}"#;
 

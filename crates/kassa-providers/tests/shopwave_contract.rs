@@ -1,4 +1,4 @@
-//! Shopwave's documented bodies (contracts.md §4 and seed page 004), read with the client's
+//! Shopwave's documented bodies (docs/providers.md §4 and seed page 004), read with the client's
 //! wire types, and every documented message id sorted by what the till can do.
 
 use axum::routing::put;
@@ -15,21 +15,21 @@ use kassa_sim::server::serve;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// contracts.md §4.1, success body, verbatim but for `{...}`, which is filled with the
+/// docs/providers.md §4.1, success body, verbatim but for `{...}`, which is filled with the
 /// response fields of seed page 004.
 const SUCCESS: &str = r#"{"transactions": {"123": {"basketId": 5541, "type": "VOUCHER", "amount": 1250, "tip": 0, "completeDate": "2015-06-01 10:00:00", "id": 123, "Note": "giftcard 1234"}},
    "api": {"message": {"success": {"206": {"id": 206, "code": "…", "statusCode": 201, "title": "Resource Created", "details": "…"}}},
            "codeBaseVersion": "2.0", "executionTime_milliSeconds": 29}}"#;
 
-/// contracts.md §4.1, error body, verbatim.
+/// docs/providers.md §4.1, error body, verbatim.
 const ERROR: &str = r#"{"error": {"code": 400, "message": "Validation failed", "details": ["name is required"]},
    "api": {"message": {"error": {"913": {"id": 913, "code": "…", "statusCode": 400, "title": "Required parameter or object missing in request", "details": "…", "objectRef": "…"}}},
            "codeBaseVersion": "2.0", "executionTime_milliSeconds": 12}}"#;
 
-/// contracts.md §4.2, example transaction body, verbatim.
+/// docs/providers.md §4.2, example transaction body, verbatim.
 const TRANSACTION_EXAMPLE: &str = r#"{"transactions": {"t-1": {"basketId": 5541, "type": "VOUCHER", "amount": 1250, "tip": 0, "Note": "giftcard 1234"}}}"#;
 
-/// contracts.md §4.2 step 1, pre-generate a basket, verbatim.
+/// docs/providers.md §4.2 step 1, pre-generate a basket, verbatim.
 const BASKET_POST: &str = r#"{"baskets": {"<ref>": {"storeId": 1}}}"#;
 
 /// A partial success as §4.1 describes it ("errors can appear in `api.message` on partially
@@ -197,7 +197,7 @@ async fn the_client_gives_each_object_of_a_partial_success_its_outcome() {
     );
 }
 
-/// Every documented id (contracts.md §4.1 and seed 004's table), and what the till makes of it
+/// Every documented id (docs/providers.md §4.1 and seed 004's table), and what the till makes of it
 /// on a write: `unknown` (may have been applied), `retry`, `config`, `not_found`, `declined`.
 const IDS: &[(u16, u16, &str, &str)] = &[
     (899, 500, "Unknown Error", "unknown"),

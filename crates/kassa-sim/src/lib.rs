@@ -1,4 +1,4 @@
-//! Simulators of Kassa's providers, written from `shared/providers/contracts.md` and never from
+//! Simulators of Kassa's providers, written from `docs/providers.md` and never from
 //! the clients' code, so that a client bug is not mirrored here. Tests start them on loopback;
 //! training mode runs them in-process with demo cards.
 

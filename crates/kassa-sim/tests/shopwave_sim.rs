@@ -1,4 +1,4 @@
-//! The Shopwave simulator keeps the contract (contracts.md §4), seen from a plain HTTP client.
+//! The Shopwave simulator keeps the contract (docs/providers.md §4), seen from a plain HTTP client.
 
 use kassa_sim::faults::{Fault, Target};
 use kassa_sim::server::serve;

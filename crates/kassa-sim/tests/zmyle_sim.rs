@@ -1,4 +1,4 @@
-//! The zmyle simulator speaks zmyle's wire format (contracts.md §2), seen from a plain HTTP
+//! The zmyle simulator speaks zmyle's wire format (docs/providers.md §2), seen from a plain HTTP
 //! client: paths, Basic auth, error bodies, idempotent replay and fault answers.
 
 use kassa_sim::faults::{Fault, Target};

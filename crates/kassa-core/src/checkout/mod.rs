@@ -1,4 +1,4 @@
-//! The checkout (GUIDE §5–6): a sale rung up, paid with several tenders, and completed or
+//! The checkout (docs/design.md §5–6): a sale rung up, paid with several tenders, and completed or
 //! abandoned, every step persisted so a restart resumes where the sale was.
 //!
 //! Money moves only through the outbox. A zmyle card is held when tendered (a `reserve`) and

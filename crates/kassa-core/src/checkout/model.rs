@@ -7,7 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 use time::OffsetDateTime;
 
-/// Where a sale stands (GUIDE §5). Persisted at every step.
+/// Where a sale stands (docs/design.md §5). Persisted at every step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SaleState {
     /// Lines are being rung up; nothing paid yet.

@@ -1,4 +1,4 @@
-//! The offline policy (GUIDE §6): when a card's provider cannot answer at Complete, its tender
+//! The offline policy (docs/design.md §6): when a card's provider cannot answer at Complete, its tender
 //! is accepted against the card's last known balance only within the caps of `[offline]`;
 //! over a cap a manager decides. Cards are known here by a keyed hash of their code, never by
 //! the code.

@@ -1,5 +1,5 @@
 //! The `[checkout]` and `[offline]` sections: how a sale is paid, and how far the till trusts a
-//! card's last known balance while its provider cannot be asked (GUIDE §5–6).
+//! card's last known balance while its provider cannot be asked (docs/design.md §5–6).
 
 use crate::money::{parse_amount, Currency};
 use serde::Deserialize;

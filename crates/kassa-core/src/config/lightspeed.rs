@@ -3,7 +3,7 @@
 use super::default_timeout_ms;
 use serde::Deserialize;
 
-/// How the till proves itself to Lightspeed (contracts.md §3.1).
+/// How the till proves itself to Lightspeed (docs/providers.md §3.1).
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum LightspeedAuth {
@@ -15,7 +15,7 @@ pub enum LightspeedAuth {
     Oauth,
 }
 
-/// Lightspeed Retail X-Series gift cards (contracts.md §3).
+/// Lightspeed Retail X-Series gift cards (docs/providers.md §3).
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct LightspeedConfig {

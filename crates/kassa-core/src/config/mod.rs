@@ -56,7 +56,7 @@ pub struct RegisterConfig {
     /// UI language: `en` or `nl`, `de` (used to pick a provider's message where it has several).
     pub language: String,
     /// Below this much free space on the database's disk the till stops taking payments before
-    /// a write fails (GUIDE §4.1).
+    /// a write fails (docs/design.md §4.1).
     pub min_free_disk_mb: u64,
 }
 

@@ -1,4 +1,4 @@
-//! The `[outbox]` section: how the outbox engine sends (GUIDE §4–5).
+//! The `[outbox]` section: how the outbox engine sends (docs/design.md §4–5).
 
 use crate::outbox::EngineConfig;
 use serde::Deserialize;

@@ -3,7 +3,7 @@
 use super::default_timeout_ms;
 use serde::Deserialize;
 
-/// Shopwave (MerchantStack), the POS back-office that records each sale (contracts.md §4).
+/// Shopwave (MerchantStack), the POS back-office that records each sale (docs/providers.md §4).
 /// Secrets: `shopwave.access_token`, `shopwave.refresh_token`, `shopwave.client_secret`.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -4,7 +4,7 @@ use super::default_timeout_ms;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-/// zmyle's POS API, contracts.md §2. Credentials (`zmyle.api_key`, `zmyle.api_secret`) live in
+/// zmyle's POS API, docs/providers.md §2. Credentials (`zmyle.api_key`, `zmyle.api_secret`) live in
 /// the SecretStore.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -13,7 +13,7 @@ pub struct ZmyleConfig {
     /// [`ZmyleConfig::LIVE_URL`] or sandbox [`ZmyleConfig::SANDBOX_URL`].
     pub base_url: String,
     /// The header carrying the idempotency key of intents and refunds. zmyle's documentation
-    /// does not name it: `Idempotency-Key` is an inference (contracts.md §2.1).
+    /// does not name it: `Idempotency-Key` is an inference (docs/providers.md §2.1).
     #[serde(default = "ZmyleConfig::default_idempotency_header")]
     pub idempotency_header: String,
     /// Which scanned codes are zmyle cards: the documented QR URL or a 4- or 6-character short id.

@@ -1,6 +1,6 @@
 //! The executor loop: claims due operations per provider up to that provider's concurrency,
 //! sends them (or reconciles the unknown ones) through an [`OpExecutor`], and writes each
-//! outcome before taking the next step. No provider write happens anywhere else (GUIDE §4.1).
+//! outcome before taking the next step. No provider write happens anywhere else (docs/design.md §4.1).
 
 use super::model::{
     after_reconcile, after_send, Backoff, Op, OpOutcome, OpState, Reconciled, Transition,
@@ -29,7 +29,7 @@ pub trait OpExecutor: Send + Sync {
 
     /// Settles an operation whose outcome is unknown. Providers with an idempotency key answer
     /// [`Reconciled::NotApplied`] without asking (sending again with the same key is safe);
-    /// the others read their records first (GUIDE §4.2).
+    /// the others read their records first (docs/design.md §4.2).
     async fn reconcile(&self, op: &Op) -> Result<Reconciled, ProviderError>;
 
     /// At most this many operations per window (the provider's rate limit), if it has one.

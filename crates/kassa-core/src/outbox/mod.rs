@@ -1,4 +1,4 @@
-//! The outbox (GUIDE §4–5): every operation that moves money is written here before its
+//! The outbox (docs/design.md §4–5): every operation that moves money is written here before its
 //! request leaves, then driven to a final state by the [`engine`], exactly once in effect.
 //!
 //! - [`model`]: operations, their states and the pure transition rules.

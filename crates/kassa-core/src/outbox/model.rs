@@ -1,4 +1,4 @@
-//! Operations and their state machine (GUIDE §5), as plain data and pure functions: what the
+//! Operations and their state machine (docs/design.md §5), as plain data and pure functions: what the
 //! engine writes after a send or a reconciliation is decided here, and unit-tested here.
 
 use crate::money::Money;

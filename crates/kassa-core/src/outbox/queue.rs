@@ -1,5 +1,5 @@
 //! The outbox in SQLite (the `ops` table): operations are written in one `BEGIN IMMEDIATE`
-//! transaction before any request leaves (GUIDE §4.1), claimed when due, and every outcome is
+//! transaction before any request leaves (docs/design.md §4.1), claimed when due, and every outcome is
 //! written with its journal row in one transaction.
 //!
 //! Claiming respects order: of the unfinished operations on one card (same provider and card

@@ -1,4 +1,4 @@
-//! The review list (GUIDE §4.3): operations no automatic step can finish — refused by the
+//! The review list (docs/design.md §4.3): operations no automatic step can finish — refused by the
 //! provider, or whose outcome the provider's records cannot tell. Nothing leaves the list but
 //! by a manager's decision: send again, write off with a note (the money was settled another
 //! way, or not at all), or mark as done at the provider after checking there.

@@ -1,4 +1,4 @@
-//! The hold watchdog (GUIDE §4.7): on start and periodically, every open hold gets settled
+//! The hold watchdog (docs/design.md §4.7): on start and periodically, every open hold gets settled
 //! before it expires. A hold whose sale completed has its confirm queued, and the engine sends
 //! it; a hold left without a confirm or cancel (the sale was abandoned, or the till died before
 //! the sale completed) gets a cancel queued once it is older than `abandon_after`, or when its

@@ -22,7 +22,7 @@ pub enum StoreError {
 }
 
 /// A fault of the disk under the database: the till must stop taking payments, because it
-/// cannot record them (GUIDE §4.1).
+/// cannot record them (docs/design.md §4.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DiskFault {
     Full,

@@ -50,7 +50,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(
             r#"
         -- Funds a provider holds for the till (zmyle transaction intents) until it confirms or
-        -- cancels them, or they expire (GUIDE §4.7). Kept across restarts.
+        -- cancels them, or they expire (docs/design.md §4.7). Kept across restarts.
         CREATE TABLE holds (
             provider       TEXT NOT NULL,
             intent_id      TEXT NOT NULL,        -- the provider's id of the hold
@@ -92,7 +92,7 @@ pub fn migrations() -> Migrations<'static> {
         ),
         M::up(
             r#"
-        -- The checkout (GUIDE §5): sales, their lines and tenders, persisted at every step so a
+        -- The checkout (docs/design.md §5): sales, their lines and tenders, persisted at every step so a
         -- restart resumes where the sale was. A tender names the outbox operations that move
         -- its money; a card's full code stays only while its sale is unfinished.
         CREATE TABLE sales (

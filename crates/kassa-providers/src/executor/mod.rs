@@ -1,6 +1,6 @@
 //! The outbox's executors: each maps the operation kinds its provider supports onto the
 //! provider client's money-moving calls, and settles unknown outcomes the provider's way
-//! (GUIDE §2, §4.2): zmyle and Lightspeed are sent again with the same key; Leat's records
+//! (docs/design.md §2, §4.2): zmyle and Lightspeed are sent again with the same key; Leat's records
 //! (a card's or a prepaid wallet's transactions) are read for our operation id before any
 //! retry; Shopwave reads back by our references
 //! before every write.

@@ -1,7 +1,7 @@
 //! Recording a sale in Shopwave. Shopwave has no idempotency key, so every send starts by
 //! reading back by our references (the sale id for the basket, each payment's reference) and
 //! writes only what is missing: a send after an unknown outcome can never make a second basket
-//! or payment (GUIDE §2).
+//! or payment (docs/design.md §2).
 //!
 //! The operation's payload is the sale ([`sale_payload`]); its reference is the op's sale id.
 

@@ -1,4 +1,4 @@
-//! Leat's failures sorted by what the till can do about them (contracts.md §1.2).
+//! Leat's failures sorted by what the till can do about them (docs/providers.md §1.2).
 //!
 //! Leat joins Dutch and English as `"Dutch. | English."`; the cashier reads the one of the
 //! till's language.

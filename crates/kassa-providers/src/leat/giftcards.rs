@@ -1,4 +1,4 @@
-//! Gift cards and their transactions (contracts.md §1.5, seed page 001).
+//! Gift cards and their transactions (docs/providers.md §1.5, seed page 001).
 
 use super::transport::FormFields;
 use super::types::{Giftcard, GiftcardTransaction, Page};

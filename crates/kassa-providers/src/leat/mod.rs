@@ -1,5 +1,5 @@
 //! Leat (formerly Piggy): gift cards, contacts' prepaid wallets and contact identifiers,
-//! contracts.md §1.
+//! docs/providers.md §1.
 //!
 //! Operations that move money are inherent `async fn`s of [`LeatClient`]; Leat has no
 //! idempotency key, so a write whose answer never came is [`ProviderError::OutcomeUnknown`] and

@@ -1,5 +1,5 @@
 //! Contacts' prepaid wallets and the customer cards (contact identifiers) that find them
-//! (contracts.md §1.5, seed page 000).
+//! (docs/providers.md §1.5, seed page 000).
 
 use super::types::{ContactIdentifier, Page, PrepaidTransaction};
 use super::wire;

@@ -1,5 +1,5 @@
 //! Settling a gift card transaction whose answer never came. Leat has no idempotency key, so
-//! the card's transactions are read back (GUIDE §4.2): ours carries the till's operation id in
+//! the card's transactions are read back (docs/design.md §4.2): ours carries the till's operation id in
 //! `custom_attributes`; where Leat does not echo custom attributes, a transaction of the same
 //! amount at the same shop within the configured window around the send time is taken as ours
 //! when there is exactly one. Prepaid transactions are settled the same way from the contact's

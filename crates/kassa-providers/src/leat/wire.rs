@@ -1,4 +1,4 @@
-//! Leat's JSON as it comes (contracts.md §1.4). Only what the SDK's mappers require is
+//! Leat's JSON as it comes (docs/providers.md §1.4). Only what the SDK's mappers require is
 //! required; where sources disagree both forms are read (nested `card`/`shop` objects or flat
 //! `card_id`/`shop_id`; `type` as a name or a number; `meta` as `[]` or an object).
 

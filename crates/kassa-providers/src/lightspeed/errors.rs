@@ -1,4 +1,4 @@
-//! Lightspeed's error answers, sorted by what the till can do about them (contracts.md §3.1:
+//! Lightspeed's error answers, sorted by what the till can do about them (docs/providers.md §3.1:
 //! 404 card or transaction, 422 insufficient credit, 400 reversing a non-REDEEMING
 //! transaction, 401/403 auth and scope, 429 rate limit).
 
@@ -81,7 +81,7 @@ mod tests {
         write: true,
     };
 
-    /// The 429 body of contracts.md §3.1, verbatim.
+    /// The 429 body of docs/providers.md §3.1, verbatim.
     const TOO_MANY: &str = r#"{"error": "Too Many Requests", "message": "Rate limiting enforced"}"#;
 
     #[test]

@@ -1,4 +1,4 @@
-//! Lightspeed Retail X-Series (formerly Vend): gift cards, contracts.md §3 and seed 003.
+//! Lightspeed Retail X-Series (formerly Vend): gift cards, docs/providers.md §3 and seed 003.
 //!
 //! Look-up (`GiftCardProvider::lookup`), and the money-moving calls the outbox engine drives:
 //! [`LightspeedClient::redeem`], [`LightspeedClient::reload`] and [`LightspeedClient::reverse`].

@@ -1,4 +1,4 @@
-//! Lightspeed's rate limit (contracts.md §3.1, docs/rate_limiting): `300 × registers + 50`
+//! Lightspeed's rate limit (docs/providers.md §3.1, docs/rate_limiting): `300 × registers + 50`
 //! requests per 5 minutes per retailer and application, reported in `X-RateLimit-Limit` and
 //! `X-RateLimit-Remaining`; a 429 carries `Retry-After` as an HTTP date (RFC 1123) — or, as
 //! HTTP allows, a number of seconds.

@@ -1,4 +1,4 @@
-//! Lightspeed's JSON as it travels (contracts.md §3.1–3.3). Money stays JSON text here
+//! Lightspeed's JSON as it travels (docs/providers.md §3.1–3.3). Money stays JSON text here
 //! ([`WireAmount`]); it becomes [`kassa_core::money::Money`] in the client only.
 
 use super::money::WireAmount;

@@ -1,5 +1,5 @@
 //! Shopwave's `api` envelope, read from every answer (success and error), and what its message
-//! ids mean to the till (contracts.md §4.1).
+//! ids mean to the till (docs/providers.md §4.1).
 //!
 //! Both spellings are accepted: `api.message.error` (docs) and `api.message.errors` (2015 SDK),
 //! `warning` / `warnings`, `objectRef` / `ObjectRef`, `moreInfo` / `MoreInfo`. Object references

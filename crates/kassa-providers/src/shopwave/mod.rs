@@ -1,5 +1,5 @@
 //! Shopwave (MerchantStack) POS back-office: records each sale as a basket with its lines and
-//! payment transactions (contracts.md §4). Implements [`kassa_core::pos::PosRecorder`].
+//! payment transactions (docs/providers.md §4). Implements [`kassa_core::pos::PosRecorder`].
 //!
 //! - `auth`: OAuth 2.0 authorization code and refresh; tokens live in the SecretStore.
 //! - `envelope`: the `api.message` envelope of every answer and the meaning of its ids.

@@ -1,4 +1,4 @@
-//! Contract tests: every example body of zmyle's page (seed 002) and of contracts.md §2, verbatim,
+//! Contract tests: every example body of zmyle's page (seed 002) and of docs/providers.md §2, verbatim,
 //! read with the client's wire types.
 
 use super::card_info;
@@ -29,10 +29,10 @@ const SEED_INTENT: &str = r#"{
 /// seed-pages/002: the request body of the example `curl -d`.
 const SEED_REQUEST: &str = r#"{"giftcardId": "18jja4mf08fn08f7gp9l","accessToken": "hg84zhgnzuigui4hg3hg7834","amount": 100,"metadata": {"store": "megastore-filiale-holzweg","receiptNumber": "Bon 2017-79730"}}"#;
 
-/// contracts.md §2.1: the error body.
+/// docs/providers.md §2.1: the error body.
 const CONTRACT_ERROR: &str = r#"{"errorId": "api:io:missingRequiredParam", "errorMsg": "giftcardId", "status": 400, "occuredAt": "20171126T060137Z"}"#;
 
-/// contracts.md §2.2: the gift card object.
+/// docs/providers.md §2.2: the gift card object.
 const CONTRACT_GIFTCARD: &str = r#"{"id": "18jja4mf08fn08f7gp9l", "shortId": "QTHX", "accessToken": "hg84zhgnzuigui4hg3hg7834",
  "balance": 2000, "availableBalance": 2000, "initialAmount": 2000, "currency": "EUR",
  "expectedAction": "redeem", "authorizedActions": ["redeem", "activate"],
@@ -40,20 +40,20 @@ const CONTRACT_GIFTCARD: &str = r#"{"id": "18jja4mf08fn08f7gp9l", "shortId": "QT
  "transactions": [{"id": "18k5ejn09hm88394qz32", "amount": 2000, "confirmedAt": "20171124T213259Z",
                    "statementDescriptor": "Aktivierung", "retailerId": "15h3k83g45anmatlbyie"}]}"#;
 
-/// contracts.md §2.2: the transaction intent object.
+/// docs/providers.md §2.2: the transaction intent object.
 const CONTRACT_INTENT: &str = r#"{"id": "18k78hj3e2j65686vhipw560u6sm", "giftcardId": "18jja4mf08fn08f7gp9l", "retailerId": "15h3k83g45anfnwibyie",
  "amount": 100, "currency": "EUR", "status": "NEEDS_CONFIRMATION", "statementDescriptor": "MegaStore",
  "createdAt": "20171127T045256Z", "expiresAt": "20171127T052256Z",
  "metadata": {"store": "megastore-filiale-holzweg", "receiptNumber": "Bon 2017-79732"}}"#;
 
-/// contracts.md §2.2: the fields an intent gains on confirm, and the status after cancel.
+/// docs/providers.md §2.2: the fields an intent gains on confirm, and the status after cancel.
 const CONTRACT_CONFIRMED: (&str, &str) = (
     r#""status": "SUCCEEDED""#,
     r#""giftcardTransactionId": "18k7e49n4n25e25wt5z9""#,
 );
 const CONTRACT_CANCELLED: &str = r#""status": "CANCELLED""#;
 
-/// contracts.md §2.1: what a QR code holds, with the example's id and token put in.
+/// docs/providers.md §2.1: what a QR code holds, with the example's id and token put in.
 const CONTRACT_QR: &str = "https://www.smartcity-gutschein.de/g/<giftcardId>/redeem?rt=<token>";
 
 #[test]

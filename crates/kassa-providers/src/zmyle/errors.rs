@@ -17,7 +17,7 @@ pub enum Call {
     Activate,
 }
 
-/// Every errorId zmyle documents for the endpoints the till uses (contracts.md §2.3).
+/// Every errorId zmyle documents for the endpoints the till uses (docs/providers.md §2.3).
 pub const DOCUMENTED_ERRORS: [&str; 19] = [
     "api:io:missingRequiredParam",
     "api:io:malformedNumber",

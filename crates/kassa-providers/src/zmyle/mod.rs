@@ -1,4 +1,4 @@
-//! zmyle POS API, contracts.md §2: gift cards found by short id or QR code, funds held by
+//! zmyle POS API, docs/providers.md §2: gift cards found by short id or QR code, funds held by
 //! transaction intents until confirmed or cancelled, refunds, and selling pre-printed cards.
 //!
 //! Reads that fail in transport are retryable. Writes that got no answer are

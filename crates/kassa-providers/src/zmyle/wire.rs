@@ -1,4 +1,4 @@
-//! zmyle's JSON, field for field (contracts.md §2.2), and its `yyyyMMdd'T'HHmmss'Z'` dates.
+//! zmyle's JSON, field for field (docs/providers.md §2.2), and its `yyyyMMdd'T'HHmmss'Z'` dates.
 
 use kassa_core::holds::NewHold;
 use kassa_core::money::{Currency, Money};
@@ -166,7 +166,7 @@ impl TransactionIntent {
         money(self.amount, &self.currency)
     }
 
-    /// The hold to store for this intent (GUIDE §4.7), for the card with masked code
+    /// The hold to store for this intent (docs/design.md §4.7), for the card with masked code
     /// `card_masked`, placed by operation `op_id`.
     pub fn to_hold(
         &self,

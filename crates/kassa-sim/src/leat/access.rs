@@ -1,6 +1,6 @@
 //! Who may call, and how often: bearer tokens (a fixed API key / personal access token, and
 //! access tokens issued by the OAuth client-credentials flow), and Laravel-style throttling
-//! with `X-RateLimit-*` headers on every answer (contracts.md §1.1, §1.3).
+//! with `X-RateLimit-*` headers on every answer (docs/providers.md §1.1, §1.3).
 
 use super::body::Fields;
 use super::ledger::Family;

@@ -1,5 +1,5 @@
 //! Request input as Leat takes it: query strings for GET, and for POST a body in any of the
-//! three encodings seen in the wild (contracts.md §1.1): `application/x-www-form-urlencoded`
+//! three encodings seen in the wild (docs/providers.md §1.1): `application/x-www-form-urlencoded`
 //! (the PHP SDK), `multipart/form-data` (the Postman/OpenAPI export) and JSON.
 //!
 //! Form keys in bracket notation (`custom_attributes[kassa_op_id]=...`, `created_at[gte]=...`)

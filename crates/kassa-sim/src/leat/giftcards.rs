@@ -1,4 +1,4 @@
-//! Gift cards and gift card transactions (contracts.md §1.5, seed page 001).
+//! Gift cards and gift card transactions (docs/providers.md §1.5, seed page 001).
 
 use super::body::{Fields, QueryFields};
 use super::ledger::{invalid, Card, Family, NewGiftcardTxn, Rule};

@@ -1,5 +1,5 @@
 //! Leat's books and rules, kept in memory: programs, shops, gift cards and their transactions,
-//! contacts, contact identifiers and prepaid transactions (contracts.md §1.4, §1.5).
+//! contacts, contact identifiers and prepaid transactions (docs/providers.md §1.4, §1.5).
 //!
 //! Every rule answers Leat's documented error code; the handlers render it.
 

@@ -1,5 +1,5 @@
 //! Leat (formerly Piggy): gift cards, gift card transactions, contacts' prepaid wallets and
-//! contact identifiers, as in contracts.md §1 and the Leat seed pages.
+//! contact identifiers, as in docs/providers.md §1 and the Leat seed pages.
 //!
 //! Both path families are served: `/api/v3/oauth/clients/...` and `/api/v3/register/...`,
 //! plus the client-credentials token endpoint `POST /oauth/token`. Business errors use Leat's

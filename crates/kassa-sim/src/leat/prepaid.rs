@@ -1,5 +1,5 @@
 //! Contacts' prepaid wallets and the contact identifiers (loyalty cards) that find them
-//! (contracts.md §1.5, seed page 000).
+//! (docs/providers.md §1.5, seed page 000).
 
 use super::body::{Fields, QueryFields};
 use super::ledger::{invalid, PrepaidTarget};

@@ -1,4 +1,4 @@
-//! The simulator's objects as Leat renders them (contracts.md §1.4): amounts in cents plus
+//! The simulator's objects as Leat renders them (docs/providers.md §1.4): amounts in cents plus
 //! display strings, timestamps with an offset, nested `card` and `shop` objects.
 
 use super::ledger::{Card, GiftcardTxn, Identifier, Ledger, PrepaidTxn};

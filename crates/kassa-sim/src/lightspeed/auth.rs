@@ -1,4 +1,4 @@
-//! Bearer tokens and the OAuth token endpoint (contracts.md §3.1): personal tokens, and an
+//! Bearer tokens and the OAuth token endpoint (docs/providers.md §3.1): personal tokens, and an
 //! OAuth application whose refresh tokens rotate — the old one is revoked the moment a new
 //! one is issued.
 

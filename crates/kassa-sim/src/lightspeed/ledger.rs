@@ -1,4 +1,4 @@
-//! The simulator's gift cards and the rules of contracts.md §3.3: balance = Σ transaction
+//! The simulator's gift cards and the rules of docs/providers.md §3.3: balance = Σ transaction
 //! amounts; REDEEMING must be negative and covered by the balance; a repeated `client_id`
 //! with the same details returns the earlier transaction; only REDEEMING can be reversed.
 

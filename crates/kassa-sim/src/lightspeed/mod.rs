@@ -1,4 +1,4 @@
-//! Lightspeed Retail X-Series (formerly Vend): gift cards, as in contracts.md §3.
+//! Lightspeed Retail X-Series (formerly Vend): gift cards, as in docs/providers.md §3.
 //!
 //! Both API generations are served: `/api/2.0/...` (bare objects, money as JSON numbers, 200
 //! on create) and date versions `/api/2026-04/...` and later (`{"data": …}`, money as strings,

@@ -1,4 +1,4 @@
-//! Lightspeed's rate limit (contracts.md §3.1): a number of requests per window, told in
+//! Lightspeed's rate limit (docs/providers.md §3.1): a number of requests per window, told in
 //! `X-RateLimit-Limit` / `X-RateLimit-Remaining`; over it, 429 with `Retry-After` as an HTTP
 //! date (RFC 1123).
 

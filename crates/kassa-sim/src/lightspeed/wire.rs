@@ -1,4 +1,4 @@
-//! What the Lightspeed simulator sends and reads: the two API versions' shapes (contracts.md
+//! What the Lightspeed simulator sends and reads: the two API versions' shapes (docs/providers.md
 //! §3.1–3.2) and Lightspeed's error envelope `{"error", "message"}`.
 
 use super::ledger::{Card, Txn};
@@ -89,7 +89,7 @@ struct Data<T> {
     data: T,
 }
 
-/// A GiftCard (contracts.md §3.2).
+/// A GiftCard (docs/providers.md §3.2).
 #[derive(Serialize)]
 pub struct CardOut {
     id: String,
@@ -105,7 +105,7 @@ pub struct CardOut {
     gift_card_transactions: Vec<TxnOut>,
 }
 
-/// A GiftCardTransaction (contracts.md §3.2).
+/// A GiftCardTransaction (docs/providers.md §3.2).
 #[derive(Serialize)]
 pub struct TxnOut {
     id: String,
@@ -182,7 +182,7 @@ pub fn unprocessable(message: &str) -> Response {
     error(StatusCode::UNPROCESSABLE_ENTITY, message)
 }
 
-/// The body of a token answer (contracts.md §3.1).
+/// The body of a token answer (docs/providers.md §3.1).
 pub fn token_body(
     access: &str,
     refresh: &str,

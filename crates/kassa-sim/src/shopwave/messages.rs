@@ -1,4 +1,4 @@
-//! Shopwave's `api.message` envelope and its catalogue of message ids (contracts.md §4.1).
+//! Shopwave's `api.message` envelope and its catalogue of message ids (docs/providers.md §4.1).
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

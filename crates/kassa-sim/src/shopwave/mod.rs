@@ -1,5 +1,5 @@
 //! Shopwave (MerchantStack) POS back-office: baskets and payment transactions, as in
-//! contracts.md §4.
+//! docs/providers.md §4.
 //!
 //! - OAuth 2.0 token endpoint at `/oauth/token` (authorization code and refresh grants); every
 //!   other call needs `Authorization: Bearer <token>`: 911 malformed, 907 unknown, 908 expired

@@ -1,5 +1,5 @@
 //! The simulated zmyle back end: cards, transaction intents and transactions, with the rules of
-//! contracts.md §2.2–2.3. No HTTP here: each operation returns the JSON body of its answer or
+//! docs/providers.md §2.2–2.3. No HTTP here: each operation returns the JSON body of its answer or
 //! an [`ApiError`].
 
 use super::{CardSpec, CardStatus, Retailer};
@@ -22,7 +22,7 @@ const REFUND_WINDOW: Duration = Duration::from_secs(14 * 24 * 3600);
 pub struct ApiError {
     pub id: &'static str,
     pub msg: String,
-    /// The per-error HTTP statuses are not documented; these follow contracts.md §2.1 [INF].
+    /// The per-error HTTP statuses are not documented; these follow docs/providers.md §2.1 [INF].
     pub status: u16,
 }
 

@@ -1,4 +1,4 @@
-//! zmyle POS API, as in contracts.md §2: gift cards found by short id or QR URL, transaction
+//! zmyle POS API, as in docs/providers.md §2: gift cards found by short id or QR URL, transaction
 //! intents that hold funds until confirmed, cancelled or expired, and refunds.
 //!
 //! All paths are under `/service/v1.1`; requests need HTTP Basic auth with the API key and
@@ -88,7 +88,7 @@ pub enum Retailer {
     Unknown,
 }
 
-/// The idempotency header the simulator honours unless told otherwise (contracts.md §2.1 [INF]).
+/// The idempotency header the simulator honours unless told otherwise (docs/providers.md §2.1 [INF]).
 pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
 
 /// The zmyle simulator; clone it to keep a handle on its state while it is served.
