@@ -1,6 +1,7 @@
 //! The command line: no subcommand opens the window; subcommands run headless.
 
 use crate::boot::{boot_with_keyring, Booted};
+use crate::data_lock::DataLock;
 use crate::doctor;
 use crate::dto::{CardDto, ErrorDto};
 use crate::keyring_store::KeyringStore;
@@ -157,7 +158,7 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
         },
         Command::Sale(args) => sale_cli::run(paths, args, cli.json),
         Command::Sales(args) => sale_cli::list(&paths, &args, cli.json),
-        Command::Sync { once } => with_till(paths, cli.json, |booted| {
+        Command::Sync { once } => with_outbox(paths, cli.json, "kassa sync", |booted| {
             queue_cli::sync(booted, once, cli.json)
         }),
         Command::Doctor => {
@@ -206,6 +207,19 @@ where
             Err(message) => fail(&ErrorDto::config(message), json_out),
         }
     })
+}
+
+/// [`with_till`] for a command that sends the outbox (`kassa sync`, `kassa sale`): it first
+/// takes the data folder ([`DataLock`]), so no other Kassa sends this till's payments meanwhile.
+pub(crate) fn with_outbox<F, Fut>(paths: Paths, json_out: bool, role: &str, work: F) -> ExitCode
+where
+    F: FnOnce(Booted) -> Fut,
+    Fut: std::future::Future<Output = ExitCode>,
+{
+    match DataLock::acquire(&paths.data_dir, role) {
+        Ok(_lock) => with_till(paths, json_out, work),
+        Err(held) => fail(&ErrorDto::config(held), json_out),
+    }
 }
 
 pub(crate) fn fail(error: &ErrorDto, json_out: bool) -> ExitCode {

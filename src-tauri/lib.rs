@@ -4,6 +4,7 @@
 pub mod boot;
 pub mod cli;
 pub mod commands;
+pub mod data_lock;
 pub mod doctor;
 pub mod dto;
 pub mod keyring_store;
@@ -60,7 +61,12 @@ pub fn run_window(config: Option<&Path>) {
         .build()
         .expect("tokio runtime");
     tauri::async_runtime::set(runtime.handle().clone());
-    let booted = runtime.block_on(boot::boot_with_keyring(paths));
+    // Held until the process ends: no other Kassa sends this till's payments meanwhile.
+    let lock = data_lock::DataLock::acquire(&paths.data_dir, "the till's window");
+    let booted = match &lock {
+        Ok(_) => runtime.block_on(boot::boot_with_keyring(paths)),
+        Err(held) => Err(held.clone()),
+    };
     match &booted {
         Err(e) => tracing::error!(error = %e, "the till could not open"),
         // The outbox sends in the background for as long as the window is open.

@@ -8,7 +8,7 @@
 //! killed `kassa sale` left unfinished.
 
 use crate::boot::Booted;
-use crate::cli::{fail, open_store, with_till};
+use crate::cli::{fail, open_store, with_outbox};
 use crate::dto::{ErrorCode, ErrorDto};
 use crate::paths::Paths;
 use crate::sale_args::{parse_all, LineSpec, PaySpec, SaleCommand};
@@ -290,7 +290,7 @@ pub fn run(paths: Paths, args: SaleArgs, json_out: bool) -> ExitCode {
         Ok(typed) => typed,
         Err(code) => return code,
     };
-    with_till(paths, json_out, |booted| async move {
+    with_outbox(paths, json_out, "kassa sale", |booted| async move {
         let sold = sell(&booted, &lines, &pays, json_out);
         with_engine_running(&booted, sold).await
     })

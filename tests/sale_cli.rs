@@ -344,3 +344,44 @@ fn a_sale_left_in_complete_whose_card_was_refused_since_is_abandoned_by_the_next
     let listed = sales(home);
     assert_eq!(listed[2]["state"], "abandoned");
 }
+
+#[test]
+fn a_sale_is_refused_while_another_kassa_sends_this_tills_payments() {
+    let home = tempfile::tempdir().unwrap();
+    let mut sync = Command::new(env!("CARGO_BIN_EXE_kassa"))
+        .arg("sync")
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("HOME", home.path())
+        .env_remove("KASSA_CONFIG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("kassa sync starts");
+    let lock = home.path().join("data/eu.kassa.till/kassa.lock");
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !std::fs::read_to_string(&lock).is_ok_and(|holder| holder.starts_with("kassa sync")) {
+        assert!(
+            std::time::Instant::now() < until,
+            "kassa sync never took the data folder"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+
+    let refused = refused_json(&sale_json(home.path(), &["Tea=2.50"], &["cash=5"]));
+    let message = refused["error"]["message"].as_str().unwrap();
+    assert!(message.starts_with("kassa sync (process "), "{message}");
+    assert!(message.contains("only one may at a time"), "{message}");
+    succeeded(&kassa(home.path(), &["queue"]));
+
+    sync.kill().unwrap();
+    sync.wait().unwrap();
+    let paid = ok_json(&sale_json(home.path(), &["Tea=2.50"], &["cash=5"]));
+    assert_eq!(paid["sale"]["state"], "completed", "{paid}");
+    let sales = ok_json(&kassa(home.path(), &["--json", "sales"]));
+    assert_eq!(
+        sales["sales"].as_array().map(Vec::len),
+        Some(1),
+        "the refused run made no sale: {sales}"
+    );
+}
