@@ -129,7 +129,11 @@ impl Store {
 
     /// Every unfinished sale, oldest first.
     pub fn unfinished_sales(&self) -> Result<Vec<Sale>, StoreError> {
-        self.sales_where("state NOT IN ('completed', 'abandoned')", "", u32::MAX)
+        self.sales_of(
+            "SELECT id FROM sales WHERE state NOT IN ('completed', 'abandoned')
+             ORDER BY number",
+            rusqlite::params![],
+        )
     }
 
     /// Sales made since `since` (all when `None`), newest first.
@@ -138,25 +142,19 @@ impl Store {
         since: Option<OffsetDateTime>,
         limit: u32,
     ) -> Result<Vec<Sale>, StoreError> {
-        let since = since.map_or_else(String::new, stamp);
-        self.sales_where("created_at >= ?1", &since, limit)
+        self.sales_of(
+            "SELECT id FROM sales WHERE created_at >= ?1 ORDER BY number DESC LIMIT ?2",
+            params![since.map_or_else(String::new, stamp), limit],
+        )
     }
 
-    fn sales_where(&self, filter: &str, arg: &str, limit: u32) -> Result<Vec<Sale>, StoreError> {
+    /// The sales whose ids `select` lists, in its order.
+    fn sales_of(&self, select: &str, args: impl rusqlite::Params) -> Result<Vec<Sale>, StoreError> {
         let conn = self.conn();
-        let uses_arg = filter.contains("?1");
-        let sql = format!(
-            "SELECT id FROM sales WHERE {filter} ORDER BY number {} LIMIT {limit}",
-            if uses_arg { "DESC" } else { "ASC" }
-        );
-        let mut stmt = conn.prepare(&sql)?;
-        let ids: Vec<String> = if uses_arg {
-            stmt.query_map([arg], |r| r.get(0))?
-                .collect::<Result<_, _>>()?
-        } else {
-            stmt.query_map([], |r| r.get(0))?
-                .collect::<Result<_, _>>()?
-        };
+        let ids: Vec<String> = conn
+            .prepare(select)?
+            .query_map(args, |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
         let mut sales = Vec::with_capacity(ids.len());
         for id in ids {
             sales.extend(read_sale(&conn, &id)?);
