@@ -16,6 +16,9 @@ pub struct OutboxConfig {
     pub max_backoff_ms: u64,
     /// How often to look for newly due work while waiting, in milliseconds.
     pub poll_interval_ms: u64,
+    /// An operation whose outcome is still unknown after this many attempts goes to the review
+    /// list ("check at the provider").
+    pub max_unknown_attempts: u32,
 }
 
 fn millis(d: Duration) -> u64 {
@@ -30,6 +33,7 @@ impl Default for OutboxConfig {
             min_backoff_ms: millis(engine.min_backoff),
             max_backoff_ms: millis(engine.max_backoff),
             poll_interval_ms: millis(engine.poll),
+            max_unknown_attempts: engine.max_unknown_attempts,
         }
     }
 }
@@ -42,6 +46,7 @@ impl OutboxConfig {
             min_backoff: Duration::from_millis(self.min_backoff_ms),
             max_backoff: Duration::from_millis(self.max_backoff_ms),
             poll: Duration::from_millis(self.poll_interval_ms),
+            max_unknown_attempts: self.max_unknown_attempts,
             ..EngineConfig::default()
         }
     }
@@ -52,6 +57,7 @@ impl OutboxConfig {
             ("min_backoff_ms", self.min_backoff_ms),
             ("max_backoff_ms", self.max_backoff_ms),
             ("poll_interval_ms", self.poll_interval_ms),
+            ("max_unknown_attempts", u64::from(self.max_unknown_attempts)),
         ] {
             if value == 0 {
                 return Err(format!("outbox.{name} must be more than 0"));

@@ -3,7 +3,7 @@
 //! outcome before taking the next step. No provider write happens anywhere else (docs/design.md §4.1).
 
 use super::model::{
-    after_reconcile, after_send, Backoff, Op, OpOutcome, OpState, Reconciled, Transition,
+    after_reconcile, after_send, bounded, Backoff, Op, OpOutcome, OpState, Reconciled, Transition,
 };
 use super::watchdog::WatchdogConfig;
 use crate::clock::{Clock, SystemClock};
@@ -86,6 +86,8 @@ pub struct EngineConfig {
     pub max_backoff: Duration,
     /// How often to look for newly due work while waiting.
     pub poll: Duration,
+    /// An outcome still unknown after this many attempts goes to the review list.
+    pub max_unknown_attempts: u32,
 }
 
 impl Default for EngineConfig {
@@ -96,6 +98,7 @@ impl Default for EngineConfig {
             min_backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(300),
             poll: Duration::from_secs(1),
+            max_unknown_attempts: 20,
         }
     }
 }
@@ -258,7 +261,11 @@ impl Engine {
         until_idle: bool,
         mut stop: watch::Receiver<bool>,
     ) -> Result<RunStats, StoreError> {
-        let recovered = self.store.recover_in_flight()?;
+        let recovered = self.store.recover_in_flight(|provider| {
+            self.executors
+                .get(&provider)
+                .map_or(Duration::ZERO, |e| e.settle_time())
+        })?;
         if recovered > 0 {
             tracing::warn!(
                 recovered,
@@ -320,11 +327,12 @@ impl Engine {
                         let step = Step {
                             executor: executor.clone(),
                             backoff: self.backoff.clone(),
+                            max_unknown_attempts: self.config.max_unknown_attempts,
                             health: self.health.clone(),
                         };
                         tasks.spawn(async move {
                             let _permit = permit;
-                            step.run(op).await
+                            step.run_guarded(op).await
                         });
                     }
                 }
@@ -357,7 +365,12 @@ impl Engine {
                     let mut finished = Vec::new();
                     let mut next = done;
                     while let Some(joined) = next {
-                        finished.push(joined.expect("an outbox step does not panic"));
+                        // A step's panic is caught inside it (`run_guarded`); this join
+                        // fails only if the runtime is going away.
+                        match joined {
+                            Ok(outcome) => finished.push(outcome),
+                            Err(e) => tracing::error!(error = %e, "an outbox step was lost"),
+                        }
                         next = tasks.try_join_next();
                     }
                     self.store.record_all(&finished, self.clock.now())?;
@@ -396,10 +409,37 @@ async fn stop_signal(stop: &mut watch::Receiver<bool>) {
 struct Step {
     executor: Arc<dyn OpExecutor>,
     backoff: Arc<ExpBackoff>,
+    max_unknown_attempts: u32,
     health: watch::Sender<BTreeMap<ProviderId, Health>>,
 }
 
 impl Step {
+    /// [`Step::run`], with a panic (a bug in a client) caught: the operation goes to the review
+    /// list with what is known, and the engine runs on.
+    async fn run_guarded(self, op: Op) -> (Op, Transition) {
+        let kept = op.clone();
+        match tokio::spawn(self.run(op)).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                let why = match e.try_into_panic() {
+                    Ok(panic) => panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "a panic".into()),
+                    Err(e) => e.to_string(),
+                };
+                tracing::error!(op = %kept.id, provider = %kept.provider, %why, "an outbox step failed");
+                let reason = format!(
+                    "The till failed while {} this ({why}): it may or may not have reached {}; check there.",
+                    if kept.state == OpState::Sending { "sending" } else { "checking" },
+                    kept.provider.display_name()
+                );
+                (kept, Transition::Review { reason })
+            }
+        }
+    }
+
     async fn run(self, op: Op) -> (Op, Transition) {
         let (transition, error) = if op.state == OpState::Sending {
             let result = self.executor.execute(&op).await;
@@ -415,6 +455,7 @@ impl Step {
                 result.err(),
             )
         };
+        let transition = bounded(transition, op.attempts, self.max_unknown_attempts);
         let health = match &error {
             Some(e) if e.is_retryable() => Health::Down,
             Some(ProviderError::OutcomeUnknown { .. }) => Health::Down,
@@ -437,5 +478,66 @@ impl Step {
             }
         }
         (op, transition)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::{Currency, Money};
+    use crate::outbox::{NewOp, OpKind};
+
+    /// Succeeds, except on the card `BOOM`, where it panics (a bug in a client).
+    struct Fragile;
+
+    #[async_trait]
+    impl OpExecutor for Fragile {
+        fn provider(&self) -> ProviderId {
+            ProviderId::Leat
+        }
+        async fn execute(&self, op: &Op) -> Result<OpOutcome, ProviderError> {
+            assert_ne!(op.card_code.as_deref(), Some("BOOM"), "index out of range");
+            Ok(OpOutcome::default())
+        }
+        async fn reconcile(&self, _op: &Op) -> Result<Reconciled, ProviderError> {
+            Ok(Reconciled::NotApplied)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_panic_in_one_step_sends_that_operation_to_review_and_the_engine_runs_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open(&dir.path().join("kassa.sqlite3")).unwrap());
+        let eur = Currency::try_from("EUR".to_string()).unwrap();
+        let boom = NewOp::new(
+            ProviderId::Leat,
+            OpKind::Redeem,
+            Some("BOOM"),
+            Money::new(100, eur.clone()),
+        );
+        let fine = NewOp::new(
+            ProviderId::Leat,
+            OpKind::Redeem,
+            Some("OK"),
+            Money::new(100, eur),
+        );
+        store.enqueue(&[boom.clone(), fine.clone()]).unwrap();
+        let engine =
+            Engine::new(store.clone(), EngineConfig::default()).with_executor(Arc::new(Fragile));
+        let stats = engine.run_until_idle().await.unwrap();
+        assert_eq!(stats.succeeded, 1);
+        assert_eq!(stats.to_review, 1);
+        assert_eq!(
+            store.op(&fine.id).unwrap().unwrap().state,
+            OpState::Succeeded
+        );
+        let review = store.review_list().unwrap();
+        assert_eq!(review.len(), 1);
+        assert_eq!(review[0].op.id, boom.id);
+        assert!(
+            review[0].reason.contains("index out of range"),
+            "{}",
+            review[0].reason
+        );
     }
 }

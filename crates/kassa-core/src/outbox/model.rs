@@ -378,6 +378,20 @@ pub fn after_reconcile(
     }
 }
 
+/// An outcome still unknown after `max` attempts (sends and reconciliations) goes to the
+/// review list instead of being looked for again without end: never dropped, never looping
+/// silently (docs/design.md §4.10).
+pub fn bounded(transition: Transition, attempts: u32, max: u32) -> Transition {
+    match transition {
+        Transition::Unknown { error, .. } if attempts >= max => Transition::Review {
+            reason: format!(
+                "Outcome unknown after {attempts} tries ({error}): check at the provider."
+            ),
+        },
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -496,6 +510,29 @@ mod tests {
         assert!(
             matches!(garbage, Transition::Unknown { .. }),
             "an unreadable answer to a write is not a failure"
+        );
+    }
+
+    #[test]
+    fn an_outcome_unknown_too_many_times_goes_to_a_person() {
+        let unknown = || Transition::Unknown {
+            delay: Duration::from_secs(1),
+            error: "unreadable answer".into(),
+        };
+        assert_eq!(bounded(unknown(), 19, 20), unknown());
+        let Transition::Review { reason } = bounded(unknown(), 20, 20) else {
+            panic!("not sent to review");
+        };
+        assert!(reason.contains("after 20 tries"), "{reason}");
+        assert!(reason.contains("unreadable answer"), "{reason}");
+        let retry = Transition::Retry {
+            delay: Duration::from_secs(1),
+            error: "503".into(),
+        };
+        assert_eq!(
+            bounded(retry.clone(), 99, 20),
+            retry,
+            "a provider that is down is waited for"
         );
     }
 

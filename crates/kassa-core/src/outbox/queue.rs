@@ -133,15 +133,34 @@ impl Store {
     }
 
     /// After a crash: a request that was on its way may have been applied, so operations
-    /// found `sending` or `reconciling` become `unknown`, due for reconciliation now.
-    /// Returns how many.
-    pub fn recover_in_flight(&self) -> Result<usize, StoreError> {
-        Ok(self.conn().execute(
-            "UPDATE ops SET state = 'unknown', in_doubt = 1, next_attempt_at = NULL,
-                    updated_at = ?1
-             WHERE state IN ('sending', 'reconciling')",
-            [stamp(OffsetDateTime::now_utc())],
-        )?)
+    /// found `sending` or `reconciling` become `unknown`, due for reconciliation once their
+    /// provider's settle time (`settle`) has passed since their send, as after any unanswered
+    /// request: a request held up on its way may still be applied. Returns how many.
+    pub fn recover_in_flight(
+        &self,
+        settle: impl Fn(ProviderId) -> Duration,
+    ) -> Result<usize, StoreError> {
+        let now = OffsetDateTime::now_utc();
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let in_flight: Vec<(String, String, Option<String>)> = tx
+            .prepare(
+                "SELECT id, provider, sent_at FROM ops WHERE state IN ('sending', 'reconciling')",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        for (id, provider, sent_at) in &in_flight {
+            let sent = sent_at.as_deref().and_then(parse_stamp).unwrap_or(now);
+            let wait = parse_provider(provider).map_or(Duration::ZERO, &settle);
+            tx.execute(
+                "UPDATE ops SET state = 'unknown', in_doubt = 1, next_attempt_at = ?2,
+                        updated_at = ?3
+                 WHERE id = ?1",
+                params![id, stamp(sent + wait), stamp(now)],
+            )?;
+        }
+        tx.commit()?;
+        Ok(in_flight.len())
     }
 
     /// Claims up to `limit` operations of `provider` that are due at `now` and next in order:
@@ -364,6 +383,17 @@ fn claim_in(
 /// [`Store::enqueue`] inside a caller's transaction, so that operations are written with the
 /// state that needs them (a sale's tender and its redemption) or not at all.
 pub(crate) fn enqueue_in(conn: &Connection, ops: &[NewOp]) -> Result<(), StoreError> {
+    // Every operation moves a positive amount; a record of a sale may be for nothing.
+    if let Some(op) = ops.iter().find(|op| {
+        let least = if op.kind == OpKind::RecordSale { 0 } else { 1 };
+        !(least..=crate::money::MAX_AMOUNT_MINOR).contains(&op.amount.minor)
+    }) {
+        return Err(StoreError::Refused(format!(
+            "An operation of {} is not queued: an amount must be more than 0 and at most {}.",
+            op.amount,
+            Money::new(crate::money::MAX_AMOUNT_MINOR, op.amount.currency.clone())
+        )));
+    }
     let now = stamp(OffsetDateTime::now_utc());
     let mut insert = conn.prepare_cached(
         "INSERT INTO ops (id, sale_id, provider, kind, card_code, amount_minor, currency,
@@ -415,9 +445,11 @@ fn record_in(
     let now_s = stamp(now);
     let due = |delay: &Duration| stamp(now + *delay);
     let claimed = op.state.as_str();
+    // Each update changes the row only if it is still as this process claimed it; an outcome
+    // that changed nothing (another process settled it) is not journalled again.
     match transition {
         Transition::Succeeded(outcome) => {
-            conn.execute(
+            let changed = conn.execute(
                 "UPDATE ops SET state = 'succeeded', provider_ref = ?3, last_error = NULL,
                         next_attempt_at = NULL, hold_expires_at = ?4, updated_at = ?5
                  WHERE id = ?1 AND state = ?2",
@@ -429,20 +461,24 @@ fn record_in(
                     now_s
                 ],
             )?;
-            journal_op(conn, op, "succeeded", Some(outcome), &now_s)?;
-            record_hold(conn, op, outcome, &now_s)?;
+            if changed == 1 {
+                journal_op(conn, op, "succeeded", Some(outcome), &now_s)?;
+                record_hold(conn, op, outcome, &now_s)?;
+            }
         }
         Transition::Declined { reason } => {
-            conn.execute(
+            let changed = conn.execute(
                 "UPDATE ops SET state = 'declined', last_error = ?3, review_reason = ?3,
                         resolution = NULL, resolved_at = NULL, next_attempt_at = NULL,
                         updated_at = ?4
                  WHERE id = ?1 AND state = ?2",
                 params![op.id, claimed, reason, now_s],
             )?;
-            journal_op(conn, op, "declined", None, &now_s)?;
-            settle_undone_refusal(conn, &op.id, &now_s)?;
-            settle_moot_dependents(conn, &op.id, &now_s)?;
+            if changed == 1 {
+                journal_op(conn, op, "declined", None, &now_s)?;
+                settle_undone_refusal(conn, &op.id, &now_s)?;
+                settle_moot_dependents(conn, &op.id, &now_s)?;
+            }
         }
         Transition::Retry { delay, error } | Transition::Unknown { delay, error } => {
             let next = match transition {
@@ -465,14 +501,16 @@ fn record_in(
             )?;
         }
         Transition::Review { reason } => {
-            conn.execute(
+            let changed = conn.execute(
                 "UPDATE ops SET state = 'unknown', in_doubt = 1, last_error = ?3,
                         review_reason = ?3, resolution = NULL, resolved_at = NULL,
                         next_attempt_at = NULL, updated_at = ?4
                  WHERE id = ?1 AND state = ?2",
                 params![op.id, claimed, reason, now_s],
             )?;
-            journal_op(conn, op, "review", None, &now_s)?;
+            if changed == 1 {
+                journal_op(conn, op, "review", None, &now_s)?;
+            }
         }
     }
     Ok(())
@@ -761,7 +799,7 @@ mod tests {
         // The process dies here, mid-request.
         drop(s);
         let after = store(&dir);
-        assert_eq!(after.recover_in_flight().unwrap(), 1);
+        assert_eq!(after.recover_in_flight(|_| Duration::ZERO).unwrap(), 1);
         let found = after.op(&op.id).unwrap().unwrap();
         assert_eq!(found.state, OpState::Unknown);
         let reclaimed = after.claim_due(ProviderId::Lightspeed, later, 1).unwrap();
@@ -834,6 +872,59 @@ mod tests {
         let review = s.review_list().unwrap();
         assert_eq!(review.len(), 1, "only the refusal nothing undid");
         assert_eq!(review[0].op.card_code.as_deref(), Some("B"));
+    }
+
+    #[test]
+    fn zero_negative_and_overflowing_amounts_are_not_queued() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = store(&dir);
+        for minor in [0, -500, crate::money::MAX_AMOUNT_MINOR + 1, i64::MAX] {
+            let op = NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("1"), eur(minor));
+            let err = s.enqueue(&[op]).unwrap_err();
+            assert!(matches!(err, StoreError::Refused(_)), "{minor}: {err}");
+        }
+        assert_eq!(s.unfinished_ops().unwrap(), 0);
+    }
+
+    #[test]
+    fn an_outcome_that_changed_nothing_is_not_journalled_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = store(&dir);
+        let now = OffsetDateTime::now_utc();
+        let op = NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("A"), eur(700));
+        s.enqueue(std::slice::from_ref(&op)).unwrap();
+        let claimed = s.claim_due(ProviderId::Leat, now, 1).unwrap();
+        let done = Transition::Succeeded(OpOutcome::default());
+        s.record(&claimed[0], &done, now).unwrap();
+        // A second engine with the same claim (it cannot run now, but a stale step could).
+        s.record(&claimed[0], &done, now).unwrap();
+        assert_eq!(s.booked_ops().unwrap().len(), 1, "booked once");
+    }
+
+    #[test]
+    fn after_a_crash_an_unanswered_write_waits_its_settle_time_from_the_send() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = store(&dir);
+        let sent = OffsetDateTime::now_utc();
+        let op = NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("A"), eur(700));
+        s.enqueue(std::slice::from_ref(&op)).unwrap();
+        s.claim_due(ProviderId::Leat, sent, 1).unwrap();
+        drop(s);
+        let after = store(&dir);
+        let settle = Duration::from_secs(60);
+        assert_eq!(after.recover_in_flight(|_| settle).unwrap(), 1);
+        assert_eq!(after.op(&op.id).unwrap().unwrap().state, OpState::Unknown);
+        let soon = sent + Duration::from_secs(59);
+        assert!(
+            after
+                .claim_due(ProviderId::Leat, soon, 1)
+                .unwrap()
+                .is_empty(),
+            "not looked for before the settle time"
+        );
+        let later = sent + Duration::from_secs(61);
+        let due = after.claim_due(ProviderId::Leat, later, 1).unwrap();
+        assert_eq!(due[0].state, OpState::Reconciling);
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub enum StoreError {
     Migrate { path: String, reason: String },
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
+    /// Something the store will not write, in words for the person who asked.
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// A fault of the disk under the database: the till must stop taking payments, because it
