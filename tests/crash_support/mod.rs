@@ -7,6 +7,7 @@
 // Each test uses a part of this module.
 #![allow(dead_code)]
 
+use kassa_testkit::clients::MAX_UNKNOWN_ATTEMPTS;
 use kassa_testkit::sims::{
     CLIENT_TIMEOUT_MS, LEAT_SETTLE_MS, LEAT_SHOP, SECRETS, SHOPWAVE_CLIENT_ID, SHOPWAVE_REDIRECT,
     SHOPWAVE_STORE,
@@ -114,6 +115,7 @@ concurrency = 8
 min_backoff_ms = 5
 max_backoff_ms = 200
 poll_interval_ms = 20
+max_unknown_attempts = {MAX_UNKNOWN_ATTEMPTS}
 {extra}
 [providers.leat]
 base_url = "{leat}"

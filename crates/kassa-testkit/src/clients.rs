@@ -191,16 +191,22 @@ pub fn executors(urls: &Urls) -> Vec<Arc<dyn OpExecutor>> {
     Clients::new(urls).executors()
 }
 
-/// Short delays, so that thousands of operations under faults drain in seconds.
+/// Short delays, so that thousands of operations under faults drain in seconds. A provider
+/// down for a stretch then sees hundreds of attempts in seconds, so the bound on unknown
+/// outcomes (hours of attempts at the till's own delays) is raised to match.
 pub fn engine_config() -> EngineConfig {
     EngineConfig {
         concurrency: 8,
         min_backoff: Duration::from_millis(5),
         max_backoff: Duration::from_millis(200),
         poll: Duration::from_millis(20),
+        max_unknown_attempts: MAX_UNKNOWN_ATTEMPTS,
         ..EngineConfig::default()
     }
 }
+
+/// The bound on unknown outcomes at the test kit's short delays.
+pub const MAX_UNKNOWN_ATTEMPTS: u32 = 1_000;
 
 /// The outbox engine over `store`, sending to the simulators at `urls`.
 pub fn engine(store: Arc<Store>, urls: &Urls) -> Engine {
