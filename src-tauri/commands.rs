@@ -1,4 +1,6 @@
-//! Tauri commands: thin wrappers over kassa-core, speaking DTOs.
+//! Tauri commands: thin wrappers over kassa-core, speaking DTOs. Every command that touches
+//! SQLite, the keyring or Argon2 is `async`, so it runs on the async runtime, never on the
+//! window's thread.
 
 use crate::boot::Booted;
 use crate::dto::{AppInfoDto, CardDto, ErrorCode, ErrorDto, OpDto, StatusDto};
@@ -46,7 +48,7 @@ pub async fn lookup_card(state: State<'_, AppState>, code: String) -> Result<Car
 /// The status bar: the outbox's counts, age and money outstanding, each provider's health, and
 /// whether payments are stopped. The window also gets it pushed (`crate::status::EVENT`).
 #[tauri::command]
-pub fn till_status(state: State<'_, AppState>) -> Result<StatusDto, ErrorDto> {
+pub async fn till_status(state: State<'_, AppState>) -> Result<StatusDto, ErrorDto> {
     crate::status::till_status(state.booted()?)
 }
 
@@ -61,7 +63,7 @@ pub(crate) fn store_error(e: impl std::borrow::Borrow<kassa_core::store::StoreEr
 
 /// The Queue screen: what waits for a manager first, then what is still to be sent.
 #[tauri::command]
-pub fn queue_ops(state: State<'_, AppState>) -> Result<Vec<OpDto>, ErrorDto> {
+pub async fn queue_ops(state: State<'_, AppState>) -> Result<Vec<OpDto>, ErrorDto> {
     let store = &state.booted()?.store;
     let mut ops: Vec<OpDto> = store
         .review_list()
@@ -86,7 +88,7 @@ pub fn queue_ops(state: State<'_, AppState>) -> Result<Vec<OpDto>, ErrorDto> {
 /// A manager's decision on an operation of the review list: `retry`, `write_off` or `done`
 /// (the last two with a note), under the manager's PIN.
 #[tauri::command]
-pub fn resolve_review(
+pub async fn resolve_review(
     state: State<'_, AppState>,
     op_id: String,
     action: String,

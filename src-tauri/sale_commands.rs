@@ -25,7 +25,7 @@ fn checkout<'a>(state: &'a State<'_, AppState>) -> Result<&'a Checkout, ErrorDto
 
 /// The sale the till is on, if any (after a restart: where it was).
 #[tauri::command]
-pub fn sale_current(state: State<'_, AppState>) -> Result<Option<SaleDto>, ErrorDto> {
+pub async fn sale_current(state: State<'_, AppState>) -> Result<Option<SaleDto>, ErrorDto> {
     let booted = state.booted()?;
     let sale = booted.checkout.current().map_err(|e| ErrorDto::from(&e))?;
     Ok(sale.map(|s| SaleDto::new(&booted.store, &s)))
@@ -172,7 +172,7 @@ pub async fn sale_abandon(
 
 /// One sale by id (the screen follows an abandoned sale's undos, a completed sale's confirms).
 #[tauri::command]
-pub fn sale_get(state: State<'_, AppState>, sale_id: String) -> Result<SaleDto, ErrorDto> {
+pub async fn sale_get(state: State<'_, AppState>, sale_id: String) -> Result<SaleDto, ErrorDto> {
     let result = checkout(&state)?.sale(&sale_id);
     sale_dto(&state, result)
 }
