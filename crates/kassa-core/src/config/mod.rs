@@ -149,6 +149,34 @@ pub(crate) fn default_timeout_ms() -> u64 {
     10_000
 }
 
+/// A TOML error without the offending line quoted: a secret pasted into the file by mistake
+/// must not reach a screen or a log. Says where (line and column) and what.
+fn unechoed(e: &toml::de::Error, text: &str) -> String {
+    let message = e.message().trim_end_matches('.');
+    match e.span() {
+        Some(span) => {
+            let before = text.get(..span.start).unwrap_or(text);
+            let line = before.matches('\n').count() + 1;
+            let start = before.rfind('\n').map_or(0, |i| i + 1);
+            let this_line = text[start..].lines().next().unwrap_or_default();
+            // The setting's name, never its value.
+            let key = this_line
+                .split_once('=')
+                .map(|(k, _)| k.trim())
+                .filter(|k| {
+                    !k.is_empty()
+                        && k.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+                });
+            match key {
+                Some(key) => format!("line {line}, {key}: {message}"),
+                None => format!("line {line}: {message}"),
+            }
+        }
+        None => message.to_string(),
+    }
+}
+
 impl Config {
     /// Reads the file; a file that does not exist is the default configuration (training mode).
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
@@ -173,7 +201,7 @@ impl Config {
     }
 
     pub fn parse(text: &str) -> Result<Config, String> {
-        let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        let config: Config = toml::from_str(text).map_err(|e| unechoed(&e, text))?;
         config.outbox.validate()?;
         config.secrets.validate()?;
         config.checkout.validate()?;
@@ -219,6 +247,17 @@ mod tests {
         assert!(err.contains("base_url"), "{err}");
         let err = Config::parse("[registr]\n").unwrap_err();
         assert!(err.contains("registr"), "{err}");
+    }
+
+    #[test]
+    fn an_error_names_the_line_without_quoting_it() {
+        let err =
+            Config::parse("[register]\nname = \"Front\"\nsk_live_secret_abc = 5\n").unwrap_err();
+        assert!(err.starts_with("line 3"), "{err}");
+        assert!(err.contains("unknown field"), "{err}");
+        assert!(!err.contains("= 5"), "the line is not quoted: {err}");
+        let err = Config::parse("[providers.leat]\napi_key = \"pk_live_123\"\n").unwrap_err();
+        assert!(!err.contains("pk_live_123"), "{err}");
     }
 
     #[test]
