@@ -5,7 +5,7 @@
 
 use crate::money::{Currency, Money};
 use crate::provider::ProviderId;
-use crate::store::{Store, StoreError};
+use crate::store::{bad_column, Store, StoreError};
 use rusqlite::OptionalExtension;
 use std::str::FromStr;
 use time::format_description::well_known::Rfc3339;
@@ -93,34 +93,13 @@ pub(crate) fn stamp(at: OffsetDateTime) -> String {
         .expect("UTC time formats")
 }
 
-fn parse_provider(s: &str) -> Option<ProviderId> {
-    [
-        ProviderId::Leat,
-        ProviderId::Zmyle,
-        ProviderId::Lightspeed,
-        ProviderId::Shopwave,
-    ]
-    .into_iter()
-    .find(|p| p.as_str() == s)
-}
-
-/// A column that holds something this version cannot read: the database was damaged or
-/// written by a newer version.
-fn bad_column(index: usize, what: String) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        index,
-        rusqlite::types::Type::Text,
-        Box::<dyn std::error::Error + Send + Sync>::from(what),
-    )
-}
-
 fn read_hold(r: &rusqlite::Row<'_>) -> rusqlite::Result<Hold> {
     let provider: String = r.get(0)?;
     let currency: String = r.get(5)?;
     let expires_at: String = r.get(6)?;
     let state: String = r.get(7)?;
     Ok(Hold {
-        provider: parse_provider(&provider)
+        provider: ProviderId::parse(&provider)
             .ok_or_else(|| bad_column(0, format!("unknown provider '{provider}'")))?,
         intent_id: r.get(1)?,
         op_id: r.get(2)?,

@@ -28,6 +28,18 @@ impl ProviderId {
         }
     }
 
+    /// The provider named by [`ProviderId::as_str`].
+    pub fn parse(name: &str) -> Option<ProviderId> {
+        [
+            ProviderId::Leat,
+            ProviderId::Zmyle,
+            ProviderId::Lightspeed,
+            ProviderId::Shopwave,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == name)
+    }
+
     /// The name a cashier knows.
     pub fn display_name(self) -> &'static str {
         match self {

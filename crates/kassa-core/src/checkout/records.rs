@@ -4,24 +4,12 @@
 
 use super::model::{Line, Sale, SaleState, Tender, TenderState};
 use crate::money::{Currency, Money};
-use crate::outbox::queue::{parse_provider, stamp, withdraw_in};
+use crate::outbox::queue::{parse_stamp, stamp, withdraw_in};
 use crate::outbox::NewOp;
 use crate::provider::{CardKind, ProviderId};
-use crate::store::{Store, StoreError};
+use crate::store::{bad_column, Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use time::OffsetDateTime;
-
-fn parse_time(s: &str) -> Option<OffsetDateTime> {
-    crate::outbox::queue::parse_stamp(s)
-}
-
-fn bad(index: usize, what: String) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        index,
-        rusqlite::types::Type::Text,
-        Box::<dyn std::error::Error + Send + Sync>::from(what),
-    )
-}
 
 /// How far an operation has got, as a waiting checkout needs to know.
 #[derive(Debug, Clone, PartialEq)]
@@ -176,9 +164,9 @@ impl Store {
                     let next: Option<String> = r.get(3)?;
                     Ok(OpProgress {
                         id: r.get(0)?,
-                        state: state.parse().map_err(|e| bad(1, e))?,
+                        state: state.parse().map_err(|e| bad_column(1, e))?,
                         attempts: r.get(2)?,
-                        next_attempt_at: next.as_deref().and_then(parse_time),
+                        next_attempt_at: next.as_deref().and_then(parse_stamp),
                         last_error: r.get(4)?,
                     })
                 })
@@ -230,8 +218,8 @@ impl Store {
                     let currency: String = r.get(4)?;
                     let seen: String = r.get(5)?;
                     Ok(KnownCard {
-                        provider: parse_provider(&provider)
-                            .ok_or_else(|| bad(0, format!("provider '{provider}'")))?,
+                        provider: ProviderId::parse(&provider)
+                            .ok_or_else(|| bad_column(0, format!("provider '{provider}'")))?,
                         kind: if kind == "prepaid_wallet" {
                             CardKind::PrepaidWallet
                         } else {
@@ -240,10 +228,10 @@ impl Store {
                         card_id: r.get(2)?,
                         balance: Money::new(
                             r.get(3)?,
-                            Currency::try_from(currency).map_err(|e| bad(4, e))?,
+                            Currency::try_from(currency).map_err(|e| bad_column(4, e))?,
                         ),
-                        seen_at: parse_time(&seen)
-                            .ok_or_else(|| bad(5, format!("seen_at '{seen}'")))?,
+                        seen_at: parse_stamp(&seen)
+                            .ok_or_else(|| bad_column(5, format!("seen_at '{seen}'")))?,
                     })
                 },
             )
@@ -454,15 +442,15 @@ fn read_sale(conn: &Connection, id: &str) -> Result<Option<Sale>, StoreError> {
                 Ok(Sale {
                     id: id.to_string(),
                     number: r.get(0)?,
-                    state: state.parse().map_err(|e| bad(1, e))?,
-                    currency: Currency::try_from(currency).map_err(|e| bad(2, e))?,
+                    state: state.parse().map_err(|e| bad_column(1, e))?,
+                    currency: Currency::try_from(currency).map_err(|e| bad_column(2, e))?,
                     lines: Vec::new(),
                     tenders: Vec::new(),
                     record_op_id: r.get(3)?,
                     note: r.get(4)?,
-                    created_at: parse_time(&created)
-                        .ok_or_else(|| bad(5, format!("created_at '{created}'")))?,
-                    finished_at: finished.as_deref().and_then(parse_time),
+                    created_at: parse_stamp(&created)
+                        .ok_or_else(|| bad_column(5, format!("created_at '{created}'")))?,
+                    finished_at: finished.as_deref().and_then(parse_stamp),
                 })
             },
         )
@@ -499,11 +487,12 @@ fn read_sale(conn: &Connection, id: &str) -> Result<Option<Sale>, StoreError> {
             Ok(Tender {
                 id: r.get(0)?,
                 pos: r.get(1)?,
-                kind: kind.parse().map_err(|e| bad(2, e))?,
+                kind: kind.parse().map_err(|e| bad_column(2, e))?,
                 provider: match provider {
-                    Some(p) => {
-                        Some(parse_provider(&p).ok_or_else(|| bad(3, format!("provider '{p}'")))?)
-                    }
+                    Some(p) => Some(
+                        ProviderId::parse(&p)
+                            .ok_or_else(|| bad_column(3, format!("provider '{p}'")))?,
+                    ),
                     None => None,
                 },
                 card_code: r.get(4)?,
@@ -514,8 +503,8 @@ fn read_sale(conn: &Connection, id: &str) -> Result<Option<Sale>, StoreError> {
                 given_minor: r.get(9)?,
                 rounding_minor: r.get(10)?,
                 balance_minor: r.get(11)?,
-                state: state.parse().map_err(|e| bad(12, e))?,
-                offline_at: offline_at.as_deref().and_then(parse_time),
+                state: state.parse().map_err(|e| bad_column(12, e))?,
+                offline_at: offline_at.as_deref().and_then(parse_stamp),
                 approved_by: r.get(14)?,
                 op_id: r.get(15)?,
                 confirm_op_id: r.get(16)?,

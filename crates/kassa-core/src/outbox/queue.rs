@@ -9,7 +9,7 @@
 use super::model::{NewOp, Op, OpKind, OpOutcome, OpState, Transition};
 use crate::money::{Currency, Money};
 use crate::provider::ProviderId;
-use crate::store::{Store, StoreError};
+use crate::store::{bad_column, Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -34,25 +34,6 @@ pub(crate) fn parse_stamp(s: &str) -> Option<OffsetDateTime> {
         .or_else(|| OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok())
 }
 
-pub(crate) fn parse_provider(s: &str) -> Option<ProviderId> {
-    [
-        ProviderId::Leat,
-        ProviderId::Zmyle,
-        ProviderId::Lightspeed,
-        ProviderId::Shopwave,
-    ]
-    .into_iter()
-    .find(|p| p.as_str() == s)
-}
-
-fn bad_column(index: usize, what: String) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        index,
-        rusqlite::types::Type::Text,
-        Box::<dyn std::error::Error + Send + Sync>::from(what),
-    )
-}
-
 /// The columns [`read_op`] reads, from `ops o` left-joined with its dependency `d`.
 pub(crate) const OP_COLUMNS: &str = "o.id, o.rowid, o.sale_id, o.provider, o.kind, o.card_code, \
     o.amount_minor, o.currency, o.state, o.depends_on, d.provider_ref, o.attempts, \
@@ -72,7 +53,7 @@ pub(crate) fn read_op(r: &rusqlite::Row<'_>) -> rusqlite::Result<Op> {
         id: r.get(0)?,
         seq: r.get(1)?,
         sale_id: r.get(2)?,
-        provider: parse_provider(&provider)
+        provider: ProviderId::parse(&provider)
             .ok_or_else(|| bad_column(3, format!("unknown provider '{provider}'")))?,
         kind: kind.parse().map_err(|e| bad_column(4, e))?,
         card_code: r.get(5)?,
@@ -151,7 +132,7 @@ impl Store {
             .collect::<Result<_, _>>()?;
         for (id, provider, sent_at) in &in_flight {
             let sent = sent_at.as_deref().and_then(parse_stamp).unwrap_or(now);
-            let wait = parse_provider(provider).map_or(Duration::ZERO, &settle);
+            let wait = ProviderId::parse(provider).map_or(Duration::ZERO, &settle);
             tx.execute(
                 "UPDATE ops SET state = 'unknown', in_doubt = 1, next_attempt_at = ?2,
                         updated_at = ?3
@@ -324,7 +305,7 @@ impl Store {
             let kind: String = r.get(2)?;
             Ok(Booked {
                 op_id: r.get(0)?,
-                provider: parse_provider(&provider)
+                provider: ProviderId::parse(&provider)
                     .ok_or_else(|| bad_column(1, format!("unknown provider '{provider}'")))?,
                 kind: kind.parse().map_err(|e| bad_column(2, e))?,
                 card_code: r.get(3)?,

@@ -59,6 +59,16 @@ impl StoreError {
     }
 }
 
+/// A column that holds something this version cannot read: the database was damaged or
+/// written by a newer version.
+pub(crate) fn bad_column(index: usize, what: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        index,
+        rusqlite::types::Type::Text,
+        Box::<dyn std::error::Error + Send + Sync>::from(what),
+    )
+}
+
 pub struct Store {
     path: PathBuf,
     conn: Mutex<Connection>,
