@@ -337,6 +337,12 @@ pub fn store_secret(store: &dyn SecretStore, name: &str, text: &str) -> Result<(
             "'{name}' is not a secret name; names look like provider.name, e.g. leat.api_key"
         ));
     }
+    if name.starts_with("manager.") {
+        return Err(format!(
+            "'{name}' cannot be set with kassa secret set: the manager PIN is set with \
+             kassa manager set-pin, which stores only its hash"
+        ));
+    }
     let value = text.lines().next().unwrap_or("").trim();
     if value.is_empty() {
         return Err("no value on standard input; nothing was stored".into());
@@ -363,5 +369,14 @@ mod tests {
         assert!(err.contains("no value"));
         let err = store_secret(&store, "LEAT KEY", "s3cret").unwrap_err();
         assert!(!err.contains("s3cret"));
+    }
+
+    #[test]
+    fn refuses_the_manager_pin_hash() {
+        let store = MemorySecretStore::default();
+        let err = store_secret(&store, "manager.pin_hash", "1234\n").unwrap_err();
+        assert!(err.contains("kassa manager set-pin"), "{err}");
+        assert!(!err.contains("1234"), "{err}");
+        assert_eq!(store.get("manager.pin_hash").unwrap(), None);
     }
 }

@@ -120,9 +120,7 @@ impl LeatConfig {
     pub(super) fn validate(&self) -> Result<(), String> {
         regex::Regex::new(&self.card_pattern)
             .map_err(|e| format!("providers.leat.card_pattern: {e}"))?;
-        if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
-            return Err("providers.leat.base_url must start with http:// or https://".into());
-        }
+        super::check_provider_url("providers.leat.base_url", &self.base_url)?;
         if self.auth_kind() == LeatAuth::ClientCredentials {
             if self.api == LeatApi::Register {
                 return Err("providers.leat: client_credentials works only with api = \"oauth\"; the Register API takes an api_key".into());

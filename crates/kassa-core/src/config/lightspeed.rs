@@ -89,9 +89,7 @@ impl LightspeedConfig {
                     "{at}.domain_prefix may hold only letters, digits and '-'"
                 ))
             }
-            (_, Some(url)) if !(url.starts_with("http://") || url.starts_with("https://")) => {
-                return Err(format!("{at}.base_url must start with http:// or https://"))
-            }
+            (_, Some(url)) => super::check_provider_url(&format!("{at}.base_url"), url)?,
             _ => {}
         }
         let v = self.api_version.as_bytes();

@@ -19,6 +19,40 @@ use serde::Deserialize;
 use std::path::Path;
 use thiserror::Error;
 
+/// Checks a provider's address: `https://`, or plain `http://` only to this computer
+/// (127.0.0.0/8, ::1, localhost), since a token or card code sent over plain HTTP can be read
+/// on the network. `at` names the setting, e.g. `providers.leat.base_url`.
+pub fn check_provider_url(at: &str, url: &str) -> Result<(), String> {
+    if url.starts_with("https://") {
+        return Ok(());
+    }
+    let Some(rest) = url.strip_prefix("http://") else {
+        return Err(format!(
+            "{at} must start with https:// (or http:// to this computer)"
+        ));
+    };
+    // A backslash ends the host too: URL parsers read it as '/' in http URLs.
+    let authority = rest.split(['/', '\\', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host_port.split(':').next().unwrap_or(""),
+    };
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if loopback {
+        Ok(())
+    } else {
+        Err(format!(
+            "{at} must start with https://: plain http:// is allowed only to this computer \
+             (127.0.0.1, ::1, localhost), because a token or card code sent over http:// can be \
+             read on the network"
+        ))
+    }
+}
+
 #[derive(Debug, Error)]
 pub enum ConfigError {
     #[error("cannot read the configuration file {path}: {reason}")]
@@ -233,6 +267,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn plain_http_only_to_this_computer() {
+        for ok in [
+            "https://api.piggy.eu",
+            "http://127.0.0.1:8080",
+            "http://127.8.9.10/api",
+            "http://localhost:3000/x",
+            "http://LOCALHOST",
+            "http://[::1]:9000/",
+            "http://user:pw@127.0.0.1:1/",
+        ] {
+            assert_eq!(check_provider_url("x.base_url", ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "http://api.piggy.eu",
+            "http://10.0.0.5:8080",
+            "http://[::2]/",
+            "http://localhost.evil.example/",
+            "http://127.0.0.1.evil.example/",
+            "http://127.0.0.1@evil.example/",
+            "http://evil.example\\@127.0.0.1/",
+            "ftp://127.0.0.1",
+        ] {
+            let err = check_provider_url("x.base_url", bad).unwrap_err();
+            assert!(
+                err.starts_with("x.base_url must start with https://"),
+                "{bad}: {err}"
+            );
+        }
+    }
+
+    #[test]
     fn an_empty_file_is_training_mode() {
         let c = Config::parse("").unwrap();
         assert!(c.is_training());
@@ -245,6 +310,9 @@ mod tests {
         assert!(err.contains("currency"), "{err}");
         let err = Config::parse("[providers.leat]\nbase_url = \"ftp://x\"\n").unwrap_err();
         assert!(err.contains("base_url"), "{err}");
+        let err =
+            Config::parse("[providers.leat]\nbase_url = \"http://api.piggy.eu\"\n").unwrap_err();
+        assert!(err.contains("only to this computer"), "{err}");
         let err = Config::parse("[registr]\n").unwrap_err();
         assert!(err.contains("registr"), "{err}");
     }

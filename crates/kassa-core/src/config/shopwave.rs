@@ -51,11 +51,7 @@ impl ShopwaveConfig {
 
     pub(super) fn validate(&self) -> Result<(), String> {
         for (name, url) in [("base_url", &self.base_url), ("token_url", &self.token_url)] {
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(format!(
-                    "providers.shopwave.{name} must start with http:// or https://"
-                ));
-            }
+            super::check_provider_url(&format!("providers.shopwave.{name}"), url)?;
         }
         if !(1..=Self::MAX_BATCH).contains(&self.batch_size) {
             return Err(format!(

@@ -45,9 +45,7 @@ impl ZmyleConfig {
     pub(super) fn validate(&self) -> Result<(), String> {
         regex::Regex::new(&self.card_pattern)
             .map_err(|e| format!("providers.zmyle.card_pattern: {e}"))?;
-        if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
-            return Err("providers.zmyle.base_url must start with http:// or https://".into());
-        }
+        super::check_provider_url("providers.zmyle.base_url", &self.base_url)?;
         // An HTTP header name is a non-empty RFC 9110 token.
         let token_char = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
         if self.idempotency_header.is_empty() || !self.idempotency_header.chars().all(token_char) {

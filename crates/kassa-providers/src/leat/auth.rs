@@ -4,7 +4,7 @@
 
 use super::errors::bad_response;
 use super::wire::TokenResponse;
-use crate::http::{retry_after_seconds, transport_error};
+use crate::http::{read_body, retry_after_seconds, transport_error};
 use kassa_core::provider::ProviderError;
 use kassa_core::secrets::Secret;
 use reqwest::StatusCode;
@@ -93,10 +93,7 @@ async fn fetch(
         .map_err(|e| transport_error("Leat", &e))?;
     let status = response.status();
     let retry_after = retry_after_seconds(response.headers());
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| transport_error("Leat", &e))?;
+    let body = read_body("Leat", response, |e| transport_error("Leat", &e)).await?;
     if status.is_success() {
         let token: TokenResponse = serde_json::from_slice(&body)
             .map_err(|_| bad_response("the OAuth token answer is not JSON with an access_token"))?;

@@ -5,7 +5,7 @@
 use super::errors::{bad_response, map_error, outcome_unknown, Context, Effect};
 use super::wire::Envelope;
 use super::LeatClient;
-use crate::http::{retry_after_seconds, transport_error};
+use crate::http::{read_body, retry_after_seconds, transport_error};
 use kassa_core::provider::ProviderError;
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -71,7 +71,7 @@ impl LeatClient {
                 continue;
             }
             let retry_after = retry_after_seconds(response.headers());
-            let body = response.bytes().await.map_err(|e| no_answer(effect, e))?;
+            let body = read_body("Leat", response, |e| no_answer(effect, e)).await?;
             if !status.is_success() {
                 return Err(map_error(status, retry_after, &body, ctx));
             }

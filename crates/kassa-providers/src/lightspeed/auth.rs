@@ -9,7 +9,7 @@
 //! spend the same refresh token.
 
 use super::wire::{ErrorBody, TokenResponse};
-use crate::http::transport_error;
+use crate::http::{read_body, transport_error};
 use kassa_core::provider::ProviderError;
 use kassa_core::secrets::{Secret, SecretStore};
 use reqwest::StatusCode;
@@ -245,10 +245,10 @@ impl OAuth {
             .await
             .map_err(|e| transport_error("Lightspeed", &e))?;
         let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport_error("Lightspeed", &e))?;
+        let body = read_body("Lightspeed", response, |e| {
+            transport_error("Lightspeed", &e)
+        })
+        .await?;
         if !status.is_success() {
             return Err(token_error(status, &body));
         }

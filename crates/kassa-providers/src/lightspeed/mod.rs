@@ -375,7 +375,7 @@ impl LightspeedClient {
             self.rate.observe(response.headers());
             let now = SystemTime::now();
             let retry_after = rate::retry_after(response.headers(), now);
-            let bytes = response.bytes().await.map_err(sent)?;
+            let bytes = crate::http::read_body("Lightspeed", response, sent).await?;
             if status == StatusCode::UNAUTHORIZED
                 && !refreshed
                 && self.credentials.refused(&token).await

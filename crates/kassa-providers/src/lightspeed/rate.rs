@@ -3,6 +3,7 @@
 //! `X-RateLimit-Remaining`; a 429 carries `Retry-After` as an HTTP date (RFC 1123) — or, as
 //! HTTP allows, a number of seconds.
 
+use crate::http::MAX_RETRY_AFTER;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
@@ -49,14 +50,18 @@ impl RateLimitStatus {
 }
 
 /// How long `Retry-After` asks to wait from `now`: an HTTP date (RFC 1123, or the two
-/// obsolete forms HTTP allows) or whole seconds. A date already past means "now".
+/// obsolete forms HTTP allows) or whole seconds. A date already past means "now"; no wait is
+/// longer than [`MAX_RETRY_AFTER`].
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+    let wait = match value.parse::<u64>() {
+        Ok(secs) => Duration::from_secs(secs),
+        Err(_) => {
+            let at = httpdate::parse_http_date(value).ok()?;
+            at.duration_since(now).unwrap_or(Duration::ZERO)
+        }
+    };
+    Some(wait.min(MAX_RETRY_AFTER))
 }
 
 /// What the client learnt of the limit: the latest headers, and a 429's "not before".
@@ -141,6 +146,14 @@ mod tests {
         assert_eq!(retry_after(&h, now), Some(Duration::ZERO), "a past date");
         let h = headers(&[("Retry-After", "120")]);
         assert_eq!(retry_after(&h, now), Some(Duration::from_secs(120)));
+        let h = headers(&[("Retry-After", "999999999")]);
+        assert_eq!(retry_after(&h, now), Some(MAX_RETRY_AFTER), "capped");
+        let h = headers(&[("Retry-After", "Fri, 01 Jan 2100 00:00:00 GMT")]);
+        assert_eq!(
+            retry_after(&h, now),
+            Some(MAX_RETRY_AFTER),
+            "a far date, capped"
+        );
         let h = headers(&[("Retry-After", "soon")]);
         assert_eq!(retry_after(&h, now), None);
         assert_eq!(retry_after(&HeaderMap::new(), now), None);

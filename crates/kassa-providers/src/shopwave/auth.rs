@@ -3,7 +3,7 @@
 //! SecretStore so a restart goes on with the newest tokens.
 
 use super::envelope::{error_for, Envelope};
-use crate::http::{retry_after_seconds, transport_error};
+use crate::http::{read_body, retry_after_seconds, transport_error};
 use kassa_core::provider::ProviderError;
 use kassa_core::secrets::{Secret, SecretStore};
 use reqwest::header::HeaderValue;
@@ -199,10 +199,10 @@ impl Auth {
             .map_err(|e| transport_error("Shopwave's token service", &e))?;
         let status = response.status();
         let retry_after = retry_after_seconds(response.headers());
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport_error("Shopwave's token service", &e))?;
+        let body = read_body("Shopwave's token service", response, |e| {
+            transport_error("Shopwave's token service", &e)
+        })
+        .await?;
         if status.is_success() {
             return serde_json::from_slice(&body).map_err(|_| ProviderError::BadResponse {
                 message: "Shopwave's token service answered something Kassa cannot read.".into(),

@@ -4,7 +4,7 @@
 use super::auth::Auth;
 use super::envelope::{error_for, error_for_status, is_already_complete, Envelope};
 use super::wire;
-use crate::http::{client, retry_after_seconds, transport_error};
+use crate::http::{client, read_body, retry_after_seconds, transport_error};
 use async_trait::async_trait;
 use kassa_core::config::ShopwaveConfig;
 use kassa_core::pos::{
@@ -126,7 +126,7 @@ impl ShopwaveClient {
             let response = request.send().await.map_err(|e| no_answer(&e, write))?;
             let status = response.status();
             let retry_after = retry_after_seconds(response.headers());
-            let bytes = response.bytes().await.map_err(|e| no_answer(&e, write))?;
+            let bytes = read_body("Shopwave", response, |e| no_answer(&e, write)).await?;
             let Ok(envelope) = Envelope::parse(&bytes) else {
                 return Err(error_for_status(status.as_u16(), write, retry_after));
             };

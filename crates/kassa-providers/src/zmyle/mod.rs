@@ -178,7 +178,7 @@ impl ZmyleClient {
             .map_err(|e| transport(kind, e))?;
         let status = response.status();
         let retry_after = retry_after_seconds(response.headers());
-        let body = response.bytes().await.map_err(|e| transport(kind, e))?;
+        let body = crate::http::read_body("zmyle", response, |e| transport(kind, e)).await?;
         if !status.is_success() {
             return Err(map_error(call, status, retry_after, &body));
         }
