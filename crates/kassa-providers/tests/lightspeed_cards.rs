@@ -9,7 +9,9 @@ use kassa_core::secrets::{MemorySecretStore, Secret, SecretStore};
 use kassa_providers::lightspeed::auth::TOKEN_SECRET;
 use kassa_providers::lightspeed::{CardStatus, LightspeedClient, NewExpiry};
 use kassa_sim::faults::{Fault, Target};
-use kassa_sim::lightspeed::{CardStatus as SimStatus, LightspeedSim, TxnKind, ALL_SCOPES};
+use kassa_sim::lightspeed::{
+    CardStatus as SimStatus, Envelope, LightspeedSim, TxnKind, ALL_SCOPES,
+};
 use kassa_sim::server::serve;
 use kassa_sim::Running;
 use std::sync::Arc;
@@ -97,8 +99,43 @@ async fn redeems_reloads_and_reverses_in_the_dated_version() {
     assert_eq!(card.balance.to_string(), "EUR 75.01");
 }
 
+/// Real servers may answer in either documented shape (`{"data": …}` or bare) on any version,
+/// and refuse a numeric `amount` on every version (seed 003 types it a string): the client reads
+/// both shapes and sends strings, in every combination.
 #[tokio::test]
-async fn redeems_and_reloads_in_the_legacy_version_with_numeric_money() {
+async fn reads_either_envelope_and_sends_string_amounts_on_every_version() {
+    for envelope in [Envelope::ByVersion, Envelope::Data, Envelope::Bare] {
+        for version in VERSIONS {
+            let (sim, running) = sim().await;
+            sim.set_envelope(envelope);
+            let c = client(running.url(), version, TOKEN);
+            let card = c.lookup(&code(CARD)).await.unwrap_or_else(|e| {
+                panic!("{version} {envelope:?}: {e:?}");
+            });
+            assert_eq!(card.balance, eur(7500), "{version} {envelope:?}");
+            let redeemed = c
+                .redeem(&code(CARD), &eur(1250), "op-1")
+                .await
+                .unwrap_or_else(|e| panic!("{version} {envelope:?}: {e:?}"));
+            assert_eq!(redeemed.amount, eur(-1250), "{version} {envelope:?}");
+            assert_eq!(redeemed.client_id.as_deref(), Some("op-1"));
+            let reloaded = c.reload(&code(CARD), &eur(1), "op-2", None).await.unwrap();
+            assert_eq!(reloaded.amount, eur(1), "{version} {envelope:?}");
+            assert_eq!(
+                sim.balance(CARD),
+                Some(7500 - 1250 + 1),
+                "{version} {envelope:?}"
+            );
+            if version != "2.0" {
+                let reversal = c.reverse(&redeemed.id).await.unwrap();
+                assert_eq!(reversal.amount, eur(1250), "{version} {envelope:?}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn redeems_and_reloads_in_the_legacy_version_reading_numeric_money() {
     let (sim, running) = sim().await;
     let c = client(running.url(), "2.0", TOKEN);
     let redeemed = c.redeem(&code(CARD), &eur(1), "op-1").await.unwrap();

@@ -3,7 +3,9 @@
 
 use kassa_core::money::Currency;
 use kassa_providers::lightspeed::money::WireAmount;
-use kassa_providers::lightspeed::wire::{CreateTransaction, ErrorBody, TokenResponse};
+use kassa_providers::lightspeed::wire::{
+    unwrap_data, CreateTransaction, ErrorBody, GiftCardTransaction, TokenResponse,
+};
 
 /// docs/providers.md §3.1, the token endpoint's answer (changelog 2025-03-refresh-token-flow-update).
 const TOKEN_RESPONSE: &str = r#"{"access_token": "KD7g…", "token_type": "Bearer", "expires": 1387145621, "expires_in": 604800,
@@ -67,7 +69,7 @@ fn sends_the_documented_transaction_body() {
     let eur = Currency::try_from("EUR".to_string()).unwrap();
     let body = CreateTransaction {
         kind: "RELOADING",
-        amount: WireAmount::new(1250, &eur, true).unwrap(),
+        amount: WireAmount::new(1250, &eur).unwrap(),
         client_id: "op-1",
         expires_at: Some("2030-06-30".into()),
         time_zone: Some("Pacific/Auckland"),
@@ -84,7 +86,7 @@ fn sends_the_documented_transaction_body() {
 
     let redeem = CreateTransaction {
         kind: "REDEEMING",
-        amount: WireAmount::new(-1250, &eur, true).unwrap(),
+        amount: WireAmount::new(-1250, &eur).unwrap(),
         client_id: "op-2",
         expires_at: None,
         time_zone: None,
@@ -94,4 +96,27 @@ fn sends_the_documented_transaction_body() {
         serde_json::to_string(&redeem).unwrap(),
         r#"{"type":"REDEEMING","amount":"-12.50","client_id":"op-2"}"#
     );
+}
+
+/// docs/providers.md §3.2's GiftCardTransaction, as the date versions write it.
+const TRANSACTION: &str = r#"{"id": "t-1", "amount": "-12.50", "type": "REDEEMING", "client_id": "op-1", "source": null, "source_id": null, "user_id": "u-1", "created_at": "2026-04-01T10:00:00+00:00"}"#;
+
+#[test]
+fn reads_an_answer_wrapped_in_data_or_bare() {
+    let eur = Currency::try_from("EUR".to_string()).unwrap();
+    let wrapped = format!(r#"{{"data": {TRANSACTION}}}"#);
+    for body in [wrapped.as_str(), TRANSACTION] {
+        let t: GiftCardTransaction = unwrap_data(body.as_bytes()).unwrap();
+        assert_eq!(t.id.0, "t-1", "{body}");
+        assert_eq!(t.amount.minor(&eur), Ok(-1250), "{body}");
+        assert_eq!(t.client_id.as_deref(), Some("op-1"));
+    }
+    // 2.0's numeric money, bare or wrapped.
+    let numeric = TRANSACTION.replace(r#""-12.50""#, "-12.5");
+    for body in [numeric.clone(), format!(r#"{{"data": {numeric}}}"#)] {
+        let t: GiftCardTransaction = unwrap_data(body.as_bytes()).unwrap();
+        assert_eq!(t.amount.minor(&eur), Ok(-1250), "{body}");
+    }
+    assert!(unwrap_data::<GiftCardTransaction>(br#"{"data": {"id": "t-1"}}"#).is_err());
+    assert!(unwrap_data::<GiftCardTransaction>(b"[]").is_err());
 }

@@ -8,7 +8,7 @@ use kassa_core::money::{Currency, Money};
 use kassa_core::provider::{GiftCardProvider, ProviderError, ProviderId};
 use kassa_core::secrets::Secret;
 use kassa_core::store::Store;
-use kassa_providers::zmyle::{AccessToken, IntentStatus, ZmyleClient};
+use kassa_providers::zmyle::{AccessToken, IntentStatus, ZmyleClient, DOCUMENTED_HOLD_LIFETIME};
 use kassa_sim::faults::{Fault, Target};
 use kassa_sim::server::{serve, Running};
 use kassa_sim::zmyle::{CardSpec, CardStatus, Retailer, ZmyleSim};
@@ -110,7 +110,7 @@ async fn a_confirmed_intent_takes_the_held_money_once() {
     assert_eq!(intent.metadata["receiptNumber"], "Bon 2017-79730");
     assert_eq!(intent.metadata["store"], "kassa-filiale-1");
     assert_eq!(intent.metadata["till"], "2");
-    assert!(intent.expires_at > intent.created_at.unwrap());
+    assert!(intent.expires_at.unwrap() > intent.created_at.unwrap());
     assert_eq!(
         balances(&zmyle, "QTHX").await,
         ("EUR 20.00".into(), "EUR 7.50".into())
@@ -435,7 +435,11 @@ async fn a_hold_is_stored_and_settled_after_a_restart() {
             .await
             .unwrap();
         store
-            .save_hold(&intent.to_hold(card.masked(), Some("op-1".into())).unwrap())
+            .save_hold(
+                &intent
+                    .to_hold(card.masked(), Some("op-1".into()), DOCUMENTED_HOLD_LIFETIME)
+                    .unwrap(),
+            )
             .unwrap();
     }
     drop(zmyle);
@@ -451,7 +455,7 @@ async fn a_hold_is_stored_and_settled_after_a_restart() {
     assert!(!hold.card_masked.contains("hg84"), "{}", hold.card_masked);
     let zmyle = client_with(&config(running.url()));
     let read = zmyle.intent(&hold.intent_id).await.unwrap();
-    assert_eq!(read.expires_at, hold.expires_at);
+    assert_eq!(read.expires_at, Some(hold.expires_at));
     let confirmed = zmyle.confirm_intent(&hold.intent_id).await.unwrap();
     assert!(store
         .confirm_hold(
@@ -467,4 +471,85 @@ async fn a_hold_is_stored_and_settled_after_a_restart() {
         .unwrap();
     assert_eq!(settled.state, HoldState::Confirmed);
     assert_eq!(sim.balances("QTHX"), Some((1050, 1050)));
+}
+
+/// docs/providers.md §2.2's intent with `expiresAt` left out, in the given status.
+fn intent_without_expiry(status: &str, extra: &str) -> String {
+    format!(
+        r#"{{"id": "18k78hj3e2j65686vhipw560u6sm", "giftcardId": "{QTHX_ID}", "retailerId": "15h3k83g45anfnwibyie",
+ "amount": 100, "currency": "EUR", "status": "{status}", "statementDescriptor": "MegaStore",
+ "createdAt": "20171127T045256Z"{extra},
+ "metadata": {{"store": "megastore-filiale-holzweg", "receiptNumber": "Bon 2017-79732"}}}}"#
+    )
+}
+
+/// A server that answers as zmyle's documentation shows, with `expiresAt` only where it is
+/// documented (and, for the hold, not even there): confirm, cancel, read and refund answers
+/// carry none.
+#[tokio::test]
+async fn answers_without_expires_at_are_read_and_a_hold_gets_the_documented_lifetime() {
+    use axum::routing::{get, post, put};
+    let json = |body: String| ([("content-type", "application/json")], body);
+    let stub = axum::Router::new()
+        .route(
+            "/service/v1.1/transaction_intents",
+            put(move || async move { json(intent_without_expiry("NEEDS_CONFIRMATION", "")) }),
+        )
+        .route(
+            "/service/v1.1/transaction_intents/{id}",
+            get(move || async move { json(intent_without_expiry("CANCELLED", "")) }),
+        )
+        .route(
+            "/service/v1.1/transaction_intents/{id}/confirm",
+            post(move || async move {
+                json(intent_without_expiry(
+                    "SUCCEEDED",
+                    r#", "giftcardTransactionId": "18k7e49n4n25e25wt5z9""#,
+                ))
+            }),
+        )
+        .route(
+            "/service/v1.1/transaction_intents/{id}/cancel",
+            post(move || async move { json(intent_without_expiry("CANCELLED", "")) }),
+        )
+        .route(
+            "/service/v1.1/transactions/{id}/refund",
+            post(move || async move {
+                json(r#"{"id": "18k9refund0000000001", "amount": -100, "statementDescriptor": "MegaStore", "retailerId": "15h3k83g45anfnwibyie"}"#.to_string())
+            }),
+        );
+    let running = serve(stub).await.unwrap();
+    let zmyle = client_with(&config(running.url()));
+
+    let held = zmyle
+        .create_intent(QTHX_ID, &token(QTHX_TOKEN), &eur(100), "Bon 1", "op-1")
+        .await
+        .unwrap();
+    assert_eq!(held.status, IntentStatus::NeedsConfirmation);
+    assert_eq!(held.expires_at, None);
+    // createdAt 04:52:56 + zmyle's "usually 30 minutes".
+    let documented = time::macros::datetime!(2017-11-27 05:22:56 UTC);
+    assert_eq!(zmyle.hold_expires_at(&held), documented);
+    let configured =
+        client_with(&config(running.url())).with_hold_lifetime(Duration::from_secs(600));
+    assert_eq!(
+        configured.hold_expires_at(&held),
+        time::macros::datetime!(2017-11-27 05:02:56 UTC)
+    );
+
+    let confirmed = zmyle.confirm_intent(&held.id).await.unwrap();
+    assert_eq!(confirmed.status, IntentStatus::Succeeded);
+    assert_eq!(
+        confirmed.giftcard_transaction_id.as_deref(),
+        Some("18k7e49n4n25e25wt5z9")
+    );
+    let cancelled = zmyle.cancel_intent(&held.id).await.unwrap();
+    assert_eq!(cancelled.status, IntentStatus::Cancelled);
+    let read = zmyle.intent(&held.id).await.unwrap();
+    assert_eq!(read.status, IntentStatus::Cancelled);
+    let refund = zmyle
+        .refund("18k7e49n4n25e25wt5z9", &eur(100), "Bon 1", "op-2")
+        .await
+        .unwrap();
+    assert_eq!(refund.amount, -100);
 }

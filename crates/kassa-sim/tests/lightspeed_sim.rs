@@ -2,7 +2,7 @@
 //! idempotent `client_id`, the rate limit, the rotating token endpoint and the error envelope.
 
 use kassa_sim::faults::{Fault, Target};
-use kassa_sim::lightspeed::{CardStatus, LightspeedSim, ALL_SCOPES};
+use kassa_sim::lightspeed::{CardStatus, Envelope, LightspeedSim, ALL_SCOPES};
 use kassa_sim::server::serve;
 use kassa_sim::Running;
 use reqwest::StatusCode;
@@ -75,7 +75,7 @@ async fn creates_with_200_in_2_0_and_201_in_date_versions() {
     let (sim, running) = sim().await;
     let (status, body) = post(
         format!("{}/api/2.0/gift_cards/{CARD}/transactions", running.url()),
-        json!({"type": "REDEEMING", "amount": -12.5, "client_id": "a"}),
+        json!({"type": "REDEEMING", "amount": "-12.5", "client_id": "a"}),
     )
     .await;
     assert_eq!(status, StatusCode::OK);
@@ -139,6 +139,86 @@ async fn refuses_malformed_transactions_with_400() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {text}");
     }
     assert_eq!(sim.balance(CARD), Some(7500));
+}
+
+#[tokio::test]
+async fn refuses_a_numeric_amount_on_every_version_as_seed_003_types_it_a_string() {
+    let (sim, running) = sim().await;
+    for version in ["2.0", "2026-04", "2026-07"] {
+        let url = format!(
+            "{}/api/{version}/gift_cards/{CARD}/transactions",
+            running.url()
+        );
+        for amount in [json!(-12.5), json!(-12), json!(1.0)] {
+            let kind = if amount.as_f64().unwrap() < 0.0 {
+                "REDEEMING"
+            } else {
+                "RELOADING"
+            };
+            let body = json!({"type": kind, "amount": amount, "client_id": format!("n-{version}")});
+            let (status, text) = post(url.clone(), body).await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{version} {amount}: {text}"
+            );
+            let v: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(v["error"], "Unprocessable Entity", "{text}");
+            assert!(v["message"].as_str().unwrap().contains("string"), "{text}");
+        }
+    }
+    assert_eq!(sim.balance(CARD), Some(7500));
+    assert!(sim.transactions(CARD).iter().all(|t| t.client_id.is_none()));
+}
+
+#[tokio::test]
+async fn serves_either_documented_envelope_on_every_version() {
+    let (sim, running) = sim().await;
+    let card_urls = [
+        format!("{}/api/2.0/gift_cards/{CARD}", running.url()),
+        format!("{}/api/2026-04/gift_cards/by_number/{CARD}", running.url()),
+    ];
+    sim.set_envelope(Envelope::Data);
+    for url in &card_urls {
+        let (status, body) = get(url.clone()).await;
+        assert_eq!(status, StatusCode::OK);
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["data"]["number"], CARD, "{url}: {body}");
+    }
+    let (status, body) = post(
+        format!("{}/api/2.0/gift_cards/{CARD}/transactions", running.url()),
+        json!({"type": "REDEEMING", "amount": "-1.00", "client_id": "w"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "2.0 still answers 200: {body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["data"]["client_id"], "w", "{body}");
+
+    sim.set_envelope(Envelope::Bare);
+    for url in &card_urls {
+        let (_, body) = get(url.clone()).await;
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert!(v.get("data").is_none(), "{url}: {body}");
+        assert_eq!(v["number"], CARD, "{url}: {body}");
+    }
+    let (status, body) = post(
+        format!(
+            "{}/api/2026-04/gift_cards/{CARD}/transactions",
+            running.url()
+        ),
+        json!({"type": "REDEEMING", "amount": "-1.00", "client_id": "b"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        v["amount"], "-1.00",
+        "money stays as the version writes it: {body}"
+    );
+
+    sim.set_envelope(Envelope::ByVersion);
+    let (_, body) = get(card_urls[0].clone()).await;
+    assert!(body.starts_with(r#"{"id":"#), "{body}");
 }
 
 #[tokio::test]

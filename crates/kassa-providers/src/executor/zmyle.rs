@@ -20,10 +20,11 @@ impl ZmyleExecutor {
     }
 }
 
-fn hold(intent: &TransactionIntent) -> OpOutcome {
+/// A granted intent: its expiry is `expiresAt`, or the hold lifetime where zmyle leaves it out.
+fn hold(client: &ZmyleClient, intent: &TransactionIntent) -> OpOutcome {
     OpOutcome {
         provider_ref: Some(intent.id.clone()),
-        hold_expires_at: Some(intent.expires_at),
+        hold_expires_at: Some(client.hold_expires_at(intent)),
     }
 }
 
@@ -48,7 +49,7 @@ impl OpExecutor for ZmyleExecutor {
                     .client
                     .reserve(&card(op)?, &op.amount, receipt, &op.id)
                     .await?;
-                Ok(hold(&intent))
+                Ok(hold(&self.client, &intent))
             }
             OpKind::Confirm => Ok(settled(&self.client.confirm_intent(dependency(op)?).await?)),
             OpKind::Cancel => Ok(settled(&self.client.cancel_intent(dependency(op)?).await?)),

@@ -29,7 +29,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
-use wire::{CreateTransaction, Data, GiftCard, GiftCardTransaction};
+use wire::{CreateTransaction, GiftCard, GiftCardTransaction};
 
 const READ: Call = Call {
     scope: "gift_cards:read",
@@ -50,9 +50,10 @@ const REVERSE: Call = Call {
 /// The API generation the paths and shapes follow.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Api {
-    /// `/api/2.0`: bare objects, money as JSON numbers, 200 on create.
+    /// `/api/2.0`: documented as bare objects, money as JSON numbers, 200 on create.
     Legacy,
-    /// `/api/2026-04` and later: `{"data": …}`, money as strings, 201 on create.
+    /// `/api/2026-04` and later: documented as `{"data": …}`, money as strings, 201 on create.
+    /// Either version's answers are read in either shape; requests send money as strings.
     Dated(String),
 }
 
@@ -298,13 +299,12 @@ impl LightspeedClient {
                 message: "Lightspeed: a transaction needs our operation id as client_id.".into(),
             });
         }
-        let as_string = matches!(self.api, Api::Dated(_));
-        let amount = WireAmount::new(minor, &self.currency, as_string).map_err(|e| {
-            ProviderError::Declined {
+        // A decimal string on every version (seed 003), never a JSON number.
+        let amount =
+            WireAmount::new(minor, &self.currency).map_err(|e| ProviderError::Declined {
                 code: "invalid_amount".into(),
                 reason: e.to_string(),
-            }
-        })?;
+            })?;
         let expires_at = new_expiry.map(|NewExpiry(date)| {
             let format = time::macros::format_description!("[year]-[month]-[day]");
             date.format(&format).expect("a date formats")
@@ -396,11 +396,8 @@ impl LightspeedClient {
                     self.credentials.remedy(),
                 ));
             }
-            let parsed = match self.api {
-                Api::Legacy => serde_json::from_slice::<T>(&bytes),
-                Api::Dated(_) => serde_json::from_slice::<Data<T>>(&bytes).map(|d| d.data),
-            };
-            return parsed.map_err(|e| {
+            // Read in either documented shape, `{"data": …}` or bare, on every version.
+            return wire::unwrap_data::<T>(&bytes).map_err(|e| {
                 let message = format!(
                     "Lightspeed answered HTTP {} with a body Kassa cannot read: {e}",
                     status.as_u16()

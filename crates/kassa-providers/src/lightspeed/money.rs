@@ -1,6 +1,7 @@
-//! Lightspeed's money: decimal major units, as JSON numbers in API 2.0 (`12.5`) and as strings
-//! in the date versions (`"12.50"`). Converted exactly to and from the till's minor units, by
-//! string arithmetic on the JSON text itself (never through a float).
+//! Lightspeed's money: decimal major units. Answers carry JSON numbers in API 2.0 (`12.5`) and
+//! strings in the date versions (`"12.50"`); a request's `amount` is a string on every version
+//! (seed 003: "amount … string required"). Converted exactly to and from the till's minor
+//! units, by string arithmetic on the JSON text itself (never through a float).
 
 use kassa_core::money::Currency;
 use serde::{Deserialize, Serialize};
@@ -119,16 +120,12 @@ pub fn from_decimal(text: &str, currency: &Currency) -> Result<i64, AmountError>
 pub struct WireAmount(Box<RawValue>);
 
 impl WireAmount {
-    /// Money as the API version writes it: a string (`"-12.50"`) or a number (`-12.50`).
-    pub fn new(minor: i64, currency: &Currency, as_string: bool) -> Result<Self, AmountError> {
+    /// Money to send: always a decimal string (`"-12.50"`), never a JSON number, whatever the
+    /// API version (seed 003 types `amount` as a string).
+    pub fn new(minor: i64, currency: &Currency) -> Result<Self, AmountError> {
         let text = to_decimal(minor, currency)?;
-        let json = if as_string {
-            format!("\"{text}\"")
-        } else {
-            text
-        };
         Ok(WireAmount(
-            RawValue::from_string(json).expect("a decimal is valid JSON"),
+            RawValue::from_string(format!("\"{text}\"")).expect("a decimal is valid JSON"),
         ))
     }
 
@@ -229,12 +226,12 @@ mod tests {
     }
 
     #[test]
-    fn keeps_numbers_and_strings_apart_on_the_wire() {
+    fn sends_strings_and_reads_numbers_or_strings() {
         let eur = cur("EUR");
-        let string = WireAmount::new(-1250, &eur, true).unwrap();
-        let number = WireAmount::new(-1250, &eur, false).unwrap();
-        assert_eq!(serde_json::to_string(&string).unwrap(), r#""-12.50""#);
-        assert_eq!(serde_json::to_string(&number).unwrap(), "-12.50");
+        let sent = WireAmount::new(-1250, &eur).unwrap();
+        assert_eq!(serde_json::to_string(&sent).unwrap(), r#""-12.50""#);
+        let sent = WireAmount::new(1200, &cur("JPY")).unwrap();
+        assert_eq!(serde_json::to_string(&sent).unwrap(), r#""1200""#);
         for body in [r#""999999.99""#, "999999.99"] {
             let amount: WireAmount = serde_json::from_str(body).unwrap();
             assert_eq!(amount.minor(&eur), Ok(99_999_999), "{body}");

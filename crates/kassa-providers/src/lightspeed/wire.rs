@@ -2,14 +2,30 @@
 //! ([`WireAmount`]); it becomes [`kassa_core::money::Money`] in the client only.
 
 use super::money::WireAmount;
-use serde::de::{self, Visitor};
+use serde::de::{self, DeserializeOwned, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
 use std::fmt;
 
 /// The date versions wrap every answer: `{"data": …}`.
 #[derive(Debug, Deserialize)]
 pub struct Data<T> {
     pub data: T,
+}
+
+/// Reads an answer wrapped in `{"data": …}` or bare, whatever the API version: the docs show
+/// both shapes (docs/providers.md §3.1). None of Lightspeed's objects has a `data` key, so a
+/// body with one is the envelope. Parsed from the text, so money stays verbatim.
+pub fn unwrap_data<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+    #[derive(Deserialize)]
+    struct Envelope<'a> {
+        #[serde(borrow, default)]
+        data: Option<&'a RawValue>,
+    }
+    match serde_json::from_slice::<Envelope>(body) {
+        Ok(Envelope { data: Some(inner) }) => serde_json::from_str(inner.get()),
+        _ => serde_json::from_slice(body),
+    }
 }
 
 /// An id Lightspeed sends as a string (date versions) or possibly a number (older APIs).

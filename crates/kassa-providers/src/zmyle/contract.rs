@@ -4,7 +4,10 @@
 use super::card_info;
 use super::errors::{map_error, Call};
 use super::query::CardQuery;
-use super::wire::{CreateIntent, ErrorBody, Giftcard, IntentStatus, Metadata, TransactionIntent};
+use super::wire::{
+    CreateIntent, ErrorBody, Giftcard, IntentStatus, Metadata, TransactionIntent,
+    DOCUMENTED_HOLD_LIFETIME,
+};
 use kassa_core::provider::ProviderError;
 use reqwest::StatusCode;
 use time::macros::datetime;
@@ -64,10 +67,12 @@ fn reads_the_seed_intent() {
     assert_eq!(intent.status, IntentStatus::NeedsConfirmation);
     assert_eq!(intent.amount().unwrap().to_string(), "EUR 1.00");
     assert_eq!(intent.created_at, Some(datetime!(2017-11-27 04:52:56 UTC)));
-    assert_eq!(intent.expires_at, datetime!(2017-11-27 05:22:56 UTC));
+    assert_eq!(intent.expires_at, Some(datetime!(2017-11-27 05:22:56 UTC)));
     assert_eq!(intent.metadata["receiptNumber"], "Bon 2017-79732");
     assert_eq!(intent.giftcard_transaction_id, None);
-    let hold = intent.to_hold("••••".into(), Some("op-1".into())).unwrap();
+    let hold = intent
+        .to_hold("••••".into(), Some("op-1".into()), DOCUMENTED_HOLD_LIFETIME)
+        .unwrap();
     assert_eq!(hold.expires_at, datetime!(2017-11-27 05:22:56 UTC));
     assert_eq!(hold.amount.minor, 100);
 }
@@ -170,5 +175,27 @@ fn recognises_the_documented_qr_content() {
             giftcard_id: "18jja4mf08fn08f7gp9l",
             access_token: "hg84zhgnzuigui4hg3hg7834"
         }
+    );
+}
+
+#[test]
+fn an_intent_without_expires_at_holds_for_the_documented_lifetime() {
+    let open = CONTRACT_INTENT.replace(r#", "expiresAt": "20171127T052256Z""#, "");
+    let open: TransactionIntent = serde_json::from_str(&open).unwrap();
+    assert_eq!(open.expires_at, None);
+    let hold = open
+        .to_hold("••••".into(), None, DOCUMENTED_HOLD_LIFETIME)
+        .unwrap();
+    assert_eq!(
+        hold.expires_at,
+        datetime!(2017-11-27 05:22:56 UTC),
+        "createdAt + 30 min"
+    );
+    let now = datetime!(2030-01-01 12:00:00 UTC);
+    let mut undated = open.clone();
+    undated.created_at = None;
+    assert_eq!(
+        undated.hold_expires_at(time::Duration::minutes(5), now),
+        datetime!(2030-01-01 12:05:00 UTC)
     );
 }

@@ -16,7 +16,7 @@ pub use errors::DOCUMENTED_ERRORS;
 pub use query::CardQuery;
 pub use wire::{
     parse_date, AccessToken, Activation, ErrorBody, Giftcard, GiftcardTransaction, IntentStatus,
-    Metadata, TransactionIntent,
+    Metadata, TransactionIntent, DOCUMENTED_HOLD_LIFETIME,
 };
 
 use crate::http::{client, retry_after_seconds};
@@ -56,6 +56,8 @@ pub struct ZmyleClient {
     idempotency_header: HeaderName,
     /// The configured store and extra metadata, sent with every intent and refund.
     metadata: Metadata,
+    /// How long a hold lasts when zmyle's answer gives no `expiresAt`.
+    hold_lifetime: time::Duration,
 }
 
 fn config_error(message: String) -> ProviderError {
@@ -119,7 +121,21 @@ impl ZmyleClient {
             currency,
             idempotency_header,
             metadata,
+            hold_lifetime: DOCUMENTED_HOLD_LIFETIME,
         })
+    }
+
+    /// How long a hold lasts when an answer carries no `expiresAt` (default
+    /// [`DOCUMENTED_HOLD_LIFETIME`], zmyle's "usually 30 minutes").
+    pub fn with_hold_lifetime(mut self, lifetime: Duration) -> Self {
+        self.hold_lifetime = time::Duration::try_from(lifetime).unwrap_or(time::Duration::MAX);
+        self
+    }
+
+    /// When `intent`'s hold ends: its `expiresAt`, else its `createdAt` (or now) plus the hold
+    /// lifetime.
+    pub fn hold_expires_at(&self, intent: &TransactionIntent) -> time::OffsetDateTime {
+        intent.hold_expires_at(self.hold_lifetime, time::OffsetDateTime::now_utc())
     }
 
     fn url(&self, segments: &[&str]) -> Url {
@@ -239,7 +255,7 @@ impl ZmyleClient {
         let intent: TransactionIntent = self
             .send(self.idempotent(request, op_id)?, Kind::Write, Call::Intent)
             .await?;
-        tracing::info!(intent = %intent.id, amount = intent.amount, expires = %intent.expires_at, "zmyle hold placed");
+        tracing::info!(intent = %intent.id, amount = intent.amount, expires = %self.hold_expires_at(&intent), "zmyle hold placed");
         Ok(intent)
     }
 

@@ -7,19 +7,12 @@ use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 use time::macros::format_description;
-use time::{OffsetDateTime, PrimitiveDateTime};
+use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 
 /// Parses zmyle's date format, e.g. `20171127T045256Z` (always UTC).
 pub fn parse_date(text: &str) -> Result<OffsetDateTime, time::error::Parse> {
     let format = format_description!("[year][month][day]T[hour][minute][second]Z");
     Ok(PrimitiveDateTime::parse(text, format)?.assume_utc())
-}
-
-fn date<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
-    let text = String::deserialize(d)?;
-    parse_date(&text).map_err(|e| {
-        serde::de::Error::custom(format!("date '{text}' is not yyyyMMddTHHmmssZ: {e}"))
-    })
 }
 
 fn optional_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<OffsetDateTime>, D::Error> {
@@ -152,9 +145,11 @@ pub struct TransactionIntent {
     pub statement_descriptor: Option<String>,
     #[serde(default, deserialize_with = "optional_date")]
     pub created_at: Option<OffsetDateTime>,
-    /// When zmyle releases the funds if the intent is neither confirmed nor cancelled.
-    #[serde(deserialize_with = "date")]
-    pub expires_at: OffsetDateTime,
+    /// When zmyle releases the funds if the intent is neither confirmed nor cancelled. Only
+    /// documented on an open (`NEEDS_CONFIRMATION`) intent; may be absent elsewhere, so read
+    /// a hold's end with [`TransactionIntent::hold_expires_at`].
+    #[serde(default, deserialize_with = "optional_date")]
+    pub expires_at: Option<OffsetDateTime>,
     #[serde(default)]
     pub metadata: BTreeMap<String, serde_json::Value>,
     /// Set once confirmed: the transaction to refund.
@@ -166,12 +161,20 @@ impl TransactionIntent {
         money(self.amount, &self.currency)
     }
 
+    /// When the hold ends: `expiresAt`, or, for an answer without it, `createdAt` (else `now`)
+    /// plus `lifetime` (zmyle: "usually 30 minutes", [`DOCUMENTED_HOLD_LIFETIME`]).
+    pub fn hold_expires_at(&self, lifetime: Duration, now: OffsetDateTime) -> OffsetDateTime {
+        self.expires_at
+            .unwrap_or_else(|| self.created_at.unwrap_or(now) + lifetime)
+    }
+
     /// The hold to store for this intent (docs/design.md §4.7), for the card with masked code
-    /// `card_masked`, placed by operation `op_id`.
+    /// `card_masked`, placed by operation `op_id`; `lifetime` as in [`Self::hold_expires_at`].
     pub fn to_hold(
         &self,
         card_masked: String,
         op_id: Option<String>,
+        lifetime: Duration,
     ) -> Result<NewHold, ProviderError> {
         Ok(NewHold {
             provider: ProviderId::Zmyle,
@@ -179,10 +182,14 @@ impl TransactionIntent {
             op_id,
             card_masked,
             amount: self.amount()?,
-            expires_at: self.expires_at,
+            expires_at: self.hold_expires_at(lifetime, OffsetDateTime::now_utc()),
         })
     }
 }
+
+/// How long zmyle keeps an unconfirmed intent's funds: "after some time (usually 30 minutes)"
+/// [SEED 002]. The hold lifetime used where an answer carries no `expiresAt`.
+pub const DOCUMENTED_HOLD_LIFETIME: Duration = Duration::minutes(30);
 
 /// Minor units in zmyle's currency code.
 pub fn money(minor: i64, currency: &str) -> Result<Money, ProviderError> {

@@ -2,7 +2,9 @@
 //!
 //! Both API generations are served: `/api/2.0/...` (bare objects, money as JSON numbers, 200
 //! on create) and date versions `/api/2026-04/...` and later (`{"data": …}`, money as strings,
-//! 201 on create; reversal exists only here). Errors use Lightspeed's envelope
+//! 201 on create; reversal exists only here). [`LightspeedSim::set_envelope`] makes every
+//! version answer wrapped or bare instead, as both shapes are documented. A transaction's
+//! `amount` must be a decimal string on every version (seed 003); a JSON number gets a 422. Errors use Lightspeed's envelope
 //! `{"error", "message"}`. Bearer tokens are personal tokens or issued by the OAuth token
 //! endpoint `POST /api/1.0/token`, whose refresh tokens rotate. A rate limit counts every
 //! request and answers 429 with `Retry-After` as an HTTP date. The ledger can be kept in a file
@@ -15,6 +17,7 @@ mod wire;
 
 pub use auth::ALL_SCOPES;
 pub use ledger::{CardStatus, TxnKind};
+pub use wire::Envelope;
 
 use crate::faults::{Fault, Faults};
 use crate::persist::{self, LedgerFile, Persistent};
@@ -61,6 +64,7 @@ struct State_ {
     requests: u64,
     decimals: u32,
     domain_prefix: String,
+    envelope: Envelope,
 }
 
 /// The Lightspeed simulator; clone it to keep a handle on its state while it is served.
@@ -91,6 +95,7 @@ impl LightspeedSim {
                 requests: 0,
                 decimals: 2,
                 domain_prefix: "kassasim".into(),
+                envelope: Envelope::ByVersion,
             })),
             file: None,
         }
@@ -138,6 +143,11 @@ impl LightspeedSim {
     /// At most `limit` requests per `window`; then 429 until the window ends.
     pub fn set_rate_limit(&self, limit: u32, window: Duration) {
         self.lock().window = Window::new(limit, window);
+    }
+
+    /// Whether answers are wrapped in `{"data": …}`: per version (the default), always or never.
+    pub fn set_envelope(&self, envelope: Envelope) {
+        self.lock().envelope = envelope;
     }
 
     /// How many requests reached the simulator (injected faults excluded).
@@ -356,7 +366,7 @@ fn show_card(sim: &LightspeedSim, headers: &HeaderMap, shape: Shape, number: &st
     }
     let state = sim.lock();
     match state.ledger.cards.get(number) {
-        Some(card) => shape.answer(false, shape.card(card, state.decimals)),
+        Some(card) => shape.answer(state.envelope, false, shape.card(card, state.decimals)),
         None => refusal(Refusal::CardNotFound),
     }
 }
@@ -416,6 +426,14 @@ fn create(
     let Some(client_id) = req.client_id.filter(|c| !c.is_empty()) else {
         return bad("client_id is required.");
     };
+    // Seed 003: `amount` is a string on every version; a JSON number is refused.
+    if req
+        .amount
+        .as_deref()
+        .is_some_and(|raw| !raw.get().trim_start().starts_with('"'))
+    {
+        return wire::unprocessable("amount must be a string, e.g. \"-12.50\".");
+    }
     let mut state = sim.lock();
     let Some(amount) = req
         .amount
@@ -449,7 +467,7 @@ fn create(
         user_id: req.user_id,
     };
     match state.ledger.create(request) {
-        Ok((_, txn)) => shape.answer(true, shape.txn(&txn, state.decimals)),
+        Ok((_, txn)) => shape.answer(state.envelope, true, shape.txn(&txn, state.decimals)),
         Err(r) => refusal(r),
     }
 }
@@ -478,7 +496,7 @@ async fn dated_reverse(
     }
     let mut state = sim.lock();
     match state.ledger.reverse(&id) {
-        Ok(txn) => shape.answer(false, shape.txn(&txn, state.decimals)),
+        Ok(txn) => shape.answer(state.envelope, false, shape.txn(&txn, state.decimals)),
         Err(r) => refusal(r),
     }
 }

@@ -43,14 +43,22 @@ impl Shape {
         RawValue::from_string(raw).expect("a decimal is valid JSON")
     }
 
-    /// Wraps a body as this version does and answers with its status.
-    pub fn answer<T: Serialize>(self, created: bool, body: T) -> Response {
-        match (self, created) {
-            (Shape::Legacy, _) => (StatusCode::OK, Json(body)).into_response(),
-            (Shape::Dated, true) => {
-                (StatusCode::CREATED, Json(Data { data: body })).into_response()
-            }
-            (Shape::Dated, false) => (StatusCode::OK, Json(Data { data: body })).into_response(),
+    /// Answers with this version's status, the body wrapped in `{"data": …}` or bare as
+    /// `envelope` says.
+    pub fn answer<T: Serialize>(self, envelope: Envelope, created: bool, body: T) -> Response {
+        let status = match (self, created) {
+            (Shape::Dated, true) => StatusCode::CREATED,
+            _ => StatusCode::OK,
+        };
+        let wrapped = match envelope {
+            Envelope::ByVersion => self == Shape::Dated,
+            Envelope::Data => true,
+            Envelope::Bare => false,
+        };
+        if wrapped {
+            (status, Json(Data { data: body })).into_response()
+        } else {
+            (status, Json(body)).into_response()
         }
     }
 
@@ -82,6 +90,20 @@ impl Shape {
             created_at: timestamp(txn.created_at),
         }
     }
+}
+
+/// Whether answers are wrapped in `{"data": …}`. Both shapes are documented (docs/providers.md
+/// §3.1: the date versions wrap, 2.0's `GET /gift_cards/{number}` is bare), so a client must
+/// read either on any version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Envelope {
+    /// As documented per version: 2.0 bare, date versions wrapped.
+    #[default]
+    ByVersion,
+    /// Every version wraps.
+    Data,
+    /// No version wraps.
+    Bare,
 }
 
 #[derive(Serialize)]
@@ -139,14 +161,12 @@ pub fn decimal(minor: i64, decimals: u32) -> String {
     )
 }
 
-/// Reads a request's amount, a JSON string (`"-12.50"`) or number (`-12.5`), exactly.
-/// Amounts finer than the currency's decimals are refused (`None`).
+/// Reads a request's amount exactly. Seed 003 types it as a string on every version
+/// (`"-12.50"`): a JSON number (`-12.5`) is refused (`None`), as are amounts finer than the
+/// currency's decimals.
 pub fn parse_amount(raw: &RawValue, decimals: u32) -> Option<i64> {
     let text = raw.get().trim();
-    let text = match text.strip_prefix('"') {
-        Some(quoted) => quoted.strip_suffix('"')?,
-        None => text,
-    };
+    let text = text.strip_prefix('"')?.strip_suffix('"')?;
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text),
@@ -216,9 +236,15 @@ mod tests {
         assert_eq!(decimal(99_999_999, 2), "999999.99");
         assert_eq!(decimal(1200, 0), "1200");
         assert_eq!(parse_amount(&raw("\"-12.50\""), 2), Some(-1250));
-        assert_eq!(parse_amount(&raw("-12.5"), 2), Some(-1250));
-        assert_eq!(parse_amount(&raw("0.01"), 2), Some(1));
-        assert_eq!(parse_amount(&raw("10"), 2), Some(1000));
+        assert_eq!(parse_amount(&raw("\"-12.5\""), 2), Some(-1250));
+        assert_eq!(parse_amount(&raw("\"0.01\""), 2), Some(1));
+        assert_eq!(parse_amount(&raw("\"10\""), 2), Some(1000));
+        assert_eq!(
+            parse_amount(&raw("-12.5"), 2),
+            None,
+            "a number, not a string"
+        );
+        assert_eq!(parse_amount(&raw("10"), 2), None, "a number, not a string");
         assert_eq!(parse_amount(&raw("\"12.505\""), 2), None);
         assert_eq!(parse_amount(&raw("\"12,50\""), 2), None);
         assert_eq!(parse_amount(&raw("1e3"), 2), None);
