@@ -6,6 +6,7 @@
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 /// Held for the process's life: dropping it lets go of the data folder.
 pub struct DataLock {
@@ -49,11 +50,27 @@ impl DataLock {
                     holder.trim()
                 };
                 Err(format!(
-                    "{holder} is already sending this till's payments; only one may at a time. \
-                     Close it first, or let it do the work."
+                    "Another Kassa is already sending this till's payments: {holder}. Only one \
+                     may at a time: close it first, or let it do the work."
                 ))
             }
             Err(TryLockError::Error(e)) => Err(cannot(&e)),
+        }
+    }
+
+    /// [`DataLock::acquire`], trying again for up to `patience`: a till reopened at once finds
+    /// the one it replaces still closing.
+    pub fn acquire_within(
+        data_dir: &Path,
+        role: &str,
+        patience: Duration,
+    ) -> Result<DataLock, String> {
+        let until = Instant::now() + patience;
+        loop {
+            match DataLock::acquire(data_dir, role) {
+                Err(_) if Instant::now() < until => std::thread::sleep(Duration::from_millis(100)),
+                done => return done,
+            }
         }
     }
 }
@@ -69,8 +86,10 @@ mod tests {
         let refused = DataLock::acquire(dir.path(), "the till's window")
             .err()
             .expect("refused while held");
-        assert!(refused.starts_with("kassa sync (process "), "{refused}");
-        assert!(refused.contains("only one may at a time"), "{refused}");
+        assert!(refused.contains(": kassa sync (process "), "{refused}");
+        assert!(refused.contains("Only one may at a time"), "{refused}");
+        let patient = Duration::from_millis(300);
+        assert!(DataLock::acquire_within(dir.path(), "the till's window", patient).is_err());
         drop(first);
         assert!(DataLock::acquire(dir.path(), "the till's window").is_ok());
     }

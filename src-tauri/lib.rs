@@ -62,7 +62,11 @@ pub fn run_window(config: Option<&Path>) {
         .expect("tokio runtime");
     tauri::async_runtime::set(runtime.handle().clone());
     // Held until the process ends: no other Kassa sends this till's payments meanwhile.
-    let lock = data_lock::DataLock::acquire(&paths.data_dir, "the till's window");
+    let lock = data_lock::DataLock::acquire_within(
+        &paths.data_dir,
+        "the till's window",
+        std::time::Duration::from_secs(5),
+    );
     let booted = match &lock {
         Ok(_) => runtime.block_on(boot::boot_with_keyring(paths)),
         Err(held) => Err(held.clone()),

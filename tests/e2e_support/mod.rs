@@ -33,6 +33,8 @@ pub struct Driver {
     child: Child,
     url: String,
     http: reqwest::blocking::Client,
+    /// The till's data-folder lock (`kassa.lock`), held by the window while it runs.
+    lock: PathBuf,
 }
 
 impl Drop for Driver {
@@ -97,6 +99,7 @@ impl Driver {
             .spawn()
             .expect("start tauri-driver");
         let driver = Driver {
+            lock: home.join("data/eu.kassa.till/kassa.lock"),
             child,
             url: format!("http://127.0.0.1:{port}"),
             http: reqwest::blocking::Client::builder()
@@ -139,6 +142,7 @@ impl Driver {
     /// Opens the till (a new `kassa` process) and waits for its screen to have started (the UI
     /// sets `data-ready` on the body).
     pub fn new_session(&self) -> Session<'_> {
+        self.wait_for_earlier_window();
         let app = env!("CARGO_BIN_EXE_kassa");
         let value = self.call(
             reqwest::Method::POST,
@@ -154,6 +158,24 @@ impl Driver {
             "return document.body.dataset.ready === 'true'",
         );
         session
+    }
+}
+
+impl Driver {
+    /// A window closed a moment ago may still be exiting, holding the till's data folder: the
+    /// next one waits for it, as a cashier reopening the till would.
+    fn wait_for_earlier_window(&self) {
+        let Ok(file) = std::fs::File::open(&self.lock) else {
+            return;
+        };
+        let started = Instant::now();
+        while file.try_lock().is_err() {
+            assert!(
+                started.elapsed() < WAIT,
+                "an earlier window never let go of the till's data folder"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 
