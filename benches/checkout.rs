@@ -20,12 +20,10 @@ use kassa_testkit::sims::*;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::WebviewWindowBuilder;
 
-type Webview = tauri::WebviewWindow<tauri::test::MockRuntime>;
+#[path = "../tests/ipc_support/mod.rs"]
+mod ipc_support;
+use ipc_support::{app_with, invoke, Webview};
 
 /// Cents each card pays per sale; the simulators' cards start with `START_BALANCE`.
 const PART: i64 = 20;
@@ -45,21 +43,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 fn call(webview: &Webview, cmd: &str, body: Value) -> Value {
-    get_ipc_response(
-        webview,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(body),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .unwrap_or_else(|e| panic!("{cmd}: {e:?}"))
-    .deserialize::<Value>()
-    .unwrap()
+    invoke(webview, cmd, body).unwrap_or_else(|e| panic!("{cmd}: {e}"))
 }
 
 fn config(urls: &Urls) -> String {
@@ -189,12 +173,7 @@ fn main() {
     let engine = booted.engine.clone();
     let (_stop, stop) = tokio::sync::watch::channel(false);
     tauri::async_runtime::spawn(async move { engine.run(stop).await });
-    let app = kassa_app::with_commands(mock_builder(), AppState(Ok(booted)))
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let webview = app_with(AppState(Ok(booted)));
 
     let rounds = rounds();
     let (mut paid, mut calls) = (Vec::new(), Vec::new());

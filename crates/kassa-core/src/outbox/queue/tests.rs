@@ -1,0 +1,310 @@
+//! The outbox queue's tests: enqueue, claim order, outcomes, withdrawal and recovery, on a
+//! real SQLite file.
+
+use super::*;
+use crate::outbox::model::OpOutcome;
+
+fn eur(minor: i64) -> Money {
+    Money::new(minor, Currency::try_from("EUR".to_string()).unwrap())
+}
+
+fn store(dir: &tempfile::TempDir) -> Store {
+    Store::open(&dir.path().join("kassa.sqlite3")).unwrap()
+}
+
+fn ids(ops: &[Op]) -> Vec<&str> {
+    ops.iter().map(|o| o.id.as_str()).collect()
+}
+
+#[test]
+fn an_enqueued_op_survives_a_restart_pending() {
+    let dir = tempfile::tempdir().unwrap();
+    let op =
+        NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("41651"), eur(500)).in_sale("sale-1");
+    store(&dir).enqueue(std::slice::from_ref(&op)).unwrap();
+    let again = store(&dir);
+    let stored = again.op(&op.id).unwrap().unwrap();
+    assert_eq!(stored.state, OpState::Pending);
+    assert_eq!(stored.amount, eur(500));
+    assert_eq!(stored.sale_id.as_deref(), Some("sale-1"));
+    assert_eq!(again.unfinished_ops().unwrap(), 1);
+}
+
+#[test]
+fn a_batch_with_a_duplicate_id_is_refused_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir);
+    let a = NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("1"), eur(1));
+    let b = NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("2"), eur(2));
+    s.enqueue(std::slice::from_ref(&a)).unwrap();
+    assert!(s.enqueue(&[b.clone(), a]).is_err());
+    assert!(s.op(&b.id).unwrap().is_none(), "nothing of the batch stays");
+}
+
+#[test]
+fn ops_on_one_card_are_claimed_one_at_a_time_in_creation_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir);
+    let now = OffsetDateTime::now_utc();
+    let first = NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("A"), eur(1));
+    let second = NewOp::new(ProviderId::Leat, OpKind::Reload, Some("A"), eur(2));
+    let other = NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("B"), eur(3));
+    s.enqueue(&[first.clone(), second.clone(), other.clone()])
+        .unwrap();
+    let claimed = s.claim_due(ProviderId::Leat, now, 10).unwrap();
+    assert_eq!(ids(&claimed), [first.id.as_str(), other.id.as_str()]);
+    assert!(claimed.iter().all(|o| o.state == OpState::Sending));
+    assert!(s.claim_due(ProviderId::Leat, now, 10).unwrap().is_empty());
+    s.record(
+        &claimed[0],
+        &Transition::Succeeded(OpOutcome::default()),
+        now,
+    )
+    .unwrap();
+    let next = s.claim_due(ProviderId::Leat, now, 10).unwrap();
+    assert_eq!(ids(&next), [second.id.as_str()]);
+}
+
+#[test]
+fn a_dependent_waits_for_its_dependency_and_sees_its_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir);
+    let now = OffsetDateTime::now_utc();
+    let reserve = NewOp::new(ProviderId::Zmyle, OpKind::Reserve, Some("QTHX"), eur(700));
+    let confirm =
+        NewOp::new(ProviderId::Zmyle, OpKind::Confirm, Some("QTHX"), eur(700)).after(&reserve.id);
+    s.enqueue(&[reserve.clone(), confirm.clone()]).unwrap();
+    let claimed = s.claim_due(ProviderId::Zmyle, now, 10).unwrap();
+    assert_eq!(ids(&claimed), [reserve.id.as_str()]);
+    let expires = now + Duration::from_secs(1800);
+    s.record(
+        &claimed[0],
+        &Transition::Succeeded(OpOutcome {
+            provider_ref: Some("intent-1".into()),
+            hold_expires_at: Some(expires),
+        }),
+        now,
+    )
+    .unwrap();
+    assert_eq!(s.open_holds().unwrap().len(), 1, "the hold is stored");
+    let next = s.claim_due(ProviderId::Zmyle, now, 10).unwrap();
+    assert_eq!(ids(&next), [confirm.id.as_str()]);
+    assert_eq!(next[0].dependency_ref.as_deref(), Some("intent-1"));
+    s.record(
+        &next[0],
+        &Transition::Succeeded(OpOutcome {
+            provider_ref: Some("txn-9".into()),
+            hold_expires_at: None,
+        }),
+        now,
+    )
+    .unwrap();
+    assert!(s.open_holds().unwrap().is_empty(), "the hold is confirmed");
+    let journal = s.recent_journal(5).unwrap();
+    assert_eq!(
+        journal[0].amount_minor,
+        Some(-700),
+        "the confirm took the money"
+    );
+    assert_eq!(journal[1].amount_minor, Some(0), "the hold moved none");
+}
+
+#[test]
+fn a_dependent_of_a_declined_op_is_closed_without_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir);
+    let now = OffsetDateTime::now_utc();
+    let reserve = NewOp::new(ProviderId::Zmyle, OpKind::Reserve, Some("Q"), eur(700));
+    let confirm =
+        NewOp::new(ProviderId::Zmyle, OpKind::Confirm, Some("Q"), eur(700)).after(&reserve.id);
+    s.enqueue(&[reserve.clone(), confirm.clone()]).unwrap();
+    let claimed = s.claim_due(ProviderId::Zmyle, now, 10).unwrap();
+    s.record(
+        &claimed[0],
+        &Transition::Declined {
+            reason: "Not enough balance".into(),
+        },
+        now,
+    )
+    .unwrap();
+    assert!(s.claim_due(ProviderId::Zmyle, now, 10).unwrap().is_empty());
+    assert_eq!(s.op(&confirm.id).unwrap().unwrap().state, OpState::Declined);
+    assert_eq!(s.unfinished_ops().unwrap(), 0);
+    assert_eq!(s.queue_summary().unwrap().in_review, 1, "only the refusal");
+}
+
+#[test]
+fn a_retry_waits_until_due_and_a_crash_mid_send_leaves_it_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir);
+    let now = OffsetDateTime::now_utc();
+    let op = NewOp::new(ProviderId::Lightspeed, OpKind::Redeem, Some("7"), eur(5));
+    s.enqueue(std::slice::from_ref(&op)).unwrap();
+    let claimed = s.claim_due(ProviderId::Lightspeed, now, 1).unwrap();
+    s.record(
+        &claimed[0],
+        &Transition::Retry {
+            delay: Duration::from_secs(60),
+            error: "503".into(),
+        },
+        now,
+    )
+    .unwrap();
+    assert!(s
+        .claim_due(ProviderId::Lightspeed, now, 1)
+        .unwrap()
+        .is_empty());
+    let later = now + Duration::from_secs(61);
+    assert_eq!(
+        s.next_due(ProviderId::Lightspeed).unwrap().map(stamp),
+        Some(stamp(now + Duration::from_secs(60)))
+    );
+    let again = s.claim_due(ProviderId::Lightspeed, later, 1).unwrap();
+    assert_eq!(again[0].attempts, 2);
+    // The process dies here, mid-request.
+    drop(s);
+    let after = store(&dir);
+    assert_eq!(after.recover_in_flight(|_| Duration::ZERO).unwrap(), 1);
+    let found = after.op(&op.id).unwrap().unwrap();
+    assert_eq!(found.state, OpState::Unknown);
+    let reclaimed = after.claim_due(ProviderId::Lightspeed, later, 1).unwrap();
+    assert_eq!(reclaimed[0].state, OpState::Reconciling);
+}
+
+#[test]
+fn only_an_operation_that_cannot_have_taken_effect_is_withdrawn() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir);
+    let now = OffsetDateTime::now_utc();
+    let turned_away = NewOp::new(ProviderId::Lightspeed, OpKind::Redeem, Some("1"), eur(5));
+    let lost = NewOp::new(ProviderId::Lightspeed, OpKind::Redeem, Some("2"), eur(5));
+    s.enqueue(&[turned_away.clone(), lost.clone()]).unwrap();
+    let claimed = s.claim_due(ProviderId::Lightspeed, now, 2).unwrap();
+    let retry = Transition::Retry {
+        delay: Duration::ZERO,
+        error: "503".into(),
+    };
+    s.record(&claimed[0], &retry, now).unwrap();
+    s.record(
+        &claimed[1],
+        &Transition::Unknown {
+            delay: Duration::ZERO,
+            error: "no answer".into(),
+        },
+        now,
+    )
+    .unwrap();
+    // The lost answer is settled as "send again" (same idempotency key): pending again.
+    let reclaimed = s.claim_due(ProviderId::Lightspeed, now, 2).unwrap();
+    let again = reclaimed.iter().find(|o| o.id == lost.id).unwrap();
+    s.record(again, &retry, now).unwrap();
+    let lost_now = s.op(&lost.id).unwrap().unwrap();
+    assert_eq!(lost_now.state, OpState::Pending);
+
+    let why = "the tender was taken off";
+    let first = reclaimed.iter().find(|o| o.id == turned_away.id).unwrap();
+    s.record(first, &retry, now).unwrap();
+    assert!(withdraw_in(&s.conn(), &turned_away.id, why).unwrap());
+    assert_eq!(
+        s.op(&turned_away.id).unwrap().unwrap().state,
+        OpState::Declined
+    );
+    assert!(
+        !withdraw_in(&s.conn(), &lost.id, why).unwrap(),
+        "it may have been applied before its answer was lost"
+    );
+    assert_eq!(s.op(&lost.id).unwrap().unwrap().state, OpState::Pending);
+}
+
+#[test]
+fn a_refusal_whose_undo_was_queued_needs_no_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir);
+    let now = OffsetDateTime::now_utc();
+    let redeem = NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("A"), eur(818));
+    let reverse =
+        NewOp::new(ProviderId::Leat, OpKind::Reverse, Some("A"), eur(818)).after(&redeem.id);
+    let alone = NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("B"), eur(5));
+    s.enqueue(&[redeem.clone(), reverse.clone(), alone])
+        .unwrap();
+    let refused = Transition::Declined {
+        reason: "Insufficient balance".into(),
+    };
+    for op in s.claim_due(ProviderId::Leat, now, 5).unwrap() {
+        s.record(&op, &refused, now).unwrap();
+    }
+    assert_eq!(s.op(&reverse.id).unwrap().unwrap().state, OpState::Declined);
+    let review = s.review_list().unwrap();
+    assert_eq!(review.len(), 1, "only the refusal nothing undid");
+    assert_eq!(review[0].op.card_code.as_deref(), Some("B"));
+}
+
+#[test]
+fn zero_negative_and_overflowing_amounts_are_not_queued() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir);
+    for minor in [0, -500, crate::money::MAX_AMOUNT_MINOR + 1, i64::MAX] {
+        let op = NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("1"), eur(minor));
+        let err = s.enqueue(&[op]).unwrap_err();
+        assert!(matches!(err, StoreError::Refused(_)), "{minor}: {err}");
+    }
+    assert_eq!(s.unfinished_ops().unwrap(), 0);
+}
+
+#[test]
+fn an_outcome_that_changed_nothing_is_not_journalled_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir);
+    let now = OffsetDateTime::now_utc();
+    let op = NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("A"), eur(700));
+    s.enqueue(std::slice::from_ref(&op)).unwrap();
+    let claimed = s.claim_due(ProviderId::Leat, now, 1).unwrap();
+    let done = Transition::Succeeded(OpOutcome::default());
+    s.record(&claimed[0], &done, now).unwrap();
+    // A second engine with the same claim (it cannot run now, but a stale step could).
+    s.record(&claimed[0], &done, now).unwrap();
+    assert_eq!(s.booked_ops().unwrap().len(), 1, "booked once");
+}
+
+#[test]
+fn after_a_crash_an_unanswered_write_waits_its_settle_time_from_the_send() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir);
+    let sent = OffsetDateTime::now_utc();
+    let op = NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("A"), eur(700));
+    s.enqueue(std::slice::from_ref(&op)).unwrap();
+    s.claim_due(ProviderId::Leat, sent, 1).unwrap();
+    drop(s);
+    let after = store(&dir);
+    let settle = Duration::from_secs(60);
+    assert_eq!(after.recover_in_flight(|_| settle).unwrap(), 1);
+    assert_eq!(after.op(&op.id).unwrap().unwrap().state, OpState::Unknown);
+    let soon = sent + Duration::from_secs(59);
+    assert!(
+        after
+            .claim_due(ProviderId::Leat, soon, 1)
+            .unwrap()
+            .is_empty(),
+        "not looked for before the settle time"
+    );
+    let later = sent + Duration::from_secs(61);
+    let due = after.claim_due(ProviderId::Leat, later, 1).unwrap();
+    assert_eq!(due[0].state, OpState::Reconciling);
+}
+
+#[test]
+fn the_summary_counts_unfinished_money_and_age() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir);
+    s.enqueue(&[
+        NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("1"), eur(100)),
+        NewOp::new(ProviderId::Zmyle, OpKind::Reserve, Some("2"), eur(250)),
+    ])
+    .unwrap();
+    let summary = s.queue_summary().unwrap();
+    assert_eq!(summary.unfinished(), 2);
+    assert_eq!(summary.by_state["pending"], 2);
+    assert_eq!(summary.by_provider["zmyle"], 1);
+    assert_eq!(summary.outstanding["EUR"], 350);
+    assert!(summary.oldest.is_some());
+}
