@@ -34,6 +34,7 @@ pub fn providers(
             timeout_ms: TIMEOUT_MS,
             store: Some("kassa-training".into()),
             metadata: Default::default(),
+            hold_minutes: ZmyleConfig::default_hold_minutes(),
         }),
         lightspeed: Some(LightspeedConfig {
             domain_prefix: None,

@@ -35,6 +35,7 @@ fn engine(db: &Path, url: &str, watchdog: Option<WatchdogConfig>) -> (Arc<Store>
             timeout_ms: 2_000,
             store: Some("watchdog".into()),
             metadata: Default::default(),
+            hold_minutes: ZmyleConfig::default_hold_minutes(),
         },
         Secret::new("key"),
         Secret::new("secret"),

@@ -37,6 +37,7 @@ fn config(base_url: String) -> ZmyleConfig {
         timeout_ms: 2_000,
         store: Some("kassa-filiale-1".into()),
         metadata: [("till".to_string(), "2".to_string())].into(),
+        hold_minutes: ZmyleConfig::default_hold_minutes(),
     }
 }
 
@@ -530,8 +531,10 @@ async fn answers_without_expires_at_are_read_and_a_hold_gets_the_documented_life
     // createdAt 04:52:56 + zmyle's "usually 30 minutes".
     let documented = time::macros::datetime!(2017-11-27 05:22:56 UTC);
     assert_eq!(zmyle.hold_expires_at(&held), documented);
-    let configured =
-        client_with(&config(running.url())).with_hold_lifetime(Duration::from_secs(600));
+    let configured = client_with(&ZmyleConfig {
+        hold_minutes: 10,
+        ..config(running.url())
+    });
     assert_eq!(
         configured.hold_expires_at(&held),
         time::macros::datetime!(2017-11-27 05:02:56 UTC)

@@ -24,6 +24,7 @@ fn config(base_url: String) -> ZmyleConfig {
         timeout_ms: 2_000,
         store: Some("kassa-test".into()),
         metadata: Default::default(),
+        hold_minutes: ZmyleConfig::default_hold_minutes(),
     }
 }
 

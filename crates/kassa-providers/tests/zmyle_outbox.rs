@@ -53,6 +53,7 @@ impl Till {
             timeout_ms: (SLOW.as_millis() / 3) as u64,
             store: None,
             metadata: Default::default(),
+            hold_minutes: ZmyleConfig::default_hold_minutes(),
         };
         let client = ZmyleClient::new(
             &config,

@@ -59,6 +59,7 @@ async fn setup() -> (ZmyleSim, Running, ZmyleClient) {
         timeout_ms: 2_000,
         store: None,
         metadata: Default::default(),
+        hold_minutes: ZmyleConfig::default_hold_minutes(),
     };
     let client = ZmyleClient::new(
         &config,

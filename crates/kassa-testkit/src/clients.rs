@@ -98,6 +98,7 @@ pub fn zmyle_client(url: &str) -> ZmyleClient {
             timeout_ms: CLIENT_TIMEOUT_MS,
             store: Some("chaos".into()),
             metadata: BTreeMap::new(),
+            hold_minutes: ZmyleConfig::default_hold_minutes(),
         },
         Secret::new(ZMYLE_KEY),
         Secret::new(ZMYLE_SECRET),

@@ -26,11 +26,20 @@ pub struct ZmyleConfig {
     /// Further key-value pairs sent as metadata with every intent and refund.
     #[serde(default)]
     pub metadata: BTreeMap<String, String>,
+    /// How long zmyle keeps a hold when its answer gives no `expiresAt`, in minutes: zmyle's
+    /// documentation says unconfirmed funds are released "after some time (usually 30
+    /// minutes)" (an inference, docs/providers.md §2).
+    #[serde(default = "ZmyleConfig::default_hold_minutes")]
+    pub hold_minutes: u64,
 }
 
 impl ZmyleConfig {
     pub const LIVE_URL: &'static str = "https://api.pos.zmyle.de";
     pub const SANDBOX_URL: &'static str = "https://posapi.zmyledemo.de";
+
+    pub fn default_hold_minutes() -> u64 {
+        30
+    }
 
     pub fn default_idempotency_header() -> String {
         "Idempotency-Key".into()
@@ -46,6 +55,9 @@ impl ZmyleConfig {
         regex::Regex::new(&self.card_pattern)
             .map_err(|e| format!("providers.zmyle.card_pattern: {e}"))?;
         super::check_provider_url("providers.zmyle.base_url", &self.base_url)?;
+        if !(1..=24 * 60).contains(&self.hold_minutes) {
+            return Err("providers.zmyle.hold_minutes must be from 1 to 1440".into());
+        }
         // An HTTP header name is a non-empty RFC 9110 token.
         let token_char = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
         if self.idempotency_header.is_empty() || !self.idempotency_header.chars().all(token_char) {
@@ -78,6 +90,12 @@ mod tests {
         let z = c.providers.zmyle.unwrap();
         assert_eq!(z.base_url, ZmyleConfig::SANDBOX_URL);
         assert_eq!(z.idempotency_header, "Idempotency-Key");
+        assert_eq!(z.hold_minutes, 30, "zmyle's \"usually 30 minutes\"");
+        let err = Config::parse(
+            "[providers.zmyle]\nbase_url = \"https://posapi.zmyledemo.de\"\nhold_minutes = 0\n",
+        )
+        .unwrap_err();
+        assert!(err.contains("hold_minutes"), "{err}");
         assert_eq!(z.timeout_ms, 10_000);
         assert_eq!(z.store.as_deref(), Some("megastore-filiale-holzweg"));
         assert_eq!(z.metadata["till"], "2");

@@ -121,15 +121,10 @@ impl ZmyleClient {
             currency,
             idempotency_header,
             metadata,
-            hold_lifetime: DOCUMENTED_HOLD_LIFETIME,
+            hold_lifetime: time::Duration::minutes(
+                i64::try_from(config.hold_minutes).unwrap_or(i64::MAX / 60),
+            ),
         })
-    }
-
-    /// How long a hold lasts when an answer carries no `expiresAt` (default
-    /// [`DOCUMENTED_HOLD_LIFETIME`], zmyle's "usually 30 minutes").
-    pub fn with_hold_lifetime(mut self, lifetime: Duration) -> Self {
-        self.hold_lifetime = time::Duration::try_from(lifetime).unwrap_or(time::Duration::MAX);
-        self
     }
 
     /// When `intent`'s hold ends: its `expiresAt`, else its `createdAt` (or now) plus the hold
