@@ -138,8 +138,8 @@ pub const MAX_QUANTITY: i64 = 9_999;
 /// The longest description of a line, in characters.
 pub const MAX_DESCRIPTION: usize = 120;
 
-/// One tender of a sale.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One tender of a sale. `Debug` masks the card's code.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Tender {
     /// UUIDv7: also the back-office payment's reference.
     pub id: String,
@@ -174,6 +174,29 @@ pub struct Tender {
     pub undo_op_id: Option<String>,
     /// The provider's reason for a refusal, or what the cashier should know.
     pub message: Option<String>,
+}
+
+impl fmt::Debug for Tender {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tender")
+            .field("id", &self.id)
+            .field("pos", &self.pos)
+            .field("kind", &self.kind)
+            .field("provider", &self.provider)
+            .field("card", &self.card_masked)
+            .field("amount_minor", &self.amount_minor)
+            .field("given_minor", &self.given_minor)
+            .field("rounding_minor", &self.rounding_minor)
+            .field("balance_minor", &self.balance_minor)
+            .field("state", &self.state)
+            .field("offline_at", &self.offline_at)
+            .field("approved_by", &self.approved_by)
+            .field("op_id", &self.op_id)
+            .field("confirm_op_id", &self.confirm_op_id)
+            .field("undo_op_id", &self.undo_op_id)
+            .field("message", &self.message)
+            .finish()
+    }
 }
 
 impl Tender {

@@ -145,8 +145,8 @@ impl FromStr for OpState {
     }
 }
 
-/// An operation to put in the outbox.
-#[derive(Debug, Clone, PartialEq)]
+/// An operation to put in the outbox. `Debug` masks the card's code.
+#[derive(Clone, PartialEq)]
 pub struct NewOp {
     /// UUIDv7: the order of creation and the idempotency key sent to the provider.
     pub id: String,
@@ -211,8 +211,9 @@ impl NewOp {
 /// The `payload.account` of an operation on a Leat prepaid wallet ([`NewOp::leat_prepaid`]).
 pub const PREPAID_ACCOUNT: &str = "prepaid";
 
-/// An operation as the outbox holds it.
-#[derive(Debug, Clone, PartialEq)]
+/// An operation as the outbox holds it. `Debug` masks the card's code (a zmyle QR holds the
+/// card's access token).
+#[derive(Clone, PartialEq)]
 pub struct Op {
     pub id: String,
     /// Position in the outbox: creation order.
@@ -252,6 +253,49 @@ impl Op {
             return None;
         }
         self.payload.get("contact_uuid").and_then(|c| c.as_str())
+    }
+}
+
+fn masked(code: &Option<String>) -> Option<String> {
+    code.as_deref().map(crate::card::mask)
+}
+
+impl fmt::Debug for NewOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewOp")
+            .field("id", &self.id)
+            .field("sale_id", &self.sale_id)
+            .field("provider", &self.provider)
+            .field("kind", &self.kind)
+            .field("card_code", &masked(&self.card_code))
+            .field("amount", &self.amount)
+            .field("depends_on", &self.depends_on)
+            .field("payload", &self.payload)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Op")
+            .field("id", &self.id)
+            .field("seq", &self.seq)
+            .field("sale_id", &self.sale_id)
+            .field("provider", &self.provider)
+            .field("kind", &self.kind)
+            .field("card_code", &masked(&self.card_code))
+            .field("amount", &self.amount)
+            .field("state", &self.state)
+            .field("depends_on", &self.depends_on)
+            .field("dependency_ref", &self.dependency_ref)
+            .field("attempts", &self.attempts)
+            .field("provider_ref", &self.provider_ref)
+            .field("last_error", &self.last_error)
+            .field("payload", &self.payload)
+            .field("sent_at", &self.sent_at)
+            .field("created_at", &self.created_at)
+            .field("review_reason", &self.review_reason)
+            .finish()
     }
 }
 
@@ -443,6 +487,21 @@ mod tests {
         assert_eq!(op(&new).prepaid_contact(), Some("c-1"));
         let giftcard = NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("41651"), new.amount);
         assert_eq!(op(&giftcard).prepaid_contact(), None);
+    }
+
+    #[test]
+    fn debug_never_shows_a_full_card_code() {
+        let eur = crate::money::Currency::try_from("EUR".to_string()).unwrap();
+        let qr = "https://g.zmyle.de/g/18jja4mf08fn?t=secretaccesstoken42";
+        let op = NewOp::new(
+            ProviderId::Zmyle,
+            OpKind::Reserve,
+            Some(qr),
+            Money::new(5, eur),
+        );
+        let shown = format!("{op:?}");
+        assert!(!shown.contains("secretaccesstoken"), "{shown}");
+        assert!(shown.contains("••••en42"), "{shown}");
     }
 
     #[test]
