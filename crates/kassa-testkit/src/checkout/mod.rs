@@ -14,6 +14,7 @@
 //!   every refusal is explained by the model, and Shopwave holds each completed sale once.
 
 pub mod driver;
+mod provider_records;
 pub mod verify;
 
 pub use driver::{Counts, Driver, Outage};
