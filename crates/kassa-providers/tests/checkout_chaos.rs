@@ -25,6 +25,23 @@ use std::time::{Duration, Instant};
 const SALES: usize = 520;
 const CASH_ROUNDING: i64 = 5;
 
+/// Cards start with 30.00 and sales cost about 8.00: tenders fall on both sides of each cap.
+const CAPS: OfflineCaps = OfflineCaps {
+    per_tender: 600,
+    per_card_per_day: 1_000,
+    outstanding: 4_000,
+    balance_age: Duration::from_secs(3_600),
+};
+
+/// Complete waits briefly (the simulators answer in milliseconds); no sale is left to age.
+fn config(cash_rounding: i64) -> CheckoutConfig {
+    CheckoutConfig {
+        cash_rounding,
+        charge_timeout_ms: 150,
+        abandon_after_minutes: 0,
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_sale_card_and_ledger_matches_the_model_after_checkout_chaos() {
     let seed = seed();
@@ -35,19 +52,7 @@ async fn every_sale_card_and_ledger_matches_the_model_after_checkout_chaos() {
     let dir = tempfile::tempdir_in("/dev/shm")
         .or_else(|_| tempfile::tempdir())
         .unwrap();
-    let config = CheckoutConfig {
-        cash_rounding: CASH_ROUNDING,
-        charge_timeout_ms: 150,
-        abandon_after_minutes: 0,
-    };
-    // Cards start with 30.00 and sales cost about 8.00: tenders fall on both sides of each cap.
-    let caps = OfflineCaps {
-        per_tender: 600,
-        per_card_per_day: 1_000,
-        outstanding: 4_000,
-        balance_age: Duration::from_secs(3_600),
-    };
-    let rig = rig(&sims, dir.path(), config, caps).await;
+    let rig = rig(&sims, dir.path(), config(CASH_ROUNDING), CAPS).await;
 
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
     let running = tokio::spawn({
@@ -175,18 +180,7 @@ async fn a_card_taken_off_after_its_answer_was_lost_gets_its_money_back() {
         faults.set_rates(Rates::default());
     }
     let dir = tempfile::tempdir().unwrap();
-    let config = CheckoutConfig {
-        cash_rounding: 1,
-        charge_timeout_ms: 150,
-        abandon_after_minutes: 0,
-    };
-    let caps = OfflineCaps {
-        per_tender: 600,
-        per_card_per_day: 1_000,
-        outstanding: 4_000,
-        balance_age: Duration::from_secs(3_600),
-    };
-    let rig = rig(&sims, dir.path(), config, caps).await;
+    let rig = rig(&sims, dir.path(), config(1), CAPS).await;
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
     let running = tokio::spawn({
         let engine = rig.engine.clone();

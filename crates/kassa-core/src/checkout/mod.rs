@@ -158,10 +158,6 @@ impl Checkout {
         &self.currency
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
     /// The sale the till is on, if any, with its tenders as far as their operations have got.
     pub fn current(&self) -> Result<Option<Sale>, CheckoutError> {
         let Some(mut sale) = self.store.current_sale()? else {

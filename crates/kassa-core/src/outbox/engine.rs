@@ -158,9 +158,10 @@ pub struct OutboxLink {
 }
 
 impl OutboxLink {
-    /// A link to no engine: nudges go nowhere and nothing is ever written (a till whose
-    /// operations wait for `kassa sync`).
-    pub fn detached() -> Self {
+    /// A link to no engine: nudges go nowhere and nothing is ever written (tests of what needs
+    /// no provider).
+    #[cfg(test)]
+    pub(crate) fn detached() -> Self {
         OutboxLink {
             wake: Arc::new(Notify::new()),
             written: watch::channel(0).1,
