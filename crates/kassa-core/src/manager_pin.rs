@@ -1,32 +1,52 @@
-//! The manager's PIN (docs/design.md §1, §6): what unlocks a manager's decisions at the till, such as
-//! the review list's actions. It is kept only as an Argon2id hash (a PHC string) in the
-//! SecretStore under [`PIN_HASH_SECRET`], never as the PIN itself. After [`MAX_FAILURES`] wrong
-//! PINs in a row the gate refuses every PIN for [`LOCKOUT`], so a PIN cannot be guessed at the
-//! counter.
+//! The manager's PIN (docs/design.md §1, §6): what unlocks a manager's decisions at the till and
+//! on the command line, such as the review list's actions. It is kept only as an Argon2id hash
+//! (a PHC string) in the SecretStore under [`PIN_HASH_SECRET`], never as the PIN itself. A new
+//! PIN has at least [`MIN_DIGITS`] digits (training mode's known PIN is the one exception).
+//!
+//! Wrong PINs are counted in the till's database (`pin_attempts`), not in the process: the
+//! window and every `kassa` command share one count, and a restart does not clear it. The
+//! database rather than the SecretStore, because a count needs an atomic read-and-increment
+//! that SQLite's `BEGIN IMMEDIATE` gives across processes and a keyring does not, and because
+//! an OS keyring may ask the user before each write. After [`MAX_FAILURES`] wrong PINs in a
+//! row the gate refuses every PIN for [`LOCKOUT`]; each further wrong PIN doubles that, up to
+//! [`MAX_LOCKOUT`]. Only the right PIN starts the count again.
 
+use crate::clock::{Clock, SystemClock};
+use crate::outbox::queue::{parse_stamp, stamp};
 use crate::secrets::{Secret, SecretStore};
+use crate::store::{Store, StoreError};
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use rusqlite::{params, TransactionBehavior};
+use std::sync::Arc;
+use std::time::Duration;
 use thiserror::Error;
+use time::OffsetDateTime;
 
 /// Where the PIN's hash is kept in the SecretStore.
 pub const PIN_HASH_SECRET: &str = "manager.pin_hash";
+/// The fewest digits a new PIN may have.
+pub const MIN_DIGITS: usize = 6;
+/// The most digits a PIN may have.
+pub const MAX_DIGITS: usize = 12;
 /// Wrong PINs in a row before the gate locks.
 pub const MAX_FAILURES: u32 = 5;
-/// How long the gate stays locked.
+/// How long the gate locks after [`MAX_FAILURES`] wrong PINs.
 pub const LOCKOUT: Duration = Duration::from_secs(60);
+/// The longest lock, however many wrong PINs.
+pub const MAX_LOCKOUT: Duration = Duration::from_secs(60 * 60);
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum PinError {
-    #[error("A manager PIN is 4 to 12 digits.")]
+    #[error("A manager PIN is {MIN_DIGITS} to {MAX_DIGITS} digits.")]
     Malformed,
     #[error(
         "No manager PIN is set on this till: the installer sets one with `kassa manager set-pin`."
     )]
     NotSet,
+    #[error("No manager PIN was given: it is read from standard input.")]
+    Missing,
     #[error("Wrong manager PIN ({left} more tries before the PIN is locked for a minute).")]
     Wrong { left: u32 },
     #[error("Too many wrong PINs: the manager PIN is locked for {secs} more seconds.")]
@@ -35,9 +55,15 @@ pub enum PinError {
     Unavailable(String),
 }
 
-/// Checks that `pin` has the shape of a PIN: 4 to 12 ASCII digits.
+impl From<StoreError> for PinError {
+    fn from(e: StoreError) -> Self {
+        PinError::Unavailable(e.to_string())
+    }
+}
+
+/// Checks that `pin` has the shape of a new PIN: [`MIN_DIGITS`] to [`MAX_DIGITS`] ASCII digits.
 pub fn validate(pin: &str) -> Result<(), PinError> {
-    if (4..=12).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
+    if (MIN_DIGITS..=MAX_DIGITS).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
         Err(PinError::Malformed)
@@ -45,20 +71,29 @@ pub fn validate(pin: &str) -> Result<(), PinError> {
 }
 
 /// The Argon2id hash of `pin` with a fresh random salt, as a PHC string.
-pub fn hash_pin(pin: &str) -> Result<String, PinError> {
-    validate(pin)?;
+fn hash_pin(pin: &str) -> Result<String, PinError> {
     Argon2::default()
         .hash_password(pin.as_bytes())
         .map(|h| h.to_string())
         .map_err(|e| PinError::Unavailable(e.to_string()))
 }
 
-/// Stores the hash of a new PIN.
-pub fn set_pin(secrets: &dyn SecretStore, pin: &str) -> Result<(), PinError> {
-    let hash = hash_pin(pin)?;
+fn store_hash(secrets: &dyn SecretStore, pin: &str) -> Result<(), PinError> {
     secrets
-        .set(PIN_HASH_SECRET, &Secret::new(hash))
+        .set(PIN_HASH_SECRET, &Secret::new(hash_pin(pin)?))
         .map_err(|e| PinError::Unavailable(e.to_string()))
+}
+
+/// Stores the hash of a new PIN, after checking its shape ([`validate`]).
+pub fn set_pin(secrets: &dyn SecretStore, pin: &str) -> Result<(), PinError> {
+    validate(pin)?;
+    store_hash(secrets, pin)
+}
+
+/// Stores training mode's known PIN, which the training banner shows and which may be shorter
+/// than a real one: training moves no money.
+pub fn set_training_pin(secrets: &dyn SecretStore, pin: &str) -> Result<(), PinError> {
+    store_hash(secrets, pin)
 }
 
 /// Whether a PIN is set.
@@ -69,69 +104,115 @@ pub fn is_set(secrets: &dyn SecretStore) -> Result<bool, PinError> {
         .map_err(|e| PinError::Unavailable(e.to_string()))
 }
 
-fn matches(hash: &str, pin: &str) -> Result<bool, PinError> {
-    let parsed = PasswordHash::new(hash).map_err(|_| {
-        PinError::Unavailable("the stored PIN hash is damaged: set the PIN again".into())
-    })?;
-    Ok(Argon2::default()
-        .verify_password(pin.as_bytes(), &parsed)
-        .is_ok())
+/// How long the gate locks after `failures` wrong PINs in a row (none below [`MAX_FAILURES`]).
+fn lockout(failures: u32) -> Option<Duration> {
+    let doublings = failures.checked_sub(MAX_FAILURES)?;
+    let factor = 1u32.checked_shl(doublings).unwrap_or(u32::MAX);
+    Some(LOCKOUT.saturating_mul(factor).min(MAX_LOCKOUT))
 }
 
-#[derive(Debug, Default)]
-struct Attempts {
-    failures: u32,
-    locked_until: Option<Instant>,
+/// Whole seconds from `now` to `until`, rounded up, at least one.
+fn secs_until(until: OffsetDateTime, now: OffsetDateTime) -> u64 {
+    let millis = u64::try_from((until - now).whole_milliseconds()).unwrap_or(0);
+    millis.div_ceil(1000).max(1)
 }
 
-/// Checks PINs against the stored hash and counts the wrong ones.
+impl Store {
+    /// Counts one more attempt before its PIN is checked, so that attempts in parallel (two
+    /// processes, two windows) cannot get past the limit: `Err(Locked)` while locked, else the
+    /// failures counted so far including this one. [`Store::clear_pin_failures`] undoes it
+    /// for the right PIN.
+    fn count_pin_attempt(&self, now: OffsetDateTime) -> Result<u32, PinError> {
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let (failures, locked_until): (u32, Option<String>) = tx
+            .query_row(
+                "SELECT failures, locked_until FROM pin_attempts WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(StoreError::from)?;
+        if let Some(until) = locked_until.as_deref().and_then(parse_stamp) {
+            if now < until {
+                return Err(PinError::Locked {
+                    secs: secs_until(until, now),
+                });
+            }
+        }
+        let failures = failures.saturating_add(1);
+        let locked_until = lockout(failures).map(|d| stamp(now + d));
+        tx.execute(
+            "UPDATE pin_attempts SET failures = ?1, locked_until = ?2 WHERE id = 1",
+            params![failures, locked_until],
+        )
+        .map_err(StoreError::from)?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(failures)
+    }
+
+    fn clear_pin_failures(&self) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE pin_attempts SET failures = 0, locked_until = NULL WHERE id = 1",
+            [],
+        )?;
+        Ok(())
+    }
+}
+
+/// Checks PINs against the stored hash; wrong ones are counted in the till's database.
 pub struct PinGate {
     secrets: Arc<dyn SecretStore>,
-    attempts: Mutex<Attempts>,
+    store: Arc<Store>,
+    clock: Arc<dyn Clock>,
 }
 
 impl PinGate {
-    pub fn new(secrets: Arc<dyn SecretStore>) -> Self {
+    /// The gate for the PIN whose hash is in `secrets`, counting wrong PINs in `store`.
+    pub fn new(secrets: Arc<dyn SecretStore>, store: Arc<Store>) -> Self {
         PinGate {
             secrets,
-            attempts: Mutex::default(),
+            store,
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// The gate on another clock (tests of the lock's duration).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// `Ok` when `pin` is the manager's PIN.
     pub fn check(&self, pin: &str) -> Result<(), PinError> {
-        self.check_at(pin, Instant::now())
-    }
-
-    fn check_at(&self, pin: &str, now: Instant) -> Result<(), PinError> {
-        let mut attempts = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(until) = attempts.locked_until {
-            if now < until {
-                return Err(PinError::Locked {
-                    secs: (until - now).as_secs().max(1),
-                });
-            }
-            *attempts = Attempts::default();
-        }
         let hash = self
             .secrets
             .get(PIN_HASH_SECRET)
             .map_err(|e| PinError::Unavailable(e.to_string()))?
             .ok_or(PinError::NotSet)?;
-        if validate(pin).is_ok() && matches(hash.expose(), pin)? {
-            *attempts = Attempts::default();
+        let parsed = PasswordHash::new(hash.expose()).map_err(|_| {
+            PinError::Unavailable("the stored PIN hash is damaged: set the PIN again".into())
+        })?;
+        let now = self.clock.now();
+        let failures = self.store.count_pin_attempt(now)?;
+        let right = pin.len() <= MAX_DIGITS
+            && pin.bytes().all(|b| b.is_ascii_digit())
+            && Argon2::default()
+                .verify_password(pin.as_bytes(), &parsed)
+                .is_ok();
+        if right {
+            self.store.clear_pin_failures()?;
             return Ok(());
         }
-        attempts.failures += 1;
-        if attempts.failures >= MAX_FAILURES {
-            attempts.locked_until = Some(now + LOCKOUT);
-            return Err(PinError::Locked {
-                secs: LOCKOUT.as_secs(),
-            });
+        match lockout(failures) {
+            Some(lock) => Err(PinError::Locked {
+                secs: lock.as_secs(),
+            }),
+            None => Err(PinError::Wrong {
+                left: MAX_FAILURES - failures,
+            }),
         }
-        Err(PinError::Wrong {
-            left: MAX_FAILURES - attempts.failures,
-        })
     }
 }
 
@@ -139,72 +220,186 @@ impl PinGate {
 mod tests {
     use super::*;
     use crate::secrets::MemorySecretStore;
+    use std::sync::Mutex;
 
-    fn gate_with(pin: &str) -> (PinGate, Arc<MemorySecretStore>) {
-        let secrets = Arc::new(MemorySecretStore::default());
-        set_pin(secrets.as_ref(), pin).unwrap();
-        (PinGate::new(secrets.clone()), secrets)
+    /// A clock the test moves.
+    struct TestClock(Mutex<OffsetDateTime>);
+
+    impl TestClock {
+        fn advance(&self, by: Duration) {
+            *self.0.lock().unwrap() += by;
+        }
+    }
+
+    impl Clock for TestClock {
+        fn now(&self) -> OffsetDateTime {
+            *self.0.lock().unwrap()
+        }
+    }
+
+    struct Till {
+        _dir: tempfile::TempDir,
+        db: std::path::PathBuf,
+        secrets: Arc<MemorySecretStore>,
+        clock: Arc<TestClock>,
+    }
+
+    impl Till {
+        fn with_pin(pin: &str) -> Till {
+            let dir = tempfile::tempdir().unwrap();
+            let secrets = Arc::new(MemorySecretStore::default());
+            set_pin(secrets.as_ref(), pin).unwrap();
+            Till {
+                db: dir.path().join("kassa.sqlite3"),
+                _dir: dir,
+                secrets,
+                clock: Arc::new(TestClock(Mutex::new(OffsetDateTime::now_utc()))),
+            }
+        }
+
+        /// A gate as a fresh process opens it: its own connection to the database.
+        fn gate(&self) -> PinGate {
+            PinGate::new(
+                self.secrets.clone(),
+                Arc::new(Store::open(&self.db).unwrap()),
+            )
+            .with_clock(self.clock.clone())
+        }
     }
 
     #[test]
     fn only_the_hash_is_stored_and_the_right_pin_opens() {
-        let (gate, secrets) = gate_with("4821");
-        let stored = secrets.get(PIN_HASH_SECRET).unwrap().unwrap();
+        let till = Till::with_pin("482193");
+        let stored = till.secrets.get(PIN_HASH_SECRET).unwrap().unwrap();
         assert!(stored.expose().starts_with("$argon2id$"));
-        assert!(!stored.expose().contains("4821"));
-        assert_eq!(gate.check("4821"), Ok(()));
-        assert_eq!(gate.check("4822"), Err(PinError::Wrong { left: 4 }));
+        assert!(!stored.expose().contains("482193"));
+        let gate = till.gate();
+        assert_eq!(gate.check("482193"), Ok(()));
+        assert_eq!(gate.check("482194"), Err(PinError::Wrong { left: 4 }));
     }
 
     #[test]
-    fn pins_of_the_wrong_shape_are_refused() {
-        for pin in ["", "123", "1234567890123", "12a4", " 1234", "١٢٣٤"] {
+    fn new_pins_of_the_wrong_shape_are_refused() {
+        let secrets = MemorySecretStore::default();
+        for pin in [
+            "",
+            "1234",
+            "12345",
+            "1234567890123",
+            "12a456",
+            " 123456",
+            "١٢٣٤٥٦",
+        ] {
             assert_eq!(validate(pin), Err(PinError::Malformed), "{pin:?}");
-            assert_eq!(hash_pin(pin), Err(PinError::Malformed), "{pin:?}");
+            assert_eq!(set_pin(&secrets, pin), Err(PinError::Malformed), "{pin:?}");
         }
-        validate("0000").unwrap();
+        assert_eq!(is_set(&secrets), Ok(false), "nothing stored");
+        assert!(PinError::Malformed.to_string().contains("6 to 12 digits"));
+        validate("000000").unwrap();
         validate("123456789012").unwrap();
     }
 
     #[test]
+    fn training_keeps_its_short_known_pin() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = Arc::new(MemorySecretStore::default());
+        set_training_pin(secrets.as_ref(), "1234").unwrap();
+        let store = Arc::new(Store::open(&dir.path().join("training.sqlite3")).unwrap());
+        assert_eq!(PinGate::new(secrets, store).check("1234"), Ok(()));
+    }
+
+    #[test]
     fn no_pin_set_says_how_to_set_one() {
-        let gate = PinGate::new(Arc::new(MemorySecretStore::default()));
-        let err = gate.check("1234").unwrap_err();
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open(&dir.path().join("kassa.sqlite3")).unwrap());
+        let gate = PinGate::new(Arc::new(MemorySecretStore::default()), store);
+        let err = gate.check("123456").unwrap_err();
         assert_eq!(err, PinError::NotSet);
         assert!(err.to_string().contains("kassa manager set-pin"));
     }
 
     #[test]
     fn five_wrong_pins_lock_the_gate_for_a_minute_even_for_the_right_pin() {
-        let (gate, _) = gate_with("4821");
-        let t0 = Instant::now();
+        let till = Till::with_pin("482193");
+        let gate = till.gate();
         for left in (1..MAX_FAILURES).rev() {
-            assert_eq!(gate.check_at("0000", t0), Err(PinError::Wrong { left }));
+            assert_eq!(gate.check("000000"), Err(PinError::Wrong { left }));
         }
+        assert_eq!(gate.check("000000"), Err(PinError::Locked { secs: 60 }));
+        till.clock.advance(Duration::from_secs(30));
         assert_eq!(
-            gate.check_at("0000", t0),
-            Err(PinError::Locked { secs: 60 })
-        );
-        assert_eq!(
-            gate.check_at("4821", t0 + Duration::from_secs(30)),
+            gate.check("482193"),
             Err(PinError::Locked { secs: 30 }),
             "locked: not even the right PIN is checked"
         );
-        assert_eq!(gate.check_at("4821", t0 + LOCKOUT), Ok(()));
+        till.clock.advance(Duration::from_secs(30));
+        assert_eq!(gate.check("482193"), Ok(()));
         assert_eq!(
-            gate.check_at("0000", t0 + LOCKOUT),
+            gate.check("000000"),
             Err(PinError::Wrong { left: 4 }),
-            "a right PIN starts the count again"
+            "the right PIN starts the count again"
         );
     }
 
     #[test]
+    fn the_lock_survives_a_restart_and_each_further_wrong_pin_doubles_it() {
+        let till = Till::with_pin("482193");
+        {
+            let window = till.gate();
+            for _ in 1..MAX_FAILURES {
+                window.check("000000").unwrap_err();
+            }
+        }
+        // Another process (the command line, or the window restarted) sees the same count.
+        let cli = till.gate();
+        assert_eq!(cli.check("000000"), Err(PinError::Locked { secs: 60 }));
+        assert_eq!(
+            till.gate().check("482193"),
+            Err(PinError::Locked { secs: 60 }),
+            "still locked after a restart"
+        );
+        let mut lock = 60;
+        for _ in 0..8 {
+            till.clock.advance(Duration::from_secs(lock));
+            lock = (lock * 2).min(MAX_LOCKOUT.as_secs());
+            assert_eq!(
+                till.gate().check("000000"),
+                Err(PinError::Locked { secs: lock }),
+                "one more wrong PIN after the lock locks again, longer"
+            );
+        }
+        assert_eq!(lock, MAX_LOCKOUT.as_secs(), "capped");
+        till.clock.advance(MAX_LOCKOUT);
+        assert_eq!(till.gate().check("482193"), Ok(()));
+        assert_eq!(
+            till.gate().check("000000"),
+            Err(PinError::Wrong { left: 4 })
+        );
+    }
+
+    #[test]
+    fn lockouts_escalate_without_overflow() {
+        assert_eq!(lockout(MAX_FAILURES - 1), None);
+        assert_eq!(lockout(MAX_FAILURES), Some(LOCKOUT));
+        assert_eq!(lockout(MAX_FAILURES + 1), Some(LOCKOUT * 2));
+        assert_eq!(lockout(u32::MAX), Some(MAX_LOCKOUT));
+    }
+
+    #[test]
     fn a_damaged_hash_is_reported_not_taken_as_a_wrong_pin() {
-        let secrets = Arc::new(MemorySecretStore::default());
-        secrets
+        let till = Till::with_pin("482193");
+        till.secrets
             .set(PIN_HASH_SECRET, &Secret::new("not a hash"))
             .unwrap();
-        let err = PinGate::new(secrets).check("1234").unwrap_err();
+        let err = till.gate().check("482193").unwrap_err();
         assert!(matches!(err, PinError::Unavailable(ref m) if m.contains("set the PIN again")));
+        till.secrets
+            .set(PIN_HASH_SECRET, &Secret::new(hash_pin("482193").unwrap()))
+            .unwrap();
+        assert_eq!(
+            till.gate().check("000000"),
+            Err(PinError::Wrong { left: 4 }),
+            "the damaged hash counted no wrong PIN"
+        );
     }
 }

@@ -164,6 +164,18 @@ pub fn migrations() -> Migrations<'static> {
         );
         "#,
         ),
+        M::up(
+            r#"
+        -- Wrong manager PINs in a row and until when the PIN is locked (manager_pin.rs): one
+        -- row, shared by every process on this database, kept across restarts.
+        CREATE TABLE pin_attempts (
+            id           INTEGER PRIMARY KEY CHECK (id = 1),
+            failures     INTEGER NOT NULL CHECK (failures >= 0),
+            locked_until TEXT
+        );
+        INSERT INTO pin_attempts (id, failures) VALUES (1, 0);
+        "#,
+        ),
     ])
 }
 
