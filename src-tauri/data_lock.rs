@@ -2,16 +2,23 @@
 //! `kassa sale` each hold an OS file lock on `kassa.lock` in the data folder for as long as they
 //! run; another one is refused with who holds it. The OS lets go of the lock when the process
 //! ends, however it ends. Commands that only read (`kassa queue`, `kassa sales`, …) take none.
+//! A window holding the lock also writes where it listens for "come to the front" (see
+//! `front.rs`), so that a second window opened on the same folder brings the first forward.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// Held for the process's life: dropping it lets go of the data folder.
 pub struct DataLock {
-    _file: File,
+    file: File,
+    holder: String,
 }
+
+/// The line of `kassa.lock` that says where its holder listens for "come to the front".
+const FRONT: &str = "front ";
 
 impl DataLock {
     /// Takes the data folder for `role` (what the cashier or installer knows it as: "the till's
@@ -35,19 +42,18 @@ impl DataLock {
         match file.try_lock() {
             Ok(()) => {
                 let holder = format!("{role} (process {})", std::process::id());
-                file.set_len(0)
-                    .and_then(|()| file.seek(SeekFrom::Start(0)))
-                    .and_then(|_| file.write_all(holder.as_bytes()))
-                    .map_err(|e| cannot(&e))?;
-                Ok(DataLock { _file: file })
+                let mut lock = DataLock { file, holder };
+                lock.write(&lock.holder.clone()).map_err(|e| cannot(&e))?;
+                Ok(lock)
             }
             Err(TryLockError::WouldBlock) => {
-                let mut holder = String::new();
-                let _ = file.read_to_string(&mut holder);
-                let holder = if holder.trim().is_empty() {
+                let mut content = String::new();
+                let _ = file.read_to_string(&mut content);
+                let holder = content.lines().next().unwrap_or_default().trim();
+                let holder = if holder.is_empty() {
                     "another Kassa"
                 } else {
-                    holder.trim()
+                    holder
                 };
                 Err(format!(
                     "Another Kassa is already sending this till's payments: {holder}. Only one \
@@ -56,6 +62,27 @@ impl DataLock {
             }
             Err(TryLockError::Error(e)) => Err(cannot(&e)),
         }
+    }
+
+    /// Writes where this holder listens for "come to the front" (a window does).
+    pub fn advertise_front(&mut self, at: SocketAddr) -> std::io::Result<()> {
+        let content = format!("{}\n{FRONT}{at}", self.holder);
+        self.write(&content)
+    }
+
+    fn write(&mut self, content: &str) -> std::io::Result<()> {
+        self.file.set_len(0)?;
+        self.file.seek(SeekFrom::Start(0))?;
+        self.file.write_all(content.as_bytes())
+    }
+
+    /// Where the holder of `data_dir`'s lock listens for "come to the front", if it does.
+    pub fn holder_front(data_dir: &Path) -> Option<SocketAddr> {
+        let content = std::fs::read_to_string(data_dir.join("kassa.lock")).ok()?;
+        content
+            .lines()
+            .find_map(|line| line.strip_prefix(FRONT))
+            .and_then(|at| at.parse().ok())
     }
 
     /// [`DataLock::acquire`], trying again for up to `patience`: a till reopened at once finds
@@ -92,5 +119,21 @@ mod tests {
         assert!(DataLock::acquire_within(dir.path(), "the till's window", patient).is_err());
         drop(first);
         assert!(DataLock::acquire(dir.path(), "the till's window").is_ok());
+    }
+
+    #[test]
+    fn a_window_says_where_it_listens_and_is_still_named_as_the_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut window = DataLock::acquire(dir.path(), "the till's window").unwrap();
+        assert_eq!(DataLock::holder_front(dir.path()), None);
+        let at: SocketAddr = "127.0.0.1:40123".parse().unwrap();
+        window.advertise_front(at).unwrap();
+        assert_eq!(DataLock::holder_front(dir.path()), Some(at));
+        let refused = DataLock::acquire(dir.path(), "kassa sync").err().unwrap();
+        assert!(
+            refused.contains(": the till's window (process "),
+            "{refused}"
+        );
+        assert!(!refused.contains("40123"), "{refused}");
     }
 }

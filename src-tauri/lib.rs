@@ -7,6 +7,7 @@ pub mod commands;
 pub mod data_lock;
 pub mod doctor;
 pub mod dto;
+pub mod front;
 pub mod keyring_store;
 pub mod logging;
 pub mod paths;
@@ -62,11 +63,25 @@ pub fn run_window(config: Option<&Path>) {
         .expect("tokio runtime");
     tauri::async_runtime::set(runtime.handle().clone());
     // Held until the process ends: no other Kassa sends this till's payments meanwhile.
-    let lock = data_lock::DataLock::acquire_within(
-        &paths.data_dir,
-        "the till's window",
-        std::time::Duration::from_secs(5),
-    );
+    let role = "the till's window";
+    let mut lock = match data_lock::DataLock::acquire(&paths.data_dir, role) {
+        Err(_) if front::ask_holder(&paths.data_dir) => {
+            println!("The till is already open: its window was brought to the front.");
+            return;
+        }
+        // A till reopened at once finds the one it replaces still closing.
+        Err(_) => data_lock::DataLock::acquire_within(
+            &paths.data_dir,
+            role,
+            std::time::Duration::from_secs(5),
+        ),
+        held => held,
+    };
+    let front = lock.as_mut().ok().and_then(|lock| {
+        front::listen(lock)
+            .inspect_err(|e| tracing::warn!(error = %e, "a second window cannot find this one"))
+            .ok()
+    });
     let booted = match &lock {
         Ok(_) => runtime.block_on(boot::boot_with_keyring(paths)),
         Err(held) => Err(held.clone()),
@@ -82,6 +97,9 @@ pub fn run_window(config: Option<&Path>) {
     with_commands(tauri::Builder::default(), AppState(booted))
         .setup(|app| {
             tauri::async_runtime::spawn(status::feed(app.handle().clone()));
+            if let Some(listener) = front {
+                tauri::async_runtime::spawn(front::serve(listener, app.handle().clone()));
+            }
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -202,3 +202,38 @@ fn a_zmyle_qr_scanned_under_a_german_keyboard_layout_finds_its_card() {
         "the QR's access token is masked on screen"
     );
 }
+
+#[test]
+fn a_second_window_on_the_same_till_brings_the_first_to_the_front_and_leaves() {
+    let home = tempfile::tempdir().unwrap();
+    let driver = Driver::start(home.path());
+    let session = driver.new_session();
+    let mut second = std::process::Command::new(env!("CARGO_BIN_EXE_kassa"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("KASSA_CONFIG", home.path().join("config/kassa.toml"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("a second kassa starts");
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = second.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > e2e_support::WAIT {
+            second.kill().unwrap();
+            panic!("the second window stayed open beside the first");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut said = String::new();
+    std::io::Read::read_to_string(&mut second.stdout.take().unwrap(), &mut said).unwrap();
+    assert!(status.success(), "{status}: {said}");
+    assert_eq!(
+        said.trim(),
+        "The till is already open: its window was brought to the front."
+    );
+    // The first window is still the till, and still works.
+    assert_eq!(session.text("#mode-badge"), "TRAINING");
+}
