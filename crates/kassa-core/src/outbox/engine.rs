@@ -249,17 +249,26 @@ impl Engine {
     /// person (the review list) or for a provider without an executor.
     pub async fn run_until_idle(&self) -> Result<RunStats, StoreError> {
         let (_keep, stop) = watch::channel(false);
-        self.drive(true, stop).await
+        self.drive(Until::Idle, stop).await
+    }
+
+    /// One pass (`kassa sync --once`): sends what is due now and what falls due while answers
+    /// are still awaited, then returns as soon as nothing is in flight and nothing is due —
+    /// it never sleeps out a retry's delay (up to `max_backoff`, or a provider's `Retry-After`).
+    /// What is left stays queued for the next run.
+    pub async fn run_once(&self) -> Result<RunStats, StoreError> {
+        let (_keep, stop) = watch::channel(false);
+        self.drive(Until::Pass, stop).await
     }
 
     /// Works until `stop` turns true, then lets the requests in flight finish and returns.
     pub async fn run(&self, stop: watch::Receiver<bool>) -> Result<RunStats, StoreError> {
-        self.drive(false, stop).await
+        self.drive(Until::Stopped, stop).await
     }
 
     async fn drive(
         &self,
-        until_idle: bool,
+        mode: Until,
         mut stop: watch::Receiver<bool>,
     ) -> Result<RunStats, StoreError> {
         let recovered = self.store.recover_in_flight(|provider| {
@@ -343,7 +352,8 @@ impl Engine {
                     return Ok(stats);
                 }
                 let wait = match self.next_due()? {
-                    None if until_idle => return Ok(stats),
+                    None if mode != Until::Stopped => return Ok(stats),
+                    Some(at) if mode == Until::Pass && at > self.clock.now() => return Ok(stats),
                     None => self.config.poll,
                     Some(at) => {
                         let until = at - self.clock.now();
@@ -397,6 +407,17 @@ impl Engine {
         }
         Ok(next)
     }
+}
+
+/// When [`Engine::drive`] returns (besides when asked to stop).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Until {
+    /// Only when stopped.
+    Stopped,
+    /// When nothing is left but what waits for a person.
+    Idle,
+    /// When nothing is in flight and nothing is due now.
+    Pass,
 }
 
 /// Resolves when `stop` changes; never, once its sender is gone (nobody can ask to stop).
@@ -540,5 +561,58 @@ mod tests {
             "{}",
             review[0].reason
         );
+    }
+
+    /// Succeeds, except on the card `DOWN`, which its provider answers with a 503.
+    struct HalfDown;
+
+    #[async_trait]
+    impl OpExecutor for HalfDown {
+        fn provider(&self) -> ProviderId {
+            ProviderId::Leat
+        }
+        async fn execute(&self, op: &Op) -> Result<OpOutcome, ProviderError> {
+            if op.card_code.as_deref() == Some("DOWN") {
+                return Err(ProviderError::Unavailable {
+                    message: "503".into(),
+                    retry_after: Some(Duration::from_secs(3_600)),
+                });
+            }
+            Ok(OpOutcome::default())
+        }
+        async fn reconcile(&self, _op: &Op) -> Result<Reconciled, ProviderError> {
+            Ok(Reconciled::NotApplied)
+        }
+    }
+
+    #[tokio::test]
+    async fn one_pass_sends_what_is_due_and_does_not_sleep_out_a_retry() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open(&dir.path().join("kassa.sqlite3")).unwrap());
+        let eur = Currency::try_from("EUR".to_string()).unwrap();
+        let down = NewOp::new(
+            ProviderId::Leat,
+            OpKind::Redeem,
+            Some("DOWN"),
+            Money::new(100, eur.clone()),
+        );
+        let fine = NewOp::new(
+            ProviderId::Leat,
+            OpKind::Redeem,
+            Some("OK"),
+            Money::new(100, eur),
+        );
+        store.enqueue(&[down.clone(), fine.clone()]).unwrap();
+        let engine =
+            Engine::new(store.clone(), EngineConfig::default()).with_executor(Arc::new(HalfDown));
+        let stats = engine.run_once().await.unwrap();
+        assert_eq!((stats.succeeded, stats.retried), (1, 1));
+        assert_eq!(
+            store.op(&fine.id).unwrap().unwrap().state,
+            OpState::Succeeded
+        );
+        let left = store.op(&down.id).unwrap().unwrap();
+        assert_eq!(left.state, OpState::Pending, "left for the next run");
+        assert_eq!(left.attempts, 1, "sent once, its retry an hour away");
     }
 }
