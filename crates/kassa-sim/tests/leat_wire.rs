@@ -2,7 +2,7 @@
 //! takes, its envelopes and rate-limit headers, the token endpoint, and its answers to faults.
 
 use kassa_sim::faults::{Fault, Target};
-use kassa_sim::leat::{LeatSim, DEFAULT_SHOP_UUID};
+use kassa_sim::leat::{Entity, LeatSim, DEFAULT_SHOP_UUID};
 use kassa_sim::server::serve;
 use serde_json::{json, Value};
 
@@ -181,4 +181,83 @@ async fn faults_are_answered_as_leat_would() {
     sim.faults.inject(Fault::Maintenance, Target::Any);
     let response = http.get(&url).bearer_auth(TOKEN).send().await.unwrap();
     assert_eq!(response.status(), 503);
+}
+
+/// A redeem of one cent on the card, with these form fields besides.
+async fn redeem(running: &kassa_sim::Running, card: &str, extra: &[(&str, &str)]) -> (u16, Value) {
+    let mut form = vec![
+        ("giftcard_uuid", card),
+        ("amount_in_cents", "-1"),
+        ("shop_uuid", DEFAULT_SHOP_UUID),
+    ];
+    form.extend_from_slice(extra);
+    let response = reqwest::Client::new()
+        .post(format!("{}{OAUTH}/giftcard-transactions", running.url()))
+        .bearer_auth(TOKEN)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    body(response).await
+}
+
+#[tokio::test]
+async fn a_transaction_without_custom_attributes_is_answered_without_them() {
+    let (_sim, running, card) = start().await;
+    let (status, body) = redeem(&running, &card, &[]).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body["data"].get("custom_attributes").is_none(),
+        "as the documented answer: {body}"
+    );
+}
+
+#[tokio::test]
+async fn a_custom_attribute_the_account_does_not_define_is_refused_and_nothing_is_booked() {
+    let (sim, running, card) = start().await;
+    let (status, body) = redeem(&running, &card, &[("custom_attributes[till_ref]", "x")]).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["code"], 1003, "{body}");
+    assert!(
+        body["errors"]["custom_attributes.till_ref"].is_array(),
+        "the refusal names the attribute: {body}"
+    );
+
+    sim.set_custom_attributes(Entity::GiftcardTransaction, &["till_ref"]);
+    let (status, body) = redeem(&running, &card, &[("custom_attributes[till_ref]", "x")]).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = redeem(&running, &card, &[("custom_attributes[kassa_op_id]", "y")]).await;
+    assert_eq!(status, 400, "no longer defined");
+    assert_eq!(sim.transaction_amounts("41651"), vec![5000, -1]);
+}
+
+#[tokio::test]
+async fn reversing_a_payment_on_a_card_that_cannot_be_incremented_may_be_refused_with_5006() {
+    let (sim, running, card) = start().await;
+    sim.set_reverse_is_increment(true);
+    let (_, paid) = redeem(&running, &card, &[]).await;
+    let reverse = format!(
+        "{}{OAUTH}/giftcard-transactions/{}/reverse",
+        running.url(),
+        paid["data"]["uuid"].as_str().unwrap()
+    );
+    let response = reqwest::Client::new()
+        .post(&reverse)
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = body(response).await;
+    assert_eq!((status, body["code"].clone()), (400, json!(5006)), "{body}");
+    assert_eq!(sim.balance("41651"), Some(4999));
+
+    sim.set_reverse_is_increment(false);
+    let response = reqwest::Client::new()
+        .post(&reverse)
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(sim.balance("41651"), Some(5000));
 }

@@ -51,8 +51,9 @@ pub struct LeatConfig {
     pub card_pattern: String,
     #[serde(default = "default_timeout_ms")]
     pub timeout_ms: u64,
-    /// The gift-card transaction custom attribute that carries the till's operation id
-    /// (it must exist in the Leat account). [INF]
+    /// The custom attribute that carries the till's operation id on gift card and prepaid
+    /// transactions; it must exist in the Leat account for both (docs/providers.md §1.4). `""`
+    /// sends none: an unanswered write is then settled by amount, shop and time alone.
     #[serde(default = "LeatConfig::default_op_id_attribute")]
     pub op_id_attribute: String,
     /// How far before and after a write was sent its transaction is looked for when an
@@ -132,8 +133,12 @@ impl LeatConfig {
                 );
             }
         }
-        if self.op_id_attribute.trim().is_empty() {
-            return Err("providers.leat.op_id_attribute must not be empty".into());
+        let attribute = &self.op_id_attribute;
+        if !attribute
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err("providers.leat.op_id_attribute: a Leat attribute name has only letters, digits, '_' and '-' (or \"\" for none)".into());
         }
         Ok(())
     }
@@ -191,6 +196,17 @@ mod tests {
             LeatConfig::new("https://api.piggy.eu").auth_kind(),
             LeatAuth::PersonalAccessToken
         );
+    }
+
+    #[test]
+    fn the_op_id_attribute_may_be_left_out_but_not_misspelt() {
+        let base = "[providers.leat]\nbase_url = \"https://api.leat.com\"\n";
+        let none = Config::parse(&format!("{base}op_id_attribute = \"\"\n")).unwrap();
+        assert_eq!(none.providers.leat.unwrap().op_id_attribute, "");
+        for bad in [" ", "kassa op id", "kassa[op]"] {
+            let err = Config::parse(&format!("{base}op_id_attribute = \"{bad}\"\n")).unwrap_err();
+            assert!(err.contains("op_id_attribute"), "{err}");
+        }
     }
 
     #[test]

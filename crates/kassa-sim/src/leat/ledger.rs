@@ -147,17 +147,54 @@ pub struct Ledger {
     pub contacts: HashMap<String, Contact>,
     pub identifiers: HashMap<String, Identifier>,
     pub prepaid_txns: Vec<PrepaidTxn>,
-    /// Whether gift card and prepaid transactions show their `custom_attributes` (not
-    /// documented). A setting: not saved with the ledger.
+    /// The account's settings: not saved with the ledger.
     #[serde(skip)]
-    pub echo_custom_attributes: bool,
+    pub settings: Settings,
     next_id: u64,
+}
+
+/// The entities of the transactions a till writes, as Leat names them for custom attributes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Entity {
+    GiftcardTransaction,
+    Prepaid,
+}
+
+/// How the simulated account is set up, and what Leat does where its documentation is silent.
+pub struct Settings {
+    /// Whether gift card and prepaid transactions show their `custom_attributes` (not
+    /// documented [INF]).
+    pub echo_custom_attributes: bool,
+    /// The custom attributes defined in the account per entity; a transaction carrying another
+    /// is refused (docs/providers.md §1.4).
+    pub attributes: HashMap<Entity, HashSet<String>>,
+    /// Whether reversing a payment counts as incrementing the card, refused (5006) on a card
+    /// that cannot be incremented again: the documentation lists 5006 for reverse without
+    /// saying when [INF].
+    pub reverse_is_increment: bool,
+}
+
+/// The attribute the simulated account defines for both entities, as an account set up for
+/// Kassa has it.
+pub const DEFAULT_ATTRIBUTE: &str = "kassa_op_id";
+
+impl Default for Settings {
+    fn default() -> Self {
+        let defined = HashSet::from([DEFAULT_ATTRIBUTE.to_string()]);
+        Settings {
+            echo_custom_attributes: true,
+            attributes: HashMap::from([
+                (Entity::GiftcardTransaction, defined.clone()),
+                (Entity::Prepaid, defined),
+            ]),
+            reverse_is_increment: false,
+        }
+    }
 }
 
 impl Ledger {
     pub fn new() -> Self {
         Ledger {
-            echo_custom_attributes: true,
             next_id: 41650,
             ..Default::default()
         }
@@ -173,7 +210,7 @@ impl Ledger {
     /// Takes the books of a saved ledger; this one's settings stay.
     pub fn restore(&mut self, saved: Ledger) {
         *self = Ledger {
-            echo_custom_attributes: self.echo_custom_attributes,
+            settings: std::mem::take(&mut self.settings),
             ..saved
         };
     }
@@ -195,6 +232,7 @@ impl Ledger {
                 "The amount in cents may not be 0.",
             ));
         }
+        self.check_attributes(Entity::GiftcardTransaction, &new.custom_attributes)?;
         if let Some(shop) = &new.shop_uuid {
             if !self.shops.contains_key(shop) {
                 return Err(1008.into());
@@ -222,7 +260,8 @@ impl Ledger {
 
     /// `POST /giftcard-transactions/{uuid}/reverse`: only the card's last transaction, booked
     /// again with the negated amount and the same data. Undoing a redeem is not a new
-    /// incrementation, so it is allowed on cards that cannot be incremented.
+    /// incrementation, so it is allowed on cards that cannot be incremented, unless the
+    /// account's settings say Leat counts it as one (5006).
     pub fn reverse_giftcard_txn(
         &mut self,
         family: Family,
@@ -250,8 +289,30 @@ impl Ledger {
             txn.custom_attributes.clone(),
         );
         self.check_card(family, &hash, None, now)?;
+        let card = &self.cards[&hash];
+        if self.settings.reverse_is_increment && amount > 0 && !card.upgradeable && card.incremented
+        {
+            return Err(5006.into());
+        }
         self.check_amount(&hash, amount)?;
         Ok(self.book(&hash, amount, shop, attributes, now))
+    }
+
+    /// Every custom attribute must be defined in the account for the entity: Leat refuses
+    /// another as invalid input naming it (`custom_attributes.<name>`) [INF: the code and the
+    /// field are Leat's validation answer, the wording is not documented].
+    fn check_attributes(&self, entity: Entity, attributes: &Map<String, Value>) -> Rule<()> {
+        let defined = self.settings.attributes.get(&entity);
+        match attributes
+            .keys()
+            .find(|name| !defined.is_some_and(|d| d.contains(*name)))
+        {
+            Some(name) => Err(invalid(
+                &format!("custom_attributes.{name}"),
+                &format!("The custom attribute {name} does not exist."),
+            )),
+            None => Ok(()),
+        }
     }
 
     /// Program link, shop access, OAuth's non re-incrementable rule, validity and expiry.
@@ -350,6 +411,7 @@ impl Ledger {
                 "The amount in cents may not be 0.",
             ));
         }
+        self.check_attributes(Entity::Prepaid, &custom_attributes)?;
         if !self.shops.contains_key(shop_uuid) {
             return Err(1008.into());
         }

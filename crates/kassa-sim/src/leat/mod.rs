@@ -21,6 +21,7 @@ use access::Access;
 use axum::routing::{get, post};
 use axum::{middleware, Extension, Router};
 use ledger::{Card, Contact, Family, Identifier, Ledger, Program, Shop};
+pub use ledger::{Entity, DEFAULT_ATTRIBUTE};
 use std::collections::HashSet;
 use std::io;
 use std::path::Path;
@@ -247,7 +248,20 @@ impl LeatSim {
     /// Whether gift card and prepaid transactions show their `custom_attributes` (Leat does
     /// not say).
     pub fn set_echo_custom_attributes(&self, echo: bool) {
-        self.ledger().echo_custom_attributes = echo;
+        self.ledger().settings.echo_custom_attributes = echo;
+    }
+
+    /// The custom attributes the account defines for an entity (by default
+    /// [`DEFAULT_ATTRIBUTE`] for both); a transaction carrying another is refused (1003).
+    pub fn set_custom_attributes(&self, entity: Entity, names: &[&str]) {
+        let names = names.iter().map(|n| n.to_string()).collect();
+        self.ledger().settings.attributes.insert(entity, names);
+    }
+
+    /// Whether Leat refuses to reverse a payment on a card that cannot be incremented again
+    /// (5006), as if the reverse were an incrementation; by default it does not.
+    pub fn set_reverse_is_increment(&self, refuse: bool) {
+        self.ledger().settings.reverse_is_increment = refuse;
     }
 
     /// Registers an OAuth client for the client-credentials flow.
@@ -297,6 +311,32 @@ impl LeatSim {
             .iter()
             .filter(|t| t.contact_uuid == contact_uuid)
             .map(|t| t.amount_in_cents)
+            .collect()
+    }
+
+    /// A card's transactions in the order they were booked: the value each carries under
+    /// `custom_attributes[attribute]` (a till's mark), and its amount.
+    pub fn marked_transactions(&self, hash: &str, attribute: &str) -> Vec<(Option<String>, i64)> {
+        self.ledger()
+            .giftcard_txns
+            .iter()
+            .filter(|t| t.card_hash == hash)
+            .map(|t| (mark(&t.custom_attributes, attribute), t.amount_in_cents))
+            .collect()
+    }
+
+    /// A contact's prepaid transactions in the order they were booked, as
+    /// [`LeatSim::marked_transactions`].
+    pub fn marked_prepaid_transactions(
+        &self,
+        contact_uuid: &str,
+        attribute: &str,
+    ) -> Vec<(Option<String>, i64)> {
+        self.ledger()
+            .prepaid_txns
+            .iter()
+            .filter(|t| t.contact_uuid == contact_uuid)
+            .map(|t| (mark(&t.custom_attributes, attribute), t.amount_in_cents))
             .collect()
     }
 
@@ -378,4 +418,11 @@ impl Persistent for LeatSim {
         self.file = Some(LedgerFile::create(path, self.snapshot())?);
         Ok(self)
     }
+}
+
+fn mark(attributes: &serde_json::Map<String, serde_json::Value>, name: &str) -> Option<String> {
+    attributes
+        .get(name)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
 }

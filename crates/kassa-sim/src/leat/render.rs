@@ -59,7 +59,7 @@ impl Ledger {
             "settlements": [],
             "created_at": timestamp(txn.created_at)
         });
-        if self.echo_custom_attributes && !txn.custom_attributes.is_empty() {
+        if self.settings.echo_custom_attributes && !txn.custom_attributes.is_empty() {
             value["custom_attributes"] = Value::Object(txn.custom_attributes.clone());
         }
         value
@@ -80,7 +80,7 @@ impl Ledger {
             "shop": {"id": shop.id, "uuid": shop.uuid, "reference": null, "name": shop.name},
             "contact_identifier": identifier
         });
-        if self.echo_custom_attributes && !txn.custom_attributes.is_empty() {
+        if self.settings.echo_custom_attributes && !txn.custom_attributes.is_empty() {
             value["custom_attributes"] = Value::Object(txn.custom_attributes.clone());
         }
         if with_contact {
