@@ -1,11 +1,13 @@
 //! Contract tests: every example body of the Leat seed pages (000, 001) and of docs/providers.md
-//! §1, verbatim, read with the client's wire types.
+//! §1, verbatim, read with the client's wire types, and served as Leat's answer to the client.
 
+use kassa_core::config::LeatConfig;
 use kassa_core::money::{Currency, Money};
+use kassa_core::secrets::Secret;
 use kassa_providers::leat::wire::{
     Envelope, ErrorBody, Giftcard, GiftcardTransaction, PrepaidBalance, PrepaidTransaction,
 };
-use kassa_providers::leat::Language;
+use kassa_providers::leat::{Language, LeatClient};
 
 /// Seed 000, "Create Prepaid Transaction", response example.
 const SEED_000_CREATE_PREPAID: &str = r##"{
@@ -469,4 +471,41 @@ fn splits_every_bilingual_message_of_seed_001() {
             assert_eq!(dutch, *message);
         }
     }
+}
+
+#[tokio::test]
+async fn the_documented_answer_to_a_transaction_without_custom_attributes_is_read_as_unmarked() {
+    // Leat as seed 001 shows it: the create answer carries no `custom_attributes`.
+    let router = axum::Router::new().route(
+        "/api/v3/oauth/clients/giftcard-transactions",
+        axum::routing::post(|| async {
+            (
+                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                SEED_001_CREATE,
+            )
+        }),
+    );
+    let running = kassa_sim::server::serve(router).await.unwrap();
+    let config = LeatConfig {
+        shop_uuid: Some("123123".into()),
+        ..LeatConfig::new(running.url())
+    };
+    let currency = Currency::try_from("EUR".to_string()).unwrap();
+    let client = LeatClient::new(&config, Secret::new("tok"), currency, Language::English).unwrap();
+
+    let txn = client
+        .create_giftcard_transaction("45d7ce10-16cc-4bb7-b37f-e8c4bc553fdf", &eur(-1000), "op-1")
+        .await
+        .unwrap();
+
+    assert_eq!(
+        txn.uuid.as_deref(),
+        Some("355892c5-6bf7-4167-bae2-3bf2bf44c3dc")
+    );
+    assert_eq!(txn.amount, eur(-1000));
+    assert_eq!(
+        txn.card_uuid.as_deref(),
+        Some("45d7ce10-16cc-4bb7-b37f-e8c4bc553fdf")
+    );
+    assert_eq!((txn.op_id, txn.has_custom_attributes), (None, false));
 }

@@ -5,14 +5,14 @@
 
 mod leat_support;
 
-use kassa_core::config::LeatApi;
+use kassa_core::config::{LeatApi, LeatConfig};
 use kassa_core::outbox::{Engine, EngineConfig, NewOp, OpKind, OpState, RunStats};
 use kassa_core::provider::ProviderId;
 use kassa_core::store::Store;
 use kassa_providers::executor::LeatExecutor;
 use kassa_providers::leat::{Language, LeatClient};
 use kassa_sim::faults::{Fault, Target};
-use kassa_sim::leat::{CardSpec, LeatSim};
+use kassa_sim::leat::{CardSpec, Entity, LeatSim};
 use leat_support::{euros, Leat, TOKEN};
 use std::sync::Arc;
 use std::time::Duration;
@@ -44,10 +44,17 @@ impl Till {
     }
 
     fn settling(leat: &Leat, api: LeatApi, settle_ms: u64) -> Till {
-        let config = kassa_core::config::LeatConfig {
-            timeout_ms: (SLOW.as_millis() / 3) as u64,
+        Till::with(LeatConfig {
             settle_ms,
             ..leat.config(api)
+        })
+    }
+
+    /// A till with this Leat configuration, its timeout a third of [`SLOW`].
+    fn with(config: LeatConfig) -> Till {
+        let config = LeatConfig {
+            timeout_ms: (SLOW.as_millis() / 3) as u64,
+            ..config
         };
         let client = LeatClient::new(
             &config,
@@ -101,7 +108,7 @@ async fn a_lost_answer_is_not_looked_for_before_leat_may_have_applied_it() {
     let leat = Leat::start(LeatSim::new(TOKEN)).await;
     let contact = wallet(&leat.sim);
     // The default settle time: a minute.
-    let settle = kassa_core::config::LeatConfig::default_settle_ms();
+    let settle = LeatConfig::default_settle_ms();
     let till = Till::settling(&leat, LeatApi::Oauth, settle);
     let pay = NewOp::leat_prepaid(OpKind::Redeem, "LEATWALLET01", &contact, euros(1250));
     leat.sim
@@ -333,4 +340,110 @@ async fn a_partial_refund_is_one_top_up_not_a_reversal_of_the_whole_payment() {
         );
         assert_eq!(till.booked("77002"), -600);
     }
+}
+
+/// A Leat account that defines no custom attributes, as many do.
+fn without_attributes(sim: &LeatSim) {
+    sim.set_custom_attributes(Entity::GiftcardTransaction, &[]);
+    sim.set_custom_attributes(Entity::Prepaid, &[]);
+}
+
+#[tokio::test]
+async fn without_an_op_id_attribute_a_lost_answer_is_settled_by_amount_shop_and_time_and_charged_once(
+) {
+    for fault in faults() {
+        let leat = Leat::start(LeatSim::new(TOKEN)).await;
+        without_attributes(&leat.sim);
+        leat.sim.add_card("41651", 5000, None);
+        let contact = wallet(&leat.sim);
+        let till = Till::with(LeatConfig {
+            op_id_attribute: String::new(),
+            settle_ms: 0,
+            ..leat.config(LeatApi::Oauth)
+        });
+        let pay = NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("41651"), euros(1000));
+        let wallet_pay = NewOp::leat_prepaid(OpKind::Redeem, "LEATWALLET01", &contact, euros(700));
+        leat.sim.faults.inject(fault.clone(), Target::Writes);
+        leat.sim.faults.inject(fault.clone(), Target::Writes);
+
+        let stats = till.run(&[pay.clone(), wallet_pay.clone()]).await;
+
+        assert_eq!(till.state(&pay), OpState::Succeeded, "{fault:?}");
+        assert_eq!(till.state(&wallet_pay), OpState::Succeeded, "{fault:?}");
+        assert!(
+            stats.unknown >= 2,
+            "the lost answers were noticed: {stats:?}"
+        );
+        assert_eq!(
+            leat.sim.transaction_amounts("41651"),
+            vec![5000, -1000],
+            "the card paid once ({fault:?})"
+        );
+        assert_eq!(
+            leat.sim.prepaid_amounts(&contact),
+            vec![-700],
+            "the wallet paid once ({fault:?})"
+        );
+        assert_eq!(till.booked("41651"), -1000, "the journal agrees");
+        assert_eq!(till.booked("LEATWALLET01"), -700, "the journal agrees");
+    }
+}
+
+#[tokio::test]
+async fn a_payment_carrying_an_attribute_the_account_lacks_is_declined_with_what_to_set() {
+    let leat = Leat::start(LeatSim::new(TOKEN)).await;
+    without_attributes(&leat.sim);
+    leat.sim.add_card("41651", 5000, None);
+    let contact = wallet(&leat.sim);
+    // The default configuration marks payments with `kassa_op_id`.
+    let till = Till::new(&leat, LeatApi::Oauth);
+    let pay = NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("41651"), euros(1000));
+    let wallet_pay = NewOp::leat_prepaid(OpKind::Redeem, "LEATWALLET01", &contact, euros(700));
+
+    let stats = till.run(&[pay.clone(), wallet_pay.clone()]).await;
+
+    assert_eq!(till.state(&pay), OpState::Declined);
+    assert_eq!(till.state(&wallet_pay), OpState::Declined);
+    assert_eq!(stats.unknown, 0, "a refusal, not an unknown outcome");
+    let review = till.store.review_list().unwrap();
+    assert_eq!(review.len(), 2, "both on the review list");
+    for item in review {
+        assert!(
+            item.reason.contains("nothing was charged")
+                && item.reason.contains("op_id_attribute = \"\""),
+            "the installer is told what to do: {}",
+            item.reason
+        );
+    }
+    assert_eq!(leat.sim.transaction_amounts("41651"), vec![5000]);
+    assert_eq!(leat.sim.prepaid_amounts(&contact), Vec::<i64>::new());
+    assert_eq!(till.booked("41651"), 0);
+}
+
+#[tokio::test]
+async fn a_reversal_leat_refuses_as_an_increment_goes_to_review_saying_to_give_the_money_back() {
+    let leat = Leat::start(LeatSim::new(TOKEN)).await;
+    leat.sim.set_reverse_is_increment(true);
+    leat.sim.add_card("41651", 5000, None);
+    let till = Till::new(&leat, LeatApi::Oauth);
+    let (redeem, reverse) = redeem_then_reverse("41651", 1000);
+    till.run(std::slice::from_ref(&redeem)).await;
+
+    till.run(std::slice::from_ref(&reverse)).await;
+
+    assert_eq!(till.state(&reverse), OpState::Declined);
+    let review = till.store.review_list().unwrap();
+    assert_eq!(review.len(), 1);
+    let reason = &review[0].reason;
+    assert!(
+        reason.contains("5006") && reason.contains("give the customer EUR 10.00 another way"),
+        "{reason}"
+    );
+    assert!(!reason.contains("41651"), "the card code is masked");
+    assert_eq!(
+        leat.sim.transaction_amounts("41651"),
+        vec![5000, -1000],
+        "neither a reversal nor a top-up"
+    );
+    assert_eq!(till.booked("41651"), -1000);
 }

@@ -20,6 +20,9 @@ use std::sync::Arc;
 
 /// Leat's refusal to reverse a transaction that is not the card's last one.
 const NOT_LAST: &str = "55025";
+/// Leat's refusal to increment a card, which a reverse of a payment does (docs/providers.md
+/// §1.5: reverse may answer 5006).
+const NOT_INCREMENTABLE: &str = "5006";
 
 pub struct LeatExecutor {
     client: Arc<LeatClient>,
@@ -40,12 +43,15 @@ impl LeatExecutor {
     }
 
     /// Puts the amount back on a gift card: Leat's reverse of the transaction when it is the
-    /// card's last and of the same amount, else a top-up marked with this operation's id.
+    /// card's last and of the same amount, else a top-up marked with this operation's id. A
+    /// reverse Leat refuses because the transaction is not the card's last (55025) or because
+    /// the card cannot be incremented (5006) falls back to the top-up as well.
     async fn reverse_giftcard(&self, op: &Op) -> Result<OpOutcome, ProviderError> {
         let original = self
             .client
             .get_giftcard_transaction(dependency(op)?)
             .await?;
+        let mut refused = NOT_LAST;
         if original.amount.minor == -op.amount.minor {
             match self
                 .client
@@ -54,12 +60,15 @@ impl LeatExecutor {
             {
                 Ok(txn) => return Ok(made(txn)),
                 Err(ProviderError::Declined { code, .. }) if code == NOT_LAST => {}
+                Err(ProviderError::Declined { code, .. }) if code == NOT_INCREMENTABLE => {
+                    refused = NOT_INCREMENTABLE;
+                }
                 Err(e) => return Err(e),
             }
         }
         let card = self.client.find_giftcard(Self::hash(op)?).await?;
         if !card.upgradeable {
-            return Err(cannot_top_up(&card, &op.amount));
+            return Err(cannot_top_up(&card, &op.amount, refused));
         }
         let txn = self
             .client
@@ -76,14 +85,20 @@ fn made(txn: GiftcardTransaction) -> OpOutcome {
     }
 }
 
-fn cannot_top_up(card: &Giftcard, amount: &Money) -> ProviderError {
+/// The refusal of a reversal that neither Leat's reverse (refused with `code`) nor a top-up
+/// can make: the cashier gives the money back another way.
+fn cannot_top_up(card: &Giftcard, amount: &Money, code: &str) -> ProviderError {
+    let card_code = kassa_core::card::mask(&card.hash);
+    let why = if code == NOT_INCREMENTABLE {
+        format!("Leat will not put the payment back on card {card_code} (5006: it cannot be incremented), nor top it up")
+    } else {
+        format!(
+            "Leat undoes only a gift card's last payment, and card {card_code} cannot be topped up"
+        )
+    };
     ProviderError::Declined {
-        code: NOT_LAST.into(),
-        reason: format!(
-            "Leat undoes only a gift card's last payment, and card {} cannot be topped up: \
-             give the customer {amount} another way.",
-            kassa_core::card::mask(&card.hash)
-        ),
+        code: code.into(),
+        reason: format!("{why}: give the customer {amount} another way."),
     }
 }
 

@@ -159,6 +159,14 @@ pub fn map_error(
         1008 | 1100 | 7015 => ProviderError::Config {
             message: format!("{message} (Leat {code}: check the till's Leat settings)"),
         },
+        1003 if names_custom_attributes(err.errors.as_ref()) => ProviderError::Declined {
+            code: code.to_string(),
+            reason: format!(
+                "{} ({})",
+                ctx.language.pick(UNKNOWN_ATTRIBUTE),
+                with_field_errors(&message, err.errors.as_ref())
+            ),
+        },
         1003 => ProviderError::Declined {
             code: code.to_string(),
             reason: with_field_errors(&message, err.errors.as_ref()),
@@ -168,6 +176,18 @@ pub fn map_error(
             reason: message,
         },
     }
+}
+
+/// Said when Leat refuses the custom attribute that carries the till's operation id: an
+/// account accepts only the attributes defined in it (docs/providers.md §1.4). Nothing was
+/// booked, and sending it again would be refused again.
+const UNKNOWN_ATTRIBUTE: &str = "Leat kent het attribuut voor het operatienummer van de kassa niet, er is niets afgeschreven: maak het in Leat aan voor giftcard- en prepaidtransacties, of zet providers.leat.op_id_attribute = \"\". | Leat does not know the attribute that carries the till's operation id, nothing was charged: create it in Leat for gift card and prepaid transactions, or set providers.leat.op_id_attribute = \"\".";
+
+/// Whether invalid input is about `custom_attributes` (`custom_attributes.kassa_op_id`, ...).
+fn names_custom_attributes(errors: Option<&serde_json::Value>) -> bool {
+    errors
+        .and_then(|e| e.as_object())
+        .is_some_and(|fields| fields.keys().any(|f| f.starts_with("custom_attributes")))
 }
 
 /// `Invalid input. (amount_in_cents: The amount in cents must be an integer.)`
@@ -275,6 +295,26 @@ mod tests {
                 reason: "Invalid input. (amount_in_cents: The amount in cents must be an integer.)"
                     .into()
             }
+        );
+    }
+
+    #[test]
+    fn a_refused_custom_attribute_tells_the_installer_what_to_set() {
+        let body = br#"{"message": "Invalid input.", "code": 1003, "status_code": 400, "errors": {"custom_attributes.kassa_op_id": ["The custom attribute kassa_op_id does not exist."]}}"#;
+        let ProviderError::Declined { code, reason } = map_error(
+            StatusCode::BAD_REQUEST,
+            None,
+            body,
+            ctx(Language::English, Effect::Write),
+        ) else {
+            panic!("a refusal")
+        };
+        assert_eq!(code, "1003");
+        assert!(reason.contains("nothing was charged"), "{reason}");
+        assert!(reason.contains("op_id_attribute = \"\""), "{reason}");
+        assert!(
+            reason.contains("does not exist"),
+            "Leat's own words too: {reason}"
         );
     }
 }

@@ -128,7 +128,8 @@ impl LeatClient {
     }
 
     /// `POST giftcard-transactions`: a negative amount redeems, a positive one tops up.
-    /// `op_id` goes into `custom_attributes` so that an unknown outcome can be settled.
+    /// `op_id` goes into `custom_attributes` (unless the till sends none, `op_id_attribute =
+    /// ""`) so that an unknown outcome can be settled.
     pub async fn create_giftcard_transaction(
         &self,
         giftcard_uuid: &str,
@@ -147,10 +148,7 @@ impl LeatClient {
         if let Some(shop) = shop {
             form.push(("shop_uuid".into(), shop.to_string()));
         }
-        form.push((
-            format!("custom_attributes[{}]", self.op_id_attribute),
-            op_id.to_string(),
-        ));
+        form.extend(self.op_id_field(op_id));
         let envelope = self
             .write::<wire::GiftcardTransaction>("/giftcard-transactions", form)
             .await?;
@@ -198,6 +196,6 @@ impl LeatClient {
         &self,
         txn: wire::GiftcardTransaction,
     ) -> Result<GiftcardTransaction, ProviderError> {
-        GiftcardTransaction::from_wire(txn, &self.currency, &self.op_id_attribute)
+        GiftcardTransaction::from_wire(txn, &self.currency, self.op_id_attribute.as_deref())
     }
 }

@@ -9,6 +9,7 @@
 mod auth;
 mod errors;
 mod giftcards;
+mod paging;
 mod prepaid;
 mod reconcile;
 mod transport;
@@ -47,7 +48,8 @@ pub struct LeatClient {
     shop_uuid: Option<String>,
     currency: Currency,
     language: Language,
-    op_id_attribute: String,
+    /// The custom attribute that carries the till's operation id; none when configured `""`.
+    op_id_attribute: Option<String>,
     reconcile_window: Duration,
     settle_time: Duration,
 }
@@ -94,7 +96,7 @@ impl LeatClient {
             shop_uuid: config.shop_uuid.clone(),
             currency,
             language,
-            op_id_attribute: config.op_id_attribute.clone(),
+            op_id_attribute: Some(config.op_id_attribute.clone()).filter(|a| !a.is_empty()),
             reconcile_window: Duration::from_secs(config.reconcile_window_secs),
             settle_time: Duration::from_millis(config.settle_ms),
         })
@@ -120,6 +122,13 @@ impl LeatClient {
     /// How long an unanswered write may still be applied at Leat (`settle_ms`).
     pub fn settle_time(&self) -> Duration {
         self.settle_time
+    }
+
+    /// The form field that marks a write with the till's operation id, if the till marks them.
+    fn op_id_field(&self, op_id: &str) -> Option<(String, String)> {
+        self.op_id_attribute
+            .as_ref()
+            .map(|name| (format!("custom_attributes[{name}]"), op_id.to_string()))
     }
 
     /// The configured shop, which transactions require.

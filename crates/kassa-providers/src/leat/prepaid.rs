@@ -72,9 +72,10 @@ impl LeatClient {
     }
 
     /// [`LeatClient::create_prepaid_transaction`] with the till's operation id in
-    /// `custom_attributes`, as gift card transactions carry it. Leat documents no custom
-    /// attributes on prepaid transactions [INF]: where it ignores them, reconciliation falls
-    /// back to amount, shop and time.
+    /// `custom_attributes`, as gift card transactions carry it (an account defines custom
+    /// attributes per entity, prepaid transactions being one, docs/providers.md §1.4). Where
+    /// Leat echoes none, or the till sends none, reconciliation falls back to amount, shop and
+    /// time.
     pub async fn create_prepaid_transaction_for_op(
         &self,
         wallet: Wallet<'_>,
@@ -99,12 +100,7 @@ impl LeatClient {
             ("amount_in_cents".into(), self.cents(amount)?.to_string()),
             ("shop_uuid".into(), self.shop()?.to_string()),
         ];
-        if let Some(op_id) = op_id {
-            form.push((
-                format!("custom_attributes[{}]", self.op_id_attribute),
-                op_id.to_string(),
-            ));
-        }
+        form.extend(op_id.and_then(|op_id| self.op_id_field(op_id)));
         let envelope = self
             .write::<wire::PrepaidTransaction>("/prepaid-transactions", form)
             .await?;
@@ -112,7 +108,7 @@ impl LeatClient {
     }
 
     fn prepaid(&self, txn: wire::PrepaidTransaction) -> Result<PrepaidTransaction, ProviderError> {
-        PrepaidTransaction::from_wire(txn, &self.currency, &self.op_id_attribute)
+        PrepaidTransaction::from_wire(txn, &self.currency, self.op_id_attribute.as_deref())
     }
 
     /// `GET prepaid-transactions?contact_uuid&shop_uuid&limit&page` (at most 30 a page).

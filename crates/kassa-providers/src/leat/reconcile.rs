@@ -1,21 +1,21 @@
 //! Settling a gift card transaction whose answer never came. Leat has no idempotency key, so
-//! the card's transactions are read back (docs/design.md §4.2): ours carries the till's operation id in
-//! `custom_attributes`; where Leat does not echo custom attributes, a transaction of the same
-//! amount at the same shop within the configured window around the send time is taken as ours
-//! when there is exactly one. Prepaid transactions are settled the same way from the contact's
-//! transactions (Leat documents no custom attributes on them, so the till sends them and uses
-//! them only where Leat echoes them). A reversal is settled by what follows the transaction it
-//! undoes.
+//! the card's transactions are read back (docs/design.md §4.2): ours carries the till's
+//! operation id in `custom_attributes`; where Leat does not echo custom attributes, or the till
+//! sends none (`op_id_attribute = ""`), a transaction of the same amount at the same shop within
+//! the configured window around the send time is taken as ours when there is exactly one.
+//! Prepaid transactions are settled the same way from the contact's transactions. A reversal
+//! is settled by what follows the transaction it undoes.
 
 use super::giftcards::TransactionFilter;
+use super::paging::{all_pages, MAX_PAGES};
 use super::types::{GiftcardTransaction, PrepaidTransaction};
 use super::LeatClient;
 use kassa_core::money::Money;
 use kassa_core::provider::ProviderError;
 use time::OffsetDateTime;
 
-/// At most this many pages of 100 transactions are read before giving up.
-const MAX_PAGES: u32 = 10;
+/// Prepaid transactions a page: Leat's maximum.
+const PREPAID_PER_PAGE: u32 = 30;
 
 /// A gift card transaction that was sent without an answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,62 +77,46 @@ impl LeatClient {
         &self,
         write: &UnknownWrite,
     ) -> Result<Reconciliation, ProviderError> {
-        let (from, until) = self.window(write.sent_at);
-        let mut filter = TransactionFilter {
+        let filter = TransactionFilter {
             shop_uuid: self.shop_uuid.clone(),
-            created_from: Some(from),
             newest_first: true,
             ..TransactionFilter::card(&write.giftcard_hash)
         };
-        let mut seen: Vec<GiftcardTransaction> = Vec::new();
-        loop {
-            let page = self.list_giftcard_transactions(&filter).await?;
-            let done = page.items.is_empty() || page.page >= page.last_page;
-            seen.extend(page.items.into_iter().filter(|t| t.created_at <= until));
-            if done {
-                break;
-            }
-            if filter.page >= MAX_PAGES {
-                return Ok(Reconciliation::StillUnknown {
-                    reason: format!(
-                        "the card has more than {} transactions in the window",
-                        MAX_PAGES * filter.per_page
-                    ),
-                });
-            }
-            filter.page += 1;
-        }
-        Ok(settle(write, seen))
+        let Some(seen) = self.card_window(filter, write.sent_at).await? else {
+            return Ok(too_many_on_the_card());
+        };
+        Ok(settle(write, self.marks().then_some(&write.op_id), seen))
     }
 
     /// Reads the contact's prepaid transactions at the till's shop within the window around
     /// `sent_at`: the one marked with our operation id; where Leat echoes no custom
-    /// attributes, the one of the same amount if there is exactly one.
+    /// attributes (or the till sends none), the one of the same amount if there is exactly one.
     pub async fn reconcile_prepaid_transaction(
         &self,
         write: &UnknownPrepaidWrite,
     ) -> Result<Reconciliation<PrepaidTransaction>, ProviderError> {
         let (from, until) = self.window(write.sent_at);
-        let mut seen = Vec::new();
-        for page_no in 1..=MAX_PAGES {
-            let page = self
-                .list_prepaid_transactions(Some(&write.contact_uuid), page_no, 30)
-                .await?;
-            let done = page.items.is_empty() || page.page >= page.last_page;
-            seen.extend(page.items.into_iter().filter(|t| {
+        let listed = all_pages(|page| {
+            self.list_prepaid_transactions(Some(&write.contact_uuid), page, PREPAID_PER_PAGE)
+        })
+        .await?;
+        let Some(listed) = listed else {
+            return Ok(Reconciliation::StillUnknown {
+                reason: format!(
+                    "the contact has more than {} prepaid transactions to check",
+                    MAX_PAGES * PREPAID_PER_PAGE
+                ),
+            });
+        };
+        let seen = listed
+            .into_iter()
+            .filter(|t| {
                 (from..=until).contains(&t.created_at)
                     && (self.shop_uuid.is_none() || t.shop_uuid == self.shop_uuid)
-            }));
-            if done {
-                return Ok(settle_prepaid(write, seen));
-            }
-        }
-        Ok(Reconciliation::StillUnknown {
-            reason: format!(
-                "the contact has more than {} prepaid transactions to check",
-                MAX_PAGES * 30
-            ),
-        })
+            })
+            .collect();
+        let op_id = write.op_id.as_deref().filter(|_| self.marks());
+        Ok(settle_prepaid(write, op_id, seen))
     }
 
     /// Lists the card's transactions from the window before `sent_at` on, oldest first, and
@@ -141,29 +125,39 @@ impl LeatClient {
         &self,
         write: &UnknownReversal,
     ) -> Result<Reconciliation, ProviderError> {
-        let (from, until) = self.window(write.sent_at);
-        let mut filter = TransactionFilter {
-            created_from: Some(from),
-            ..TransactionFilter::card(&write.giftcard_hash)
+        let filter = TransactionFilter::card(&write.giftcard_hash);
+        let Some(seen) = self.card_window(filter, write.sent_at).await? else {
+            return Ok(too_many_on_the_card());
         };
-        let mut seen: Vec<GiftcardTransaction> = Vec::new();
-        loop {
-            let page = self.list_giftcard_transactions(&filter).await?;
-            let done = page.items.is_empty() || page.page >= page.last_page;
-            seen.extend(page.items.into_iter().filter(|t| t.created_at <= until));
-            if done {
-                return Ok(settle_reversal(write, seen));
-            }
-            if filter.page >= MAX_PAGES {
-                return Ok(Reconciliation::StillUnknown {
-                    reason: format!(
-                        "the card has more than {} transactions in the window",
-                        MAX_PAGES * filter.per_page
-                    ),
-                });
-            }
-            filter.page += 1;
-        }
+        Ok(settle_reversal(write, self.marks(), seen))
+    }
+
+    /// Whether the till marks its writes with its operation id (`op_id_attribute` not `""`).
+    fn marks(&self) -> bool {
+        self.op_id_attribute.is_some()
+    }
+
+    /// A card's transactions under `filter` within the window around `sent_at`; `None` when
+    /// there are more than [`MAX_PAGES`] pages of them.
+    async fn card_window(
+        &self,
+        filter: TransactionFilter,
+        sent_at: OffsetDateTime,
+    ) -> Result<Option<Vec<GiftcardTransaction>>, ProviderError> {
+        let (from, until) = self.window(sent_at);
+        let filter = TransactionFilter {
+            created_from: Some(from),
+            ..filter
+        };
+        let listed = all_pages(|page| {
+            let filter = TransactionFilter {
+                page,
+                ..filter.clone()
+            };
+            async move { self.list_giftcard_transactions(&filter).await }
+        })
+        .await?;
+        Ok(listed.map(|all| all.into_iter().filter(|t| t.created_at <= until).collect()))
     }
 
     /// The configured window on either side of a send time.
@@ -171,6 +165,12 @@ impl LeatClient {
         let window =
             time::Duration::try_from(self.reconcile_window).unwrap_or(time::Duration::HOUR);
         (sent_at - window, sent_at + window)
+    }
+}
+
+fn too_many_on_the_card() -> Reconciliation {
+    Reconciliation::StillUnknown {
+        reason: format!("the card has more than {MAX_PAGES} pages of transactions in the window"),
     }
 }
 
@@ -238,22 +238,34 @@ fn settle_listed<T: Listed>(
     }
 }
 
-fn settle(write: &UnknownWrite, seen: Vec<GiftcardTransaction>) -> Reconciliation {
-    settle_listed(Some(&write.op_id), &write.amount, seen, |n, amount| {
+/// `op_id`: the till's operation id if the write carried it.
+fn settle(
+    write: &UnknownWrite,
+    op_id: Option<&str>,
+    seen: Vec<GiftcardTransaction>,
+) -> Reconciliation {
+    settle_listed(op_id, &write.amount, seen, |n, amount| {
         format!("{n} transactions of {amount} on this card in the window, none marked with the till's operation id")
     })
 }
 
 fn settle_prepaid(
     write: &UnknownPrepaidWrite,
+    op_id: Option<&str>,
     seen: Vec<PrepaidTransaction>,
 ) -> Reconciliation<PrepaidTransaction> {
-    settle_listed(write.op_id.as_deref(), &write.amount, seen, |n, amount| {
+    settle_listed(op_id, &write.amount, seen, |n, amount| {
         format!("{n} prepaid transactions of {amount} for this contact in the window")
     })
 }
 
-fn settle_reversal(write: &UnknownReversal, seen: Vec<GiftcardTransaction>) -> Reconciliation {
+/// `marks`: whether the till marks its writes; where it does not, a transaction's custom
+/// attributes (somebody else's) say nothing about whether it is ours.
+fn settle_reversal(
+    write: &UnknownReversal,
+    marks: bool,
+    seen: Vec<GiftcardTransaction>,
+) -> Reconciliation {
     let ours = |t: &&GiftcardTransaction| {
         t.amount == write.amount
             && t.op_id
@@ -273,9 +285,9 @@ fn settle_reversal(write: &UnknownReversal, seen: Vec<GiftcardTransaction>) -> R
     };
     let unmarked: Vec<_> = after
         .iter()
-        .filter(|t| t.amount == write.amount && !t.has_custom_attributes)
+        .filter(|t| t.amount == write.amount && !(marks && t.has_custom_attributes))
         .collect();
-    let echoes = seen.iter().any(|t| t.has_custom_attributes);
+    let echoes = marks && seen.iter().any(|t| t.has_custom_attributes);
     match (unmarked.len(), echoes) {
         (0, _) => Reconciliation::NotApplied,
         (1, false) => Reconciliation::Applied(unmarked[0].clone()),
@@ -338,7 +350,7 @@ mod tests {
             txn("t-3", 1000, Some("op-redeem"), true),
         ];
         assert!(matches!(
-            settle_reversal(&write, reversed),
+            settle_reversal(&write, true, reversed),
             Reconciliation::Applied(t) if t.uuid.as_deref() == Some("t-3")
         ));
         let topped_up = vec![
@@ -346,7 +358,7 @@ mod tests {
             txn("t-3", 1000, Some("op-reverse"), true),
         ];
         assert!(matches!(
-            settle_reversal(&write, topped_up),
+            settle_reversal(&write, true, topped_up),
             Reconciliation::Applied(t) if t.uuid.as_deref() == Some("t-3")
         ));
         // Unmarked (Leat echoes nothing): a top-up of the amount before the payment is not it.
@@ -354,14 +366,17 @@ mod tests {
             txn("t-1", 1000, None, false),
             txn("t-2", -1000, None, false),
         ];
-        assert_eq!(settle_reversal(&write, not_yet), Reconciliation::NotApplied);
+        assert_eq!(
+            settle_reversal(&write, true, not_yet),
+            Reconciliation::NotApplied
+        );
         let unmarked = vec![
             txn("t-1", 1000, None, false),
             txn("t-2", -1000, None, false),
             txn("t-3", 1000, None, false),
         ];
         assert!(matches!(
-            settle_reversal(&write, unmarked),
+            settle_reversal(&write, true, unmarked),
             Reconciliation::Applied(t) if t.uuid.as_deref() == Some("t-3")
         ));
     }
@@ -375,7 +390,7 @@ mod tests {
             txn("t-3", 1000, None, false),
         ];
         assert!(matches!(
-            settle_reversal(&reversal_of("t-2"), seen),
+            settle_reversal(&reversal_of("t-2"), true, seen),
             Reconciliation::StillUnknown { .. }
         ));
     }

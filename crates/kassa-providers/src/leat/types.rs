@@ -126,7 +126,7 @@ impl GiftcardTransaction {
     pub(crate) fn from_wire(
         txn: wire::GiftcardTransaction,
         currency: &Currency,
-        op_id_attribute: &str,
+        op_id_attribute: Option<&str>,
     ) -> Result<Self, ProviderError> {
         let (op_id, has_custom_attributes) =
             marked(txn.custom_attributes.as_ref(), op_id_attribute);
@@ -145,10 +145,15 @@ impl GiftcardTransaction {
 }
 
 /// The till's operation id in a transaction's `custom_attributes`, and whether it has any.
-fn marked(attributes: Option<&serde_json::Value>, op_id_attribute: &str) -> (Option<String>, bool) {
+/// `custom_attributes` are optional in Leat's answers: absent, `[]` and `{}` are all "none".
+fn marked(
+    attributes: Option<&serde_json::Value>,
+    op_id_attribute: Option<&str>,
+) -> (Option<String>, bool) {
     let attributes = attributes.and_then(|a| a.as_object());
     let op_id = attributes
-        .and_then(|a| a.get(op_id_attribute))
+        .zip(op_id_attribute)
+        .and_then(|(a, name)| a.get(name))
         .and_then(|v| match v {
             serde_json::Value::String(s) => Some(s.clone()),
             serde_json::Value::Number(n) => Some(n.to_string()),
@@ -161,7 +166,7 @@ impl PrepaidTransaction {
     pub(crate) fn from_wire(
         txn: wire::PrepaidTransaction,
         currency: &Currency,
-        op_id_attribute: &str,
+        op_id_attribute: Option<&str>,
     ) -> Result<Self, ProviderError> {
         let (op_id, has_custom_attributes) =
             marked(txn.custom_attributes.as_ref(), op_id_attribute);
