@@ -83,7 +83,7 @@ pub async fn boot(paths: Paths, secrets: Arc<dyn SecretStore>) -> Result<Booted,
         .transpose()?;
     let mut executors = wired.executors;
     if let Some(pos) = &pos {
-        executors.push(Arc::new(ShopwaveExecutor::new(pos.clone())));
+        executors.push(Arc::new(ShopwaveExecutor::new(pos.clone(), store.clone())));
     }
     let engine: Engine = executors.iter().fold(
         Engine::new(store.clone(), config.outbox.engine_config())

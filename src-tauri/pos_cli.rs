@@ -1,6 +1,7 @@
 //! `kassa pos push-test`, for installers: records a small test sale in the configured POS
-//! back-office (Shopwave), reads it back by our references and says whether the back-office
-//! holds what was sent. In a configured till this is a real (small) sale in the back-office.
+//! back-office (Shopwave) the way the outbox does ([`record_sale`]), reads it back by its
+//! basket's id and says whether the back-office holds what was sent. In a configured till this
+//! is a real (small) sale in the back-office.
 
 use crate::boot::Booted;
 use crate::cli::fail;
@@ -8,10 +9,10 @@ use crate::dto::{ErrorCode, ErrorDto};
 use clap::Subcommand;
 use kassa_core::money::{Currency, Money};
 use kassa_core::pos::{
-    ObjectOutcome, PaymentKind, PosLine, PosPayment, PosRecorder, PosSale, RecordedBasket,
-    RecordedPayment,
+    PaymentKind, PosLine, PosPayment, PosRecorder, PosSale, RecordedBasket, RecordedPayment,
 };
 use kassa_core::provider::ProviderError;
+use kassa_providers::executor::{new_basket, record_sale};
 use serde_json::{json, Value};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -66,84 +67,29 @@ struct StepError {
     error: ProviderError,
 }
 
-/// Takes each object's result; those whose answer was lost are looked for by their reference,
-/// never sent again.
-async fn settle<T>(
-    step: &'static str,
-    outcomes: Vec<ObjectOutcome<T>>,
-    reference_of: impl Fn(&T) -> &str,
-    read_back: impl AsyncFn(&[String]) -> Result<Vec<T>, ProviderError>,
-) -> Result<Vec<T>, StepError> {
-    let fail = |error| StepError { step, error };
-    let mut settled: Vec<(String, Option<T>)> = vec![];
-    for outcome in outcomes {
-        match outcome.result {
-            Ok(record) => settled.push((outcome.reference, Some(record))),
-            Err(ProviderError::OutcomeUnknown { .. }) => settled.push((outcome.reference, None)),
-            Err(error) => return Err(fail(error)),
+/// How many times the sale is sent while answers are lost (each send reads back first).
+const SENDS: u32 = 3;
+
+/// Sends the sale as the outbox does: a basket pre-generated, then [`record_sale`] into it,
+/// again while an answer is lost. Answers the basket's id.
+async fn send(pos: &dyn PosRecorder, sale: &PosSale) -> Result<String, StepError> {
+    let basket_id = new_basket(pos, sale).await.map_err(|error| StepError {
+        step: "make the basket",
+        error,
+    })?;
+    let mut sends = 1;
+    loop {
+        match record_sale(pos, sale, &basket_id).await {
+            Ok(_) => return Ok(basket_id),
+            Err(ProviderError::OutcomeUnknown { .. }) if sends < SENDS => sends += 1,
+            Err(error) => {
+                return Err(StepError {
+                    step: "record the sale",
+                    error,
+                })
+            }
         }
     }
-    let unknown: Vec<String> = settled
-        .iter()
-        .filter(|(_, r)| r.is_none())
-        .map(|(reference, _)| reference.clone())
-        .collect();
-    let mut found = if unknown.is_empty() {
-        vec![]
-    } else {
-        read_back(&unknown).await.map_err(fail)?
-    };
-    settled
-        .into_iter()
-        .map(|(reference, record)| match record {
-            Some(record) => Ok(record),
-            None => found
-                .iter()
-                .position(|f| reference_of(f) == reference)
-                .map(|at| found.remove(at))
-                .ok_or_else(|| {
-                    fail(ProviderError::OutcomeUnknown {
-                        message: format!(
-                            "the back-office did not answer and does not hold {reference}; run the test again"
-                        ),
-                    })
-                }),
-        })
-        .collect()
-}
-
-/// Sends the sale step by step, as the outbox will.
-async fn send(pos: &dyn PosRecorder, sale: &PosSale) -> Result<(), StepError> {
-    let baskets = settle(
-        "create the basket",
-        pos.create_baskets(std::slice::from_ref(sale)).await,
-        |b| b.reference.as_str(),
-        async |refs: &[String]| pos.find_baskets(refs).await,
-    )
-    .await?;
-    let basket = &baskets[0];
-    let payments = settle(
-        "create the payments",
-        pos.create_payments(&sale.payments_for(&basket.id)).await,
-        |p| p.reference.as_str(),
-        async |refs: &[String]| pos.find_payments(refs).await,
-    )
-    .await?;
-    settle(
-        "complete the payments",
-        pos.complete_payments(&payments).await,
-        |p| p.reference.as_str(),
-        async |refs: &[String]| pos.find_payments(refs).await,
-    )
-    .await?;
-    settle(
-        "complete the basket",
-        pos.complete_baskets(&baskets).await,
-        |b| b.reference.as_str(),
-        async |refs: &[String]| pos.find_baskets(refs).await,
-    )
-    .await?;
-    Ok(())
 }
 
 /// What the back-office holds that differs from what was sent; empty when all is there.
@@ -218,18 +164,15 @@ pub async fn push_test(booted: Booted, json_out: bool) -> ExitCode {
         .map(|d| d.as_millis())
         .unwrap_or_default();
     let sale = test_sale(stamp);
-    if let Err(StepError { step, error }) = send(pos.as_ref(), &sale).await {
-        return fail(&error_dto(&error, step), json_out);
-    }
-    let basket = match pos
-        .find_baskets(std::slice::from_ref(&sale.reference))
-        .await
-    {
+    let ids = match send(pos.as_ref(), &sale).await {
+        Ok(basket_id) => [basket_id],
+        Err(StepError { step, error }) => return fail(&error_dto(&error, step), json_out),
+    };
+    let basket = match pos.find_baskets(&ids).await {
         Ok(mut found) => found.pop(),
         Err(e) => return fail(&error_dto(&e, "read the basket back"), json_out),
     };
-    let references: Vec<String> = sale.payments.iter().map(|p| p.reference.clone()).collect();
-    let payments = match pos.find_payments(&references).await {
+    let payments = match pos.find_payments(&ids).await {
         Ok(found) => found,
         Err(e) => return fail(&error_dto(&e, "read the payments back"), json_out),
     };

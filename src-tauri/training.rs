@@ -56,7 +56,6 @@ pub fn providers(
             redirect_uri: Some(demo::SHOPWAVE_REDIRECT_URI.into()),
             store_id: demo::SHOPWAVE_STORE_ID.to_string(),
             batch_size: ShopwaveConfig::default_batch_size(),
-            reference_header: ShopwaveConfig::default_reference_header(),
             timeout_ms: TIMEOUT_MS,
         }),
     };

@@ -321,8 +321,8 @@ async fn killed_kassa_sale_settles_its_sale_and_loses_nothing() {
     let baskets: Vec<String> = sims
         .shopwave
         .baskets()
-        .into_iter()
-        .map(|b| b.object_ref)
+        .iter()
+        .filter_map(kassa_testkit::shopwave::sale_of)
         .collect();
     let unique: BTreeSet<&String> = baskets.iter().collect();
     assert_eq!(unique.len(), baskets.len(), "a sale has two baskets");

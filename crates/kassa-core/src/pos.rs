@@ -1,11 +1,13 @@
 //! Recording sales in the shop's POS back-office (Shopwave): the till's vocabulary for a sale to
 //! record, and what a back-office client offers the outbox that drives it.
 //!
-//! A back-office has no idempotency key. Every object the till writes carries a reference of
-//! ours (the sale id for the basket, the tender's operation id for a payment), so that a write
-//! whose answer was lost can be settled by reading back by those references before any retry.
-//! Writes are batched: each object of a batch gets an outcome of its own, because a batch can
-//! succeed in part.
+//! A back-office has no idempotency key. A sale's basket is written into an id the back-office
+//! pre-generated, which the outbox keeps with the operation: writing it again is an update by id.
+//! Every object carries a reference of ours in a field the back-office keeps (the sale id in the
+//! basket's name, the tender's operation id in the payment's note), so that a write whose answer
+//! was lost is settled by reading the basket and its payments back by the basket's id before any
+//! retry. Writes are batched: each object of a batch gets an outcome of its own, because a batch
+//! can succeed in part.
 
 use crate::provider::{ProviderError, ProviderId};
 use async_trait::async_trait;
@@ -154,6 +156,14 @@ pub fn sale_payload(sale: &PosSale) -> serde_json::Value {
     })
 }
 
+/// A sale to write into a basket the back-office pre-generated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BasketToWrite {
+    /// The back-office's id of the basket.
+    pub basket_id: String,
+    pub sale: PosSale,
+}
+
 /// A payment to create against a basket the back-office already has.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentToRecord {
@@ -165,7 +175,7 @@ pub struct PaymentToRecord {
 /// A basket as the back-office holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordedBasket {
-    /// Our reference (the sale id).
+    /// Our reference (the sale id); empty for a basket no sale was written into yet.
     pub reference: String,
     /// The back-office's id.
     pub id: String,
@@ -188,7 +198,7 @@ impl RecordedBasket {
 /// A payment transaction as the back-office holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordedPayment {
-    /// Our reference (the tender's operation id).
+    /// Our reference (the tender's operation id); empty for a payment Kassa did not make.
     pub reference: String,
     /// The back-office's id.
     pub id: String,
@@ -217,17 +227,24 @@ pub struct ObjectOutcome<T> {
 /// the client splits into as many calls as the back-office needs, and answers one outcome per
 /// object, in the order given.
 ///
-/// The sale flow: [`create_baskets`](PosRecorder::create_baskets) (with their lines), then
-/// [`create_payments`](PosRecorder::create_payments) against the new baskets, then
+/// The sale flow: [`new_baskets`](PosRecorder::new_baskets) (an id per sale, kept by the
+/// caller), [`write_baskets`](PosRecorder::write_baskets) (the lines, into that id), then
+/// [`create_payments`](PosRecorder::create_payments) against the baskets, then
 /// [`complete_payments`](PosRecorder::complete_payments) and
-/// [`complete_baskets`](PosRecorder::complete_baskets). Creates are not idempotent; completions
-/// are (a repeated completion is success).
+/// [`complete_baskets`](PosRecorder::complete_baskets). Payment creates are not idempotent: read
+/// the basket's payments back before sending one again. Completions are (a repeated completion
+/// is success).
 #[async_trait]
 pub trait PosRecorder: Send + Sync {
     fn id(&self) -> ProviderId;
 
-    /// Creates each sale's basket with its lines (not its payments).
-    async fn create_baskets(&self, sales: &[PosSale]) -> Vec<ObjectOutcome<RecordedBasket>>;
+    /// Pre-generates an empty basket for each sale and answers its id. A lost answer leaves an
+    /// empty basket behind, never a sale.
+    async fn new_baskets(&self, sales: &[PosSale]) -> Vec<ObjectOutcome<String>>;
+
+    /// Writes each sale (its reference, note and lines, not its payments) into its
+    /// pre-generated basket.
+    async fn write_baskets(&self, baskets: &[BasketToWrite]) -> Vec<ObjectOutcome<RecordedBasket>>;
 
     /// Creates payment transactions against baskets; they stay open until completed.
     async fn create_payments(
@@ -247,17 +264,13 @@ pub trait PosRecorder: Send + Sync {
         baskets: &[RecordedBasket],
     ) -> Vec<ObjectOutcome<RecordedBasket>>;
 
-    /// The baskets the back-office has under these references of ours; unknown ones are left out.
-    async fn find_baskets(
-        &self,
-        references: &[String],
-    ) -> Result<Vec<RecordedBasket>, ProviderError>;
+    /// The baskets the back-office has under these ids of its own; unknown ones are left out.
+    async fn find_baskets(&self, ids: &[String]) -> Result<Vec<RecordedBasket>, ProviderError>;
 
-    /// The payments the back-office has under these references of ours; unknown ones are left
-    /// out.
+    /// The payments against the baskets with these ids; baskets without any are left out.
     async fn find_payments(
         &self,
-        references: &[String],
+        basket_ids: &[String],
     ) -> Result<Vec<RecordedPayment>, ProviderError>;
 }
 

@@ -13,7 +13,7 @@ use kassa_providers::shopwave::auth::{
 };
 use kassa_providers::shopwave::ShopwaveClient;
 use kassa_sim::server::serve;
-use shopwave_support::{config, record, sale, setup, ACCESS, CLIENT_SECRET, REFRESH};
+use shopwave_support::{baskets, config, record, sale, setup, ACCESS, CLIENT_SECRET, REFRESH};
 use std::sync::{Arc, Mutex};
 
 fn stored(secrets: &MemorySecretStore, name: &str) -> Option<String> {
@@ -24,13 +24,9 @@ fn stored(secrets: &MemorySecretStore, name: &str) -> Option<String> {
 async fn an_expired_token_is_renewed_mid_flow_and_kept_for_the_next_start() {
     let s = setup().await;
     let sale = sale("sale-1", &[PaymentKind::Cash, PaymentKind::Voucher]);
-    let basket = s
-        .client
-        .create_baskets(std::slice::from_ref(&sale))
+    let basket = baskets(&s.client, std::slice::from_ref(&sale))
         .await
-        .remove(0)
-        .result
-        .unwrap();
+        .remove(0);
 
     s.sim.expire_access_tokens();
     let created: Vec<_> = s
@@ -90,7 +86,7 @@ async fn a_refused_renewal_is_for_the_installer_and_shows_no_secret() {
         .set(CLIENT_SECRET_SECRET, &Secret::new("wrong-secret-value"))
         .unwrap();
     s.sim.expire_access_tokens();
-    let err = s.client.find_baskets(&["sale-1".into()]).await.unwrap_err();
+    let err = s.client.find_baskets(&["5541".into()]).await.unwrap_err();
     let ProviderError::Config { message } = &err else {
         panic!("{err:?}");
     };
@@ -100,7 +96,7 @@ async fn a_refused_renewal_is_for_the_installer_and_shows_no_secret() {
     }
     let outcome = s
         .client
-        .create_baskets(&[sale("sale-1", &[PaymentKind::Cash])])
+        .new_baskets(&[sale("sale-1", &[PaymentKind::Cash])])
         .await;
     assert!(matches!(
         outcome[0].result,
@@ -151,11 +147,14 @@ async fn the_installer_trades_an_authorization_code_for_stored_tokens() {
     );
 }
 
-/// What a stub saw of one request: authorization, query string, version, reference filter.
-type Seen = (String, Option<String>, String, String);
+/// What a stub saw of one request: authorization, query string, version, the documented
+/// `basketIds` filter, and any other header the client sent beyond the usual ones.
+type Seen = (String, Option<String>, String, String, Vec<String>);
 
+/// Shopwave honours only its documented filters and may answer everything for another: the
+/// client filters by `basketIds` alone, in headers, and keeps only what it asked for.
 #[tokio::test]
-async fn every_call_carries_the_token_the_version_and_its_filters_as_headers() {
+async fn every_read_carries_the_token_the_version_and_only_a_documented_filter() {
     let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
     let log = seen.clone();
     let stub = axum::Router::new().route(
@@ -167,13 +166,36 @@ async fn every_call_carries_the_token_the_version_and_its_filters_as_headers() {
                     .map(|v| v.to_str().unwrap().to_string())
                     .unwrap_or_default()
             };
+            let usual = [
+                "authorization",
+                "x-accept-version",
+                "accept",
+                "basketids",
+                "host",
+                "user-agent",
+            ];
+            let others = headers
+                .keys()
+                .map(|k| k.as_str().to_string())
+                .filter(|k| !usual.contains(&k.as_str()))
+                .collect();
             log.lock().unwrap().push((
                 h("authorization"),
                 uri.query().map(str::to_string),
                 h("x-accept-version"),
-                h("objectRefs"),
+                h("basketIds"),
+                others,
             ));
-            axum::Json(serde_json::json!({"transactions": {}, "api": {"message": {}}}))
+            // As a server that ignores the filter: every transaction, of every basket.
+            axum::Json(serde_json::json!({
+                "transactions": {
+                    "9001": {"id": 9001, "basketId": 1, "type": "CASH", "amount": 500, "tip": 0,
+                             "Note": "Kassa payment sale-1.p1", "completeDate": null},
+                    "9002": {"id": 9002, "basketId": 4, "type": "CARD", "amount": 700, "tip": 0,
+                             "Note": "Kassa payment sale-4.p1", "completeDate": null},
+                },
+                "api": {"message": {}}
+            }))
         }),
     );
     let running = serve(stub).await.unwrap();
@@ -184,15 +206,20 @@ async fn every_call_carries_the_token_the_version_and_its_filters_as_headers() {
     let mut cfg = config(&running.url(), 2);
     cfg.accept_version = "2.0".into();
     let client = ShopwaveClient::new(&cfg, secrets).unwrap();
-    let refs: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
-    assert!(client.find_payments(&refs).await.unwrap().is_empty());
+    let ids: Vec<String> = ["1", "2", "3"].map(String::from).to_vec();
+    let found = client.find_payments(&ids).await.unwrap();
+    let found: Vec<_> = found
+        .iter()
+        .map(|p| (p.id.as_str(), p.reference.as_str()))
+        .collect();
+    assert_eq!(found, [("9001", "sale-1.p1")], "basket 1's only, once");
     let seen = seen.lock().unwrap().clone();
     let auth = format!("Bearer {ACCESS}");
     assert_eq!(
         seen,
         [
-            (auth.clone(), None, "2.0".into(), "a,b".into()),
-            (auth, None, "2.0".into(), "c".into())
+            (auth.clone(), None, "2.0".into(), "1,2".into(), vec![]),
+            (auth, None, "2.0".into(), "3".into(), vec![])
         ]
     );
 }

@@ -1,8 +1,8 @@
 //! Shopwave's documented bodies (docs/providers.md §4 and seed page 004), read with the client's
 //! wire types, and every documented message id sorted by what the till can do.
 
-use axum::routing::put;
-use kassa_core::pos::{PaymentKind, PosRecorder, RecordedPayment};
+use axum::routing::{post, put};
+use kassa_core::pos::{PaymentKind, PaymentToRecord, PosPayment, PosRecorder, RecordedPayment};
 use kassa_core::provider::ProviderError;
 use kassa_core::secrets::{MemorySecretStore, Secret, SecretStore};
 use kassa_providers::shopwave::auth::ACCESS_TOKEN_SECRET;
@@ -32,14 +32,29 @@ const TRANSACTION_EXAMPLE: &str = r#"{"transactions": {"t-1": {"basketId": 5541,
 /// docs/providers.md §4.2 step 1, pre-generate a basket, verbatim.
 const BASKET_POST: &str = r#"{"baskets": {"<ref>": {"storeId": 1}}}"#;
 
-/// A partial success as §4.1 describes it ("errors can appear in `api.message` on partially
-/// successful (201) batch requests"), put together from the documented success and error
-/// entries, in the 2015 SDK's `errors` spelling and the warnings' `ObjectRef` / `MoreInfo`.
-const PARTIAL: &str = r#"{"transactions": {"t-1": {"id": 9001, "basketId": 5541, "type": "CASH", "amount": 500, "tip": 0, "Note": null, "completeDate": true}},
+/// A partial success of a completing `PUT /transaction` (objects keyed by their ids, "To update
+/// just supply the object id") as §4.1 describes it ("errors can appear in `api.message` on
+/// partially successful (201) batch requests"), put together from the documented success and
+/// error entries, in the 2015 SDK's `errors` spelling and the warnings' `ObjectRef` /
+/// `MoreInfo`.
+const PARTIAL: &str = r#"{"transactions": {"9001": {"id": 9001, "basketId": 5541, "type": "CASH", "amount": 500, "tip": 0, "Note": null, "completeDate": true}},
    "api": {"message": {"success": {"206": {"id": 206, "code": "…", "statusCode": 201, "title": "Resource Created", "details": "Your resource is created partially or fully. Please check further message or process log"}},
-                       "errors": {"913": {"id": 913, "code": "…", "statusCode": 400, "title": "Required parameter or object missing in request", "details": "amount is required", "objectRef": "t-2"}},
+                       "errors": {"913": {"id": 913, "code": "…", "statusCode": 400, "title": "Required parameter or object missing in request", "details": "amount is required", "objectRef": "9002"}},
                        "warnings": {"602": {"id": 602, "statusCode": 403, "title": "Transaction Already Complete", "details": "…", "ObjectRef": "t-3", "MoreInfo": "9003"}}},
            "codeBaseVersion": "2.0", "executionTime_milliSeconds": 31}}"#;
+
+/// The documented success body of a `POST /transaction` of two payments: keyed by Shopwave's
+/// ids, nothing of the request echoed, the records in no order of the request's (the first
+/// payment asked got the higher id).
+const CREATED_TWO: &str = r#"{"transactions": {
+     "9001": {"basketId": 5541, "type": "CARD", "amount": 700, "tip": 0, "completeDate": null, "id": 9001, "Note": "Kassa payment p-2"},
+     "9002": {"basketId": 5541, "type": "CASH", "amount": 500, "tip": 0, "completeDate": null, "id": 9002, "Note": "Kassa payment p-1 till 3"}},
+   "api": {"message": {"success": {"206": {"id": 206, "code": "…", "statusCode": 201, "title": "Resource Created", "details": "…"}}},
+           "codeBaseVersion": "2.0", "executionTime_milliSeconds": 29}}"#;
+
+/// docs/providers.md §4.1, the top-level `error` object alone, without the `api` envelope.
+const TOP_LEVEL_ERROR: &str =
+    r#"{"error": {"code": 400, "message": "Validation failed", "details": ["name is required"]}}"#;
 
 #[test]
 fn reads_the_documented_success_body() {
@@ -55,15 +70,17 @@ fn reads_the_documented_success_body() {
     assert_eq!((payment.amount_minor, payment.tip_minor), (1250, 0));
     assert!(payment.completed, "a completeDate date means complete");
     assert_eq!(payment.note.as_deref(), Some("giftcard 1234"));
+    assert_eq!(payment.reference, "", "a note of no payment of ours");
 }
 
 #[test]
 fn reads_the_documented_error_body() {
     let envelope = Envelope::parse(ERROR.as_bytes()).unwrap();
     assert_eq!(
-        envelope.error_text.as_deref(),
+        envelope.error.as_ref().map(|e| e.text()).as_deref(),
         Some("Validation failed: name is required")
     );
+    assert_eq!(envelope.error.as_ref().unwrap().status_code, Some(400));
     let problem = envelope.main_problem().unwrap();
     assert_eq!(problem.id, Some(913));
     assert_eq!(problem.object_refs, ["…"]);
@@ -123,16 +140,20 @@ fn prices_are_read_exactly() {
 #[test]
 fn reads_a_partial_success_object_by_object() {
     let envelope = Envelope::parse(PARTIAL.as_bytes()).unwrap();
-    assert!(envelope.resource("transactions").contains_key("t-1"));
-    let missing = envelope.message.problem_for("t-2").unwrap();
+    assert!(envelope.resource("transactions").contains_key("9001"));
+    let missing = envelope.message.problem_for("9002").unwrap();
     assert_eq!(
         (missing.id, missing.details.as_str()),
         (Some(913), "amount is required")
     );
-    let complete = envelope.message.problem_for("t-3").unwrap();
-    assert_eq!(complete.id, Some(602));
-    assert_eq!(complete.more_info, ["9003"]);
-    assert!(envelope.message.problem_for("t-1").is_none());
+    let complete = envelope.message.problem_for("9003").unwrap();
+    assert_eq!(
+        complete.id,
+        Some(602),
+        "found by the Shopwave id in MoreInfo"
+    );
+    assert_eq!(complete.object_refs, ["t-3"]);
+    assert!(envelope.message.problem_for("9001").is_none());
 }
 
 fn payment(reference: &str, id: &str) -> RecordedPayment {
@@ -148,12 +169,8 @@ fn payment(reference: &str, id: &str) -> RecordedPayment {
     }
 }
 
-#[tokio::test]
-async fn the_client_gives_each_object_of_a_partial_success_its_outcome() {
-    let stub = axum::Router::new().route(
-        "/transaction",
-        put(|| async { (axum::http::StatusCode::CREATED, PARTIAL) }),
-    );
+/// A client over `stub`, as a till would have it.
+async fn client_for(stub: axum::Router) -> (ShopwaveClient, kassa_sim::Running) {
     let running = serve(stub).await.unwrap();
     let secrets = Arc::new(MemorySecretStore::default());
     secrets
@@ -167,10 +184,18 @@ async fn the_client_gives_each_object_of_a_partial_success_its_outcome() {
         redirect_uri: None,
         store_id: "1".into(),
         batch_size: 10,
-        reference_header: "objectRefs".into(),
         timeout_ms: 2_000,
     };
-    let client = ShopwaveClient::new(&config, secrets).unwrap();
+    (ShopwaveClient::new(&config, secrets).unwrap(), running)
+}
+
+#[tokio::test]
+async fn the_client_gives_each_object_of_a_partial_success_its_outcome() {
+    let stub = axum::Router::new().route(
+        "/transaction",
+        put(|| async { (axum::http::StatusCode::CREATED, PARTIAL) }),
+    );
+    let (client, _running) = client_for(stub).await;
     let asked = [
         payment("t-1", "9001"),
         payment("t-2", "9002"),
@@ -195,6 +220,95 @@ async fn the_client_gives_each_object_of_a_partial_success_its_outcome() {
         "an object the answer does not mention may or may not be recorded: {:?}",
         outcomes[3].result
     );
+}
+
+fn to_create(reference: &str, kind: PaymentKind, amount_minor: i64) -> PaymentToRecord {
+    PaymentToRecord {
+        basket_id: "5541".into(),
+        payment: PosPayment {
+            reference: reference.into(),
+            kind,
+            amount_minor,
+            tip_minor: 0,
+            note: None,
+        },
+    }
+}
+
+/// Shopwave echoes nothing of ours: each new payment is known by its content (the reference in
+/// its `Note`, its basket, type and amount), whatever its id and place in the answer.
+#[tokio::test]
+async fn a_documented_success_without_any_echo_is_read_object_by_object() {
+    let stub = axum::Router::new().route(
+        "/transaction",
+        post(|| async { (axum::http::StatusCode::CREATED, CREATED_TWO) }),
+    );
+    let (client, _running) = client_for(stub).await;
+    let outcomes = client
+        .create_payments(&[
+            to_create("p-1", PaymentKind::Cash, 500),
+            to_create("p-2", PaymentKind::Card, 700),
+            to_create("p-3", PaymentKind::Cash, 500),
+        ])
+        .await;
+    let first = outcomes[0].result.as_ref().unwrap();
+    assert_eq!(
+        (
+            first.reference.as_str(),
+            first.id.as_str(),
+            first.amount_minor
+        ),
+        ("p-1", "9002", 500)
+    );
+    assert_eq!(first.note.as_deref(), Some("till 3"));
+    let second = outcomes[1].result.as_ref().unwrap();
+    assert_eq!(
+        (second.reference.as_str(), second.id.as_str()),
+        ("p-2", "9001")
+    );
+    assert!(
+        matches!(
+            outcomes[2].result,
+            Err(ProviderError::OutcomeUnknown { .. })
+        ),
+        "a payment the answer holds no record of is unknown, never another's: {:?}",
+        outcomes[2].result
+    );
+}
+
+/// The documented top-level `error`, alone, with the status in the HTTP status line or only in
+/// the `statusCode` header ("Very important to check this for any error"): a refusal that
+/// says why, not an unreadable or unknown answer.
+#[tokio::test]
+async fn a_top_level_error_is_a_refusal_that_says_why() {
+    let stub = axum::Router::new().route(
+        "/transaction",
+        post(|| async { (axum::http::StatusCode::BAD_REQUEST, TOP_LEVEL_ERROR) }).put(|| async {
+            (
+                axum::http::StatusCode::OK,
+                [("statusCode", "400")],
+                TOP_LEVEL_ERROR,
+            )
+        }),
+    );
+    let (client, _running) = client_for(stub).await;
+    let created = client
+        .create_payments(&[to_create("p-1", PaymentKind::Cash, 500)])
+        .await;
+    let completed = client.complete_payments(&[payment("p-1", "9001")]).await;
+    for outcome in [
+        &created[0].result.as_ref().map(|_| ()),
+        &completed[0].result.as_ref().map(|_| ()),
+    ] {
+        let Err(ProviderError::Declined { code, reason }) = outcome else {
+            panic!("{outcome:?}");
+        };
+        assert_eq!(code, "400");
+        assert!(
+            reason.contains("Validation failed: name is required"),
+            "{reason}"
+        );
+    }
 }
 
 /// Every documented id (docs/providers.md §4.1 and seed 004's table), and what the till makes of it

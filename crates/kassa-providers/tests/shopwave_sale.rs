@@ -1,11 +1,14 @@
 //! The Shopwave client records sales in the Shopwave simulator, over real HTTP on loopback.
+//! The simulator answers as Shopwave documents (records keyed by its own ids, nothing of ours
+//! echoed) and honours only the documented filters.
 
 mod shopwave_support;
 
-use kassa_core::pos::{PaymentKind, PaymentToRecord, PosPayment, PosRecorder};
+use kassa_core::pos::{BasketToWrite, PaymentKind, PaymentToRecord, PosPayment, PosRecorder};
 use kassa_core::provider::ProviderError;
+use kassa_providers::executor::{new_basket, record_sale};
 use kassa_sim::faults::{Fault, Target};
-use shopwave_support::{record, sale, setup};
+use shopwave_support::{baskets, one, record, sale, setup};
 
 use PaymentKind::{App, Card, Cash, Voucher};
 
@@ -15,13 +18,21 @@ async fn a_sale_paid_three_ways_is_recorded_complete_and_reads_back_the_same() {
     let sale = sale("sale-1", &[Cash, Card, Voucher]);
     let (basket, payments) = record(&s.client, &sale).await;
     assert!(basket.completed);
+    assert_eq!(basket.reference, "sale-1");
     assert_eq!(basket.total_minor(), 999);
     assert!(payments.iter().all(|p| p.completed));
 
-    let found = s.client.find_baskets(&["sale-1".into()]).await.unwrap();
+    let found = s
+        .client
+        .find_baskets(std::slice::from_ref(&basket.id))
+        .await
+        .unwrap();
     assert_eq!(found.len(), 1);
     let read = &found[0];
-    assert_eq!(read.id, basket.id);
+    assert_eq!(
+        (read.id.as_str(), read.reference.as_str()),
+        (basket.id.as_str(), "sale-1")
+    );
     assert_eq!(read.store_id, "7");
     assert!(read.completed);
     assert_eq!(
@@ -30,8 +41,11 @@ async fn a_sale_paid_three_ways_is_recorded_complete_and_reads_back_the_same() {
     );
     assert_eq!(read.note.as_deref(), Some("test sale"));
 
-    let refs: Vec<String> = sale.payments.iter().map(|p| p.reference.clone()).collect();
-    let mut read = s.client.find_payments(&refs).await.unwrap();
+    let mut read = s
+        .client
+        .find_payments(std::slice::from_ref(&basket.id))
+        .await
+        .unwrap();
     read.sort_by(|a, b| a.reference.cmp(&b.reference));
     let seen: Vec<_> = read
         .iter()
@@ -48,23 +62,23 @@ async fn a_sale_paid_three_ways_is_recorded_complete_and_reads_back_the_same() {
     assert!(read.iter().all(|p| p.basket_id == basket.id));
     assert_eq!(read[2].note.as_deref(), Some("VOUCHER payment"));
 
-    // The back-office holds exactly this sale, once.
-    assert_eq!(s.sim.baskets().len(), 1);
-    assert_eq!(s.sim.transactions().len(), 3);
-    assert_eq!(s.sim.baskets()[0].products[1].product_instance_id, Some(88));
+    // The back-office holds exactly this sale, once, our references in its documented fields.
+    let stored = s.sim.baskets();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].name.as_deref(), Some("Kassa sale sale-1"));
+    assert_eq!(stored[0].products[1].product_instance_id, Some(88));
+    let notes: Vec<_> = s.sim.transactions().into_iter().map(|t| t.note).collect();
+    assert!(notes.contains(&Some("Kassa payment sale-1.p3 VOUCHER payment".into())));
+    assert_eq!(notes.len(), 3);
 }
 
 #[tokio::test]
 async fn a_completion_repeated_after_a_dropped_answer_is_recorded_once() {
     let s = setup().await;
     let sale = sale("sale-2", &[Voucher]);
-    let basket = s
-        .client
-        .create_baskets(std::slice::from_ref(&sale))
+    let basket = baskets(&s.client, std::slice::from_ref(&sale))
         .await
-        .remove(0)
-        .result
-        .unwrap();
+        .remove(0);
     let created: Vec<_> = s
         .client
         .create_payments(&sale.payments_for(&basket.id))
@@ -92,17 +106,54 @@ async fn a_completion_repeated_after_a_dropped_answer_is_recorded_once() {
     assert_eq!(stored[0].amount, 999);
 }
 
+/// The basket's and then the payment's answers are lost after Shopwave applied them; each
+/// send again reads back by the basket's id first and finds them: one basket, one payment.
 #[tokio::test]
-async fn an_unanswered_create_is_settled_by_reading_back_and_not_sent_twice() {
+async fn answers_lost_after_the_basket_and_the_payment_were_applied_record_the_sale_once() {
     let s = setup().await;
-    let sale = sale("sale-3", &[Cash, App]);
-    let basket = s
-        .client
-        .create_baskets(std::slice::from_ref(&sale))
+    let sale = sale("sale-3", &[Cash]);
+    let basket_id = new_basket(&s.client, &sale).await.unwrap();
+
+    s.sim.faults.inject(Fault::DropAfterApply, Target::Writes);
+    let lost = record_sale(&s.client, &sale, &basket_id).await.unwrap_err();
+    assert!(
+        matches!(lost, ProviderError::OutcomeUnknown { .. }),
+        "{lost:?}"
+    );
+    let written = s.sim.baskets();
+    assert_eq!(written[0].products.len(), 2, "the lines were written");
+
+    s.sim.faults.inject(Fault::DropAfterApply, Target::Writes);
+    let lost = record_sale(&s.client, &sale, &basket_id).await.unwrap_err();
+    assert!(
+        matches!(lost, ProviderError::OutcomeUnknown { .. }),
+        "{lost:?}"
+    );
+    assert_eq!(s.sim.transactions().len(), 1, "the payment was made");
+
+    let basket = record_sale(&s.client, &sale, &basket_id).await.unwrap();
+    assert!(basket.completed);
+    let baskets = s.sim.baskets();
+    assert_eq!(baskets.len(), 1, "one basket: {baskets:?}");
+    assert_eq!(baskets[0].products.len(), 2, "its lines once");
+    assert!(baskets[0].complete_date.is_some());
+    let payments = s.sim.transactions();
+    assert_eq!(payments.len(), 1, "one payment: {payments:?}");
+    assert!(payments[0].complete_date.is_some());
+    assert_eq!(payments[0].amount, 999);
+
+    // Sending once more changes nothing.
+    record_sale(&s.client, &sale, &basket_id).await.unwrap();
+    assert_eq!((s.sim.baskets().len(), s.sim.transactions().len()), (1, 1));
+}
+
+#[tokio::test]
+async fn an_unanswered_create_is_settled_by_reading_back_by_the_basket_id() {
+    let s = setup().await;
+    let sale = sale("sale-4", &[Cash, App]);
+    let basket = baskets(&s.client, std::slice::from_ref(&sale))
         .await
-        .remove(0)
-        .result
-        .unwrap();
+        .remove(0);
     s.sim.faults.inject(Fault::DropAfterApply, Target::Writes);
     let outcomes = s
         .client
@@ -112,31 +163,25 @@ async fn an_unanswered_create_is_settled_by_reading_back_and_not_sent_twice() {
         .iter()
         .all(|o| matches!(o.result, Err(ProviderError::OutcomeUnknown { .. }))));
 
-    // Reconcile: what Shopwave has under our references was created; only the rest is resent.
-    let refs: Vec<String> = outcomes.iter().map(|o| o.reference.clone()).collect();
-    let found = s.client.find_payments(&refs).await.unwrap();
-    assert_eq!(found.len(), 2);
-    let missing: Vec<PaymentToRecord> = sale
-        .payments_for(&basket.id)
-        .into_iter()
-        .filter(|p| !found.iter().any(|f| f.reference == p.payment.reference))
-        .collect();
-    assert!(missing.is_empty());
-    assert_eq!(s.sim.transactions().len(), 2, "nothing doubled");
+    let found = s
+        .client
+        .find_payments(std::slice::from_ref(&basket.id))
+        .await
+        .unwrap();
+    let mut references: Vec<_> = found.iter().map(|p| p.reference.as_str()).collect();
+    references.sort();
+    assert_eq!(references, ["sale-4.p1", "sale-4.p2"]);
 
-    // Likewise a basket whose create got no answer.
-    let other = shopwave_support::sale("sale-4", &[Cash]);
-    s.sim.faults.inject(Fault::DropAfterApply, Target::Writes);
-    let lost = s.client.create_baskets(&[other]).await;
-    assert!(matches!(
-        lost[0].result,
-        Err(ProviderError::OutcomeUnknown { .. })
-    ));
-    let found = s.client.find_baskets(&["sale-4".into()]).await.unwrap();
-    assert_eq!(found[0].lines.len(), 2);
+    // A basket id nobody has reads as nothing.
     assert!(s
         .client
-        .find_baskets(&["sale-9".into()])
+        .find_baskets(&["99999".into()])
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(s
+        .client
+        .find_payments(&["99999".into()])
         .await
         .unwrap()
         .is_empty());
@@ -146,13 +191,7 @@ async fn an_unanswered_create_is_settled_by_reading_back_and_not_sent_twice() {
 async fn a_batch_of_450_payments_goes_in_calls_of_at_most_200() {
     let s = setup().await;
     let sales: Vec<_> = (0..3).map(|i| sale(&format!("b{i}"), &[Cash])).collect();
-    let baskets: Vec<_> = s
-        .client
-        .create_baskets(&sales)
-        .await
-        .into_iter()
-        .map(|o| o.result.unwrap())
-        .collect();
+    let baskets = baskets(&s.client, &sales).await;
     let to_record: Vec<PaymentToRecord> = (0..450)
         .map(|i| PaymentToRecord {
             basket_id: baskets[i % 3].id.clone(),
@@ -172,16 +211,23 @@ async fn a_batch_of_450_payments_goes_in_calls_of_at_most_200() {
             o.reference, asked.payment.reference,
             "outcomes in the order asked"
         );
+        let made = o.result.as_ref().unwrap();
         assert_eq!(
-            o.result.as_ref().unwrap().amount_minor,
-            asked.payment.amount_minor
+            (made.reference.as_str(), made.amount_minor),
+            (asked.payment.reference.as_str(), asked.payment.amount_minor),
+            "each matched to its own record"
         );
     }
     let created: Vec<_> = created.into_iter().map(|o| o.result.unwrap()).collect();
     let completed = s.client.complete_payments(&created).await;
     assert!(completed
         .iter()
-        .all(|o| o.result.as_ref().unwrap().completed));
+        .zip(&created)
+        .all(|(o, c)| o.result.as_ref().unwrap()
+            == &kassa_core::pos::RecordedPayment {
+                completed: true,
+                ..c.clone()
+            }));
 
     let calls: Vec<_> = s
         .sim
@@ -202,11 +248,8 @@ async fn a_batch_of_450_payments_goes_in_calls_of_at_most_200() {
         ]
     );
     assert_eq!(s.sim.transactions().len(), 450);
-    let refs: Vec<String> = to_record
-        .iter()
-        .map(|p| p.payment.reference.clone())
-        .collect();
-    assert_eq!(s.client.find_payments(&refs).await.unwrap().len(), 450);
+    let ids: Vec<String> = baskets.iter().map(|b| b.id.clone()).collect();
+    assert_eq!(s.client.find_payments(&ids).await.unwrap().len(), 450);
 }
 
 #[tokio::test]
@@ -214,10 +257,17 @@ async fn baskets_are_batched_with_their_lines_counted() {
     let s = setup().await;
     // 70 sales of 2 lines weigh 3 objects each: 66 fit in a call of 200 (198 objects).
     let sales: Vec<_> = (0..70).map(|i| sale(&format!("s{i}"), &[Cash])).collect();
-    let outcomes = s.client.create_baskets(&sales).await;
-    assert!(outcomes.iter().all(|o| o.result.is_ok()));
-    let calls: Vec<_> = s.sim.write_calls().iter().map(|c| c.objects).collect();
-    assert_eq!(calls, [198, 12]);
+    let written = baskets(&s.client, &sales).await;
+    let calls: Vec<_> = s
+        .sim
+        .write_calls()
+        .iter()
+        .map(|c| (c.method, c.objects))
+        .collect();
+    assert_eq!(calls, [("POST", 70), ("PUT", 198), ("PUT", 12)]);
+    let references: Vec<_> = written.iter().map(|b| b.reference.clone()).collect();
+    let asked: Vec<_> = sales.iter().map(|s| s.reference.clone()).collect();
+    assert_eq!(references, asked, "each sale in its own basket");
 }
 
 #[tokio::test]
@@ -226,13 +276,9 @@ async fn a_partial_success_gives_each_object_its_own_outcome() {
     let open = sale("open", &[Cash]);
     let done = sale("done", &[Cash]);
     let (done_basket, _) = record(&s.client, &done).await;
-    let open_basket = s
-        .client
-        .create_baskets(std::slice::from_ref(&open))
+    let open_basket = baskets(&s.client, std::slice::from_ref(&open))
         .await
-        .remove(0)
-        .result
-        .unwrap();
+        .remove(0);
     let payment = |reference: &str, basket_id: &str| PaymentToRecord {
         basket_id: basket_id.into(),
         payment: PosPayment {
@@ -290,29 +336,44 @@ async fn completing_a_complete_basket_again_is_success() {
 #[tokio::test]
 async fn what_cannot_be_sent_is_refused_before_any_call() {
     let s = setup().await;
-    let bad = sale("has space", &[Cash]);
-    let mut twice = sale("twice", &[Cash]);
-    twice.lines[0].product_instance_id = Some("not-a-number".into());
-    let outcomes = s.client.create_baskets(&[bad, twice.clone()]).await;
-    assert!(matches!(
-        outcomes[0].result,
-        Err(ProviderError::Declined { .. })
-    ));
-    assert_eq!(outcomes[0].reference, "has space");
-    let Err(ProviderError::Declined { reason, .. }) = &outcomes[1].result else {
-        panic!("{:?}", outcomes[1].result);
+    let write = |basket_id: &str, sale| BasketToWrite {
+        basket_id: basket_id.into(),
+        sale,
     };
-    assert!(reason.contains("product instance"), "{reason}");
+    let mut odd = sale("odd", &[Cash]);
+    odd.lines[0].product_instance_id = Some("not-a-number".into());
+    let outcomes = s
+        .client
+        .write_baskets(&[
+            write("5541", sale("has space", &[Cash])),
+            write("5542", odd),
+            write("not-an-id", sale("fine", &[Cash])),
+        ])
+        .await;
+    let reasons: Vec<String> = outcomes
+        .into_iter()
+        .map(|o| match o.result {
+            Err(ProviderError::Declined { reason, .. }) => reason,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert!(reasons[0].contains("has space"), "{}", reasons[0]);
+    assert!(reasons[1].contains("product instance"), "{}", reasons[1]);
+    assert!(reasons[2].contains("basket"), "{}", reasons[2]);
     assert!(s.sim.write_calls().is_empty(), "nothing was sent");
 
-    twice.lines[0].product_instance_id = None;
-    let outcomes = s.client.create_baskets(&[twice.clone(), twice]).await;
+    let twice = sale("twice", &[Cash]);
+    let id = one(s.client.new_baskets(std::slice::from_ref(&twice)).await);
+    let outcomes = s
+        .client
+        .write_baskets(&[write(&id, twice.clone()), write(&id, twice)])
+        .await;
     assert!(outcomes[0].result.is_ok());
     assert!(matches!(
         outcomes[1].result,
         Err(ProviderError::Declined { .. })
     ));
-    assert_eq!(s.sim.baskets().len(), 1);
+    assert_eq!(s.sim.baskets()[0].products.len(), 2, "written once");
 }
 
 #[tokio::test]
@@ -322,18 +383,18 @@ async fn server_trouble_is_sorted_by_what_the_till_can_do() {
     s.sim.faults.inject(Fault::ServerError(500), Target::Writes);
     let outcome = s
         .client
-        .create_baskets(std::slice::from_ref(&sale))
+        .new_baskets(std::slice::from_ref(&sale))
         .await
         .remove(0);
     assert!(
         matches!(outcome.result, Err(ProviderError::OutcomeUnknown { .. })),
-        "a 500 on a create may have been applied: {:?}",
+        "a 500 on a write may have been applied: {:?}",
         outcome.result
     );
     s.sim.faults.inject(Fault::Maintenance, Target::Writes);
     let outcome = s
         .client
-        .create_baskets(std::slice::from_ref(&sale))
+        .new_baskets(std::slice::from_ref(&sale))
         .await
         .remove(0);
     assert!(outcome.result.as_ref().unwrap_err().is_retryable());
@@ -343,7 +404,7 @@ async fn server_trouble_is_sorted_by_what_the_till_can_do() {
         },
         Target::Any,
     );
-    let err = s.client.find_baskets(&["sale-6".into()]).await.unwrap_err();
+    let err = s.client.find_baskets(&["5541".into()]).await.unwrap_err();
     assert_eq!(
         err,
         ProviderError::Unavailable {
@@ -352,7 +413,7 @@ async fn server_trouble_is_sorted_by_what_the_till_can_do() {
         }
     );
     s.sim.faults.inject(Fault::ServerError(500), Target::Any);
-    let err = s.client.find_baskets(&["sale-6".into()]).await.unwrap_err();
+    let err = s.client.find_baskets(&["5541".into()]).await.unwrap_err();
     assert!(err.is_retryable(), "a failed read can be repeated: {err:?}");
     assert!(s.sim.baskets().is_empty(), "faults applied nothing");
 }
@@ -370,9 +431,9 @@ async fn a_closed_port_is_unreachable_for_reads_and_writes_alike() {
         s.secrets.clone(),
     )
     .unwrap();
-    let err = client.find_baskets(&["x".into()]).await.unwrap_err();
+    let err = client.find_baskets(&["1".into()]).await.unwrap_err();
     assert!(err.is_retryable(), "{err:?}");
-    let outcome = client.create_baskets(&[sale("x", &[Cash])]).await.remove(0);
+    let outcome = client.new_baskets(&[sale("x", &[Cash])]).await.remove(0);
     assert!(
         matches!(outcome.result, Err(ProviderError::Unreachable { .. })),
         "nothing left the till, so it is not unknown: {:?}",

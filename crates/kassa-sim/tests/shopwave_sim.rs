@@ -1,8 +1,10 @@
-//! The Shopwave simulator keeps the contract (docs/providers.md §4), seen from a plain HTTP client.
+//! The Shopwave simulator keeps the contract (docs/providers.md §4), seen from a plain HTTP client:
+//! answers in the documented shapes (records keyed by Shopwave's ids, nothing of the client's
+//! echoed), only the documented filters honoured.
 
 use kassa_sim::faults::{Fault, Target};
 use kassa_sim::server::serve;
-use kassa_sim::shopwave::{App, ShopwaveSim, REFERENCE_HEADER};
+use kassa_sim::shopwave::{App, ShopwaveSim};
 use kassa_sim::Running;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -48,6 +50,15 @@ async fn call(
     (status, response.json().await.unwrap())
 }
 
+/// The one record of `key` in an answer, whatever id it is keyed by.
+fn only<'a>(body: &'a Value, key: &str) -> &'a Value {
+    let records = body[key].as_object().unwrap();
+    assert_eq!(records.len(), 1, "{body}");
+    let (id, record) = records.iter().next().unwrap();
+    assert_eq!(record["id"].to_string(), *id, "keyed by Shopwave's id");
+    record
+}
+
 fn error_ids(body: &Value) -> Vec<String> {
     body["api"]["message"]["error"]
         .as_object()
@@ -68,7 +79,8 @@ async fn open_basket(running: &Running, reference: &str) -> u64 {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    body["baskets"][reference]["id"].as_u64().unwrap()
+    assert!(body["baskets"].get(reference).is_none(), "{body}");
+    only(&body, "baskets")["id"].as_u64().unwrap()
 }
 
 #[tokio::test]
@@ -85,8 +97,9 @@ async fn a_sale_goes_through_create_and_complete_and_is_then_immutable() {
     .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(body["api"]["message"]["success"]["206"]["statusCode"], 201);
-    let created = &body["transactions"]["pay-1"];
+    let created = only(&body, "transactions");
     assert!(created["completeDate"].is_null(), "open until completed");
+    assert_eq!(created["Note"], "giftcard 1234");
     let id = created["id"].as_u64().unwrap();
 
     let complete = json!({"transactions": {"pay-1": {"id": id, "basketId": basket, "type": "VOUCHER", "amount": 500, "tip": 0, "completeDate": true}}});
@@ -99,7 +112,7 @@ async fn a_sale_goes_through_create_and_complete_and_is_then_immutable() {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
-    assert!(body["transactions"]["pay-1"]["completeDate"].is_string());
+    assert!(only(&body, "transactions")["completeDate"].is_string());
 
     // Completing again changes nothing and says so: 602, with both kinds of ids.
     let (status, body) = call(&running, Method::PUT, "/transaction", &[], Some(complete)).await;
@@ -144,13 +157,13 @@ async fn a_sale_goes_through_create_and_complete_and_is_then_immutable() {
         &running,
         Method::GET,
         "/basket",
-        &[(REFERENCE_HEADER, "sale-1")],
+        &[("basketIds", &basket.to_string())],
         None,
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    let read = &body["baskets"][basket.to_string()];
-    assert_eq!(read["objectRef"], "sale-1");
+    let read = only(&body, "baskets");
+    assert_eq!(read["name"], "Sale");
     assert_eq!(read["basketProducts"].as_object().unwrap().len(), 1);
     let product = read["basketProducts"]
         .as_object()
@@ -178,8 +191,7 @@ async fn a_batch_with_a_bad_object_succeeds_in_part_and_names_it() {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
-    assert!(body["transactions"]["good"]["id"].is_u64());
-    assert!(body["transactions"].get("no-amount").is_none());
+    assert_eq!(only(&body, "transactions")["amount"], 100);
     let errors = &body["api"]["message"]["error"];
     assert_eq!(errors["913"]["objectRef"], "no-amount");
     assert_eq!(errors["910"]["objectRef"], "no-basket");
@@ -393,12 +405,102 @@ async fn authorization_is_checked_and_filters_come_as_headers_only() {
         &running,
         Method::GET,
         "/transaction",
-        &[(REFERENCE_HEADER, "nope")],
+        &[("transactionIds", "1")],
         None,
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(error_ids(&body), ["910"]);
+
+    // Without x-accept-version the call is refused.
+    let response = reqwest::Client::new()
+        .get(format!("{}/basket", running.url()))
+        .header("Authorization", format!("Bearer {TOKEN}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(error_ids(&response.json().await.unwrap()), ["913"]);
+}
+
+/// A filter Shopwave does not document is not honoured: the read answers everything.
+#[tokio::test]
+async fn an_undocumented_filter_answers_everything() {
+    let (_, running) = start().await;
+    let first = open_basket(&running, "sale-1").await;
+    let second = open_basket(&running, "sale-2").await;
+    for (name, value) in [("objectRefs", "sale-1"), ("names", "Sale")] {
+        let (status, body) = call(&running, Method::GET, "/basket", &[(name, value)], None).await;
+        assert_eq!(status, StatusCode::OK);
+        let ids: Vec<&String> = body["baskets"].as_object().unwrap().keys().collect();
+        assert_eq!(ids, [&first.to_string(), &second.to_string()], "{name}");
+    }
+    // basketIds filters transactions by their basket.
+    for basket in [first, second] {
+        let (status, _) = call(
+            &running,
+            Method::POST,
+            "/transaction",
+            &[],
+            Some(json!({"transactions": {"p": {"basketId": basket, "type": "CASH", "amount": 1}}})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let (_, body) = call(
+        &running,
+        Method::GET,
+        "/transaction",
+        &[("basketIds", &second.to_string())],
+        None,
+    )
+    .await;
+    assert_eq!(only(&body, "transactions")["basketId"], second);
+}
+
+/// docs/providers.md §4.2: `POST /basket` pre-generates a basket (its store only); a `PUT` by
+/// its id writes into it, and again by id updates the same basket.
+#[tokio::test]
+async fn a_pregenerated_basket_is_written_by_its_id() {
+    let (sim, running) = start().await;
+    let (status, body) = call(
+        &running,
+        Method::POST,
+        "/basket",
+        &[],
+        Some(json!({"baskets": {"<ref>": {"storeId": 7}}})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(!body.to_string().contains("<ref>"), "no echo: {body}");
+    let pregenerated = only(&body, "baskets");
+    assert_eq!(pregenerated["storeId"], 7);
+    let id = pregenerated["id"].as_u64().unwrap();
+    let write = json!({"baskets": {id.to_string(): {"id": id, "storeId": 7, "name": "Kassa sale s-1",
+        "basketProducts": {"1": {"price": "250", "quantity": 1, "note": "Tea"}}}}});
+    let (status, body) = call(&running, Method::PUT, "/basket", &[], Some(write)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(!body.to_string().contains("objectRef"), "{body}");
+    let written = only(&body, "baskets");
+    assert_eq!(
+        (written["id"].as_u64(), &written["name"]),
+        (Some(id), &json!("Kassa sale s-1"))
+    );
+    let line_id = written["basketProducts"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .next()
+        .unwrap()
+        .clone();
+    // A line is updated by its id.
+    let update =
+        json!({"baskets": {"u": {"id": id, "basketProducts": {line_id: {"quantity": 3}}}}});
+    call(&running, Method::PUT, "/basket", &[], Some(update)).await;
+    let baskets = sim.baskets();
+    assert_eq!(baskets.len(), 1);
+    assert_eq!(baskets[0].products.len(), 1);
+    assert_eq!(baskets[0].products[0].quantity, 3);
 }
 
 #[tokio::test]
@@ -408,12 +510,13 @@ async fn the_2015_sdk_post_body_form_is_taken_too() {
     let response = reqwest::Client::new()
         .post(format!("{}/basket", running.url()))
         .header("Authorization", format!("Bearer {TOKEN}"))
+        .header("x-accept-version", "2")
         .form(&[("postBody", payload)])
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::CREATED);
-    assert_eq!(sim.baskets()[0].object_ref, "s");
+    assert_eq!(sim.baskets()[0].store_id, 7);
 }
 
 #[tokio::test]

@@ -118,7 +118,6 @@ pub fn shopwave_client(url: &str, secrets: Arc<MemorySecretStore>) -> ShopwaveCl
             redirect_uri: Some(SHOPWAVE_REDIRECT.into()),
             store_id: SHOPWAVE_STORE.to_string(),
             batch_size: ShopwaveConfig::MAX_BATCH,
-            reference_header: ShopwaveConfig::default_reference_header(),
             timeout_ms: CLIENT_TIMEOUT_MS,
         },
         secrets,
@@ -148,13 +147,13 @@ impl Clients {
         }
     }
 
-    /// One executor per provider, each over its client.
-    pub fn executors(&self) -> Vec<Arc<dyn OpExecutor>> {
+    /// One executor per provider, each over its client, for the outbox in `store`.
+    pub fn executors(&self, store: Arc<Store>) -> Vec<Arc<dyn OpExecutor>> {
         vec![
             Arc::new(LeatExecutor::new(self.leat.clone())),
             Arc::new(LightspeedExecutor::new(self.lightspeed.clone())),
             Arc::new(ZmyleExecutor::new(self.zmyle.clone())),
-            Arc::new(ShopwaveExecutor::new(self.shopwave.clone())),
+            Arc::new(ShopwaveExecutor::new(self.shopwave.clone(), store)),
         ]
     }
 
@@ -179,7 +178,7 @@ impl Clients {
 
     /// The outbox engine over `store`, sending through these clients.
     pub fn engine(&self, store: Arc<Store>) -> Engine {
-        self.executors()
+        self.executors(store.clone())
             .into_iter()
             .fold(Engine::new(store, engine_config()), |e, x| {
                 e.with_executor(x)
@@ -187,9 +186,9 @@ impl Clients {
     }
 }
 
-/// One executor per provider, each over its real client.
-pub fn executors(urls: &Urls) -> Vec<Arc<dyn OpExecutor>> {
-    Clients::new(urls).executors()
+/// One executor per provider, each over its real client, for the outbox in `store`.
+pub fn executors(urls: &Urls, store: Arc<Store>) -> Vec<Arc<dyn OpExecutor>> {
+    Clients::new(urls).executors(store)
 }
 
 /// Short delays, so that thousands of operations under faults drain in seconds. A provider

@@ -314,26 +314,25 @@ fn shopwave(sims: &Sims, store: &Store, recorded: &[Booked]) -> Compared {
         );
     }
 
-    let baskets = sims.shopwave.baskets();
     let mut basket_of: BTreeMap<u64, String> = BTreeMap::new();
-    for basket in &baskets {
+    for basket in sims.shopwave.baskets() {
+        let Some(sale) = crate::shopwave::sale_of(&basket) else {
+            continue;
+        };
         assert!(
-            sent.contains_key(&basket.object_ref),
-            "Shopwave holds basket {} ({}) that no recorded sale made",
+            sent.contains_key(&sale),
+            "Shopwave holds basket {} ({sale}) that no recorded sale made",
             basket.id,
-            basket.object_ref
         );
         assert!(
             basket.complete_date.is_some(),
-            "basket of sale {} is complete",
-            basket.object_ref
+            "basket of sale {sale} is complete"
         );
         assert!(
-            !basket_of.values().any(|r| *r == basket.object_ref),
-            "sale {} has more than one basket in Shopwave",
-            basket.object_ref
+            !basket_of.values().any(|r| *r == sale),
+            "sale {sale} has more than one basket in Shopwave"
         );
-        basket_of.insert(basket.id, basket.object_ref.clone());
+        basket_of.insert(basket.id, sale);
     }
     assert_eq!(
         basket_of.len(),
@@ -343,25 +342,21 @@ fn shopwave(sims: &Sims, store: &Store, recorded: &[Booked]) -> Compared {
 
     let mut paid: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
     for t in sims.shopwave.transactions() {
+        let reference = crate::shopwave::payment_of(&t);
         let sale = basket_of.get(&t.basket_id).unwrap_or_else(|| {
-            panic!(
-                "payment {} is against a basket no sale of ours has",
-                t.object_ref
-            )
+            panic!("payment {reference} is against a basket no sale of ours has")
         });
         assert!(
             t.complete_date.is_some(),
-            "payment {} of sale {sale} is complete",
-            t.object_ref
+            "payment {reference} of sale {sale} is complete"
         );
         let earlier = paid
             .entry(sale.clone())
             .or_default()
-            .insert(t.object_ref.clone(), t.amount);
+            .insert(reference.clone(), t.amount);
         assert!(
             earlier.is_none(),
-            "payment {} of sale {sale} is in Shopwave twice",
-            t.object_ref
+            "payment {reference} of sale {sale} is in Shopwave twice"
         );
     }
     for (sale, payments) in &sent {

@@ -8,7 +8,8 @@
 //! - [`ledgers`]: after the queue drained, every simulator's ledger equals the till's journal;
 //! - [`clients`]: the real clients and the outbox engine over them, for in-process runs;
 //! - [`checkout`]: the checkout core over those clients, randomized sales through it, and
-//!   the checks of every sale, card and provider record against the model the driver kept.
+//!   the checks of every sale, card and provider record against the model the driver kept;
+//! - [`shopwave`]: which sale or tender a Shopwave basket or payment records.
 //!
 //! The seed is fixed; `KASSA_CHAOS_SEED` explores others.
 
@@ -16,6 +17,7 @@ pub mod checkout;
 pub mod clients;
 pub mod ledgers;
 pub mod sales;
+pub mod shopwave;
 pub mod sims;
 
 pub use ledgers::{assert_ledgers_equal_journal, assert_ledgers_equal_journal_besides, Besides};

@@ -25,9 +25,6 @@ pub struct ShopwaveConfig {
     /// Objects per write call; Shopwave takes at most 200.
     #[serde(default = "ShopwaveConfig::default_batch_size")]
     pub batch_size: usize,
-    /// [INF] The request header that filters reads by our object references.
-    #[serde(default = "ShopwaveConfig::default_reference_header")]
-    pub reference_header: String,
     #[serde(default = "default_timeout_ms")]
     pub timeout_ms: u64,
 }
@@ -45,9 +42,6 @@ impl ShopwaveConfig {
     pub fn default_batch_size() -> usize {
         Self::MAX_BATCH
     }
-    pub fn default_reference_header() -> String {
-        "objectRefs".into()
-    }
 
     pub(super) fn validate(&self) -> Result<(), String> {
         for (name, url) in [("base_url", &self.base_url), ("token_url", &self.token_url)] {
@@ -64,9 +58,6 @@ impl ShopwaveConfig {
                 && s.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
         };
-        if !token(&self.reference_header) {
-            return Err("providers.shopwave.reference_header must be a header name".into());
-        }
         if !token(&self.accept_version) {
             return Err("providers.shopwave.accept_version must be a version such as 2".into());
         }
@@ -99,7 +90,6 @@ mod tests {
         let sw = c.providers.shopwave.unwrap();
         assert_eq!(sw.accept_version, "2");
         assert_eq!(sw.batch_size, 200);
-        assert_eq!(sw.reference_header, "objectRefs");
         assert_eq!(sw.token_url, "https://secure.merchantstack.com/oauth/token");
         let base =
             "[providers.shopwave]\nbase_url = \"https://x\"\nclient_id = \"a\"\nstore_id = \"1\"\n";
@@ -107,9 +97,20 @@ mod tests {
         assert!(err.contains("batch_size"), "{err}");
         let err = Config::parse(&format!("{base}token_url = \"x\"\n")).unwrap_err();
         assert!(err.contains("token_url"), "{err}");
-        let err = Config::parse(&format!("{base}reference_header = \"a b\"\n")).unwrap_err();
-        assert!(err.contains("reference_header"), "{err}");
         let err = Config::parse(&base.replace("\"1\"", "\"main\"")).unwrap_err();
         assert!(err.contains("store_id"), "{err}");
+    }
+
+    /// Reads go by Shopwave's own documented filters only (docs/providers.md §4.1); the former
+    /// `reference_header` setting named an undocumented one. A file that still has it is
+    /// refused with its line and name, never silently read another way.
+    #[test]
+    fn the_former_reference_header_setting_is_named_and_refused() {
+        let old = "[providers.shopwave]\nbase_url = \"https://x\"\nclient_id = \"a\"\nstore_id = \"1\"\nreference_header = \"objectRefs\"\n";
+        let err = Config::parse(old).unwrap_err();
+        assert!(
+            err.starts_with("line 5, reference_header: unknown field `reference_header`"),
+            "{err}"
+        );
     }
 }

@@ -229,7 +229,8 @@ pub struct Op {
     pub dependency_ref: Option<String>,
     /// Requests sent so far (sends and reconciliations).
     pub attempts: u32,
-    /// The provider's id of what this operation made, once it succeeded.
+    /// The provider's id of what this operation made, once it succeeded (Shopwave's basket:
+    /// noted before it is written, see [`crate::store::Store::note_provider_ref`]).
     pub provider_ref: Option<String>,
     pub last_error: Option<String>,
     pub payload: serde_json::Value,

@@ -144,6 +144,18 @@ impl Store {
         Ok(in_flight.len())
     }
 
+    /// Keeps, on an operation being sent, the provider's id of what it is making before that is
+    /// written (Shopwave's pre-generated basket): every later attempt writes into the same one.
+    /// `false` when the operation is no longer in flight here (nothing is written then).
+    pub fn note_provider_ref(&self, op_id: &str, provider_ref: &str) -> Result<bool, StoreError> {
+        let changed = self.conn().execute(
+            "UPDATE ops SET provider_ref = ?2, updated_at = ?3
+             WHERE id = ?1 AND state IN ('sending', 'reconciling')",
+            params![op_id, provider_ref, stamp(OffsetDateTime::now_utc())],
+        )?;
+        Ok(changed == 1)
+    }
+
     /// Claims up to `limit` operations of `provider` that are due at `now` and next in order:
     /// pending ones become `sending` (their send time recorded), unknown ones `reconciling`.
     pub fn claim_due(

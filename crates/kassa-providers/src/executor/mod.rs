@@ -12,7 +12,7 @@ mod zmyle;
 
 pub use leat::LeatExecutor;
 pub use lightspeed::LightspeedExecutor;
-pub use shopwave::{sale_payload, ShopwaveExecutor};
+pub use shopwave::{new_basket, record_sale, sale_payload, ShopwaveExecutor};
 pub use zmyle::ZmyleExecutor;
 
 use kassa_core::card::CardCode;

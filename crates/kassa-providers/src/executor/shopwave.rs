@@ -1,27 +1,37 @@
-//! Recording a sale in Shopwave. Shopwave has no idempotency key, so every send starts by
-//! reading back by our references (the sale id for the basket, each payment's reference) and
-//! writes only what is missing: a send after an unknown outcome can never make a second basket
-//! or payment (docs/design.md §2).
+//! Recording a sale in Shopwave. Shopwave has no idempotency key (docs/design.md §2), so:
+//!
+//! - the sale's basket is pre-generated first (docs/providers.md §4.2 step 1) and its id kept
+//!   with the operation (`ops.provider_ref`, [`Store::note_provider_ref`]) before anything is
+//!   written into it: every later attempt writes into that same basket, by id;
+//! - every send reads the basket and its payments back by that id (the documented `basketIds`
+//!   filter) and writes only what is missing, finding our payments by the reference in their
+//!   `Note`: a send after an unknown outcome can never make a second basket or payment.
 //!
 //! The operation's payload is the sale ([`sale_payload`]); its reference is the op's sale id.
+//! [`record_sale`] is the whole procedure, for the executor and for `kassa pos push-test`.
 
 use super::unsupported;
 use async_trait::async_trait;
 use kassa_core::outbox::{Op, OpExecutor, OpKind, OpOutcome, Reconciled};
 use kassa_core::pos::{
-    ObjectOutcome, PaymentKind, PosLine, PosPayment, PosRecorder, PosSale, RecordedBasket,
+    BasketToWrite, ObjectOutcome, PaymentKind, PosLine, PosPayment, PosRecorder, PosSale,
+    RecordedBasket,
 };
 use kassa_core::provider::{ProviderError, ProviderId};
+use kassa_core::store::Store;
 use serde_json::Value;
 use std::sync::Arc;
 
 pub struct ShopwaveExecutor {
     recorder: Arc<dyn PosRecorder>,
+    /// Where each operation's pre-generated basket id is kept.
+    store: Arc<Store>,
 }
 
 impl ShopwaveExecutor {
-    pub fn new(recorder: Arc<dyn PosRecorder>) -> Self {
-        ShopwaveExecutor { recorder }
+    /// `store` is the outbox's: the executor notes each sale's basket id on its operation.
+    pub fn new(recorder: Arc<dyn PosRecorder>, store: Arc<Store>) -> Self {
+        ShopwaveExecutor { recorder, store }
     }
 }
 
@@ -92,55 +102,104 @@ fn all<T>(outcomes: Vec<ObjectOutcome<T>>) -> Result<Vec<T>, ProviderError> {
     outcomes.into_iter().map(|o| o.result).collect()
 }
 
-impl ShopwaveExecutor {
-    async fn basket(&self, sale: &PosSale) -> Result<RecordedBasket, ProviderError> {
-        let found = self
-            .recorder
-            .find_baskets(std::slice::from_ref(&sale.reference))
-            .await?;
-        if let Some(basket) = found.into_iter().next() {
-            return Ok(basket);
-        }
-        let created = all(self
-            .recorder
-            .create_baskets(std::slice::from_ref(sale))
-            .await)?;
-        created
-            .into_iter()
-            .next()
-            .ok_or_else(|| ProviderError::BadResponse {
-                message: "Shopwave answered no basket for the sale.".into(),
-            })
-    }
+fn one<T>(outcomes: Vec<ObjectOutcome<T>>) -> Result<T, ProviderError> {
+    all(outcomes)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| ProviderError::BadResponse {
+            message: "Shopwave answered nothing for the sale.".into(),
+        })
+}
 
-    async fn record(&self, sale: &PosSale) -> Result<RecordedBasket, ProviderError> {
-        let basket = self.basket(sale).await?;
-        let references: Vec<String> = sale.payments.iter().map(|p| p.reference.clone()).collect();
-        let mut payments = if references.is_empty() {
-            Vec::new()
-        } else {
-            self.recorder.find_payments(&references).await?
-        };
-        let missing: Vec<_> = sale
-            .payments_for(&basket.id)
-            .into_iter()
-            .filter(|p| !payments.iter().any(|r| r.reference == p.payment.reference))
-            .collect();
-        if !missing.is_empty() {
-            payments.extend(all(self.recorder.create_payments(&missing).await)?);
+/// Pre-generates the sale's basket and answers its id.
+pub async fn new_basket(
+    recorder: &dyn PosRecorder,
+    sale: &PosSale,
+) -> Result<String, ProviderError> {
+    one(recorder.new_baskets(std::slice::from_ref(sale)).await)
+}
+
+/// Records `sale` in its pre-generated basket `basket_id`: reads the basket and its payments
+/// back, writes what is missing (the lines, each payment not found by its reference), then
+/// completes the payments and the basket. Safe to repeat after any outcome.
+pub async fn record_sale(
+    recorder: &dyn PosRecorder,
+    sale: &PosSale,
+    basket_id: &str,
+) -> Result<RecordedBasket, ProviderError> {
+    let ids = [basket_id.to_string()];
+    let found = recorder.find_baskets(&ids).await?.into_iter().next();
+    let basket = match found {
+        None => {
+            return Err(ProviderError::Declined {
+                code: "kassa".into(),
+                reason: format!(
+                    "Shopwave no longer has basket #{basket_id}, made for sale {}; check the sale in Shopwave.",
+                    sale.reference
+                ),
+            })
         }
-        let open: Vec<_> = payments.into_iter().filter(|p| !p.completed).collect();
-        if !open.is_empty() {
-            all(self.recorder.complete_payments(&open).await)?;
+        Some(b) if b.reference == sale.reference => b,
+        Some(b) if b.reference.is_empty() && b.lines.is_empty() && !b.completed => {
+            let write = BasketToWrite {
+                basket_id: basket_id.to_string(),
+                sale: sale.clone(),
+            };
+            one(recorder.write_baskets(&[write]).await)?
         }
-        if basket.completed {
-            return Ok(basket);
+        Some(b) => {
+            return Err(ProviderError::Declined {
+                code: "kassa".into(),
+                reason: format!(
+                    "Shopwave basket #{basket_id}, made for sale {}, holds something else ({}); check it in Shopwave.",
+                    sale.reference,
+                    if b.reference.is_empty() { "another sale" } else { &b.reference }
+                ),
+            })
         }
-        let done = all(self
-            .recorder
-            .complete_baskets(std::slice::from_ref(&basket))
-            .await)?;
-        Ok(done.into_iter().next().unwrap_or(basket))
+    };
+    let mut payments = recorder.find_payments(&ids).await?;
+    let missing: Vec<_> = sale
+        .payments_for(basket_id)
+        .into_iter()
+        .filter(|p| !payments.iter().any(|r| r.reference == p.payment.reference))
+        .collect();
+    if !missing.is_empty() {
+        payments.extend(all(recorder.create_payments(&missing).await)?);
+    }
+    let open: Vec<_> = payments
+        .into_iter()
+        .filter(|p| !p.completed && sale.payments.iter().any(|s| s.reference == p.reference))
+        .collect();
+    if !open.is_empty() {
+        all(recorder.complete_payments(&open).await)?;
+    }
+    if basket.completed {
+        return Ok(basket);
+    }
+    one(recorder
+        .complete_baskets(std::slice::from_ref(&basket))
+        .await)
+}
+
+impl ShopwaveExecutor {
+    /// The operation's basket: the one noted on it, else a new one, noted before use.
+    async fn basket_id(&self, op: &Op, sale: &PosSale) -> Result<String, ProviderError> {
+        if let Some(id) = &op.provider_ref {
+            return Ok(id.clone());
+        }
+        let id = new_basket(self.recorder.as_ref(), sale).await?;
+        match self.store.note_provider_ref(&op.id, &id) {
+            Ok(true) => Ok(id),
+            Ok(false) => Err(ProviderError::Unavailable {
+                message: format!("Sale {} is no longer being sent here.", sale.reference),
+                retry_after: None,
+            }),
+            Err(e) => Err(ProviderError::Unavailable {
+                message: format!("Kassa cannot keep Shopwave's basket id for the sale: {e}"),
+                retry_after: None,
+            }),
+        }
     }
 }
 
@@ -154,14 +213,17 @@ impl OpExecutor for ShopwaveExecutor {
         if op.kind != OpKind::RecordSale {
             return Err(unsupported(op));
         }
-        let basket = self.record(&sale_of(op)?).await?;
+        let sale = sale_of(op)?;
+        let basket_id = self.basket_id(op, &sale).await?;
+        let basket = record_sale(self.recorder.as_ref(), &sale, &basket_id).await?;
         Ok(OpOutcome {
             provider_ref: Some(basket.id),
             hold_expires_at: None,
         })
     }
 
-    /// Every send reads back before it writes, so sending again is the reconciliation.
+    /// Every send reads back by the noted basket before it writes, so sending again is the
+    /// reconciliation.
     async fn reconcile(&self, op: &Op) -> Result<Reconciled, ProviderError> {
         if op.kind != OpKind::RecordSale {
             return Err(unsupported(op));

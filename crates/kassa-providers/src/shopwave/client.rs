@@ -1,5 +1,12 @@
 //! The Shopwave client: calls with token renewal, batched writes with an outcome per object,
-//! and read-back by our references.
+//! and read-back by Shopwave's documented id filters.
+//!
+//! Answers key records by Shopwave's own ids and echo nothing of ours (docs/providers.md §4.1),
+//! so each object of a write is matched to its record by content: an update by its id, a new
+//! payment by the reference in its `Note` with its basket, type and amount, a pre-generated
+//! basket by position (they are all alike). Reads use only the documented filter headers
+//! (`basketIds`, `transactionIds`); what comes back is checked again by content, since a filter
+//! Shopwave does not honour returns everything.
 
 use super::auth::Auth;
 use super::envelope::{error_for, error_for_status, is_already_complete, Envelope};
@@ -8,8 +15,8 @@ use crate::http::{client, read_body, retry_after_seconds, transport_error};
 use async_trait::async_trait;
 use kassa_core::config::ShopwaveConfig;
 use kassa_core::pos::{
-    is_valid_reference, ObjectOutcome, PaymentToRecord, PosRecorder, PosSale, RecordedBasket,
-    RecordedPayment,
+    is_valid_reference, BasketToWrite, ObjectOutcome, PaymentToRecord, PosRecorder, PosSale,
+    RecordedBasket, RecordedPayment,
 };
 use kassa_core::provider::{ProviderError, ProviderId};
 use kassa_core::secrets::SecretStore;
@@ -27,7 +34,6 @@ pub struct ShopwaveClient {
     accept_version: String,
     store_id: String,
     batch_size: usize,
-    reference_header: String,
     auth: Auth,
 }
 
@@ -40,10 +46,25 @@ struct Answer {
 
 /// One object of a write, ready to send.
 struct Prepared {
-    reference: String,
+    /// Its key in the request's map: our reference for a new object, Shopwave's id for an
+    /// update ("To update just supply the object id").
+    key: String,
     body: Value,
     /// Objects it counts for toward the per-call limit (a basket and its lines).
     weight: usize,
+}
+
+/// How one kind of write puts its items on the wire and finds them in the answer.
+struct Write<'a, I, T> {
+    method: Method,
+    resource: Resource,
+    prepare: &'a (dyn Fn(&I) -> Result<Prepared, ProviderError> + Sync),
+    /// Reads a record of the answer (its key, its value).
+    parse: fn(&str, &Value) -> Result<T, String>,
+    /// Whether a record of the answer is this item's.
+    matches: &'a (dyn Fn(&I, &T) -> bool + Sync),
+    /// The result for an item Shopwave reports complete (601/602), where that is success.
+    already_complete: Option<&'a (dyn Fn(&I) -> T + Sync)>,
 }
 
 #[derive(Clone, Copy)]
@@ -88,7 +109,6 @@ impl ShopwaveClient {
             accept_version: config.accept_version.clone(),
             store_id: config.store_id.clone(),
             batch_size: config.batch_size.clamp(1, ShopwaveConfig::MAX_BATCH),
-            reference_header: config.reference_header.clone(),
             auth,
         })
     }
@@ -99,7 +119,9 @@ impl ShopwaveClient {
     }
 
     /// One call; renews the token and repeats once when Shopwave refuses it as expired (a
-    /// refused call was not applied, so repeating a write is safe).
+    /// refused call was not applied, so repeating a write is safe). The answer's status is its
+    /// `statusCode` header where it has one (seed page 004: "Very important to check this for
+    /// any error"), else the HTTP status.
     async fn call(
         &self,
         method: Method,
@@ -124,7 +146,7 @@ impl ShopwaveClient {
                 request = request.json(body);
             }
             let response = request.send().await.map_err(|e| no_answer(&e, write))?;
-            let status = response.status();
+            let status = status_of(&response);
             let retry_after = retry_after_seconds(response.headers());
             let bytes = read_body("Shopwave", response, |e| no_answer(&e, write)).await?;
             let Ok(envelope) = Envelope::parse(&bytes) else {
@@ -144,31 +166,26 @@ impl ShopwaveClient {
     }
 
     /// Sends `items` in calls of at most `batch_size` objects and answers one outcome per
-    /// item, in order. `parse` reads an object of the answer; `already_complete` gives the
-    /// result for an object Shopwave reports complete (601/602), where that is success.
+    /// item, in order.
     async fn write<I: Sync, T: Clone>(
         &self,
-        method: Method,
-        resource: Resource,
+        how: Write<'_, I, T>,
         items: &[I],
-        prepare: impl Fn(&I) -> Result<Prepared, ProviderError>,
-        parse: impl Fn(&str, &Value) -> Result<T, String>,
-        already_complete: Option<&(dyn Fn(&I) -> T + Sync)>,
     ) -> Vec<ObjectOutcome<T>> {
         let mut outcomes: Vec<Option<ObjectOutcome<T>>> = vec![None; items.len()];
         let mut pending: Vec<(usize, Prepared)> = vec![];
         let mut seen = HashSet::new();
         for (i, item) in items.iter().enumerate() {
-            match prepare(item) {
-                Ok(p) if !seen.insert(p.reference.clone()) => {
-                    outcomes[i] = Some(refused(&p.reference, "the reference is given twice"));
+            match (how.prepare)(item) {
+                Ok(p) if !seen.insert(p.key.clone()) => {
+                    outcomes[i] = Some(refused(&p.key, "it is given twice"));
                 }
                 Ok(p) if p.weight > self.batch_size => {
                     let why = format!(
                         "it has {} objects and Shopwave takes {} per call",
                         p.weight, self.batch_size
                     );
-                    outcomes[i] = Some(refused(&p.reference, &why));
+                    outcomes[i] = Some(refused(&p.key, &why));
                 }
                 Ok(p) => pending.push((i, p)),
                 Err(error) => {
@@ -182,26 +199,35 @@ impl ShopwaveClient {
         for chunk in chunks(&pending, self.batch_size) {
             let objects: Map<String, Value> = chunk
                 .iter()
-                .map(|(_, p)| (p.reference.clone(), p.body.clone()))
+                .map(|(_, p)| (p.key.clone(), p.body.clone()))
                 .collect();
             let mut body = Map::new();
-            body.insert(resource.key().into(), Value::Object(objects));
+            body.insert(how.resource.key().into(), Value::Object(objects));
             let answer = self
-                .call(method.clone(), resource, None, Some(&Value::Object(body)))
+                .call(
+                    how.method.clone(),
+                    how.resource,
+                    None,
+                    Some(&Value::Object(body)),
+                )
                 .await;
+            let records: Vec<Result<T, String>> = match &answer {
+                Ok(a) => a
+                    .envelope
+                    .resource(how.resource.key())
+                    .iter()
+                    .map(|(key, value)| (how.parse)(key, value))
+                    .collect(),
+                Err(_) => vec![],
+            };
+            let mut taken = vec![false; records.len()];
             for (i, p) in chunk {
                 let result = match &answer {
                     Err(e) => Err(e.clone()),
-                    Ok(a) => object_result(a, resource, &p.reference, &parse).or_else(|e| {
-                        match (e, already_complete) {
-                            (Settled::AlreadyComplete, Some(complete)) => Ok(complete(&items[*i])),
-                            (Settled::AlreadyComplete, None) => Err(already(a, &p.reference)),
-                            (Settled::Failed(e), _) => Err(e),
-                        }
-                    }),
+                    Ok(a) => object_result(&how, &items[*i], &p.key, a, &records, &mut taken),
                 };
                 outcomes[*i] = Some(ObjectOutcome {
-                    reference: p.reference.clone(),
+                    reference: p.key.clone(),
                     result,
                 });
             }
@@ -209,33 +235,27 @@ impl ShopwaveClient {
         outcomes.into_iter().flatten().collect()
     }
 
-    /// Reads objects by our references, through the reference header, in calls of at most
-    /// `batch_size` references; keeps only those that carry one of them.
+    /// Reads by one of Shopwave's documented filter headers (`header: id,id,...`), in calls of
+    /// at most `batch_size` ids, and keeps the records whose `id_of` is one of the call's ids:
+    /// a filter Shopwave does not honour answers everything. An id that is not a number is
+    /// nobody's.
     async fn find<T>(
         &self,
         resource: Resource,
-        references: &[String],
-        parse: impl Fn(&str, &Value) -> Result<T, String>,
-        reference_of: impl Fn(&T) -> &str,
+        header: &str,
+        ids: &[String],
+        parse: fn(&str, &Value) -> Result<T, String>,
+        id_of: fn(&T) -> &str,
     ) -> Result<Vec<T>, ProviderError> {
-        let wanted: Vec<&String> = references
+        let wanted: Vec<&str> = ids
             .iter()
-            .filter(|r| is_valid_reference(r))
+            .map(|id| id.trim())
+            .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
             .collect();
         let mut found = vec![];
         for chunk in wanted.chunks(self.batch_size) {
-            let header = chunk
-                .iter()
-                .map(|r| r.as_str())
-                .collect::<Vec<_>>()
-                .join(",");
             let answer = self
-                .call(
-                    Method::GET,
-                    resource,
-                    Some((&self.reference_header, header)),
-                    None,
-                )
+                .call(Method::GET, resource, Some((header, chunk.join(","))), None)
                 .await?;
             if !answer.status.is_success() {
                 let problem = answer.envelope.main_problem();
@@ -250,11 +270,11 @@ impl ShopwaveClient {
                 });
             }
             for (key, value) in answer.envelope.resource(resource.key()) {
-                let object = parse(&key, &value).map_err(|e| ProviderError::BadResponse {
+                let record = parse(&key, &value).map_err(|e| ProviderError::BadResponse {
                     message: format!("Shopwave answered a record Kassa cannot read: {e}"),
                 })?;
-                if chunk.iter().any(|r| r.as_str() == reference_of(&object)) {
-                    found.push(object);
+                if chunk.contains(&id_of(&record)) {
+                    found.push(record);
                 }
             }
         }
@@ -262,66 +282,60 @@ impl ShopwaveClient {
     }
 }
 
-/// Why an object of a write has no result of its own.
-enum Settled {
-    AlreadyComplete,
-    Failed(ProviderError),
-}
-
-/// What the answer says of one object: its record, an error naming it, the answer's own
-/// error, or, in a success that does not mention it, an unknown outcome.
-fn object_result<T>(
+/// What the answer says of one object: an error naming its key, the answer's own error, its
+/// record (the first not yet taken that `how.matches`), or, in a success that has none, an
+/// unknown outcome.
+fn object_result<I, T: Clone>(
+    how: &Write<'_, I, T>,
+    item: &I,
+    key: &str,
     answer: &Answer,
-    resource: Resource,
-    reference: &str,
-    parse: &impl Fn(&str, &Value) -> Result<T, String>,
-) -> Result<T, Settled> {
-    let records = answer.envelope.resource(resource.key());
-    let record = records
-        .get(reference)
-        .map(|v| (reference.to_string(), v))
-        .or_else(|| {
-            records
-                .iter()
-                .find(|(_, v)| v.get("objectRef").and_then(Value::as_str) == Some(reference))
-                .map(|(k, v)| (k.clone(), v))
-        });
-    if let Some((key, value)) = record {
-        return parse(&key, value).map_err(|e| {
-            Settled::Failed(ProviderError::OutcomeUnknown {
-                message: format!("Shopwave recorded {reference} but its answer cannot be read ({e}); it is being checked."),
-            })
-        });
-    }
+    records: &[Result<T, String>],
+    taken: &mut [bool],
+) -> Result<T, ProviderError> {
     let retry_after = answer.retry_after;
-    if let Some(problem) = answer.envelope.message.problem_for(reference) {
-        if is_already_complete(problem.id) {
-            return Err(Settled::AlreadyComplete);
+    let problem = answer.envelope.message.problem_for(key).or_else(|| {
+        (!answer.status.is_success())
+            .then(|| answer.envelope.main_problem())
+            .flatten()
+    });
+    match (problem, how.already_complete) {
+        (Some(p), Some(complete)) if is_already_complete(p.id) => return Ok(complete(item)),
+        (Some(p), _) => return Err(error_for(p, true, retry_after)),
+        (None, _) if !answer.status.is_success() => {
+            return Err(error_for_status(answer.status.as_u16(), true, retry_after))
         }
-        return Err(Settled::Failed(error_for(problem, true, retry_after)));
+        (None, _) => {}
     }
-    if !answer.status.is_success() {
-        return Err(Settled::Failed(match answer.envelope.main_problem() {
-            Some(p) if is_already_complete(p.id) => return Err(Settled::AlreadyComplete),
-            Some(p) => error_for(p, true, retry_after),
-            None => error_for_status(answer.status.as_u16(), true, retry_after),
-        }));
+    let found = records
+        .iter()
+        .enumerate()
+        .find(|(at, r)| !taken[*at] && r.as_ref().is_ok_and(|t| (how.matches)(item, t)));
+    if let Some((at, Ok(record))) = found {
+        taken[at] = true;
+        return Ok(record.clone());
     }
-    Err(Settled::Failed(ProviderError::OutcomeUnknown {
-        message: format!("Shopwave's answer does not mention {reference}; whether it was recorded is being checked."),
-    }))
+    if let Some(Err(e)) = records.iter().find(|r| r.is_err()) {
+        return Err(ProviderError::OutcomeUnknown {
+            message: format!("Shopwave's answer cannot be read ({e}); whether it recorded {key} is being checked."),
+        });
+    }
+    Err(ProviderError::OutcomeUnknown {
+        message: format!(
+            "Shopwave's answer does not mention {key}; whether it was recorded is being checked."
+        ),
+    })
 }
 
-/// An "already complete" where that is not success (a create against a complete basket).
-fn already(answer: &Answer, reference: &str) -> ProviderError {
-    let problem = answer
-        .envelope
-        .message
-        .problem_for(reference)
-        .or_else(|| answer.envelope.main_problem())
-        .cloned()
-        .unwrap_or_default();
-    error_for(&problem, true, answer.retry_after)
+/// The answer's status: its `statusCode` header where it has a valid one, else the HTTP status.
+fn status_of(response: &reqwest::Response) -> StatusCode {
+    response
+        .headers()
+        .get("statusCode")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u16>().ok())
+        .and_then(|code| StatusCode::from_u16(code).ok())
+        .unwrap_or(response.status())
 }
 
 fn refused<T>(reference: &str, why: &str) -> ObjectOutcome<T> {
@@ -363,7 +377,10 @@ fn no_answer(e: &reqwest::Error, write: bool) -> ProviderError {
     }
 }
 
+/// An object ready to send under `key`; `reference` is ours, checked so that it can travel in
+/// a map key and in a name or note and be read back.
 fn prepared(
+    key: &str,
     reference: &str,
     wire: Result<impl Serialize, wire::Refusal>,
     weight: usize,
@@ -380,7 +397,7 @@ fn prepared(
     let body =
         serde_json::to_value(wire.map_err(declined)?).map_err(|e| declined(e.to_string()))?;
     Ok(Prepared {
-        reference: reference.to_string(),
+        key: key.to_string(),
         body,
         weight,
     })
@@ -392,116 +409,148 @@ impl PosRecorder for ShopwaveClient {
         ProviderId::Shopwave
     }
 
-    /// `PUT /basket` with each basket and its lines (a basket without `id` is created).
-    async fn create_baskets(&self, sales: &[PosSale]) -> Vec<ObjectOutcome<RecordedBasket>> {
+    /// `POST /basket` with the store only (docs/providers.md §4.2 step 1). The answers are
+    /// alike, so they are taken in order.
+    async fn new_baskets(&self, sales: &[PosSale]) -> Vec<ObjectOutcome<String>> {
         let prepare = |s: &PosSale| {
+            let store = s.store_id.as_deref().unwrap_or(&self.store_id);
             prepared(
                 &s.reference,
-                wire::basket_to_create(s, &self.store_id),
-                1 + s.lines.len(),
+                &s.reference,
+                wire::basket_to_pregenerate(store),
+                1,
             )
         };
-        let outcomes = self
-            .write(
-                Method::PUT,
-                Resource::Baskets,
-                sales,
-                prepare,
-                wire::recorded_basket,
-                None,
-            )
-            .await;
+        let how = Write {
+            method: Method::POST,
+            resource: Resource::Baskets,
+            prepare: &prepare,
+            parse: wire::basket_id,
+            matches: &|_, _| true,
+            already_complete: None,
+        };
+        let outcomes = self.write(how, sales).await;
         with_references(outcomes, sales.iter().map(|s| &s.reference))
     }
 
-    /// `POST /transaction`.
+    /// `PUT /basket` by id: the name carrying our sale id, the note and the lines.
+    async fn write_baskets(&self, baskets: &[BasketToWrite]) -> Vec<ObjectOutcome<RecordedBasket>> {
+        let prepare = |b: &BasketToWrite| {
+            prepared(
+                &b.basket_id,
+                &b.sale.reference,
+                wire::basket_to_write(b, &self.store_id),
+                1 + b.sale.lines.len(),
+            )
+        };
+        let how = Write {
+            method: Method::PUT,
+            resource: Resource::Baskets,
+            prepare: &prepare,
+            parse: wire::recorded_basket,
+            matches: &|b: &BasketToWrite, r: &RecordedBasket| r.id == b.basket_id,
+            already_complete: None,
+        };
+        let outcomes = self.write(how, baskets).await;
+        with_references(outcomes, baskets.iter().map(|b| &b.sale.reference))
+    }
+
+    /// `POST /transaction`, our reference at the head of `Note`.
     async fn create_payments(
         &self,
         payments: &[PaymentToRecord],
     ) -> Vec<ObjectOutcome<RecordedPayment>> {
-        let prepare =
-            |p: &PaymentToRecord| prepared(&p.payment.reference, wire::transaction_to_create(p), 1);
-        let outcomes = self
-            .write(
-                Method::POST,
-                Resource::Transactions,
-                payments,
-                prepare,
-                wire::recorded_payment,
-                None,
-            )
-            .await;
+        let prepare = |p: &PaymentToRecord| {
+            let reference = &p.payment.reference;
+            prepared(reference, reference, wire::transaction_to_create(p), 1)
+        };
+        let matches = |p: &PaymentToRecord, r: &RecordedPayment| {
+            r.reference == p.payment.reference
+                && r.basket_id == p.basket_id
+                && (r.kind, r.amount_minor) == (p.payment.kind, p.payment.amount_minor)
+        };
+        let how = Write {
+            method: Method::POST,
+            resource: Resource::Transactions,
+            prepare: &prepare,
+            parse: wire::recorded_payment,
+            matches: &matches,
+            already_complete: None,
+        };
+        let outcomes = self.write(how, payments).await;
         with_references(outcomes, payments.iter().map(|p| &p.payment.reference))
     }
 
-    /// `PUT /transaction` with `completeDate: true`; 602 Already Complete is success.
+    /// `PUT /transaction` by id with `completeDate: true`; 602 Already Complete is success.
     async fn complete_payments(
         &self,
         payments: &[RecordedPayment],
     ) -> Vec<ObjectOutcome<RecordedPayment>> {
-        let prepare =
-            |p: &RecordedPayment| prepared(&p.reference, wire::transaction_to_complete(p), 1);
+        let prepare = |p: &RecordedPayment| {
+            prepared(&p.id, &p.reference, wire::transaction_to_complete(p), 1)
+        };
         let completed = |p: &RecordedPayment| RecordedPayment {
             completed: true,
             ..p.clone()
         };
-        let outcomes = self
-            .write(
-                Method::PUT,
-                Resource::Transactions,
-                payments,
-                prepare,
-                wire::recorded_payment,
-                Some(&completed),
-            )
-            .await;
+        let how = Write {
+            method: Method::PUT,
+            resource: Resource::Transactions,
+            prepare: &prepare,
+            parse: wire::recorded_payment,
+            matches: &|p: &RecordedPayment, r: &RecordedPayment| r.id == p.id,
+            already_complete: Some(&completed),
+        };
+        let outcomes = self.write(how, payments).await;
         with_references(outcomes, payments.iter().map(|p| &p.reference))
     }
 
-    /// `PUT /basket` with `completeDate: true`; 601 Already Complete is success.
+    /// `PUT /basket` by id with `completeDate: true`; 601 Already Complete is success.
     async fn complete_baskets(
         &self,
         baskets: &[RecordedBasket],
     ) -> Vec<ObjectOutcome<RecordedBasket>> {
-        let prepare = |b: &RecordedBasket| prepared(&b.reference, wire::basket_to_complete(b), 1);
+        let prepare =
+            |b: &RecordedBasket| prepared(&b.id, &b.reference, wire::basket_to_complete(b), 1);
         let completed = |b: &RecordedBasket| RecordedBasket {
             completed: true,
             ..b.clone()
         };
-        let outcomes = self
-            .write(
-                Method::PUT,
-                Resource::Baskets,
-                baskets,
-                prepare,
-                wire::recorded_basket,
-                Some(&completed),
-            )
-            .await;
+        let how = Write {
+            method: Method::PUT,
+            resource: Resource::Baskets,
+            prepare: &prepare,
+            parse: wire::recorded_basket,
+            matches: &|b: &RecordedBasket, r: &RecordedBasket| r.id == b.id,
+            already_complete: Some(&completed),
+        };
+        let outcomes = self.write(how, baskets).await;
         with_references(outcomes, baskets.iter().map(|b| &b.reference))
     }
 
-    /// `GET /basket` filtered by the reference header.
-    async fn find_baskets(
-        &self,
-        references: &[String],
-    ) -> Result<Vec<RecordedBasket>, ProviderError> {
-        self.find(Resource::Baskets, references, wire::recorded_basket, |b| {
-            &b.reference
-        })
+    /// `GET /basket` filtered by `basketIds`.
+    async fn find_baskets(&self, ids: &[String]) -> Result<Vec<RecordedBasket>, ProviderError> {
+        self.find(
+            Resource::Baskets,
+            "basketIds",
+            ids,
+            wire::recorded_basket,
+            |b| &b.id,
+        )
         .await
     }
 
-    /// `GET /transaction` filtered by the reference header.
+    /// `GET /transaction` filtered by `basketIds`.
     async fn find_payments(
         &self,
-        references: &[String],
+        basket_ids: &[String],
     ) -> Result<Vec<RecordedPayment>, ProviderError> {
         self.find(
             Resource::Transactions,
-            references,
+            "basketIds",
+            basket_ids,
             wire::recorded_payment,
-            |p| &p.reference,
+            |p| &p.basket_id,
         )
         .await
     }

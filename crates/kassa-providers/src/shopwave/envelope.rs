@@ -62,10 +62,11 @@ impl ApiMessage {
             .filter(|e| !e.is_benign())
     }
 
-    /// The first failure that names `reference`.
-    pub fn problem_for(&self, reference: &str) -> Option<&MessageEntry> {
+    /// The first failure that names `key`, the object's key in the request: our reference
+    /// (`objectRef`) or, for an update by id, Shopwave's id (`objectRef` or `moreInfo`).
+    pub fn problem_for(&self, key: &str) -> Option<&MessageEntry> {
         self.problems()
-            .find(|e| e.object_refs.iter().any(|r| r == reference))
+            .find(|e| e.object_refs.iter().chain(&e.more_info).any(|r| r == key))
     }
 
     /// The access token was refused as expired (908) or invalid (907).
@@ -81,8 +82,9 @@ impl ApiMessage {
 pub struct Envelope {
     pub resources: Map<String, Value>,
     pub message: ApiMessage,
-    /// `error.message` and `error.details` of an error answer.
-    pub error_text: Option<String>,
+    /// The top-level `error` of an error answer (`code`, `message`, `details`), as an entry
+    /// with no id: its `code` is the HTTP status, `message` the title.
+    pub error: Option<MessageEntry>,
 }
 
 impl Envelope {
@@ -98,23 +100,23 @@ impl Envelope {
             .and_then(|a| a.get("message"))
             .map(api_message)
             .unwrap_or_default();
-        let error_text = top.remove("error").and_then(|e| match e {
-            Value::Object(o) => {
-                let message = o.get("message").map(text).unwrap_or_default();
-                let details = o.get("details").map(text).unwrap_or_default();
-                Some(if details.is_empty() {
-                    message
-                } else {
-                    format!("{message}: {details}")
-                })
-            }
+        let error = top.remove("error").and_then(|e| match e {
             Value::Null => None,
-            other => Some(text(&other)),
+            o @ Value::Object(_) => Some(MessageEntry {
+                status_code: field(&o, &["code", "statusCode"]).and_then(number),
+                title: field(&o, &["message"]).map(text).unwrap_or_default(),
+                details: field(&o, &["details"]).map(text).unwrap_or_default(),
+                ..MessageEntry::default()
+            }),
+            other => Some(MessageEntry {
+                title: text(&other),
+                ..MessageEntry::default()
+            }),
         });
         Ok(Envelope {
             resources: top,
             message,
-            error_text,
+            error,
         })
     }
 
@@ -127,12 +129,13 @@ impl Envelope {
     }
 
     /// The failure that stands for the whole answer: the first problem that names no object,
-    /// else the first problem.
+    /// else the first problem, else the top-level `error`.
     pub fn main_problem(&self) -> Option<&MessageEntry> {
         self.message
             .problems()
             .find(|e| e.object_refs.is_empty())
             .or_else(|| self.message.problems().next())
+            .or(self.error.as_ref())
     }
 }
 
@@ -162,12 +165,15 @@ fn field<'a>(o: &'a Value, names: &[&str]) -> Option<&'a Value> {
         .filter(|v| !v.is_null())
 }
 
-fn entry(key: Option<&str>, o: &Value) -> MessageEntry {
-    let number = |v: &Value| match v {
+fn number(v: &Value) -> Option<u16> {
+    match v {
         Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
-    };
+    }
+}
+
+fn entry(key: Option<&str>, o: &Value) -> MessageEntry {
     MessageEntry {
         id: field(o, &["id"])
             .and_then(number)
@@ -223,7 +229,11 @@ pub fn error_for(
     retry_after: Option<Duration>,
 ) -> ProviderError {
     let text = entry.text();
-    let code = entry.id.map(|id| id.to_string()).unwrap_or_default();
+    let code = entry
+        .id
+        .or(entry.status_code)
+        .map(|id| id.to_string())
+        .unwrap_or_default();
     let config = |hint: &str| ProviderError::Config {
         message: format!("Shopwave {code} {text}. {hint}"),
     };

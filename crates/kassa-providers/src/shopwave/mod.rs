@@ -3,9 +3,11 @@
 //!
 //! - `auth`: OAuth 2.0 authorization code and refresh; tokens live in the SecretStore.
 //! - `envelope`: the `api.message` envelope of every answer and the meaning of its ids.
-//! - `wire`: baskets and transactions as JSON, pence and exact prices.
-//! - `client`: batched writes (at most 200 objects per call) with one outcome per object, and
-//!   read-back by our references through a request header (Shopwave refuses query strings).
+//! - `wire`: baskets and transactions as JSON, pence and exact prices, and where our references
+//!   travel (the basket's `name`, the transaction's `Note`).
+//! - `client`: batched writes (at most 200 objects per call) with one outcome per object, each
+//!   matched to its record by content, and read-back by Shopwave's documented id filters sent
+//!   as request headers (Shopwave refuses query strings).
 
 pub mod auth;
 mod client;

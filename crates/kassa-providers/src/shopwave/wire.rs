@@ -1,8 +1,14 @@
 //! Baskets and transactions on the wire, and their conversion to and from the till's types.
 //! Amounts are pence as integers; basket line prices are strings (`"1600.0"`), read exactly.
+//!
+//! Shopwave's answers key every record by its own id and echo nothing of ours
+//! (docs/providers.md §4.1), so our references travel in documented fields that Shopwave keeps:
+//! the sale id in the basket's `name` ([`basket_name`]), a payment's reference at the head of
+//! the transaction's `Note` ([`transaction_note`]).
 
 use kassa_core::pos::{
-    PaymentKind, PaymentToRecord, PosLine, PosSale, RecordedBasket, RecordedPayment,
+    is_valid_reference, BasketToWrite, PaymentKind, PaymentToRecord, PosLine, PosPayment,
+    RecordedBasket, RecordedPayment,
 };
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -38,9 +44,6 @@ pub struct TransactionWire {
         skip_serializing_if = "Option::is_none"
     )]
     pub complete_date: Option<CompleteDate>,
-    /// Our reference, where Shopwave echoes it.
-    #[serde(rename = "objectRef", default, skip_serializing)]
-    pub object_ref: Option<String>,
 }
 
 /// `baskets[{basketId}]`, as sent and as answered.
@@ -76,8 +79,6 @@ pub struct BasketWire {
         skip_serializing_if = "Option::is_none"
     )]
     pub complete_date: Option<CompleteDate>,
-    #[serde(rename = "objectRef", default, skip_serializing)]
-    pub object_ref: Option<String>,
 }
 
 /// `basketProducts[{basketProductId}]`.
@@ -105,8 +106,6 @@ pub struct ProductWire {
         skip_serializing_if = "Option::is_none"
     )]
     pub product_instance_id: Option<i64>,
-    #[serde(rename = "objectRef", default, skip_serializing)]
-    pub object_ref: Option<String>,
 }
 
 /// A price in pence: sent as a string of whole pence, read from `"1600.0"`, `"1600"` or
@@ -216,8 +215,66 @@ fn shopwave_id(what: &str, id: &str) -> Result<i64, Refusal> {
         .map_err(|_| format!("{what} '{id}' is not a Shopwave id (a number)"))
 }
 
-/// A sale's basket with its lines, to create. Lines are keyed `1`, `2`... in sale order.
-pub fn basket_to_create(sale: &PosSale, store_id: &str) -> Result<BasketWire, Refusal> {
+const SALE_PREFIX: &str = "Kassa sale ";
+const PAYMENT_PREFIX: &str = "Kassa payment ";
+
+/// The basket's `name`: `Kassa sale <sale id>`.
+pub fn basket_name(reference: &str) -> String {
+    format!("{SALE_PREFIX}{reference}")
+}
+
+/// The sale id in a basket's `name`, for a basket Kassa wrote.
+pub fn sale_reference(name: &str) -> Option<&str> {
+    name.strip_prefix(SALE_PREFIX)
+        .filter(|r| is_valid_reference(r))
+}
+
+/// The transaction's `Note`: `Kassa payment <reference>`, then the payment's own note.
+pub fn transaction_note(payment: &PosPayment) -> String {
+    match &payment.note {
+        Some(note) => format!("{PAYMENT_PREFIX}{} {note}", payment.reference),
+        None => format!("{PAYMENT_PREFIX}{}", payment.reference),
+    }
+}
+
+/// A transaction's `Note` taken apart: our reference (for a payment Kassa made) and the note.
+pub fn payment_reference(note: &str) -> (Option<&str>, Option<&str>) {
+    let Some(rest) = note.strip_prefix(PAYMENT_PREFIX) else {
+        return (None, Some(note));
+    };
+    let (reference, own) = match rest.split_once(' ') {
+        Some((reference, own)) => (reference, Some(own)),
+        None => (rest, None),
+    };
+    if is_valid_reference(reference) {
+        (Some(reference), own)
+    } else {
+        (None, Some(note))
+    }
+}
+
+/// A basket to pre-generate (docs/providers.md §4.2 step 1): its store only.
+pub fn basket_to_pregenerate(store_id: &str) -> Result<BasketWire, Refusal> {
+    Ok(BasketWire {
+        id: None,
+        store_id: Some(shopwave_id("store", store_id)?),
+        name: None,
+        note: None,
+        products: BTreeMap::new(),
+        complete_date: None,
+    })
+}
+
+/// A sale written into its pre-generated basket, by id: its name, note and lines, keyed
+/// `1`, `2`... in sale order.
+pub fn basket_to_write(b: &BasketToWrite, store_id: &str) -> Result<BasketWire, Refusal> {
+    let sale = &b.sale;
+    if !is_valid_reference(&sale.reference) {
+        return Err(format!(
+            "the sale id '{}' is not 1-64 letters, digits or . _ : -",
+            sale.reference
+        ));
+    }
     let store = sale.store_id.as_deref().unwrap_or(store_id);
     let products = sale
         .lines
@@ -238,19 +295,17 @@ pub fn basket_to_create(sale: &PosSale, store_id: &str) -> Result<BasketWire, Re
                     note: Some(line.name.clone()),
                     added: Some(true),
                     product_instance_id,
-                    object_ref: None,
                 },
             ))
         })
         .collect::<Result<_, Refusal>>()?;
     Ok(BasketWire {
-        id: None,
+        id: Some(shopwave_id("basket", &b.basket_id)?),
         store_id: Some(shopwave_id("store", store)?),
-        name: Some(format!("Kassa sale {}", sale.reference)),
+        name: Some(basket_name(&sale.reference)),
         note: sale.note.clone(),
         products,
         complete_date: None,
-        object_ref: None,
     })
 }
 
@@ -263,7 +318,6 @@ pub fn basket_to_complete(basket: &RecordedBasket) -> Result<BasketWire, Refusal
         note: None,
         products: BTreeMap::new(),
         complete_date: Some(CompleteDate::Flag(true)),
-        object_ref: None,
     })
 }
 
@@ -274,27 +328,41 @@ pub fn transaction_to_create(p: &PaymentToRecord) -> Result<TransactionWire, Ref
         kind: p.payment.kind.as_str().into(),
         amount: p.payment.amount_minor,
         tip: Some(p.payment.tip_minor),
-        note: p.payment.note.clone(),
+        note: Some(transaction_note(&p.payment)),
         complete_date: None,
-        object_ref: None,
     })
 }
 
 /// The documented completing PUT: the same fields plus `id` and `completeDate: true`.
 pub fn transaction_to_complete(p: &RecordedPayment) -> Result<TransactionWire, Refusal> {
+    let payment = PosPayment {
+        reference: p.reference.clone(),
+        kind: p.kind,
+        amount_minor: p.amount_minor,
+        tip_minor: p.tip_minor,
+        note: p.note.clone(),
+    };
     Ok(TransactionWire {
         id: Some(shopwave_id("transaction", &p.id)?),
         basket_id: shopwave_id("basket", &p.basket_id)?,
         kind: p.kind.as_str().into(),
         amount: p.amount_minor,
         tip: Some(p.tip_minor),
-        note: p.note.clone(),
+        note: Some(transaction_note(&payment)),
         complete_date: Some(CompleteDate::Flag(true)),
-        object_ref: None,
     })
 }
 
-/// A basket read from an answer; `key` is its key in the answer's map.
+/// The id in a pre-generated basket's answer; `key` is its key in the answer's map.
+pub fn basket_id(key: &str, v: &Value) -> Result<String, String> {
+    let b: BasketWire =
+        serde_json::from_value(v.clone()).map_err(|e| format!("basket {key}: {e}"))?;
+    b.id.map(|id| id.to_string())
+        .ok_or_else(|| format!("basket {key} has no id"))
+}
+
+/// A basket read from an answer; `key` is its key in the answer's map. Lines come in
+/// Shopwave's id order, the order they were added in.
 pub fn recorded_basket(key: &str, v: &Value) -> Result<RecordedBasket, String> {
     let b: BasketWire =
         serde_json::from_value(v.clone()).map_err(|e| format!("basket {key}: {e}"))?;
@@ -303,24 +371,27 @@ pub fn recorded_basket(key: &str, v: &Value) -> Result<RecordedBasket, String> {
         .products
         .into_iter()
         .map(|(k, p)| {
-            let order = p
-                .object_ref
-                .as_deref()
-                .unwrap_or(&k)
-                .parse()
-                .unwrap_or(i64::MAX);
             let line = PosLine {
                 name: p.note.unwrap_or_default(),
                 unit_price_minor: p.price.0,
                 quantity: p.quantity,
                 product_instance_id: p.product_instance_id.map(|i| i.to_string()),
             };
-            (order, p.id.unwrap_or(i64::MAX), line)
+            (
+                p.id.unwrap_or(i64::MAX),
+                k.parse().unwrap_or(i64::MAX),
+                line,
+            )
         })
         .collect();
-    lines.sort_by_key(|(order, id, _)| (*order, *id));
+    lines.sort_by_key(|(id, key, _)| (*id, *key));
     Ok(RecordedBasket {
-        reference: b.object_ref.unwrap_or_else(|| key.to_string()),
+        reference: b
+            .name
+            .as_deref()
+            .and_then(sale_reference)
+            .unwrap_or_default()
+            .to_string(),
         id: id.to_string(),
         store_id: b.store_id.map(|s| s.to_string()).unwrap_or_default(),
         lines: lines.into_iter().map(|(_, _, l)| l).collect(),
@@ -334,15 +405,16 @@ pub fn recorded_payment(key: &str, v: &Value) -> Result<RecordedPayment, String>
     let t: TransactionWire =
         serde_json::from_value(v.clone()).map_err(|e| format!("transaction {key}: {e}"))?;
     let id = t.id.ok_or_else(|| format!("transaction {key} has no id"))?;
+    let (reference, note) = t.note.as_deref().map_or((None, None), payment_reference);
     Ok(RecordedPayment {
-        reference: t.object_ref.unwrap_or_else(|| key.to_string()),
+        reference: reference.unwrap_or_default().to_string(),
         id: id.to_string(),
         basket_id: t.basket_id.to_string(),
         kind: PaymentKind::parse(&t.kind)
             .ok_or_else(|| format!("transaction {key} has the unknown type '{}'", t.kind))?,
         amount_minor: t.amount,
         tip_minor: t.tip.unwrap_or(0),
-        note: t.note,
+        note: note.map(str::to_string),
         completed: t.complete_date.is_some_and(|c| c.is_complete()),
     })
 }

@@ -3,7 +3,8 @@
 
 use kassa_core::config::ShopwaveConfig;
 use kassa_core::pos::{
-    PaymentKind, PosLine, PosPayment, PosRecorder, PosSale, RecordedBasket, RecordedPayment,
+    BasketToWrite, ObjectOutcome, PaymentKind, PosLine, PosPayment, PosRecorder, PosSale,
+    RecordedBasket, RecordedPayment,
 };
 use kassa_core::secrets::{MemorySecretStore, Secret, SecretStore};
 use kassa_providers::shopwave::auth::{
@@ -37,7 +38,6 @@ pub fn config(base_url: &str, batch_size: usize) -> ShopwaveConfig {
         redirect_uri: Some(REDIRECT.into()),
         store_id: STORE.to_string(),
         batch_size,
-        reference_header: ShopwaveConfig::default_reference_header(),
         timeout_ms: 2_000,
     }
 }
@@ -117,12 +117,31 @@ pub fn sale(reference: &str, kinds: &[PaymentKind]) -> PosSale {
     }
 }
 
-/// Records a sale step by step, as the outbox will: basket, payments, completions.
+/// Each sale written into a basket pre-generated for it.
+pub async fn baskets(client: &ShopwaveClient, sales: &[PosSale]) -> Vec<RecordedBasket> {
+    let ids = client.new_baskets(sales).await;
+    let writes: Vec<BasketToWrite> = ids
+        .into_iter()
+        .zip(sales)
+        .map(|(id, sale)| BasketToWrite {
+            basket_id: id.result.unwrap(),
+            sale: sale.clone(),
+        })
+        .collect();
+    client
+        .write_baskets(&writes)
+        .await
+        .into_iter()
+        .map(|o| o.result.unwrap())
+        .collect()
+}
+
+/// Records a sale step by step: basket, payments, completions.
 pub async fn record(
     client: &ShopwaveClient,
     sale: &PosSale,
 ) -> (RecordedBasket, Vec<RecordedPayment>) {
-    let basket = one(client.create_baskets(std::slice::from_ref(sale)).await);
+    let basket = baskets(client, std::slice::from_ref(sale)).await.remove(0);
     let created: Vec<_> = client
         .create_payments(&sale.payments_for(&basket.id))
         .await
@@ -139,7 +158,7 @@ pub async fn record(
     (basket, payments)
 }
 
-fn one<T>(mut outcomes: Vec<kassa_core::pos::ObjectOutcome<T>>) -> T {
+pub fn one<T>(mut outcomes: Vec<ObjectOutcome<T>>) -> T {
     assert_eq!(outcomes.len(), 1);
     outcomes.remove(0).result.unwrap()
 }

@@ -16,8 +16,6 @@ pub const TYPES: [&str; 5] = ["CASH", "CARD", "CHEQUE", "VOUCHER", "APP"];
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Product {
     pub id: u64,
-    /// The key the client gave it.
-    pub object_ref: String,
     /// Pence.
     pub price: i64,
     pub quantity: i64,
@@ -29,8 +27,6 @@ pub struct Product {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Basket {
     pub id: u64,
-    /// The client's reference (the key of the write that created it).
-    pub object_ref: String,
     pub store_id: i64,
     pub name: Option<String>,
     pub note: Option<String>,
@@ -42,7 +38,6 @@ pub struct Basket {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transaction {
     pub id: u64,
-    pub object_ref: String,
     pub basket_id: u64,
     /// `CASH`, `CARD`, `CHEQUE`, `VOUCHER` or `APP`.
     pub kind: String,
@@ -94,7 +89,7 @@ impl Ledger {
     }
 
     /// `POST /basket` (pre-generate), and `PUT /basket` for an object without `id`.
-    pub fn create_basket(&mut self, key: &str, o: &Value, now: &str) -> Result<Value, Problem> {
+    pub fn create_basket(&mut self, o: &Value, now: &str) -> Result<Value, Problem> {
         let o = object(o)?;
         let store_id = int(o, "storeId")?.ok_or_else(|| missing("storeId is required"))?;
         if !self.stores.contains(&store_id) {
@@ -102,7 +97,6 @@ impl Ledger {
         }
         let mut basket = Basket {
             id: 0,
-            object_ref: key.to_string(),
             store_id,
             name: None,
             note: None,
@@ -119,10 +113,10 @@ impl Ledger {
     }
 
     /// `PUT /basket`: creates, updates, or completes (`completeDate`).
-    pub fn put_basket(&mut self, key: &str, o: &Value, now: &str) -> Result<Value, Problem> {
+    pub fn put_basket(&mut self, o: &Value, now: &str) -> Result<Value, Problem> {
         let fields = object(o)?;
         let Some(id) = int(fields, "id")? else {
-            return self.create_basket(key, o, now);
+            return self.create_basket(o, now);
         };
         let Some(existing) = self.baskets.get(&(id as u64)) else {
             return Err((NOT_FOUND, Some(id.to_string()), None));
@@ -165,7 +159,8 @@ impl Ledger {
                 .ok_or_else(|| missing("basketProducts must be an object keyed by id"))?;
             for (key, p) in given {
                 let p = object(p).map_err(|_| missing(format!("basketProducts.{key}")))?;
-                let at = products.iter().position(|x| x.object_ref == *key);
+                // A line is updated by its id; any other key makes a new line.
+                let at = products.iter().position(|x| x.id.to_string() == *key);
                 let mut product = match at {
                     Some(at) => products[at].clone(),
                     None => {
@@ -174,7 +169,6 @@ impl Ledger {
                         })?;
                         Product {
                             id: 0,
-                            object_ref: key.clone(),
                             price: pence(price)
                                 .ok_or_else(|| missing(format!("basketProducts.{key}.price")))?,
                             quantity: int(p, "quantity")?.ok_or_else(|| {
@@ -222,12 +216,7 @@ impl Ledger {
     }
 
     /// `POST /transaction`: a payment against an open basket.
-    pub fn create_transaction(
-        &mut self,
-        key: &str,
-        o: &Value,
-        now: &str,
-    ) -> Result<Value, Problem> {
+    pub fn create_transaction(&mut self, o: &Value, now: &str) -> Result<Value, Problem> {
         let o = object(o)?;
         let basket_id = int(o, "basketId")?.ok_or_else(|| missing("basketId is required"))?;
         let kind = string(o, "type")?.ok_or_else(|| missing("type is required"))?;
@@ -235,7 +224,6 @@ impl Ledger {
         self.open_basket(basket_id)?;
         let mut t = Transaction {
             id: 0,
-            object_ref: key.to_string(),
             basket_id: basket_id as u64,
             kind: checked_type(kind)?,
             amount,
@@ -361,7 +349,8 @@ fn pence(v: &Value) -> Option<i64> {
     }
 }
 
-/// A basket as Shopwave answers it; prices as strings like `"1600.0"`.
+/// A basket as Shopwave answers it: its lines keyed by their ids, prices as strings like
+/// `"1600.0"`, nothing of the client's echoed (docs/providers.md §4.1).
 pub fn basket_json(b: &Basket) -> Value {
     let products: Map<String, Value> = b
         .products
@@ -371,7 +360,6 @@ pub fn basket_json(b: &Basket) -> Value {
                 p.id.to_string(),
                 json!({
                     "id": p.id,
-                    "objectRef": p.object_ref,
                     "price": format!("{}.0", p.price),
                     "quantity": p.quantity,
                     "note": p.note,
@@ -383,7 +371,6 @@ pub fn basket_json(b: &Basket) -> Value {
         .collect();
     json!({
         "id": b.id,
-        "objectRef": b.object_ref,
         "storeId": b.store_id,
         "name": b.name,
         "note": b.note,
@@ -396,7 +383,6 @@ pub fn basket_json(b: &Basket) -> Value {
 pub fn transaction_json(t: &Transaction) -> Value {
     json!({
         "id": t.id,
-        "objectRef": t.object_ref,
         "basketId": t.basket_id,
         "type": t.kind,
         "amount": t.amount,

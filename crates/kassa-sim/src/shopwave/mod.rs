@@ -4,12 +4,16 @@
 //! - OAuth 2.0 token endpoint at `/oauth/token` (authorization code and refresh grants); every
 //!   other call needs `Authorization: Bearer <token>`: 911 malformed, 907 unknown, 908 expired
 //!   ([`ShopwaveSim::expire_access_tokens`] expires them on demand).
-//! - Writes are maps keyed by the client's references; answers are keyed the same way. Each
-//!   object stands alone: a 201 may carry errors for some objects in `api.message`.
+//! - Writes are maps keyed by the client's references (or ids, for an update); answers key each
+//!   record by its Shopwave id and echo nothing of the client's. Each object stands alone: a
+//!   201 may carry errors for some objects in `api.message`, naming them by their keys.
+//! - `POST /basket` pre-generates a basket (its store only); `PUT /basket` with an `id` writes
+//!   into it.
 //! - Two-phase life cycle: create (POST), then complete (`completeDate` in a PUT); a complete
 //!   basket or transaction answers warning 601 / 602 to any further write.
-//! - Reads filter by headers (`basketIds`, `transactionIds`, and [`REFERENCE_HEADER`] for the
-//!   client's references); a query string answers 913.
+//! - Reads filter by the documented headers only (`basketIds`, `transactionIds`); any other
+//!   header is ignored and the read answers everything. A query string, or a call without
+//!   `x-accept-version`, answers 913.
 //! - Errors use `api.message.error` (the documented spelling), warnings `api.message.warning`.
 //! - The baskets and payments can be kept in a file ([`Persistent`]); tokens are not.
 
@@ -33,9 +37,6 @@ use oauth::Tokens;
 use std::io;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
-
-/// [INF] The request header that filters reads by the client's object references.
-pub const REFERENCE_HEADER: &str = "objectRefs";
 
 /// One write call the simulator accepted for processing.
 #[derive(Debug, Clone, PartialEq, Eq)]

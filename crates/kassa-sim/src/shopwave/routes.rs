@@ -1,13 +1,17 @@
 //! The HTTP face of the simulator: `/basket` and `/transaction` (GET, POST, PUT). Filters come
-//! as request headers; a query string is refused. A write carries a map of objects keyed by
-//! the client's references, at most [`MAX_OBJECTS`] of them (basket lines included).
+//! as request headers, and only the documented ones are honoured (`basketIds`,
+//! `transactionIds`): any other is ignored, so the read answers everything, as Shopwave's
+//! unfiltered reads do. A query string is refused, and so is a call without `x-accept-version`.
+//! A write carries a map of objects keyed by the client's references (or ids, for an update),
+//! at most [`MAX_OBJECTS`] of them (basket lines included); the answer keys each record by its
+//! Shopwave id and echoes nothing of the client's (docs/providers.md §4.1).
 
 use super::ledger::{basket_json, transaction_json, Problem};
 use super::messages::{
     answer, fail, status_of, Message, Messages, MISSING_PARAMETER, NOT_FOUND, SUCCESS_CREATED,
     SUCCESS_PROCESSED, TOO_MANY, UNSUPPORTED_MEDIA_TYPE,
 };
-use super::{ShopwaveSim, WriteCall, REFERENCE_HEADER};
+use super::{ShopwaveSim, WriteCall};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode, Uri};
@@ -52,12 +56,22 @@ pub async fn put_transaction(s: State<ShopwaveSim>, u: Uri, h: HeaderMap, b: Byt
 /// A refusal of the whole request: the message and a detail.
 type Refusal = (Message, Option<String>);
 
-/// Refuses a query string and checks the token.
+/// Refuses a query string and a call without a version, and checks the token.
 fn admit(sim: &ShopwaveSim, uri: &Uri, headers: &HeaderMap) -> Result<(), Refusal> {
     if uri.query().is_some() {
         return Err((
             MISSING_PARAMETER,
             Some("We do not allow query string in URL; send filters as headers".into()),
+        ));
+    }
+    if headers
+        .get("x-accept-version")
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.trim().is_empty())
+    {
+        return Err((
+            MISSING_PARAMETER,
+            Some("send the x-accept-version header".into()),
         ));
     }
     sim.lock().tokens.check(headers).map_err(|m| (m, None))
@@ -149,14 +163,14 @@ fn write(sim: ShopwaveSim, op: Write, uri: &Uri, headers: &HeaderMap, body: &[u8
     for (object_ref, o) in objects {
         let ledger = &mut state.ledger;
         let result: Result<Value, Problem> = match op {
-            Write::PostBasket => ledger.create_basket(object_ref, o, &now),
-            Write::PutBasket => ledger.put_basket(object_ref, o, &now),
-            Write::PostTransaction => ledger.create_transaction(object_ref, o, &now),
+            Write::PostBasket => ledger.create_basket(o, &now),
+            Write::PutBasket => ledger.put_basket(o, &now),
+            Write::PostTransaction => ledger.create_transaction(o, &now),
             Write::PutTransaction => ledger.put_transaction(o, &now),
         };
         match result {
             Ok(json) => {
-                done.insert(object_ref.clone(), json);
+                done.insert(json["id"].to_string(), json);
             }
             Err((message, more_info, detail)) => {
                 messages.problem(message, Some(object_ref), more_info, detail)
@@ -188,35 +202,39 @@ fn filter(headers: &HeaderMap, name: &str) -> Option<BTreeSet<String>> {
     )
 }
 
+/// A read of `key` (`baskets`, `transactions`): `objects` lists each record with its id and
+/// its basket's id; `filters` names the documented filter headers and which of the two ids each
+/// one filters by.
 fn read(
     sim: &ShopwaveSim,
     uri: &Uri,
     headers: &HeaderMap,
     key: &str,
-    objects: impl Fn(&super::State) -> Vec<(u64, u64, String, Value)>,
-    id_header: &str,
+    objects: impl Fn(&super::State) -> Vec<(u64, u64, Value)>,
+    filters: &[(&str, Id)],
 ) -> Response {
     if let Err((message, detail)) = admit(sim, uri, headers) {
         return fail(message, detail);
     }
-    let ids = filter(headers, id_header);
-    let baskets = filter(headers, "basketIds");
-    let refs = filter(headers, REFERENCE_HEADER);
-    let filtered = ids.is_some() || refs.is_some() || (key == "transactions" && baskets.is_some());
+    let given: Vec<(BTreeSet<String>, Id)> = filters
+        .iter()
+        .filter_map(|(name, by)| Some((filter(headers, name)?, *by)))
+        .collect();
     let state = sim.lock();
     let found: Map<String, Value> = objects(&state)
         .into_iter()
-        .filter(|(id, basket_id, object_ref, _)| {
-            ids.as_ref().is_none_or(|s| s.contains(&id.to_string()))
-                && refs.as_ref().is_none_or(|s| s.contains(object_ref))
-                && (key != "transactions"
-                    || baskets
-                        .as_ref()
-                        .is_none_or(|s| s.contains(&basket_id.to_string())))
+        .filter(|(id, basket_id, _)| {
+            given.iter().all(|(wanted, by)| {
+                let value = match by {
+                    Id::Own => id,
+                    Id::Basket => basket_id,
+                };
+                wanted.contains(&value.to_string())
+            })
         })
-        .map(|(id, _, _, json)| (id.to_string(), json))
+        .map(|(id, _, json)| (id.to_string(), json))
         .collect();
-    if filtered && found.is_empty() {
+    if !given.is_empty() && found.is_empty() {
         return fail(NOT_FOUND, None);
     }
     let mut messages = Messages::default();
@@ -226,19 +244,33 @@ fn read(
     answer(StatusCode::OK, resources, &messages)
 }
 
-/// `GET /basket`, filtered by the headers `basketIds` and the reference header.
+/// Which id a filter header filters by.
+#[derive(Clone, Copy)]
+enum Id {
+    Own,
+    Basket,
+}
+
+/// `GET /basket`, filtered by the header `basketIds`.
 pub async fn get_basket(State(sim): State<ShopwaveSim>, uri: Uri, headers: HeaderMap) -> Response {
     let all = |s: &super::State| {
         s.ledger
             .baskets
             .values()
-            .map(|b| (b.id, b.id, b.object_ref.clone(), basket_json(b)))
+            .map(|b| (b.id, b.id, basket_json(b)))
             .collect()
     };
-    read(&sim, &uri, &headers, "baskets", all, "basketIds")
+    read(
+        &sim,
+        &uri,
+        &headers,
+        "baskets",
+        all,
+        &[("basketIds", Id::Own)],
+    )
 }
 
-/// `GET /transaction`, filtered by `transactionIds`, `basketIds` and the reference header.
+/// `GET /transaction`, filtered by the headers `transactionIds` and `basketIds`.
 pub async fn get_transaction(
     State(sim): State<ShopwaveSim>,
     uri: Uri,
@@ -248,8 +280,9 @@ pub async fn get_transaction(
         s.ledger
             .transactions
             .values()
-            .map(|t| (t.id, t.basket_id, t.object_ref.clone(), transaction_json(t)))
+            .map(|t| (t.id, t.basket_id, transaction_json(t)))
             .collect()
     };
-    read(&sim, &uri, &headers, "transactions", all, "transactionIds")
+    let filters = [("transactionIds", Id::Own), ("basketIds", Id::Basket)];
+    read(&sim, &uri, &headers, "transactions", all, &filters)
 }

@@ -225,31 +225,32 @@ pub(super) async fn zmyle_records(
 /// Shopwave holds one completed basket per completed sale, with each paying tender once for
 /// its amount, and nothing for an abandoned sale.
 pub(super) fn shopwave(sims: &Sims, stored: &[Sale], seen: &HashMap<&str, &Sale>) {
-    let baskets = sims.shopwave.baskets();
     let mut basket_of: BTreeMap<u64, String> = BTreeMap::new();
     let mut by_sale: BTreeMap<String, u64> = BTreeMap::new();
-    for b in &baskets {
+    for b in sims.shopwave.baskets() {
+        let Some(sale) = crate::shopwave::sale_of(&b) else {
+            continue;
+        };
         assert!(
-            by_sale.insert(b.object_ref.clone(), b.id).is_none(),
-            "sale {} has one basket",
-            b.object_ref
+            by_sale.insert(sale.clone(), b.id).is_none(),
+            "sale {sale} has one basket"
         );
         assert!(b.complete_date.is_some(), "basket {} is complete", b.id);
-        basket_of.insert(b.id, b.object_ref.clone());
+        basket_of.insert(b.id, sale);
     }
     let mut payments: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
     for t in sims.shopwave.transactions() {
+        let reference = crate::shopwave::payment_of(&t);
         let sale = basket_of
             .get(&t.basket_id)
-            .unwrap_or_else(|| panic!("payment {} has no basket of ours", t.object_ref));
+            .unwrap_or_else(|| panic!("payment {reference} has no basket of ours"));
         assert!(
             payments
                 .entry(sale.clone())
                 .or_default()
-                .insert(t.object_ref.clone(), t.amount)
+                .insert(reference.clone(), t.amount)
                 .is_none(),
-            "payment {} once",
-            t.object_ref
+            "payment {reference} once"
         );
     }
     for sale in stored {
