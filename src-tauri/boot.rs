@@ -63,7 +63,8 @@ pub async fn boot(paths: Paths, secrets: Arc<dyn SecretStore>) -> Result<Booted,
             .await
             .map_err(|e| format!("cannot start the training simulators: {e}"))?;
         let (providers, secrets) = training::providers(&sims).map_err(|e| e.to_string())?;
-        manager_pin::set_pin(secrets.as_ref(), training::MANAGER_PIN).map_err(|e| e.to_string())?;
+        manager_pin::set_training_pin(secrets.as_ref(), training::MANAGER_PIN)
+            .map_err(|e| e.to_string())?;
         (providers, secrets, Some(sims))
     } else {
         (config.providers.clone(), secrets, None)
@@ -105,6 +106,7 @@ pub async fn boot(paths: Paths, secrets: Arc<dyn SecretStore>) -> Result<Booted,
         pos: pos.as_ref().map(|p| p.id()),
         clock: Arc::new(SystemClock),
     }));
+    let manager = PinGate::new(secrets, store.clone());
     tracing::info!(
         training,
         config = %paths.config_file.display(),
@@ -120,7 +122,7 @@ pub async fn boot(paths: Paths, secrets: Arc<dyn SecretStore>) -> Result<Booted,
         store,
         executors,
         engine: Arc::new(engine),
-        manager: PinGate::new(secrets),
+        manager,
         _sims: sims,
     })
 }

@@ -3,7 +3,7 @@
 use crate::boot::{boot_with_keyring, Booted};
 use crate::data_lock::DataLock;
 use crate::doctor;
-use crate::dto::{CardDto, ErrorDto};
+use crate::dto::{CardDto, ErrorCode, ErrorDto};
 use crate::keyring_store::KeyringStore;
 use crate::paths::Paths;
 use crate::pos_cli::PosCommand;
@@ -12,9 +12,9 @@ use crate::sale_cli::{self, SaleArgs, SalesArgs};
 use clap::{Parser, Subcommand};
 use kassa_core::card::mask;
 use kassa_core::config::{Config, SecretsConfig};
-use kassa_core::manager_pin;
+use kassa_core::manager_pin::{self, PinGate};
 use kassa_core::provider::CardKind;
-use kassa_core::secrets::{Secret, SecretStore};
+use kassa_core::secrets::{MemorySecretStore, Secret, SecretStore};
 use kassa_core::store::Store;
 use serde_json::json;
 use std::io::{IsTerminal, Read};
@@ -61,12 +61,14 @@ pub enum Command {
     },
     /// Start with a fresh database (the old one is set aside, not deleted). Refused while
     /// operations are unfinished, unless they were exported with `kassa queue --export`.
+    /// Needs the manager PIN, read from standard input (never echoed).
     Reset {
         /// The file `kassa queue --export` wrote.
         #[arg(long, value_name = "FILE")]
         exported: Option<PathBuf>,
     },
-    /// Operations that need a manager: list them, or retry, write off or mark one done.
+    /// Operations that need a manager: list them, or retry, write off or mark one done (a
+    /// decision needs the manager PIN, read from standard input, never echoed).
     Review {
         #[command(subcommand)]
         command: Option<ReviewCommand>,
@@ -78,7 +80,9 @@ pub enum Command {
     Sales(SalesArgs),
     /// Send the queued operations to their providers (until Ctrl-C, or `--once`).
     Sync {
-        /// Stop when nothing is left that can be done without a person.
+        /// One pass: send what is due now and what its answers make due, wait for no retry's
+        /// delay, then stop. Exits with 0 when the queue is empty, with 3 when operations are
+        /// left (unfinished, or waiting for review).
         #[arg(long)]
         once: bool,
     },
@@ -102,8 +106,9 @@ pub enum CardCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ManagerCommand {
-    /// Set the manager PIN (4 to 12 digits), read from standard input (never echoed); only
-    /// its Argon2 hash is stored, in the OS keyring.
+    /// Set the manager PIN (6 to 12 digits), read from standard input (never echoed); only
+    /// its Argon2 hash is stored, in the OS keyring. When a PIN is set already, the current
+    /// PIN comes first (piped: the first line, the new PIN on the second).
     SetPin,
 }
 
@@ -129,10 +134,7 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
         },
         Command::Manager {
             command: ManagerCommand::SetPin,
-        } => match Config::load(&paths.config_file) {
-            Ok(config) => set_pin(&KeyringStore::new(config.secrets.keyring_service), cli.json),
-            Err(e) => fail(&ErrorDto::config(e.to_string()), cli.json),
-        },
+        } => set_pin(&paths, cli.json),
         Command::Card {
             command: CardCommand::Balance { code },
         } => with_till(paths, cli.json, |booted| {
@@ -148,13 +150,19 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
             (Ok(store), Some(file)) => queue_cli::export(&store, &file, cli.json),
             (Err(message), _) => fail(&ErrorDto::config(message), cli.json),
         },
-        Command::Reset { exported } => match open_store(&paths) {
+        Command::Reset { exported } => match manager_approves(&paths) {
             Ok(store) => queue_cli::reset(store, exported.as_deref(), cli.json),
+            Err(error) => fail(&error, cli.json),
+        },
+        Command::Review { command: None } => match open_store(&paths) {
+            Ok(store) => queue_cli::review_list(&store, cli.json),
             Err(message) => fail(&ErrorDto::config(message), cli.json),
         },
-        Command::Review { command } => match open_store(&paths) {
-            Ok(store) => queue_cli::review(&store, command, cli.json),
-            Err(message) => fail(&ErrorDto::config(message), cli.json),
+        Command::Review {
+            command: Some(decision),
+        } => match manager_approves(&paths) {
+            Ok(store) => queue_cli::review(&store, decision, cli.json),
+            Err(error) => fail(&error, cli.json),
         },
         Command::Sale(args) => sale_cli::run(paths, args, cli.json),
         Command::Sales(args) => sale_cli::list(&paths, &args, cli.json),
@@ -186,6 +194,45 @@ pub(crate) fn open_store(paths: &Paths) -> Result<Arc<Store>, String> {
     let config = Config::load(&paths.config_file).map_err(|e| e.to_string())?;
     let store = Store::open(&paths.database(config.is_training())).map_err(|e| e.to_string())?;
     Ok(Arc::new(store))
+}
+
+/// Where the manager PIN's hash is: the OS keyring, or in training mode its known PIN.
+fn pin_secrets(config: &Config) -> Result<Arc<dyn SecretStore>, ErrorDto> {
+    if config.is_training() {
+        let training = MemorySecretStore::default();
+        manager_pin::set_training_pin(&training, crate::training::MANAGER_PIN)
+            .map_err(|e| ErrorDto::config(e.to_string()))?;
+        Ok(Arc::new(training))
+    } else {
+        Ok(Arc::new(KeyringStore::new(
+            config.secrets.keyring_service.clone(),
+        )))
+    }
+}
+
+fn pin_refused(e: manager_pin::PinError) -> ErrorDto {
+    ErrorDto {
+        code: ErrorCode::PinRefused,
+        message: format!("{e} Nothing was changed."),
+    }
+}
+
+/// Reads the manager PIN from standard input and checks it through the same gate as the
+/// window (its wrong PINs count towards the same lock-out). Returns the till's database once
+/// the PIN is the manager's, else why not.
+fn manager_approves(paths: &Paths) -> Result<Arc<Store>, ErrorDto> {
+    let config = Config::load(&paths.config_file).map_err(|e| ErrorDto::config(e.to_string()))?;
+    let store = open_store(paths).map_err(ErrorDto::config)?;
+    let pin = read_hidden_lines(&["Manager PIN (not shown): "])
+        .map_err(ErrorDto::config)?
+        .remove(0);
+    if pin.is_empty() {
+        return Err(pin_refused(manager_pin::PinError::Missing));
+    }
+    PinGate::new(pin_secrets(&config)?, store.clone())
+        .check(&pin)
+        .map_err(pin_refused)?;
+    Ok(store)
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -276,23 +323,34 @@ async fn card_balance(booted: Booted, code: String, json_out: bool) -> ExitCode 
     ExitCode::SUCCESS
 }
 
-/// Reads a secret from standard input: hidden at a terminal, else all of it.
-fn read_hidden(prompt: &str) -> Result<String, String> {
-    let value = if std::io::stdin().is_terminal() {
-        rpassword::prompt_password(prompt)
+/// Reads one line per prompt from standard input: each asked for and never echoed at a
+/// terminal, else the first lines of what is piped in (a missing line reads as empty).
+fn read_hidden_lines(prompts: &[&str]) -> Result<Vec<String>, String> {
+    let lines = if std::io::stdin().is_terminal() {
+        prompts
+            .iter()
+            .map(rpassword::prompt_password)
+            .collect::<Result<Vec<_>, _>>()
     } else {
         let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map(|_| text)
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map(|_| text.lines().map(str::to_string).collect())
     };
-    value.map_err(|e| format!("cannot read standard input: {e}"))
+    let mut lines = lines.map_err(|e| format!("cannot read standard input: {e}"))?;
+    lines.resize(prompts.len(), String::new());
+    Ok(lines.into_iter().map(|l| l.trim().to_string()).collect())
 }
 
-/// Stores the hash of the PIN on standard input's first line.
-fn set_pin(store: &dyn SecretStore, json_out: bool) -> ExitCode {
-    let stored = read_hidden("New manager PIN (not shown): ").and_then(|text| {
-        let pin = text.lines().next().unwrap_or("").trim();
-        manager_pin::set_pin(store, pin).map_err(|e| e.to_string())
-    });
+/// Stores the hash of a new manager PIN; when one is set, only after the current one passed
+/// the PIN gate.
+fn set_pin(paths: &Paths, json_out: bool) -> ExitCode {
+    let config = match Config::load(&paths.config_file) {
+        Ok(config) => config,
+        Err(e) => return fail(&ErrorDto::config(e.to_string()), json_out),
+    };
+    let keyring: Arc<dyn SecretStore> = Arc::new(KeyringStore::new(config.secrets.keyring_service));
+    let stored = change_pin(paths, keyring);
     match stored {
         Ok(()) => {
             if json_out {
@@ -302,14 +360,44 @@ fn set_pin(store: &dyn SecretStore, json_out: bool) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(message) => fail(&ErrorDto::config(message), json_out),
+        Err(error) => fail(&error, json_out),
     }
+}
+
+fn change_pin(paths: &Paths, keyring: Arc<dyn SecretStore>) -> Result<(), ErrorDto> {
+    let config_error = |e: &dyn std::fmt::Display| ErrorDto::config(e.to_string());
+    let replacing = manager_pin::is_set(keyring.as_ref()).map_err(|e| config_error(&e))?;
+    let new_prompt = "New manager PIN (not shown): ";
+    let prompts: &[&str] = if replacing {
+        &["Current manager PIN (not shown): ", new_prompt]
+    } else {
+        &[new_prompt]
+    };
+    let mut lines = read_hidden_lines(prompts).map_err(ErrorDto::config)?;
+    let new = lines.pop().unwrap_or_default();
+    if let Some(current) = lines.pop() {
+        if current.is_empty() {
+            return Err(pin_refused(manager_pin::PinError::Missing));
+        }
+        if new.is_empty() {
+            return Err(ErrorDto::config(
+                "A manager PIN is set already: give the current PIN first, then the new one \
+                 (piped: two lines). Nothing was changed.",
+            ));
+        }
+        manager_pin::validate(&new).map_err(|e| config_error(&e))?;
+        let store = open_store(paths).map_err(ErrorDto::config)?;
+        PinGate::new(keyring.clone(), store)
+            .check(&current)
+            .map_err(pin_refused)?;
+    }
+    manager_pin::set_pin(keyring.as_ref(), &new).map_err(|e| config_error(&e))
 }
 
 /// Reads the secret from standard input: hidden at a terminal, else its first line.
 fn secret_set(name: &str, store: &dyn SecretStore, json_out: bool) -> ExitCode {
-    let stored = read_hidden(&format!("Value for {name} (not shown): "))
-        .and_then(|text| store_secret(store, name, &text));
+    let stored = read_hidden_lines(&[&format!("Value for {name} (not shown): ")])
+        .and_then(|lines| store_secret(store, name, &lines[0]));
     match stored {
         Ok(()) => {
             if json_out {

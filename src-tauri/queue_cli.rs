@@ -143,11 +143,15 @@ fn stats_json(stats: &RunStats) -> Value {
     })
 }
 
-/// Runs the outbox engine: until nothing is left it can do (`once`), or until Ctrl-C.
+/// `kassa sync --once`'s exit code when operations are left: unfinished, or waiting for review.
+pub const EXIT_WORK_LEFT: u8 = 3;
+
+/// Runs the outbox engine: one pass (`once`), or until Ctrl-C. After one pass the exit code
+/// says whether anything is left ([`EXIT_WORK_LEFT`]), and a line says what.
 pub async fn sync(booted: Booted, once: bool, json_out: bool) -> ExitCode {
     let engine = booted.engine.clone();
     let result = if once {
-        engine.run_until_idle().await
+        engine.run_once().await
     } else {
         let (stop_tx, stop) = tokio::sync::watch::channel(false);
         tokio::spawn(async move {
@@ -174,11 +178,10 @@ pub async fn sync(booted: Booted, once: bool, json_out: bool) -> ExitCode {
             );
         }
     };
-    let left = booted
-        .store
-        .queue_summary()
-        .map(|s| (s.unfinished(), s.in_review));
-    let (unfinished, in_review) = left.unwrap_or_default();
+    let (unfinished, in_review) = match booted.store.queue_summary() {
+        Ok(summary) => (summary.unfinished(), summary.in_review),
+        Err(e) => return store_error(e, json_out),
+    };
     if json_out {
         println!(
             "{}",
@@ -196,36 +199,46 @@ pub async fn sync(booted: Booted, once: bool, json_out: bool) -> ExitCode {
         );
         println!("{unfinished} unfinished, {in_review} waiting for review");
     }
+    if once && unfinished + in_review > 0 {
+        eprintln!(
+            "left: {unfinished} unfinished (`kassa sync` sends them when due), \
+             {in_review} waiting for review (`kassa review`)"
+        );
+        return ExitCode::from(EXIT_WORK_LEFT);
+    }
     ExitCode::SUCCESS
 }
 
-/// Lists the review list, or applies a manager's decision to one of its operations.
-pub fn review(store: &Arc<Store>, command: Option<ReviewCommand>, json_out: bool) -> ExitCode {
-    let (op, resolution) = match command {
-        None => {
-            let list = match store.review_list() {
-                Ok(list) => list,
-                Err(e) => return store_error(e, json_out),
-            };
-            if json_out {
-                let items: Vec<Value> = list.iter().map(|item| op_json(&item.op)).collect();
-                println!("{}", json!({"ok": true, "review": items}));
-            } else if list.is_empty() {
-                println!("Nothing to review.");
-            } else {
-                for item in &list {
-                    println!(
-                        "{}  sale {}",
-                        op_line(&item.op),
-                        item.op.sale_id.as_deref().unwrap_or("-")
-                    );
-                }
-            }
-            return ExitCode::SUCCESS;
+/// Lists the review list; needs no PIN.
+pub fn review_list(store: &Store, json_out: bool) -> ExitCode {
+    let list = match store.review_list() {
+        Ok(list) => list,
+        Err(e) => return store_error(e, json_out),
+    };
+    if json_out {
+        let items: Vec<Value> = list.iter().map(|item| op_json(&item.op)).collect();
+        println!("{}", json!({"ok": true, "review": items}));
+    } else if list.is_empty() {
+        println!("Nothing to review.");
+    } else {
+        for item in &list {
+            println!(
+                "{}  sale {}",
+                op_line(&item.op),
+                item.op.sale_id.as_deref().unwrap_or("-")
+            );
         }
-        Some(ReviewCommand::Retry { op }) => (op, Resolution::Retry),
-        Some(ReviewCommand::WriteOff { op, note }) => (op, Resolution::WriteOff { note }),
-        Some(ReviewCommand::Done { op, note }) => (op, Resolution::DoneAtProvider { note }),
+    }
+    ExitCode::SUCCESS
+}
+
+/// Applies a manager's decision to an operation of the review list; the caller has checked
+/// the manager's PIN.
+pub fn review(store: &Store, command: ReviewCommand, json_out: bool) -> ExitCode {
+    let (op, resolution) = match command {
+        ReviewCommand::Retry { op } => (op, Resolution::Retry),
+        ReviewCommand::WriteOff { op, note } => (op, Resolution::WriteOff { note }),
+        ReviewCommand::Done { op, note } => (op, Resolution::DoneAtProvider { note }),
     };
     match store.resolve_review(&op, &resolution) {
         Ok(()) => {
@@ -284,7 +297,8 @@ pub fn export(store: &Store, path: &std::path::Path, json_out: bool) -> ExitCode
 
 /// Sets the database aside (renamed, never deleted) so that the till starts afresh. Refused
 /// while operations are unfinished or waiting for review, unless `exported` is a file written
-/// by `kassa queue --export` that lists every one of them.
+/// by `kassa queue --export` that lists every one of them. The caller has checked the
+/// manager's PIN.
 pub fn reset(store: Arc<Store>, exported: Option<&std::path::Path>, json_out: bool) -> ExitCode {
     let ops = match at_risk(&store) {
         Ok(ops) => ops,

@@ -128,6 +128,8 @@ fn a_manager_pin_set_from_the_command_line_opens_the_pin_gate_and_is_kept_only_a
     use kassa_app::keyring_store::KeyringStore;
     use kassa_core::manager_pin::{PinError, PinGate, PIN_HASH_SECRET};
     use kassa_core::secrets::SecretStore;
+    use kassa_core::store::Store;
+    use std::sync::Arc;
 
     let service = format!("eu.kassa.test.manager-pin.{}", std::process::id());
     let home = tempfile::tempdir().unwrap();
@@ -136,34 +138,62 @@ fn a_manager_pin_set_from_the_command_line_opens_the_pin_gate_and_is_kept_only_a
         format!("[secrets]\nkeyring_service = \"{service}\"\n"),
     )
     .unwrap();
+    let keyring = Arc::new(KeyringStore::new(service));
 
-    let malformed = kassa(home.path(), &["manager", "set-pin"], "12ab\n");
-    assert!(!malformed.status.success());
-    assert!(
-        text(&malformed.stderr).contains("4 to 12 digits"),
-        "{}",
-        text(&malformed.stderr)
-    );
+    for (pin, why) in [("12ab\n", "not digits"), ("4821\n", "4 digits")] {
+        let refused = kassa(home.path(), &["manager", "set-pin"], pin);
+        assert!(!refused.status.success(), "{why}");
+        assert!(
+            text(&refused.stderr).contains("6 to 12 digits"),
+            "{why}: {}",
+            text(&refused.stderr)
+        );
+    }
 
-    let set = kassa(home.path(), &["manager", "set-pin"], "4821\n");
+    let set = kassa(home.path(), &["manager", "set-pin"], "482193\n");
     assert!(
         set.status.success(),
         "`kassa manager set-pin` needs an unlocked OS keyring (make test runs the tests with one): {}",
         text(&set.stderr)
     );
-    assert!(!text(&set.stdout).contains("4821"), "the PIN was echoed");
-
-    let keyring = std::sync::Arc::new(KeyringStore::new(service));
+    assert!(!text(&set.stdout).contains("482193"), "the PIN was echoed");
     let stored = keyring.get(PIN_HASH_SECRET).unwrap().expect("a PIN hash");
     assert!(
         stored.expose().starts_with("$argon2id$"),
         "an Argon2id hash"
     );
     assert!(
-        !stored.expose().contains("4821"),
+        !stored.expose().contains("482193"),
         "the PIN itself is not kept"
     );
-    let gate = PinGate::new(keyring);
-    assert_eq!(gate.check("4821"), Ok(()));
-    assert_eq!(gate.check("4822"), Err(PinError::Wrong { left: 4 }));
+
+    // Once a PIN is set, changing it needs the current one.
+    let new_only = kassa(home.path(), &["manager", "set-pin"], "777777\n");
+    assert!(!new_only.status.success());
+    assert!(
+        text(&new_only.stderr).contains("current PIN"),
+        "{}",
+        text(&new_only.stderr)
+    );
+    let wrong_old = kassa(
+        home.path(),
+        &["--json", "manager", "set-pin"],
+        "111111\n777777\n",
+    );
+    assert!(!wrong_old.status.success());
+    let answer: serde_json::Value = serde_json::from_slice(&wrong_old.stdout).unwrap();
+    assert_eq!(answer["error"]["code"], "pin_refused", "{answer}");
+    assert_eq!(
+        keyring.get(PIN_HASH_SECRET).unwrap(),
+        Some(stored),
+        "the PIN is unchanged"
+    );
+    let changed = kassa(home.path(), &["manager", "set-pin"], "482193\n777777\n");
+    assert!(changed.status.success(), "{}", text(&changed.stderr));
+
+    // The window's gate, over the same database as the command line's (training mode's here).
+    let store = Store::open(&home.path().join("data/eu.kassa.till/training.sqlite3")).unwrap();
+    let gate = PinGate::new(keyring, Arc::new(store));
+    assert_eq!(gate.check("777777"), Ok(()));
+    assert_eq!(gate.check("482193"), Err(PinError::Wrong { left: 4 }));
 }

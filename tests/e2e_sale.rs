@@ -329,7 +329,7 @@ fn a_card_taken_offline_over_the_cap_needs_the_managers_pin_or_comes_off() {
         &["secret", "set", "lightspeed.token"],
         &format!("{token}\n"),
     );
-    kassa_cli(home.path(), &["manager", "set-pin"], "4321\n");
+    kassa_cli(home.path(), &["manager", "set-pin"], "432198\n");
 
     let driver = Driver::start(home.path());
     let session = driver.new_session();
@@ -387,7 +387,7 @@ fn a_card_taken_offline_over_the_cap_needs_the_managers_pin_or_comes_off() {
         "the wrong PIN refused",
         "return document.getElementById('approve-error').textContent.includes('Wrong manager PIN')",
     );
-    session.enter("4321");
+    session.enter("432198");
     session.wait_text("#outcome-title", "Paid");
     assert_eq!(
         session.tender("lightspeed").1,

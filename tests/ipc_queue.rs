@@ -292,6 +292,26 @@ fn wrong_pins_lock_the_review_and_a_till_without_a_pin_says_how_to_set_one() {
         "locked even for the right PIN"
     );
 
+    // The window closed and opened again: the lock is the till's, not the process's.
+    drop(webview);
+    let reopened = app_with(AppState(Ok(boot_in(
+        dir.path(),
+        MemorySecretStore::default(),
+    ))));
+    let after_restart = invoke(
+        &reopened,
+        "resolve_review",
+        json!({"opId": refused.id, "action": "retry", "pin": MANAGER_PIN}),
+    )
+    .unwrap_err();
+    assert!(
+        after_restart["message"]
+            .as_str()
+            .unwrap()
+            .contains("locked"),
+        "{after_restart}"
+    );
+
     // A configured till whose installer set no PIN.
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

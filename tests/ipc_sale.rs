@@ -519,7 +519,7 @@ fn offline_till(dir: &Path, max_per_tender: &str) -> Offline {
     secrets
         .set("lightspeed.token", &Secret::new("lightspeed-test-token"))
         .unwrap();
-    manager_pin::set_pin(&secrets, "4321").unwrap();
+    manager_pin::set_pin(&secrets, "432198").unwrap();
     let booted =
         tauri::async_runtime::block_on(boot(Paths::in_dir(dir), Arc::new(secrets))).unwrap();
     Offline {
@@ -564,9 +564,9 @@ fn a_provider_that_stops_answering_is_trusted_within_the_caps_and_a_manager_deci
         "{asked}"
     );
     assert_eq!(asked["sale"]["state"], "tendering");
-    let wrong = till.refuse("sale_complete", json!({"saleId": sale_2, "pin": "9999"}));
+    let wrong = till.refuse("sale_complete", json!({"saleId": sale_2, "pin": "999999"}));
     assert_eq!(wrong["code"], "pin_refused");
-    let approved = till.call("sale_complete", json!({"saleId": sale_2, "pin": "4321"}));
+    let approved = till.call("sale_complete", json!({"saleId": sale_2, "pin": "432198"}));
     assert_eq!(approved["outcome"], "paid", "{approved}");
     assert_eq!(approved["sale"]["tenders"][0]["approved_by"], "manager");
     let status = till.call("till_status", json!({}));
