@@ -52,6 +52,12 @@ pub fn with_commands<R: tauri::Runtime>(
         ])
 }
 
+/// The app as built: tauri.conf.json, the UI's files, and what the window may call — the
+/// commands' permissions (`build.rs`) and the window's capability (`capabilities/`).
+pub fn context<R: tauri::Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
+}
+
 /// Opens the till window. A till that cannot open still shows a window that says why.
 pub fn run_window(config: Option<&Path>) {
     let paths = paths::Paths::resolve(config);
@@ -102,6 +108,6 @@ pub fn run_window(config: Option<&Path>) {
             }
             Ok(())
         })
-        .run(tauri::generate_context!())
+        .run(context())
         .expect("error while running the Kassa window");
 }
