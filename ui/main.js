@@ -2,6 +2,7 @@
 // the keys that switch between them, where a scan goes, and the status bar.
 
 import { listenForScans } from "./scanner.js";
+import { clearWhenIdle, takePin } from "./pin_field.js";
 import { $, el } from "./dom.js";
 import { errorView } from "./errors.js";
 import * as sale from "./sale.js";
@@ -196,7 +197,8 @@ async function showQueue() {
         const act = async (action) => {
           $("manager-error").textContent = "";
           try {
-            await invoke("resolve_review", { opId: op.id, action, note: note.value, pin: $("manager-pin").value });
+            const pin = takePin($("manager-pin"));
+            await invoke("resolve_review", { opId: op.id, action, note: note.value, pin });
             await showQueue();
             refreshStatus();
           } catch (error) {
@@ -251,11 +253,12 @@ function onKey(event) {
 }
 
 // A scan is a card wherever focus is, except in a PIN field: the scanner has taken its
-// characters out again, and it is not read. On the balance screen it is looked up; anywhere
-// else it goes to the sale, which proposes it as a tender or shows its balance.
+// characters out again, and it is not read (its code is null). On the balance screen it is
+// looked up; anywhere else it goes to the sale, which proposes it as a tender or shows its
+// balance.
 function onScan(code) {
   const focused = document.activeElement;
-  if (focused instanceof HTMLInputElement && focused.type === "password") {
+  if (code === null || (focused instanceof HTMLInputElement && focused.type === "password")) {
     const error = { "approve-pin": "approve-error", "manager-pin": "manager-error" }[focused.id];
     if (error) $(error).textContent = TEXT.pinIgnored;
     else setStatus(TEXT.pinIgnored);
@@ -302,6 +305,7 @@ async function start() {
     onScan,
   );
   window.addEventListener("keydown", onKey);
+  clearWhenIdle($("manager-pin"));
   await sale.init(info, {
     showBalance(card) {
       showScreen("balance");

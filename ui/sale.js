@@ -5,6 +5,7 @@
 // and colour (ui/sale_view.js). Nothing says Paid before `sale_complete` answered `paid`.
 
 import { $, el, fill } from "./dom.js";
+import { clearWhenIdle, takePin } from "./pin_field.js";
 import { errorView } from "./errors.js";
 import { formatMinor, formatPlain, parseAmount, parseLine } from "./entry.js";
 import { awaitsAnswer, counts, isQueued, isSettling, tenderDetail, tenderName, tenderView } from "./sale_view.js";
@@ -291,7 +292,6 @@ function complete(pin) {
     } catch (error) {
       if (error?.code === "pin_refused" && state.dialog === "approve") {
         $("approve-error").textContent = error.message;
-        $("approve-pin").value = "";
         return;
       }
       state.dialog = null;
@@ -404,7 +404,7 @@ function dialogKey(event) {
   } else if (event.key === "Enter") {
     event.preventDefault();
     if (state.dialog === "abandon") abandon();
-    else complete($("approve-pin").value);
+    else complete(takePin($("approve-pin")));
   } else if (state.dialog === "abandon" || /^F[0-9]+$/.test(event.key) || event.key === "Tab") {
     // Only the PIN field takes typing; nothing else happens until the question is answered.
     event.preventDefault();
@@ -751,6 +751,7 @@ export function focus() {
 export async function init(info, hooks) {
   state.info = info;
   state.hooks = hooks;
+  clearWhenIdle($("approve-pin"));
   // Focus stays in the entry field while this screen is shown, so typing always lands there.
   entry().addEventListener("blur", () =>
     setTimeout(() => {

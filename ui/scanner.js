@@ -16,16 +16,19 @@ export class ScanDetector {
     this.chars = [];
     this.last = -Infinity;
     this.origin = null;
+    this.secret = false;
   }
 
-  // `event` has key, code, shiftKey, ctrlKey, altKey, metaKey and timeStamp (ms).
+  // `event` has key, code, shiftKey, ctrlKey, altKey, metaKey and timeStamp (ms). `secret`:
+  // the key went to a PIN field, which the scanner never reads — its character is not kept,
+  // and a burst that reached a PIN field is a scan without a code (`code: null`).
   // Returns {type: "char", burst} for a typing key, {type: "scan", code, origin} when a
   // terminator completes a scan, or {type: "other"}.
-  feed(event, origin = null) {
+  feed(event, origin = null, secret = false) {
     const gap = event.timeStamp - this.last;
     const inBurst = gap <= this.maxKeyGapMs;
     if (event.key === "Enter" || event.key === "Tab") {
-      const code = this.chars.join("");
+      const code = this.secret ? null : this.chars.join("");
       const scanOrigin = this.origin;
       const isScan = inBurst && this.chars.length >= this.minLength;
       this.reset();
@@ -40,8 +43,10 @@ export class ScanDetector {
     if (!inBurst) {
       this.chars = [];
       this.origin = origin;
+      this.secret = false;
     }
-    this.chars.push(ch);
+    this.secret ||= secret;
+    this.chars.push(secret ? "" : ch);
     this.last = event.timeStamp;
     return { type: "char", burst: this.chars.length > 1 };
   }
@@ -51,9 +56,14 @@ function isEditable(el) {
   return el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement;
 }
 
+function isPinField(el) {
+  return el instanceof HTMLInputElement && el.type === "password";
+}
+
 // Listens on the whole window. When a scan completes, the characters it typed into a text
 // field are taken out again (the field gets back the value it had before the burst) and
-// `onScan(code)` is called. Typing by hand is never swallowed.
+// `onScan(code)` is called — with `null` for a burst that reached a PIN field, whose keys the
+// scanner never reads. Typing by hand is never swallowed.
 export function listenForScans(target, options, onScan) {
   const detector = new ScanDetector(options);
   target.addEventListener(
@@ -63,7 +73,7 @@ export function listenForScans(target, options, onScan) {
       const snapshot = isEditable(el)
         ? { el, value: el.value, start: el.selectionStart, end: el.selectionEnd }
         : null;
-      const result = detector.feed(event, snapshot);
+      const result = detector.feed(event, snapshot, isPinField(el));
       if (result.type !== "scan") return;
       event.preventDefault();
       event.stopPropagation();

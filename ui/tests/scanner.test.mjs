@@ -68,3 +68,23 @@ test("events without a code fall back to the key; Shift alone types nothing", ()
   assert.equal(decodeKey({ code: "", key: "7" }), "7");
   assert.equal(decodeKey({ code: "ShiftLeft", key: "Shift" }), null);
 });
+
+test("a burst into a PIN field is a scan without its code, and a PIN is never kept", () => {
+  const d = new ScanDetector({ maxKeyGapMs: 50, minLength: 4 });
+  let t = 1000;
+  for (const ch of "4165100001") d.feed(press(ch, (t += 8)), null, true);
+  assert.deepEqual(d.chars.join(""), "", "no character of a PIN field is kept");
+  assert.deepEqual(d.feed(enter(t + 8)), { type: "scan", code: null, origin: null });
+
+  // Typed by hand into the PIN field, then a scan elsewhere: the scan has its code.
+  for (const ch of "482193") d.feed(press(ch, (t += 300)), null, true);
+  assert.equal(d.feed(enter((t += 300))).type, "other");
+  assert.equal(feedAll(d, "4165100002", { start: t + 1000 }).code, "4165100002");
+});
+
+test("a burst that reaches a PIN field part-way is not read either", () => {
+  const d = new ScanDetector({ maxKeyGapMs: 50, minLength: 4 });
+  let t = 1000;
+  [..."4165100001"].forEach((ch, i) => d.feed(press(ch, (t += 8)), null, i >= 5));
+  assert.equal(d.feed(enter(t + 8)).code, null);
+});
