@@ -5,10 +5,10 @@
 
 use crate::money::{Currency, Money};
 use crate::provider::ProviderId;
+use crate::store::stamp::{parse_stamp, stamp};
 use crate::store::{bad_column, Store, StoreError};
 use rusqlite::OptionalExtension;
 use std::str::FromStr;
-use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 /// Where a hold stands, as far as the till knows.
@@ -84,13 +84,10 @@ impl Hold {
     }
 }
 
-/// Whole seconds, UTC: the stored text then sorts in time order.
-pub(crate) fn stamp(at: OffsetDateTime) -> String {
-    at.to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .expect("zero nanoseconds is valid")
-        .format(&Rfc3339)
-        .expect("UTC time formats")
+/// A hold's expiry as stored: to the whole second, so that a hold is taken for gone at the
+/// start of its last second.
+pub(crate) fn expiry_stamp(at: OffsetDateTime) -> String {
+    stamp(at.replace_nanosecond(0).expect("zero nanoseconds is valid"))
 }
 
 fn read_hold(r: &rusqlite::Row<'_>) -> rusqlite::Result<Hold> {
@@ -108,8 +105,8 @@ fn read_hold(r: &rusqlite::Row<'_>) -> rusqlite::Result<Hold> {
             r.get(4)?,
             Currency::try_from(currency).map_err(|e| bad_column(5, e))?,
         ),
-        expires_at: OffsetDateTime::parse(&expires_at, &Rfc3339)
-            .map_err(|e| bad_column(6, format!("expires_at '{expires_at}': {e}")))?,
+        expires_at: parse_stamp(&expires_at)
+            .ok_or_else(|| bad_column(6, format!("expires_at '{expires_at}' is not a time")))?,
         state: state.parse().map_err(|e| bad_column(7, e))?,
         transaction_id: r.get(8)?,
     })
@@ -134,7 +131,7 @@ impl Store {
                 hold.card_masked,
                 hold.amount.minor,
                 hold.amount.currency.code(),
-                stamp(hold.expires_at),
+                expiry_stamp(hold.expires_at),
                 now
             ],
         )?;

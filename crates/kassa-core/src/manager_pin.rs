@@ -12,8 +12,8 @@
 //! [`MAX_LOCKOUT`]. Only the right PIN starts the count again.
 
 use crate::clock::{Clock, SystemClock};
-use crate::outbox::queue::{parse_stamp, stamp};
 use crate::secrets::{Secret, SecretStore};
+use crate::store::stamp::{parse_stamp, stamp};
 use crate::store::{Store, StoreError};
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};

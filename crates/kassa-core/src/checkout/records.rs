@@ -4,9 +4,10 @@
 
 use super::model::{Line, Sale, SaleState, Tender, TenderState};
 use crate::money::{Currency, Money};
-use crate::outbox::queue::{parse_stamp, stamp, withdraw_in};
+use crate::outbox::queue::withdraw_in;
 use crate::outbox::NewOp;
 use crate::provider::{CardKind, ProviderId};
+use crate::store::stamp::{parse_stamp, stamp};
 use crate::store::{bad_column, Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use time::OffsetDateTime;

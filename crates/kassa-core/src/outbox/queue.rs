@@ -9,30 +9,12 @@
 use super::model::{NewOp, Op, OpKind, OpOutcome, OpState, Transition};
 use crate::money::{Currency, Money};
 use crate::provider::ProviderId;
+use crate::store::stamp::{parse_stamp, stamp};
 use crate::store::{bad_column, Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::collections::BTreeMap;
 use std::time::Duration;
-use time::format_description::FormatItem;
-use time::macros::format_description;
 use time::OffsetDateTime;
-
-/// Fixed width, UTC, milliseconds: the stored text sorts in time order.
-const STAMP: &[FormatItem<'static>] =
-    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
-
-pub(crate) fn stamp(at: OffsetDateTime) -> String {
-    at.to_offset(time::UtcOffset::UTC)
-        .format(STAMP)
-        .expect("UTC time formats")
-}
-
-pub(crate) fn parse_stamp(s: &str) -> Option<OffsetDateTime> {
-    time::PrimitiveDateTime::parse(s, STAMP)
-        .map(|t| t.assume_utc())
-        .ok()
-        .or_else(|| OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok())
-}
 
 /// The columns [`read_op`] reads, from `ops o` left-joined with its dependency `d`.
 pub(crate) const OP_COLUMNS: &str = "o.id, o.rowid, o.sale_id, o.provider, o.kind, o.card_code, \
@@ -597,7 +579,7 @@ fn record_hold(
                     op.card_masked().unwrap_or_default(),
                     op.amount.minor,
                     op.amount.currency.code(),
-                    crate::holds::stamp(expires_at),
+                    crate::holds::expiry_stamp(expires_at),
                     now
                 ],
             )?;

@@ -4,7 +4,8 @@
 //! way, or not at all), or mark as done at the provider after checking there.
 
 use super::model::{Op, OpOutcome, OpState};
-use super::queue::{journal_op, stamp, OP_COLUMNS, OP_FROM};
+use super::queue::{journal_op, OP_COLUMNS, OP_FROM};
+use crate::store::stamp::stamp;
 use crate::store::{Store, StoreError};
 use rusqlite::{params, TransactionBehavior};
 use thiserror::Error;

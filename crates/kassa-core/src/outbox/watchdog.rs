@@ -6,8 +6,8 @@
 //! the card was not charged for a sale that counted on it.
 
 use super::model::{NewOp, OpKind};
-use super::queue::stamp;
 use crate::holds::Hold;
+use crate::store::stamp::{parse_stamp, stamp};
 use crate::store::{Store, StoreError};
 use rusqlite::{params, OptionalExtension};
 use std::time::Duration;
@@ -128,7 +128,7 @@ impl Store {
             params![hold.provider.as_str(), hold.intent_id],
             |r| r.get(0),
         )?;
-        Ok(OffsetDateTime::parse(&created, &time::format_description::well_known::Rfc3339).ok())
+        Ok(parse_stamp(&created))
     }
 
     fn queue_cancel(&self, hold: &Hold, reserve_id: &str) -> Result<(), StoreError> {

@@ -1,7 +1,7 @@
 //! The journal: an append-only record of what the till did.
 
+use super::stamp::stamp;
 use super::{Store, StoreError};
-use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 /// A row to append. Card codes arrive masked: the journal never holds a full code.
@@ -42,9 +42,7 @@ pub struct JournalRow {
 
 impl Store {
     pub fn journal(&self, entry: &JournalEntry) -> Result<i64, StoreError> {
-        let at = OffsetDateTime::now_utc()
-            .format(&Rfc3339)
-            .expect("UTC time formats");
+        let at = stamp(OffsetDateTime::now_utc());
         let conn = self.conn();
         conn.execute(
             "INSERT INTO journal (at, kind, provider, card_masked, amount_minor, currency, outcome, detail)

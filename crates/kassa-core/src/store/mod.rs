@@ -2,6 +2,7 @@
 
 mod journal;
 mod schema;
+pub(crate) mod stamp;
 
 pub use journal::{JournalEntry, JournalRow};
 
@@ -189,6 +190,40 @@ mod tests {
         assert_eq!(store.quick_check().unwrap(), "ok");
         assert!(store.schema_version().unwrap() >= 1);
         assert_eq!(store.unfinished_ops().unwrap(), 0);
+    }
+
+    #[test]
+    fn the_journal_and_the_holds_write_their_times_in_the_one_format() {
+        use crate::holds::NewHold;
+        use crate::money::{Currency, Money};
+        use crate::provider::ProviderId;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("kassa.sqlite3")).unwrap();
+        store
+            .journal(&JournalEntry::lookup("leat", "••••0001", "ok"))
+            .unwrap();
+        let eur = Currency::try_from("EUR".to_string()).unwrap();
+        store
+            .save_hold(&NewHold {
+                provider: ProviderId::Zmyle,
+                intent_id: "i1".into(),
+                op_id: None,
+                card_masked: "••••0001".into(),
+                amount: Money::new(500, eur),
+                expires_at: time::OffsetDateTime::now_utc(),
+            })
+            .unwrap();
+        let conn = store.conn();
+        for column in [
+            "at FROM journal",
+            "expires_at FROM holds",
+            "created_at FROM holds",
+        ] {
+            let at: String = conn
+                .query_row(&format!("SELECT {column}"), [], |r| r.get(0))
+                .unwrap();
+            assert!(stamp::parse_stamp(&at).is_some(), "{column}: {at}");
+        }
     }
 
     #[test]

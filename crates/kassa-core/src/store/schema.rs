@@ -176,13 +176,78 @@ pub fn migrations() -> Migrations<'static> {
         INSERT INTO pin_attempts (id, failures) VALUES (1, 0);
         "#,
         ),
+        M::up(
+            r#"
+        -- One format for every moment (store/stamp.rs: UTC, milliseconds, fixed width). The
+        -- journal wrote RFC 3339 to the nanosecond and the holds to the second before: every
+        -- time column is rewritten (one already in the format stays as it is, and a value
+        -- SQLite cannot read is left as it was).
+        UPDATE journal SET
+            at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', at), at);
+        UPDATE holds SET
+            expires_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', expires_at), expires_at),
+            created_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', created_at), created_at),
+            updated_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', updated_at), updated_at);
+        UPDATE ops SET
+            next_attempt_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', next_attempt_at), next_attempt_at),
+            hold_expires_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', hold_expires_at), hold_expires_at),
+            created_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', created_at), created_at),
+            updated_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', updated_at), updated_at),
+            sent_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', sent_at), sent_at),
+            resolved_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', resolved_at), resolved_at);
+        UPDATE sales SET
+            created_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', created_at), created_at),
+            updated_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', updated_at), updated_at),
+            finished_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', finished_at), finished_at);
+        UPDATE tenders SET
+            offline_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', offline_at), offline_at),
+            created_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', created_at), created_at),
+            updated_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', updated_at), updated_at);
+        UPDATE card_balances SET
+            seen_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', seen_at), seen_at);
+        "#,
+        ),
     ])
 }
 
 #[cfg(test)]
 mod tests {
+    use crate::store::stamp::parse_stamp;
+    use rusqlite::Connection;
+
     #[test]
     fn migrations_are_valid() {
         super::migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn times_written_in_the_old_formats_are_rewritten_in_the_one_format() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let migrations = super::migrations();
+        migrations.to_version(&mut conn, 6).unwrap();
+        conn.execute_batch(
+            "INSERT INTO journal (at, kind, outcome)
+                 VALUES ('2026-11-30T06:01:19.123456789Z', 'lookup', 'ok');
+             INSERT INTO holds (provider, intent_id, card_masked, amount_minor, currency,
+                                expires_at, state, created_at, updated_at)
+                 VALUES ('zmyle', 'i1', '••••0001', 500, 'EUR', '2026-11-30T06:31:19Z', 'open',
+                         '2026-11-30T06:01:19Z', '2026-11-30T06:01:19Z');",
+        )
+        .unwrap();
+        migrations.to_latest(&mut conn).unwrap();
+        let at: String = conn
+            .query_row("SELECT at FROM journal", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(at, "2026-11-30T06:01:19.123Z");
+        let (expires, created): (String, String) = conn
+            .query_row("SELECT expires_at, created_at FROM holds", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(expires, "2026-11-30T06:31:19.000Z");
+        assert_eq!(created, "2026-11-30T06:01:19.000Z");
+        assert!([at, expires, created]
+            .iter()
+            .all(|t| parse_stamp(t).is_some()));
     }
 }
