@@ -508,17 +508,23 @@ fn settle_undone_refusal(
     Ok(())
 }
 
-/// A pending operation whose dependency was declined cannot be done (no hold to confirm):
-/// it is closed as moot, which needs nobody's review.
+/// A pending operation whose dependency was declined cannot be done (no hold to confirm),
+/// nor can what depends on it in turn (the refund of that confirm): they are closed as moot,
+/// which needs nobody's review, and the card's line moves on.
 pub(crate) fn settle_moot_dependents(
     conn: &Connection,
     declined_id: &str,
     now: &str,
 ) -> Result<(), StoreError> {
     conn.execute(
-        "UPDATE ops SET state = 'declined', resolution = 'moot', resolved_at = ?2,
+        "WITH RECURSIVE moot(id) AS (
+             SELECT id FROM ops WHERE depends_on = ?1 AND state = 'pending'
+             UNION
+             SELECT o.id FROM ops o JOIN moot m ON o.depends_on = m.id WHERE o.state = 'pending'
+         )
+         UPDATE ops SET state = 'declined', resolution = 'moot', resolved_at = ?2,
                 last_error = 'the operation it depends on was declined', updated_at = ?2
-         WHERE depends_on = ?1 AND state = 'pending'",
+         WHERE id IN (SELECT id FROM moot)",
         params![declined_id, now],
     )?;
     Ok(())

@@ -134,6 +134,42 @@ fn a_dependent_of_a_declined_op_is_closed_without_review() {
 }
 
 #[test]
+fn what_depends_on_a_moot_operation_is_moot_too_and_the_card_moves_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir);
+    let now = OffsetDateTime::now_utc();
+    let reserve = NewOp::new(ProviderId::Zmyle, OpKind::Reserve, Some("Q"), eur(700));
+    let confirm =
+        NewOp::new(ProviderId::Zmyle, OpKind::Confirm, Some("Q"), eur(700)).after(&reserve.id);
+    let refund =
+        NewOp::new(ProviderId::Zmyle, OpKind::Reverse, Some("Q"), eur(700)).after(&confirm.id);
+    let next = NewOp::new(ProviderId::Zmyle, OpKind::Reserve, Some("Q"), eur(100));
+    s.enqueue(&[
+        reserve.clone(),
+        confirm.clone(),
+        refund.clone(),
+        next.clone(),
+    ])
+    .unwrap();
+    let claimed = s.claim_due(ProviderId::Zmyle, now, 10).unwrap();
+    s.record(
+        &claimed[0],
+        &Transition::Declined {
+            reason: "Not enough balance".into(),
+        },
+        now,
+    )
+    .unwrap();
+    assert_eq!(s.op(&refund.id).unwrap().unwrap().state, OpState::Declined);
+    assert_eq!(
+        ids(&s.claim_due(ProviderId::Zmyle, now, 10).unwrap()),
+        [next.id.as_str()],
+        "the card's next sale is sent"
+    );
+    assert_eq!(s.queue_summary().unwrap().in_review, 1, "only the refusal");
+}
+
+#[test]
 fn a_retry_waits_until_due_and_a_crash_mid_send_leaves_it_unknown() {
     let dir = tempfile::tempdir().unwrap();
     let s = store(&dir);
