@@ -20,7 +20,7 @@
 
 mod crash_support;
 
-use crash_support::{output, read_only, Till};
+use crash_support::{output, read_only, Till, WORK_LEFT};
 use kassa_core::checkout::{Sale, SaleState, TenderKind, TenderState};
 use kassa_core::outbox::{Op, OpKind, OpState};
 use kassa_core::store::Store;
@@ -285,10 +285,10 @@ async fn killed_kassa_sale_settles_its_sale_and_loses_nothing() {
     // Drain what the runs left queued.
     let mut syncs = 0;
     while unfinished_ops(&database) != 0 {
-        assert!(syncs < 10, "`kassa sync --once` does not drain the queue");
+        assert!(syncs < 100, "`kassa sync --once` does not drain the queue");
         let out = output(till.sync()).await;
         assert!(
-            out.status.success(),
+            out.status.success() || out.status.code() == Some(WORK_LEFT),
             "`kassa sync --once`: {}",
             String::from_utf8_lossy(&out.stderr)
         );

@@ -19,6 +19,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
+/// `kassa sync --once`'s exit code when it leaves work for a later run (a retry not yet due,
+/// a lost Leat answer still in its settle time, an operation waiting for review).
+pub const WORK_LEFT: i32 = 3;
+
 /// The till's folder: its kassa.toml, and its data (database, logs) under `data/`.
 pub struct Till {
     home: tempfile::TempDir,

@@ -1,5 +1,6 @@
 //! Fault injection shared by every simulator: latency, server errors, 429 with Retry-After,
-//! maintenance, and connections dropped before or after the request was applied.
+//! maintenance, connections dropped before or after the request was applied, and requests
+//! applied late, after the client gave up on them.
 //!
 //! Faults are scripted (the next matching request gets this fault) or random by rates from a
 //! fixed seed, so chaos runs repeat exactly. The simulator renders the error bodies itself, in
@@ -28,6 +29,10 @@ pub enum Fault {
     DropAfterApply,
     /// Apply the request, then answer only after this long (past a client's timeout).
     SlowAnswer(Duration),
+    /// Close the connection without an answer at once, and apply the request only this long
+    /// later: a request held up on its way, applied after the till gave up waiting (within
+    /// the provider's settle time, for the till to find it when it looks).
+    ApplyLate(Duration),
 }
 
 /// Which requests a scripted fault waits for.
@@ -59,6 +64,9 @@ pub struct Rates {
     /// Applies only to writes.
     pub slow_answer: f64,
     pub slow_answer_after: Duration,
+    /// Applies only to writes.
+    pub apply_late: f64,
+    pub apply_late_after: Duration,
     pub retry_after_secs: u64,
 }
 
@@ -137,6 +145,8 @@ impl Faults {
             Some(Fault::DropAfterApply)
         } else if write && roll(r.slow_answer) {
             Some(Fault::SlowAnswer(r.slow_answer_after))
+        } else if write && roll(r.apply_late) {
+            Some(Fault::ApplyLate(r.apply_late_after))
         } else {
             None
         };
@@ -181,6 +191,13 @@ async fn inject_faults(
             let response = next.run(request).await;
             tokio::time::sleep(after).await;
             response
+        }
+        Some(Fault::ApplyLate(after)) => {
+            tokio::spawn(async move {
+                tokio::time::sleep(after).await;
+                let _applied = next.run(request).await;
+            });
+            drop_connection()
         }
         Some(fault) => render(&fault),
     }

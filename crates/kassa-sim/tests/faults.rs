@@ -53,6 +53,31 @@ async fn a_drop_after_apply_applies_the_write_but_gives_no_answer() {
 }
 
 #[tokio::test]
+async fn an_apply_late_gives_no_answer_and_applies_the_write_afterwards() {
+    let faults = Faults::new(1);
+    let (running, count) = counter(&faults).await;
+    faults.inject(Fault::ApplyLate(Duration::from_secs(1)), Target::Writes);
+    let http = reqwest::Client::new();
+    let err = http
+        .post(format!("{}/add", running.url()))
+        .send()
+        .await
+        .expect_err("the connection must be dropped");
+    assert!(!err.is_status(), "{err:?}");
+    assert_eq!(
+        count.load(Ordering::SeqCst),
+        0,
+        "not applied when the client is told nothing"
+    );
+    let mut waited = Duration::ZERO;
+    while count.load(Ordering::SeqCst) == 0 && waited < Duration::from_secs(30) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        waited += Duration::from_millis(20);
+    }
+    assert_eq!(count.load(Ordering::SeqCst), 1, "applied once, later");
+}
+
+#[tokio::test]
 async fn a_drop_before_apply_changes_nothing() {
     let faults = Faults::new(1);
     let (running, count) = counter(&faults).await;

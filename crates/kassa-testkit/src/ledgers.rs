@@ -1,14 +1,18 @@
-//! The end of every chaos and crash run: the queue has drained, and each simulator's ledger
-//! equals the till's journal exactly: nothing lost, nothing doubled, nothing extra.
+//! The end of every chaos and crash run: the queue has drained, and each simulator's records
+//! equal the till's journal operation by operation (Leat by the op id each transaction
+//! carries, Lightspeed by `client_id`, zmyle by its intents and card transactions, Shopwave
+//! sale by sale): nothing lost, nothing doubled, nothing extra, and a lost payment and a
+//! doubled one of the same amount cannot cancel out.
 
 use crate::sims::{
     leat_card, lightspeed_card, zmyle_card, Sims, CARDS_PER_PROVIDER, START_BALANCE,
 };
-use kassa_core::outbox::{Booked, OpKind, OpState};
+use kassa_core::config::LeatConfig;
+use kassa_core::outbox::{Booked, Op, OpKind, OpState};
 use kassa_core::provider::ProviderId;
 use kassa_core::store::Store;
 use kassa_sim::lightspeed::TxnKind;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What was compared for one provider: movements (or recorded sales) and their net amount.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -26,24 +30,13 @@ impl Compared {
     }
 }
 
-/// A Leat contact's prepaid wallet that a run pays with.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Wallet {
-    /// The customer card the till scans.
-    pub code: String,
-    pub contact_uuid: String,
-    pub start_minor: i64,
-}
-
 /// What the simulators hold besides the till's own operations on the standard cards.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Besides {
     /// Money moved by someone else (another till), per provider and card code (a wallet's
-    /// customer card): each movement's mark (Lightspeed's `client_id`, Leat's op id) and
-    /// signed amount.
+    /// customer card): each movement as the provider's records show it (Lightspeed's
+    /// `client_id`, Leat's op id, zmyle's card transaction id) and its signed amount.
     pub moved: BTreeMap<(ProviderId, String), Vec<(String, i64)>>,
-    /// Leat prepaid wallets, compared like the gift cards.
-    pub wallets: Vec<Wallet>,
 }
 
 impl Besides {
@@ -66,18 +59,40 @@ pub fn assert_ledgers_equal_journal(sims: &Sims, store: &Store) -> BTreeMap<&'st
 }
 
 /// [`assert_ledgers_equal_journal`] where others moved money too (`besides.moved`, counted
-/// with the journal's movements) and Leat prepaid wallets were used (compared as
-/// `leat_prepaid`).
+/// with the journal's movements).
 pub fn assert_ledgers_equal_journal_besides(
     sims: &Sims,
     store: &Store,
     besides: &Besides,
 ) -> BTreeMap<&'static str, usize> {
     let review = store.review_list().expect("the review list reads");
-    assert_eq!(
-        store.unfinished_ops().expect("the outbox reads"),
-        0,
-        "every operation reached a final state"
+    let all = store.ops(&[], u32::MAX).expect("the outbox reads");
+    let state_of = |id: &Option<String>| {
+        id.as_ref()
+            .and_then(|id| all.iter().find(|o| &o.id == id))
+            .map(|o| (o.kind, o.state, o.review_reason.clone()))
+    };
+    let unfinished: Vec<String> = all
+        .iter()
+        .filter(|o| !o.state.is_final())
+        .map(|o| {
+            format!(
+                "{} {} {:?} of {} ({:?}, {} attempts, review {:?}), after {:?}",
+                o.provider,
+                o.kind,
+                o.state,
+                o.amount.minor,
+                o.last_error,
+                o.attempts,
+                o.review_reason,
+                state_of(&o.depends_on)
+            )
+        })
+        .collect();
+    assert!(
+        unfinished.is_empty(),
+        "every operation reached a final state, yet:\n{}",
+        unfinished.join("\n")
     );
     assert!(
         review.iter().all(|r| r.op.state == OpState::Declined
@@ -85,7 +100,7 @@ pub fn assert_ledgers_equal_journal_besides(
         "only refusals of redemptions and holds (the cards run low) need a person: {:?}",
         review
             .iter()
-            .map(|r| (&r.op.kind, &r.op.state, &r.reason))
+            .map(|r| (r.op.provider, &r.op.kind, &r.op.state, &r.reason))
             .collect::<Vec<_>>()
     );
     assert!(
@@ -102,15 +117,19 @@ pub fn assert_ledgers_equal_journal_besides(
             None => recorded_sales.push(b),
         }
     }
-    let mut compared = BTreeMap::from([
-        ("leat", leat(sims, &journal, besides)),
+    let ops: HashMap<String, Op> = store
+        .ops(&[], u32::MAX)
+        .expect("the outbox reads")
+        .into_iter()
+        .map(|o| (o.id.clone(), o))
+        .collect();
+    let compared = BTreeMap::from([
+        ("leat", leat(sims, &journal, &ops, besides)),
+        ("leat_prepaid", leat_prepaid(sims, &journal, &ops, besides)),
         ("lightspeed", lightspeed(sims, &journal, besides)),
-        ("zmyle", zmyle(sims, &journal, besides)),
+        ("zmyle", zmyle(sims, &journal, &ops, besides)),
         ("shopwave", shopwave(sims, store, &recorded_sales)),
     ]);
-    if !besides.wallets.is_empty() {
-        compared.insert("leat_prepaid", leat_prepaid(sims, &journal, besides));
-    }
     for (provider, c) in &compared {
         if *provider == "shopwave" {
             println!(
@@ -127,79 +146,145 @@ pub fn assert_ledgers_equal_journal_besides(
     compared.into_iter().map(|(p, c)| (p, c.count)).collect()
 }
 
-fn amounts(journal: &Journal, provider: ProviderId, card: &str) -> Vec<(String, i64)> {
+fn booked<'a>(journal: &'a Journal, provider: ProviderId, card: &str) -> &'a [Booked] {
     journal
         .get(&(provider, card.to_string()))
-        .map(|booked| {
-            booked
-                .iter()
-                .map(|b| (b.op_id.clone(), b.amount_minor))
-                .collect()
-        })
-        .unwrap_or_default()
+        .map_or(&[], Vec::as_slice)
 }
 
-/// Leat: each card's transactions after its issue, one for one with the journal (and what
-/// others moved), and its balance.
-fn leat(sims: &Sims, journal: &Journal, besides: &Besides) -> Compared {
+/// The op id Leat's transactions carry (`custom_attributes`).
+fn op_id_attribute() -> String {
+    LeatConfig::default_op_id_attribute()
+}
+
+/// Leat (a gift card's transactions after its issue, or a wallet's): each transaction carries
+/// the op id that made it. A redemption or reload shows once under its own id, for its
+/// amount; a reversal either as Leat's own reverse under the id of what it reverses or as a
+/// top-up under its own; what others moved, once under theirs; nothing else.
+fn leat_records(
+    what: &str,
+    txns: Vec<(Option<String>, i64)>,
+    booked: &[Booked],
+    ops: &HashMap<String, Op>,
+    others: Vec<(String, i64)>,
+) -> Compared {
+    let mut by_mark: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for (mark, amount) in txns {
+        let mark =
+            mark.unwrap_or_else(|| panic!("{what}: a transaction of {amount} nobody marked"));
+        by_mark.entry(mark).or_default().push(amount);
+    }
+    let mut take = |mark: &str| by_mark.remove(mark).unwrap_or_default();
+    let mut compared = Compared::default();
+    compared.add(booked.iter().map(|b| b.amount_minor));
+    // A reversal is a top-up under its own id, or Leat's own reverse under the original's.
+    let mut leats_own: BTreeMap<String, &Booked> = BTreeMap::new();
+    for r in booked.iter().filter(|b| b.kind == OpKind::Reverse) {
+        let own = take(&r.op_id);
+        if own != [r.amount_minor] {
+            assert!(
+                own.is_empty(),
+                "{what}: the reversal {} shows {own:?}",
+                r.op_id
+            );
+            let original = ops[&r.op_id]
+                .depends_on
+                .clone()
+                .expect("a reversal names what it reverses");
+            leats_own.insert(original, r);
+        }
+    }
+    for b in booked.iter().filter(|b| b.kind != OpKind::Reverse) {
+        let mut want = vec![b.amount_minor];
+        want.extend(leats_own.remove(&b.op_id).map(|r| r.amount_minor));
+        assert_eq!(
+            take(&b.op_id),
+            want,
+            "{what}: the {} {} at Leat (and Leat's own reverse of it)",
+            b.kind,
+            b.op_id
+        );
+    }
+    assert!(
+        leats_own.is_empty(),
+        "{what}: reversals of what the till did not book: {leats_own:?}"
+    );
+    for (mark, amount) in others {
+        assert_eq!(take(&mark), [amount], "{what}: another till's {mark}");
+    }
+    assert!(
+        by_mark.is_empty(),
+        "{what}: transactions the till did not book: {by_mark:?}"
+    );
+    compared
+}
+
+/// Leat gift cards: each card's transactions after its issue, operation by operation, and
+/// its balance.
+fn leat(sims: &Sims, journal: &Journal, ops: &HashMap<String, Op>, besides: &Besides) -> Compared {
     let mut compared = Compared::default();
     for i in 0..CARDS_PER_PROVIDER {
         let hash = leat_card(i);
-        let mut at_leat: Vec<i64> = sims.leat.transaction_amounts(&hash)[1..].to_vec();
-        let mut ours: Vec<i64> = amounts(journal, ProviderId::Leat, &hash)
-            .into_iter()
-            .map(|(_, a)| a)
-            .collect();
-        let others: Vec<i64> = besides
-            .moved(ProviderId::Leat, &hash)
-            .into_iter()
-            .map(|(_, a)| a)
-            .collect();
-        let mut expected: Vec<i64> = ours.iter().chain(&others).copied().collect();
-        at_leat.sort_unstable();
-        expected.sort_unstable();
-        assert_eq!(at_leat, expected, "Leat card {hash}");
+        let txns = sims.leat.marked_transactions(&hash, &op_id_attribute());
+        assert_eq!(
+            txns.first(),
+            Some(&(None, START_BALANCE)),
+            "Leat card {hash}: its issue"
+        );
+        let booked = booked(journal, ProviderId::Leat, &hash);
+        let others = besides.moved(ProviderId::Leat, &hash);
+        let moved: i64 = booked.iter().map(|b| b.amount_minor).sum::<i64>()
+            + others.iter().map(|(_, a)| a).sum::<i64>();
+        let c = leat_records(
+            &format!("Leat card {hash}"),
+            txns[1..].to_vec(),
+            booked,
+            ops,
+            others,
+        );
         assert_eq!(
             sims.leat.balance(&hash),
-            Some(START_BALANCE + expected.iter().sum::<i64>()),
+            Some(START_BALANCE + moved),
             "Leat card {hash}"
         );
-        ours.sort_unstable();
-        compared.add(ours);
+        compared.count += c.count;
+        compared.net_minor += c.net_minor;
     }
     compared
 }
 
-/// Leat prepaid wallets: each contact's prepaid transactions, one for one with the journal of
-/// its customer card (and what others moved), and its balance.
-fn leat_prepaid(sims: &Sims, journal: &Journal, besides: &Besides) -> Compared {
+/// Leat prepaid wallets: each contact's prepaid transactions, operation by operation, and its
+/// balance.
+fn leat_prepaid(
+    sims: &Sims,
+    journal: &Journal,
+    ops: &HashMap<String, Op>,
+    besides: &Besides,
+) -> Compared {
     let mut compared = Compared::default();
-    for wallet in &besides.wallets {
-        let mut at_leat = sims.leat.prepaid_amounts(&wallet.contact_uuid);
-        let ours: Vec<i64> = amounts(journal, ProviderId::Leat, &wallet.code)
-            .into_iter()
-            .map(|(_, a)| a)
-            .collect();
-        let mut expected: Vec<i64> = ours
-            .iter()
-            .copied()
-            .chain(
-                besides
-                    .moved(ProviderId::Leat, &wallet.code)
-                    .into_iter()
-                    .map(|(_, a)| a),
-            )
-            .collect();
-        at_leat.sort_unstable();
-        expected.sort_unstable();
-        assert_eq!(at_leat, expected, "Leat wallet {}", wallet.code);
+    for wallet in &sims.wallets {
+        let txns = sims
+            .leat
+            .marked_prepaid_transactions(&wallet.contact_uuid, &op_id_attribute());
+        let booked = booked(journal, ProviderId::Leat, &wallet.code);
+        let others = besides.moved(ProviderId::Leat, &wallet.code);
+        let moved: i64 = booked.iter().map(|b| b.amount_minor).sum::<i64>()
+            + others.iter().map(|(_, a)| a).sum::<i64>();
+        let c = leat_records(
+            &format!("Leat wallet {}", wallet.code),
+            txns,
+            booked,
+            ops,
+            others,
+        );
         assert_eq!(
             sims.leat.prepaid_balance(&wallet.contact_uuid),
-            Some(wallet.start_minor + expected.iter().sum::<i64>()),
+            Some(wallet.start_minor + moved),
             "Leat wallet {}",
             wallet.code
         );
-        compared.add(ours);
+        compared.count += c.count;
+        compared.net_minor += c.net_minor;
     }
     compared
 }
@@ -255,30 +340,110 @@ fn lightspeed(sims: &Sims, journal: &Journal, besides: &Besides) -> Compared {
     compared
 }
 
-/// zmyle: each balance moved by exactly the confirmed holds (and what others took), and
-/// nothing is held.
-fn zmyle(sims: &Sims, journal: &Journal, besides: &Besides) -> Compared {
+/// zmyle: each hold is the intent it was granted, for its amount; a confirmed one made one
+/// card transaction for its amount, and only those are confirmed; a cancelled one is
+/// cancelled; each refund is one card transaction; the card's transactions are its
+/// activation, those and others' spends; nothing is held.
+fn zmyle(sims: &Sims, journal: &Journal, ops: &HashMap<String, Op>, besides: &Besides) -> Compared {
     let mut compared = Compared::default();
     for i in 0..CARDS_PER_PROVIDER {
         let short = zmyle_card(i).1;
-        let ours: Vec<i64> = amounts(journal, ProviderId::Zmyle, &short)
-            .into_iter()
-            .map(|(_, a)| a)
-            .filter(|a| *a != 0)
-            .collect();
+        let what = format!("zmyle card {short}");
+        let card = sims.zmyle.card(&short).expect("the card exists");
+        let mut txns: BTreeMap<String, i64> = BTreeMap::new();
+        for t in card["transactions"].as_array().expect("transactions") {
+            let id = t["id"].as_str().expect("an id").to_string();
+            assert!(txns
+                .insert(id, t["amount"].as_i64().expect("an amount"))
+                .is_none());
+        }
+        let activation = card["transactions"][0]["id"]
+            .as_str()
+            .expect("an activation");
+        assert_eq!(txns.remove(activation), Some(START_BALANCE), "{what}");
+        let booked = booked(journal, ProviderId::Zmyle, &short);
+        let intent_of = |op_id: &str| {
+            let reserve = &ops[op_id];
+            let id = reserve
+                .provider_ref
+                .as_deref()
+                .unwrap_or_else(|| panic!("{what}: the hold {op_id} succeeded without its intent"));
+            let intent = sims.zmyle.intent(id).expect("zmyle has the intent");
+            assert_eq!(
+                intent["amount"], reserve.amount.minor,
+                "{what}: intent {id}"
+            );
+            intent
+        };
+        let mut confirmed = BTreeMap::new();
+        for b in booked {
+            let op = &ops[&b.op_id];
+            let made = || b.provider_ref.clone().unwrap_or_default();
+            match b.kind {
+                OpKind::Reserve => {
+                    intent_of(&b.op_id);
+                }
+                OpKind::Confirm | OpKind::Cancel => {
+                    let reserve = op.depends_on.as_deref().expect("it names its hold");
+                    let intent = intent_of(reserve);
+                    let want = if b.kind == OpKind::Confirm {
+                        "SUCCEEDED"
+                    } else {
+                        "CANCELLED"
+                    };
+                    assert_eq!(intent["status"], want, "{what}: {} {}", b.kind, b.op_id);
+                    if b.kind == OpKind::Confirm {
+                        assert_eq!(intent["giftcardTransactionId"], made().as_str());
+                        confirmed.insert(reserve.to_string(), ());
+                    }
+                    assert_eq!(
+                        txns.remove(&made()).unwrap_or(0),
+                        b.amount_minor,
+                        "{what}: the {} {} moved the card once",
+                        b.kind,
+                        b.op_id
+                    );
+                }
+                OpKind::Reverse => assert_eq!(
+                    txns.remove(&made()),
+                    Some(b.amount_minor),
+                    "{what}: the refund {} is one card transaction",
+                    b.op_id
+                ),
+                other => panic!("{what}: a {other} booked"),
+            }
+            compared.add([b.amount_minor].into_iter().filter(|a| *a != 0));
+        }
+        for b in booked.iter().filter(|b| b.kind == OpKind::Reserve) {
+            if !confirmed.contains_key(&b.op_id) {
+                assert_ne!(
+                    intent_of(&b.op_id)["status"],
+                    "SUCCEEDED",
+                    "{what}: the hold {} was confirmed, and the till did not book it",
+                    b.op_id
+                );
+            }
+        }
+        for (shown, amount) in besides.moved(ProviderId::Zmyle, &short) {
+            assert_eq!(
+                txns.remove(&shown),
+                Some(amount),
+                "{what}: another till's spend"
+            );
+        }
+        assert!(
+            txns.is_empty(),
+            "{what}: card transactions the till did not book: {txns:?}"
+        );
         let others: i64 = besides
             .moved(ProviderId::Zmyle, &short)
-            .into_iter()
+            .iter()
             .map(|(_, a)| a)
             .sum();
+        let moved: i64 = booked.iter().map(|b| b.amount_minor).sum();
         let (balance, available) = sims.zmyle.balances(&short).expect("the card exists");
-        assert_eq!(
-            balance,
-            START_BALANCE + ours.iter().sum::<i64>() + others,
-            "zmyle card {short}"
-        );
-        assert_eq!(available, balance, "zmyle card {short}: a hold is left");
-        compared.add(ours);
+        assert_eq!(balance, START_BALANCE + moved + others, "{what}");
+        assert_eq!(available, balance, "{what}: a hold is left");
     }
     compared
 }

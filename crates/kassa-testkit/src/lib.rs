@@ -2,10 +2,14 @@
 //!
 //! - [`sims`]: the four providers' simulators, served on loopback, with many cards and seeded
 //!   random faults on (latency, 5xx, 429 + Retry-After, maintenance, connections dropped before
-//!   and after the write was applied, answers slower than the clients' timeout);
+//!   and after the write was applied, answers slower than the clients' timeout, and at Leat
+//!   writes applied after the till gave up on them, within its settle time), and Leat prepaid
+//!   wallets;
 //! - [`sales`]: randomized sales, each a few provider operations plus the `record_sale` of the
 //!   sale for the POS back-office, ready for `Store::enqueue`;
-//! - [`ledgers`]: after the queue drained, every simulator's ledger equals the till's journal;
+//! - [`ledgers`]: after the queue drained, every simulator's records equal the till's journal,
+//!   operation by operation;
+//! - [`refusals`]: every refusal of a payment or hold is explained by a model of the card;
 //! - [`clients`]: the real clients and the outbox engine over them, for in-process runs;
 //! - [`checkout`]: the checkout core over those clients, randomized sales through it, and
 //!   the checks of every sale, card and provider record against the model the driver kept;
@@ -16,11 +20,13 @@
 pub mod checkout;
 pub mod clients;
 pub mod ledgers;
+pub mod refusals;
 pub mod sales;
 pub mod shopwave;
 pub mod sims;
 
 pub use ledgers::{assert_ledgers_equal_journal, assert_ledgers_equal_journal_besides, Besides};
+pub use refusals::assert_refusals_explained;
 pub use sales::sales;
 pub use sims::{sims, Sims, Urls};
 

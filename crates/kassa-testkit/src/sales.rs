@@ -2,11 +2,10 @@
 //! provider) plus the sale's `record_sale` operation for the POS back-office (Shopwave); all of
 //! a sale's operations are enqueued together.
 //!
-//! Another kind of sale is one entry in [`KINDS`] and a function that makes its operations
-//! (e.g. a Leat prepaid-wallet redemption: `vec![NewOp::new(ProviderId::Leat, OpKind::...,
-//! Some(&wallet), draw.amount())]`), plus its part in `ledgers`.
+//! Another kind of sale is one entry in [`KINDS`] and a function that makes its operations,
+//! plus its part in `ledgers`.
 
-use crate::sims::{eur, leat_card, lightspeed_card, zmyle_card, CARDS_PER_PROVIDER};
+use crate::sims::{eur, leat_card, lightspeed_card, zmyle_card, Wallet, CARDS_PER_PROVIDER};
 use kassa_core::money::Money;
 use kassa_core::outbox::{NewOp, OpKind};
 use kassa_core::pos::{PaymentKind, PosLine, PosPayment, PosSale};
@@ -23,11 +22,17 @@ pub struct Draw<'a> {
     /// The card part of the sale, in cents.
     pub minor: i64,
     pub rng: &'a mut fastrand::Rng,
+    /// The Leat prepaid wallets; `card` picks one too.
+    pub wallets: &'a [Wallet],
 }
 
 impl Draw<'_> {
     pub fn amount(&self) -> Money {
         Money::new(self.minor, eur())
+    }
+
+    fn wallet(&self) -> &Wallet {
+        &self.wallets[self.card % self.wallets.len()]
     }
 }
 
@@ -39,7 +44,8 @@ pub struct Tender {
     /// What the basket sells for the card part.
     pub line: &'static str,
     /// How the card part is paid: `Voucher` when the card pays; otherwise how the customer
-    /// paid instead (cash for a reload, the card terminal when a hold was let go).
+    /// paid instead (cash for a reload, the card terminal when a hold was let go or the card
+    /// payment was refunded).
     pub paid_with: PaymentKind,
 }
 
@@ -50,7 +56,8 @@ pub struct SaleKind {
     pub make: fn(&mut Draw) -> Tender,
 }
 
-/// Every kind of sale the generator makes: each provider a third of the sales.
+/// Every kind of sale the generator makes: payments, top-ups and holds, and payments given
+/// back (reversals at Leat, refunds at zmyle), at every provider.
 pub const KINDS: &[SaleKind] = &[
     SaleKind {
         name: "Leat gift card redemption",
@@ -61,6 +68,26 @@ pub const KINDS: &[SaleKind] = &[
         name: "Leat gift card reload",
         weight: 1,
         make: leat_reload,
+    },
+    SaleKind {
+        name: "Leat gift card redemption, reversed",
+        weight: 1,
+        make: leat_reversed,
+    },
+    SaleKind {
+        name: "Leat prepaid wallet payment",
+        weight: 1,
+        make: wallet_pay,
+    },
+    SaleKind {
+        name: "Leat prepaid wallet top-up",
+        weight: 1,
+        make: wallet_top_up,
+    },
+    SaleKind {
+        name: "Leat prepaid wallet payment, refunded",
+        weight: 1,
+        make: wallet_refunded,
     },
     SaleKind {
         name: "Lightspeed gift card redemption",
@@ -76,6 +103,11 @@ pub const KINDS: &[SaleKind] = &[
         name: "zmyle hold, then confirmed or let go",
         weight: 3,
         make: zmyle_hold,
+    },
+    SaleKind {
+        name: "zmyle hold, confirmed, then refunded",
+        weight: 1,
+        make: zmyle_refunded,
     },
 ];
 
@@ -105,6 +137,47 @@ fn leat_redeem(d: &mut Draw) -> Tender {
 
 fn leat_reload(d: &mut Draw) -> Tender {
     reloaded(one(ProviderId::Leat, OpKind::Reload, &leat_card(d.card), d))
+}
+
+/// The payment and its undo after it: the customer paid at the card terminal instead.
+fn given_back(op: NewOp, undo: OpKind) -> Tender {
+    let back = NewOp {
+        payload: op.payload.clone(),
+        ..NewOp::new(
+            op.provider,
+            undo,
+            op.card_code.as_deref(),
+            op.amount.clone(),
+        )
+    }
+    .after(&op.id);
+    Tender {
+        ops: vec![op, back],
+        line: "Goods",
+        paid_with: PaymentKind::Card,
+    }
+}
+
+fn leat_reversed(d: &mut Draw) -> Tender {
+    let redeem = one(ProviderId::Leat, OpKind::Redeem, &leat_card(d.card), d);
+    given_back(redeem, OpKind::Reverse)
+}
+
+fn on_wallet(kind: OpKind, d: &Draw) -> NewOp {
+    let w = d.wallet();
+    NewOp::leat_prepaid(kind, &w.code, &w.contact_uuid, d.amount())
+}
+
+fn wallet_pay(d: &mut Draw) -> Tender {
+    redeemed(on_wallet(OpKind::Redeem, d))
+}
+
+fn wallet_top_up(d: &mut Draw) -> Tender {
+    reloaded(on_wallet(OpKind::Reload, d))
+}
+
+fn wallet_refunded(d: &mut Draw) -> Tender {
+    given_back(on_wallet(OpKind::Redeem, d), OpKind::Reverse)
 }
 
 fn lightspeed_redeem(d: &mut Draw) -> Tender {
@@ -137,6 +210,20 @@ fn zmyle_hold(d: &mut Draw) -> Tender {
         } else {
             PaymentKind::Voucher
         },
+    }
+}
+
+/// A hold, confirmed, then the payment refunded (a refund of the confirm's card transaction).
+fn zmyle_refunded(d: &mut Draw) -> Tender {
+    let short = zmyle_card(d.card).1;
+    let reserve = one(ProviderId::Zmyle, OpKind::Reserve, &short, d);
+    let confirm = one(ProviderId::Zmyle, OpKind::Confirm, &short, d).after(&reserve.id);
+    let Tender { mut ops, .. } = given_back(confirm, OpKind::Reverse);
+    ops.insert(0, reserve);
+    Tender {
+        ops,
+        line: "Goods",
+        paid_with: PaymentKind::Card,
     }
 }
 
@@ -198,9 +285,10 @@ fn pos_sale(reference: &str, tender: &Tender, minor: i64, rng: &mut fastrand::Rn
     }
 }
 
-/// Randomized sales of at least `ops` operations in all, `record_sale` operations included.
-/// Sale references are `sale-{n}`: unique within one call.
-pub fn sales(seed: u64, ops: usize) -> Vec<Vec<NewOp>> {
+/// Randomized sales of at least `ops` operations in all, `record_sale` operations included,
+/// paying with the simulators' cards and `wallets`. Sale references are `sale-{n}`: unique
+/// within one call.
+pub fn sales(seed: u64, ops: usize, wallets: &[Wallet]) -> Vec<Vec<NewOp>> {
     let mut rng = fastrand::Rng::with_seed(seed);
     let mut sales = Vec::new();
     let mut made = 0;
@@ -211,6 +299,7 @@ pub fn sales(seed: u64, ops: usize) -> Vec<Vec<NewOp>> {
             card: rng.usize(..CARDS_PER_PROVIDER),
             minor: rng.i64(1..=MAX_AMOUNT),
             rng: &mut rng,
+            wallets,
         };
         let tender = (kind.make)(&mut draw);
         let minor = draw.minor;

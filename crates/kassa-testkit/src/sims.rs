@@ -2,6 +2,7 @@
 //! live in the test's process, so their ledgers outlive any till process the test kills.
 
 use kassa_core::money::Currency;
+use kassa_core::provider::ProviderId;
 use kassa_sim::faults::{Faults, Rates};
 use kassa_sim::leat::{CardSpec as LeatCard, LeatSim};
 use kassa_sim::lightspeed::{CardStatus, LightspeedSim, ALL_SCOPES};
@@ -38,19 +39,38 @@ pub const SECRETS: [(&str, &str); 7] = [
     ("shopwave.refresh_token", SHOPWAVE_REFRESH),
 ];
 
-/// The simulators apply a write as soon as it arrives, so a lost answer may be looked for at
-/// once; a real Leat gets a minute (`settle_ms`).
-pub const LEAT_SETTLE_MS: u64 = 10;
+/// How long after the send the till waits before it looks for a lost Leat answer (a real Leat
+/// gets a minute). The Leat simulator applies some writes late, [`APPLY_LATE_MS`] after it
+/// dropped their connection: well within this.
+pub const LEAT_SETTLE_MS: u64 = 100;
+
+/// How late the Leat simulator applies a write whose connection it dropped at once.
+pub const APPLY_LATE_MS: u64 = 20;
 
 /// The clients give up on an answer after this long; the simulators' slow answers come later.
 pub const CLIENT_TIMEOUT_MS: u64 = 250;
 
 pub const CARDS_PER_PROVIDER: usize = 40;
+/// Leat contacts with a prepaid wallet, each paid with by scanning its customer card.
+pub const WALLETS: usize = 12;
 /// Low enough that some redemptions and holds are refused for want of money.
 pub const START_BALANCE: i64 = 3_000;
 
 pub fn eur() -> Currency {
     Currency::try_from("EUR".to_string()).expect("EUR is a currency")
+}
+
+/// The faults `provider`'s simulator injects at random: [`rates`], and at Leat, the provider
+/// with a settle time, writes applied late (after the till gave up, within the settle time).
+pub fn rates_for(provider: ProviderId) -> Rates {
+    match provider {
+        ProviderId::Leat => Rates {
+            apply_late: 0.03,
+            apply_late_after: Duration::from_millis(APPLY_LATE_MS),
+            ..rates()
+        },
+        _ => rates(),
+    }
 }
 
 /// The faults every simulator injects at random (writes only for the slow answers).
@@ -65,6 +85,7 @@ pub fn rates() -> Rates {
         slow_answer: 0.02,
         slow_answer_after: Duration::from_millis(CLIENT_TIMEOUT_MS + 150),
         retry_after_secs: 1,
+        ..Rates::default()
     }
 }
 
@@ -74,6 +95,20 @@ pub fn leat_card(i: usize) -> String {
 
 pub fn lightspeed_card(i: usize) -> String {
     format!("91000000{:08}", i)
+}
+
+/// The customer card of Leat wallet `i` (a contact identifier).
+pub fn wallet_code(i: usize) -> String {
+    format!("LW-{i:05}")
+}
+
+/// A Leat contact's prepaid wallet that a run pays with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wallet {
+    /// The customer card the till scans.
+    pub code: String,
+    pub contact_uuid: String,
+    pub start_minor: i64,
 }
 
 /// A zmyle card's id, short id and access token.
@@ -100,6 +135,8 @@ pub struct Sims {
     pub lightspeed: LightspeedSim,
     pub zmyle: ZmyleSim,
     pub shopwave: ShopwaveSim,
+    /// The Leat prepaid wallets, [`WALLETS`] of them.
+    pub wallets: Vec<Wallet>,
     pub urls: Urls,
     _running: Vec<Running>,
 }
@@ -132,6 +169,17 @@ pub async fn sims(seed: u64) -> Sims {
         let (id, short, token) = zmyle_card(i);
         zmyle.add_card(CardSpec::active(&id, &short, &token, START_BALANCE));
     }
+    let wallets = (0..WALLETS)
+        .map(|i| {
+            let contact_uuid = leat.add_contact(&format!("wallet{i}@kassa.test"), START_BALANCE);
+            leat.add_identifier(&wallet_code(i), "Kassa card", Some(&contact_uuid), true);
+            Wallet {
+                code: wallet_code(i),
+                contact_uuid,
+                start_minor: START_BALANCE,
+            }
+        })
+        .collect();
     let mut shopwave = ShopwaveSim::new(
         App {
             client_id: SHOPWAVE_CLIENT_ID.into(),
@@ -146,13 +194,13 @@ pub async fn sims(seed: u64) -> Sims {
     lightspeed.faults = Faults::new(seed.wrapping_add(1));
     zmyle.faults = Faults::new(seed.wrapping_add(2));
     shopwave.faults = Faults::new(seed.wrapping_add(3));
-    for faults in [
-        &leat.faults,
-        &lightspeed.faults,
-        &zmyle.faults,
-        &shopwave.faults,
+    for (provider, faults) in [
+        (ProviderId::Leat, &leat.faults),
+        (ProviderId::Lightspeed, &lightspeed.faults),
+        (ProviderId::Zmyle, &zmyle.faults),
+        (ProviderId::Shopwave, &shopwave.faults),
     ] {
-        faults.set_rates(rates());
+        faults.set_rates(rates_for(provider));
     }
     let running = vec![
         serve(leat.router())
@@ -179,6 +227,7 @@ pub async fn sims(seed: u64) -> Sims {
         lightspeed,
         zmyle,
         shopwave,
+        wallets,
         _running: running,
     }
 }

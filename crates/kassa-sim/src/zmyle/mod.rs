@@ -160,6 +160,17 @@ impl ZmyleSim {
         ledger.balances(short_id)
     }
 
+    /// The card as `GET gift_cards/find?query=SHORT_ID` shows it (balances, transactions).
+    pub fn card(&self, short_id: &str) -> Option<serde_json::Value> {
+        let found = self.ledger().find(Some(short_id)).ok()?;
+        found.as_array()?.first().cloned()
+    }
+
+    /// The intent as `GET transaction_intents/{id}` shows it.
+    pub fn intent(&self, id: &str) -> Option<serde_json::Value> {
+        self.ledger().intent(id).ok()
+    }
+
     pub fn router(&self) -> axum::Router {
         let router = persist::layer(
             routes::router().with_state(self.clone()),

@@ -11,7 +11,7 @@
 //! operation of every card tender, and every spend of the other till.
 
 use super::{Card, Rig, WALLETS};
-use crate::sims::{rates, Sims, CARDS_PER_PROVIDER, START_BALANCE};
+use crate::sims::{rates_for, Sims, CARDS_PER_PROVIDER, START_BALANCE};
 use kassa_core::checkout::{CheckoutError, Completion, Sale, TenderState};
 use kassa_core::outbox::{OpKind, OpState};
 use kassa_core::provider::ProviderId;
@@ -157,7 +157,7 @@ impl<'a> Driver<'a> {
                     });
                 }
                 if o.sales.end == n {
-                    self.faults(o.provider).set_rates(rates());
+                    self.faults(o.provider).set_rates(rates_for(o.provider));
                 }
             }
             self.down = outages
@@ -176,7 +176,7 @@ impl<'a> Driver<'a> {
         }
         for o in outages {
             if o.sales.end >= sales {
-                self.faults(o.provider).set_rates(rates());
+                self.faults(o.provider).set_rates(rates_for(o.provider));
             }
         }
         self.down = None;
@@ -641,18 +641,21 @@ impl<'a> Driver<'a> {
         out
     }
 
-    /// What the run spent with others, and the wallets it used, for the ledgers' check.
+    /// What the run spent with others, for the ledgers' check.
     pub fn besides(&self) -> crate::ledgers::Besides {
-        let mut besides = crate::ledgers::Besides {
-            wallets: self.rig.wallets.clone(),
-            ..Default::default()
-        };
+        let mut besides = crate::ledgers::Besides::default();
         for s in &self.spends {
+            // zmyle's records show a spend by its card transaction, the others by our mark.
+            let shown = if s.card.provider() == ProviderId::Zmyle {
+                &s.shown
+            } else {
+                &s.mark
+            };
             besides
                 .moved
                 .entry((s.card.provider(), s.card.code()))
                 .or_default()
-                .push((s.mark.clone(), -s.amount));
+                .push((shown.clone(), -s.amount));
         }
         besides
     }

@@ -20,8 +20,8 @@ pub mod verify;
 pub use driver::{Counts, Driver, Outage};
 
 use crate::clients::{leat_client, lightspeed_client, secrets, zmyle_client, Clients};
-use crate::ledgers::Wallet;
-use crate::sims::{eur, leat_card, lightspeed_card, zmyle_card, Sims, START_BALANCE};
+use crate::sims::Wallet;
+use crate::sims::{eur, leat_card, lightspeed_card, zmyle_card, Sims};
 use kassa_core::card::CardCode;
 use kassa_core::checkout::{CardKeyer, Checkout, CheckoutParts};
 use kassa_core::clock::SystemClock;
@@ -41,13 +41,8 @@ use kassa_sim::Running;
 use std::path::Path;
 use std::sync::Arc;
 
-/// How many Leat prepaid wallets the run pays with (each starts with `START_BALANCE`).
-pub const WALLETS: usize = 12;
-
-/// A wallet's customer card: a code only Leat's pattern takes.
-pub fn wallet_code(i: usize) -> String {
-    format!("LW-{i:05}")
-}
+/// The Leat prepaid wallets the run pays with (a customer card only Leat's pattern takes).
+pub use crate::sims::{wallet_code, WALLETS};
 
 /// What pays: one card of one provider (by its index in the simulators' cards).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -113,26 +108,12 @@ impl Rig {
     }
 }
 
-/// Builds the till over `sims` in `dir`: Leat prepaid wallets are added to the Leat simulator,
-/// the checkout gets `config` and `caps`, completed sales are recorded in Shopwave. The engine
+/// Builds the till over `sims` in `dir` (paying with the simulators' Leat wallets): the checkout gets `config` and `caps`, completed sales are recorded in Shopwave. The engine
 /// is not started: the caller runs it.
 pub async fn rig(sims: &Sims, dir: &Path, config: CheckoutConfig, caps: OfflineCaps) -> Rig {
     // Two tills and the checks' read-backs: more than Leat's default 5000 requests a minute.
     sims.leat.set_rate_limit(1_000_000);
-    let wallets: Vec<Wallet> = (0..WALLETS)
-        .map(|i| {
-            let contact = sims
-                .leat
-                .add_contact(&format!("wallet{i}@kassa.test"), START_BALANCE);
-            sims.leat
-                .add_identifier(&wallet_code(i), "Kassa card", Some(&contact), true);
-            Wallet {
-                code: wallet_code(i),
-                contact_uuid: contact,
-                start_minor: START_BALANCE,
-            }
-        })
-        .collect();
+    let wallets = sims.wallets.clone();
     let store = Arc::new(Store::open(&dir.join("kassa.sqlite3")).expect("the store opens"));
     let clients = Clients::new(&sims.urls);
     let engine = Arc::new(clients.engine(store.clone()));
