@@ -117,8 +117,9 @@ impl ErrorBody {
     }
 }
 
-/// The token endpoint's answer (changelog 2025-03-refresh-token-flow-update).
-#[derive(Debug, Deserialize)]
+/// The token endpoint's answer (changelog 2025-03-refresh-token-flow-update). `Debug` hides
+/// the tokens.
+#[derive(Deserialize)]
 pub struct TokenResponse {
     pub access_token: String,
     pub token_type: Option<String>,
@@ -129,4 +130,35 @@ pub struct TokenResponse {
     pub refresh_token: Option<String>,
     pub domain_prefix: Option<String>,
     pub scope: Option<String>,
+}
+
+impl std::fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenResponse")
+            .field("access_token", &"***")
+            .field("token_type", &self.token_type)
+            .field("expires", &self.expires)
+            .field("expires_in", &self.expires_in)
+            .field("refresh_token", &self.refresh_token.as_ref().map(|_| "***"))
+            .field("domain_prefix", &self.domain_prefix)
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_of_a_token_answer_hides_the_tokens() {
+        let answer: TokenResponse = serde_json::from_str(
+            r#"{"access_token": "acc-secret-1", "refresh_token": "ref-secret-2",
+                "token_type": "Bearer", "expires_in": 3600, "domain_prefix": "shop"}"#,
+        )
+        .unwrap();
+        let shown = format!("{answer:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(shown.contains("expires_in: Some(3600)"), "{shown}");
+    }
 }

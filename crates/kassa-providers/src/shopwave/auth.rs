@@ -17,8 +17,8 @@ pub const ACCESS_TOKEN_SECRET: &str = "shopwave.access_token";
 pub const REFRESH_TOKEN_SECRET: &str = "shopwave.refresh_token";
 pub const CLIENT_SECRET_SECRET: &str = "shopwave.client_secret";
 
-/// The token endpoint's answer.
-#[derive(Debug, Deserialize)]
+/// The token endpoint's answer. `Debug` hides the tokens.
+#[derive(Deserialize)]
 pub struct TokenAnswer {
     pub access_token: String,
     #[serde(default)]
@@ -27,6 +27,17 @@ pub struct TokenAnswer {
     pub token_type: Option<String>,
     #[serde(default)]
     pub expires_in: Option<u64>,
+}
+
+impl std::fmt::Debug for TokenAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenAnswer")
+            .field("access_token", &"***")
+            .field("refresh_token", &self.refresh_token.as_ref().map(|_| "***"))
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .finish()
+    }
 }
 
 struct Current {
@@ -244,5 +255,22 @@ impl Auth {
         }
         current.generation += 1;
         tracing::info!(expires_in = ?answer.expires_in, "Shopwave tokens renewed");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_of_a_token_answer_hides_the_tokens() {
+        let answer: TokenAnswer = serde_json::from_str(
+            r#"{"access_token": "acc-secret-1", "refresh_token": "ref-secret-2",
+                "token_type": "Bearer", "expires_in": 3600}"#,
+        )
+        .unwrap();
+        let shown = format!("{answer:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(shown.contains("expires_in: Some(3600)"), "{shown}");
     }
 }

@@ -214,8 +214,8 @@ pub struct ErrorBody {
 /// Key-value pairs attached to intents and refunds (copied into the card's transaction).
 pub type Metadata = BTreeMap<String, String>;
 
-/// `PUT transaction_intents`.
-#[derive(Debug, Serialize)]
+/// `PUT transaction_intents`. `Debug` hides the card's access token.
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateIntent<'a> {
     pub giftcard_id: &'a str,
@@ -223,6 +223,17 @@ pub struct CreateIntent<'a> {
     pub amount: i64,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub metadata: &'a Metadata,
+}
+
+impl fmt::Debug for CreateIntent<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateIntent")
+            .field("giftcard_id", &self.giftcard_id)
+            .field("access_token", &"***")
+            .field("amount", &self.amount)
+            .field("metadata", &self.metadata)
+            .finish()
+    }
 }
 
 /// `POST transaction_intents/{id}` (the metadata is replaced whole) and
@@ -233,8 +244,8 @@ pub struct AmountAndMetadata<'a> {
     pub metadata: &'a Metadata,
 }
 
-/// `POST gift_cards/{id}/activate`.
-#[derive(Debug, Serialize)]
+/// `POST gift_cards/{id}/activate`. `Debug` hides the card's access token.
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Activate<'a> {
     pub access_token: &'a str,
@@ -242,10 +253,39 @@ pub struct Activate<'a> {
     pub metadata: &'a Metadata,
 }
 
+impl fmt::Debug for Activate<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Activate")
+            .field("access_token", &"***")
+            .field("metadata", &self.metadata)
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn debug_of_an_intent_or_activation_hides_the_access_token() {
+        let metadata = Metadata::new();
+        let intent = CreateIntent {
+            giftcard_id: "18jja4mf08fn",
+            access_token: "secrettoken1234567890",
+            amount: 500,
+            metadata: &metadata,
+        };
+        let activate = Activate {
+            access_token: "secrettoken1234567890",
+            metadata: &metadata,
+        };
+        for shown in [format!("{intent:?}"), format!("{activate:?}")] {
+            assert!(!shown.contains("secrettoken"), "{shown}");
+            assert!(shown.contains("access_token: \"***\""), "{shown}");
+        }
+        assert!(format!("{intent:?}").contains("amount: 500"));
+    }
 
     #[test]
     fn reads_zmyle_dates_as_utc() {
