@@ -394,4 +394,23 @@ mod tests {
             Reconciliation::StillUnknown { .. }
         ));
     }
+
+    #[test]
+    fn a_till_that_marks_nothing_reads_other_systems_attributes_as_saying_nothing() {
+        let write = UnknownReversal {
+            original_op_id: None,
+            ..reversal_of("t-2")
+        };
+        // Somebody else's attribute on every transaction, none of them the till's.
+        let seen = vec![txn("t-2", -1000, None, true), txn("t-3", 1000, None, true)];
+        assert!(matches!(
+            settle_reversal(&write, false, seen.clone()),
+            Reconciliation::Applied(t) if t.uuid.as_deref() == Some("t-3")
+        ));
+        // A till that marks its writes knows that one is not its own.
+        assert_eq!(
+            settle_reversal(&write, true, seen),
+            Reconciliation::NotApplied
+        );
+    }
 }
