@@ -61,7 +61,7 @@ poll_interval_ms = 1000
 base_url = "{leat}"
 api = "register"
 shop_uuid = "{LEAT_SHOP}"
-settle_ms = {LEAT_SETTLE_MS}
+settle_ms = {SETTLE_MS}
 
 [providers.lightspeed]
 base_url = "{lightspeed}"
@@ -77,6 +77,7 @@ token_url = "{shopwave}/oauth/token"
 client_id = "{SHOPWAVE_CLIENT_ID}"
 redirect_uri = "{SHOPWAVE_REDIRECT}"
 store_id = "{SHOPWAVE_STORE}"
+settle_ms = {SETTLE_MS}
 "#,
         leat = urls.leat,
         lightspeed = urls.lightspeed,

@@ -57,6 +57,7 @@ pub fn providers(
             store_id: demo::SHOPWAVE_STORE_ID.to_string(),
             batch_size: ShopwaveConfig::default_batch_size(),
             timeout_ms: TIMEOUT_MS,
+            settle_ms: ShopwaveConfig::default_settle_ms(),
         }),
     };
     let secrets = MemorySecretStore::default();

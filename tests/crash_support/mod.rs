@@ -9,7 +9,7 @@
 
 use kassa_testkit::clients::MAX_UNKNOWN_ATTEMPTS;
 use kassa_testkit::sims::{
-    CLIENT_TIMEOUT_MS, LEAT_SETTLE_MS, LEAT_SHOP, SECRETS, SHOPWAVE_CLIENT_ID, SHOPWAVE_REDIRECT,
+    CLIENT_TIMEOUT_MS, LEAT_SHOP, SECRETS, SETTLE_MS, SHOPWAVE_CLIENT_ID, SHOPWAVE_REDIRECT,
     SHOPWAVE_STORE,
 };
 use kassa_testkit::Sims;
@@ -125,7 +125,7 @@ max_unknown_attempts = {MAX_UNKNOWN_ATTEMPTS}
 base_url = "{leat}"
 api = "register"
 shop_uuid = "{LEAT_SHOP}"
-settle_ms = {LEAT_SETTLE_MS}
+settle_ms = {SETTLE_MS}
 timeout_ms = {CLIENT_TIMEOUT_MS}
 
 [providers.lightspeed]
@@ -144,6 +144,7 @@ token_url = "{shopwave}/oauth/token"
 client_id = "{SHOPWAVE_CLIENT_ID}"
 redirect_uri = "{SHOPWAVE_REDIRECT}"
 store_id = "{SHOPWAVE_STORE}"
+settle_ms = {SETTLE_MS}
 timeout_ms = {CLIENT_TIMEOUT_MS}
 "#,
         leat = u.leat,

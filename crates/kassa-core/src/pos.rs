@@ -238,6 +238,12 @@ pub struct ObjectOutcome<T> {
 pub trait PosRecorder: Send + Sync {
     fn id(&self) -> ProviderId;
 
+    /// How long after a write without an answer the back-office may still apply it: nothing is
+    /// read back sooner.
+    fn settle_time(&self) -> std::time::Duration {
+        std::time::Duration::ZERO
+    }
+
     /// Pre-generates an empty basket for each sale and answers its id. A lost answer leaves an
     /// empty basket behind, never a sale.
     async fn new_baskets(&self, sales: &[PosSale]) -> Vec<ObjectOutcome<String>>;

@@ -185,6 +185,7 @@ async fn client_for(stub: axum::Router) -> (ShopwaveClient, kassa_sim::Running) 
         store_id: "1".into(),
         batch_size: 10,
         timeout_ms: 2_000,
+        settle_ms: 0,
     };
     (ShopwaveClient::new(&config, secrets).unwrap(), running)
 }

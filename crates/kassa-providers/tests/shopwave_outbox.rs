@@ -145,3 +145,68 @@ async fn a_restart_writes_into_the_basket_noted_on_the_operation() {
     assert!(baskets[0].complete_date.is_some());
     assert_eq!(s.sim.transactions().len(), 1);
 }
+
+/// A payment Shopwave writes only after the till gave up on its answer (within the settle
+/// time) is found when the basket is read back: it is not sent a second time.
+#[tokio::test]
+async fn a_payment_written_late_is_found_and_not_sent_again() {
+    let s = setup().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(&dir.path().join("kassa.sqlite3")).unwrap());
+    let pos_sale = sale("sale-79", &[PaymentKind::Card]);
+    let mut op = NewOp::new(
+        ProviderId::Shopwave,
+        OpKind::RecordSale,
+        None,
+        Money::new(
+            pos_sale.total_minor(),
+            Currency::try_from("EUR".to_string()).unwrap(),
+        ),
+    )
+    .in_sale(&pos_sale.reference);
+    op.payload = sale_payload(&pos_sale);
+    store.enqueue(std::slice::from_ref(&op)).unwrap();
+
+    // The basket is pre-generated and written; the payment's connection is dropped at once and
+    // Shopwave writes it 20 ms later, long after the next attempt would be due. The write after
+    // that is answered only after 50 ms: a payment sent again then would be in the basket
+    // beside the late one before the basket is complete.
+    for _ in 0..2 {
+        s.sim
+            .faults
+            .inject(Fault::SlowAnswer(Duration::ZERO), Target::Writes);
+    }
+    s.sim
+        .faults
+        .inject(Fault::ApplyLate(Duration::from_millis(20)), Target::Writes);
+    s.sim
+        .faults
+        .inject(Fault::SlowAnswer(Duration::from_millis(50)), Target::Writes);
+    let engine = Engine::new(
+        store.clone(),
+        EngineConfig {
+            min_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(5),
+            poll: Duration::from_millis(1),
+            ..EngineConfig::default()
+        },
+    )
+    .with_executor(Arc::new(ShopwaveExecutor::new(
+        Arc::new(s.client),
+        store.clone(),
+    )));
+    let stats = engine.run_until_idle().await.unwrap();
+
+    // Long enough for a payment sent twice to have been written twice.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(
+        stats.unknown, 1,
+        "the dropped payment was noticed: {stats:?}"
+    );
+    assert_eq!(store.op(&op.id).unwrap().unwrap().state, OpState::Succeeded);
+    let payments = s.sim.transactions();
+    assert_eq!(payments.len(), 1, "one payment: {payments:?}");
+    assert_eq!(payments[0].amount, pos_sale.total_minor());
+    assert!(payments[0].complete_date.is_some());
+    assert_eq!(s.sim.baskets().len(), 1);
+}

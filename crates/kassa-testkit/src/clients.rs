@@ -3,7 +3,7 @@
 //! credentials in memory.
 
 use crate::sims::{
-    eur, Urls, CLIENT_TIMEOUT_MS, LEAT_SETTLE_MS, LEAT_SHOP, LEAT_TOKEN, LIGHTSPEED_TOKEN,
+    eur, Urls, CLIENT_TIMEOUT_MS, LEAT_SHOP, LEAT_TOKEN, LIGHTSPEED_TOKEN, SETTLE_MS,
     SHOPWAVE_ACCESS, SHOPWAVE_CLIENT_ID, SHOPWAVE_CLIENT_SECRET, SHOPWAVE_REDIRECT,
     SHOPWAVE_REFRESH, SHOPWAVE_STORE, ZMYLE_KEY, ZMYLE_SECRET,
 };
@@ -51,7 +51,7 @@ fn leat_config(url: &str) -> LeatConfig {
         api: LeatApi::Register,
         shop_uuid: Some(LEAT_SHOP.to_string()),
         timeout_ms: CLIENT_TIMEOUT_MS,
-        settle_ms: LEAT_SETTLE_MS,
+        settle_ms: SETTLE_MS,
         ..LeatConfig::new(url.to_string())
     }
 }
@@ -119,6 +119,7 @@ pub fn shopwave_client(url: &str, secrets: Arc<MemorySecretStore>) -> ShopwaveCl
             store_id: SHOPWAVE_STORE.to_string(),
             batch_size: ShopwaveConfig::MAX_BATCH,
             timeout_ms: CLIENT_TIMEOUT_MS,
+            settle_ms: SETTLE_MS,
         },
         secrets,
     )

@@ -39,12 +39,12 @@ pub const SECRETS: [(&str, &str); 7] = [
     ("shopwave.refresh_token", SHOPWAVE_REFRESH),
 ];
 
-/// How long after the send the till waits before it looks for a lost Leat answer (a real Leat
-/// gets a minute). The Leat simulator applies some writes late, [`APPLY_LATE_MS`] after it
-/// dropped their connection: well within this.
-pub const LEAT_SETTLE_MS: u64 = 100;
+/// How long after the send the till waits before it looks for a lost Leat or Shopwave answer
+/// (`settle_ms`; a real one gets a minute). Their simulators apply some writes late,
+/// [`APPLY_LATE_MS`] after they dropped the connection: well within this.
+pub const SETTLE_MS: u64 = 100;
 
-/// How late the Leat simulator applies a write whose connection it dropped at once.
+/// How late the Leat and Shopwave simulators apply a write whose connection they dropped at once.
 pub const APPLY_LATE_MS: u64 = 20;
 
 /// The clients give up on an answer after this long; the simulators' slow answers come later.
@@ -60,11 +60,11 @@ pub fn eur() -> Currency {
     Currency::try_from("EUR".to_string()).expect("EUR is a currency")
 }
 
-/// The faults `provider`'s simulator injects at random: [`rates`], and at Leat, the provider
-/// with a settle time, writes applied late (after the till gave up, within the settle time).
+/// The faults `provider`'s simulator injects at random: [`rates`], and at the providers with a
+/// settle time (Leat, Shopwave), writes applied late (after the till gave up, within it).
 pub fn rates_for(provider: ProviderId) -> Rates {
     match provider {
-        ProviderId::Leat => Rates {
+        ProviderId::Leat | ProviderId::Shopwave => Rates {
             apply_late: 0.03,
             apply_late_after: Duration::from_millis(APPLY_LATE_MS),
             ..rates()

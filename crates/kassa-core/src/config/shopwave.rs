@@ -27,6 +27,11 @@ pub struct ShopwaveConfig {
     pub batch_size: usize,
     #[serde(default = "default_timeout_ms")]
     pub timeout_ms: u64,
+    /// An unanswered write is not read back before this long after it was sent: a payment
+    /// create is not idempotent, and one held up on its way may still be written after a
+    /// read-back found nothing. Longer than any request can take to reach Shopwave. [INF]
+    #[serde(default = "ShopwaveConfig::default_settle_ms")]
+    pub settle_ms: u64,
 }
 
 impl ShopwaveConfig {
@@ -41,6 +46,9 @@ impl ShopwaveConfig {
     }
     pub fn default_batch_size() -> usize {
         Self::MAX_BATCH
+    }
+    pub fn default_settle_ms() -> u64 {
+        60_000
     }
 
     pub(super) fn validate(&self) -> Result<(), String> {

@@ -209,6 +209,12 @@ impl OpExecutor for ShopwaveExecutor {
         ProviderId::Shopwave
     }
 
+    /// A payment create is not idempotent: an unknown outcome waits out the back-office's
+    /// settle time before the next send reads the basket back.
+    fn settle_time(&self) -> std::time::Duration {
+        self.recorder.settle_time()
+    }
+
     async fn execute(&self, op: &Op) -> Result<OpOutcome, ProviderError> {
         if op.kind != OpKind::RecordSale {
             return Err(unsupported(op));

@@ -34,6 +34,7 @@ pub struct ShopwaveClient {
     accept_version: String,
     store_id: String,
     batch_size: usize,
+    settle_time: Duration,
     auth: Auth,
 }
 
@@ -109,6 +110,7 @@ impl ShopwaveClient {
             accept_version: config.accept_version.clone(),
             store_id: config.store_id.clone(),
             batch_size: config.batch_size.clamp(1, ShopwaveConfig::MAX_BATCH),
+            settle_time: Duration::from_millis(config.settle_ms),
             auth,
         })
     }
@@ -407,6 +409,11 @@ fn prepared(
 impl PosRecorder for ShopwaveClient {
     fn id(&self) -> ProviderId {
         ProviderId::Shopwave
+    }
+
+    /// `settle_ms` of `[providers.shopwave]`.
+    fn settle_time(&self) -> Duration {
+        self.settle_time
     }
 
     /// `POST /basket` with the store only (docs/providers.md §4.2 step 1). The answers are

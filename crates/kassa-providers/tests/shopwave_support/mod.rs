@@ -21,6 +21,8 @@ pub const CLIENT_SECRET: &str = "app-secret-value";
 pub const ACCESS: &str = "access-token-value";
 pub const REFRESH: &str = "refresh-token-value";
 pub const REDIRECT: &str = "https://till.example/oauth";
+/// Longer than the simulator takes to apply a write late in these tests.
+pub const SETTLE_MS: u64 = 100;
 
 pub struct Setup {
     pub sim: ShopwaveSim,
@@ -39,6 +41,7 @@ pub fn config(base_url: &str, batch_size: usize) -> ShopwaveConfig {
         store_id: STORE.to_string(),
         batch_size,
         timeout_ms: 2_000,
+        settle_ms: SETTLE_MS,
     }
 }
 
