@@ -1,10 +1,19 @@
-# Kassa — two commands on a fresh Debian/Ubuntu machine:
-#   make run    opens the till in training mode
-#   make test   runs every test (unit, contract, IPC, end-to-end under Xvfb)
+# Kassa — on a fresh Debian/Ubuntu machine:
+#   make run      opens the till in training mode
+#   make test     runs every test (unit, contract, IPC, end-to-end under Xvfb)
+#   make package  builds the release .deb a shop installs
 
 SHELL := /bin/bash
 CARGO ?= cargo
 TAURI_DRIVER_VERSION := 2.1.0
+# Tauri's bundler, as its CLI's prebuilt npm package; keep in step with the tauri crate in Cargo.lock.
+TAURI_CLI_VERSION := 2.12.5
+TOOLS_DIR := .tools
+TAURI_CLI := $(TOOLS_DIR)/node_modules/.bin/tauri
+# The package's release build keeps a target folder of its own, so its long LTO build never
+# holds the lock of (or overwrites) the debug and bench builds in target/.
+PACKAGE_TARGET_DIR := target/installer
+DEB_DIR := $(PACKAGE_TARGET_DIR)/release/bundle/deb
 APT_PACKAGES := libwebkit2gtk-4.1-dev libxdo-dev libssl-dev librsvg2-dev pkg-config \
                 webkit2gtk-driver xvfb xauth
 # The tests use a real OS keyring: GNOME Keyring's Secret Service on a private D-Bus session.
@@ -12,7 +21,7 @@ TEST_APT_PACKAGES := gnome-keyring dbus-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 
-.PHONY: run test deps system-packages test-packages apt tauri-driver node lint
+.PHONY: run test package deps system-packages test-packages apt tauri-driver node npm tauri-cli lint
 
 run: system-packages
 	$(CARGO) build --bin kassa
@@ -22,12 +31,20 @@ run: system-packages
 
 # The tests run on a display of their own (Xvfb) and a D-Bus session of their own with an
 # unlocked keyring in a temporary folder (a throwaway password: it lives and dies with the run).
-test: deps lint
+# tests/package.rs unpacks the .deb that `package` builds.
+test: deps lint package
 	node --test ui/tests/
 	dbus-run-session -- sh -c 'export XDG_DATA_HOME=$$(mktemp -d) && \
 	  printf kassa-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
 	  xvfb-run -a --server-args="-screen 0 1280x800x24" $(CARGO) test --workspace --all-targets -- --show-output'
 	@echo "All tests passed."
+
+# Tauri's bundler builds the release binary and the .deb (the binary, a desktop entry, the
+# icons, Depends on the system libraries): tauri.conf.json's "bundle" section.
+package: system-packages tauri-cli
+	rm -f $(DEB_DIR)/*.deb
+	CARGO_TARGET_DIR=$(PACKAGE_TARGET_DIR) $(TAURI_CLI) build --ci --bundles deb
+	@ls -l $(DEB_DIR)/*.deb
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -55,6 +72,17 @@ apt:
 node:
 	@command -v node >/dev/null || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nodejs; }
+
+# Debian's nodejs comes without npm; NodeSource's brings its own.
+npm: node
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends npm; }
+
+# Into the project's git-ignored tools folder; npm picks the platform's prebuilt binary
+# (@tauri-apps/cli-linux-x64-gnu on this machine).
+tauri-cli: npm
+	@[ "$$($(TAURI_CLI) --version 2>/dev/null)" = "tauri-cli $(TAURI_CLI_VERSION)" ] || \
+	  npm install --prefix $(TOOLS_DIR) --no-save --no-audit --no-fund @tauri-apps/cli@$(TAURI_CLI_VERSION)
 
 tauri-driver:
 	@if [ ! -x "$(CARGO_BIN)/tauri-driver" ] && ! command -v tauri-driver >/dev/null; then \
