@@ -63,8 +63,8 @@ pub fn providers(
     let secrets = MemorySecretStore::default();
     for (name, value) in [
         (leat_secret, demo::LEAT_TOKEN),
-        (zmyle::API_KEY_SECRET, demo::ZMYLE_API_KEY),
-        (zmyle::API_SECRET_SECRET, demo::ZMYLE_API_SECRET),
+        (zmyle::auth::API_KEY_SECRET, demo::ZMYLE_API_KEY),
+        (zmyle::auth::API_SECRET_SECRET, demo::ZMYLE_API_SECRET),
         (lightspeed::auth::TOKEN_SECRET, demo::LIGHTSPEED_TOKEN),
         (
             shopwave::auth::CLIENT_SECRET_SECRET,

@@ -35,8 +35,8 @@ pub fn gift_card_providers(
     if let Some(c) = &providers.zmyle {
         let client = ZmyleClient::new(
             c,
-            required(secrets, "zmyle", zmyle::API_KEY_SECRET)?,
-            required(secrets, "zmyle", zmyle::API_SECRET_SECRET)?,
+            required(secrets, "zmyle", zmyle::auth::API_KEY_SECRET)?,
+            required(secrets, "zmyle", zmyle::auth::API_SECRET_SECRET)?,
             currency.clone(),
         )
         .map_err(|e| e.to_string())?;

@@ -2,11 +2,18 @@
 //! status decides only when the body has none that Kassa knows (zmyle documents no per-error
 //! statuses).
 
+use super::auth::{API_KEY_SECRET, API_SECRET_SECRET};
 use super::wire::ErrorBody;
-use super::{API_KEY_SECRET, API_SECRET_SECRET};
 use kassa_core::provider::ProviderError;
 use reqwest::StatusCode;
 use std::time::Duration;
+
+/// Whether a request may have changed something at zmyle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Read,
+    Write,
+}
 
 /// The call an error answered: some errorIds mean different things to the cashier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +46,27 @@ pub const DOCUMENTED_ERRORS: [&str; 19] = [
     "api:biz:unauthorizedForResource",
     "api:biz:debitTransactionLocked",
 ];
+
+/// A request that got no HTTP answer. The URL is left out: it may hold a card's QR code.
+pub fn no_answer(kind: Kind, e: reqwest::Error) -> ProviderError {
+    let e = e.without_url();
+    if e.is_connect() {
+        return ProviderError::Unreachable {
+            message: "zmyle cannot be reached (no connection).".into(),
+        };
+    }
+    match kind {
+        Kind::Write => ProviderError::OutcomeUnknown {
+            message: "zmyle did not answer, so it is not known whether it did this. Kassa checks before trying again.".into(),
+        },
+        Kind::Read if e.is_timeout() => ProviderError::Unreachable {
+            message: "zmyle did not answer in time.".into(),
+        },
+        Kind::Read => ProviderError::Unreachable {
+            message: format!("zmyle: the connection failed ({e})."),
+        },
+    }
+}
 
 pub fn bad_response(status: StatusCode, detail: &str) -> ProviderError {
     ProviderError::BadResponse {

@@ -6,11 +6,10 @@
 //! (our operation id), so they are retried with the same key; confirm and cancel are settled by
 //! reading the intent.
 
-#[cfg(test)]
-mod contract;
-mod errors;
-mod query;
-mod wire;
+pub mod auth;
+pub mod errors;
+pub mod query;
+pub mod wire;
 
 pub use errors::DOCUMENTED_ERRORS;
 pub use query::CardQuery;
@@ -21,7 +20,8 @@ pub use wire::{
 
 use crate::http::{client, retry_after_seconds};
 use async_trait::async_trait;
-use errors::{bad_response, map_error, Call};
+use auth::Credentials;
+use errors::{bad_response, map_error, no_answer, Call, Kind};
 use kassa_core::card::CardCode;
 use kassa_core::config::ZmyleConfig;
 use kassa_core::money::{Currency, Money};
@@ -32,26 +32,14 @@ use reqwest::{RequestBuilder, Url};
 use serde::de::DeserializeOwned;
 use std::time::Duration;
 
-/// The names of the zmyle credentials in the SecretStore (HTTP Basic user and password).
-pub const API_KEY_SECRET: &str = "zmyle.api_key";
-pub const API_SECRET_SECRET: &str = "zmyle.api_secret";
-
 /// Every path is under this, on the live or the sandbox host.
 const API_PATH: &str = "/service/v1.1";
-
-/// Whether a request may have changed something at zmyle.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Read,
-    Write,
-}
 
 pub struct ZmyleClient {
     http: reqwest::Client,
     /// The base URL plus `/service/v1.1`.
     root: Url,
-    api_key: Secret,
-    api_secret: Secret,
+    credentials: Credentials,
     currency: Currency,
     idempotency_header: HeaderName,
     /// The configured store and extra metadata, sent with every intent and refund.
@@ -62,27 +50,6 @@ pub struct ZmyleClient {
 
 fn config_error(message: String) -> ProviderError {
     ProviderError::Config { message }
-}
-
-/// A request that got no HTTP answer. The URL is left out: it may hold a card's QR code.
-fn transport(kind: Kind, e: reqwest::Error) -> ProviderError {
-    let e = e.without_url();
-    if e.is_connect() {
-        return ProviderError::Unreachable {
-            message: "zmyle cannot be reached (no connection).".into(),
-        };
-    }
-    match kind {
-        Kind::Write => ProviderError::OutcomeUnknown {
-            message: "zmyle did not answer, so it is not known whether it did this. Kassa checks before trying again.".into(),
-        },
-        Kind::Read if e.is_timeout() => ProviderError::Unreachable {
-            message: "zmyle did not answer in time.".into(),
-        },
-        Kind::Read => ProviderError::Unreachable {
-            message: format!("zmyle: the connection failed ({e})."),
-        },
-    }
 }
 
 impl ZmyleClient {
@@ -116,8 +83,7 @@ impl ZmyleClient {
         Ok(ZmyleClient {
             http: client(Duration::from_millis(config.timeout_ms))?,
             root,
-            api_key,
-            api_secret,
+            credentials: Credentials::new(api_key, api_secret),
             currency,
             idempotency_header,
             metadata,
@@ -181,15 +147,16 @@ impl ZmyleClient {
         kind: Kind,
         call: Call,
     ) -> Result<T, ProviderError> {
-        let response = request
-            .basic_auth(self.api_key.expose(), Some(self.api_secret.expose()))
+        let response = self
+            .credentials
+            .authorize(request)
             .header(ACCEPT, "application/json")
             .send()
             .await
-            .map_err(|e| transport(kind, e))?;
+            .map_err(|e| no_answer(kind, e))?;
         let status = response.status();
         let retry_after = retry_after_seconds(response.headers());
-        let body = crate::http::read_body("zmyle", response, |e| transport(kind, e)).await?;
+        let body = crate::http::read_body("zmyle", response, |e| no_answer(kind, e)).await?;
         if !status.is_success() {
             return Err(map_error(call, status, retry_after, &body));
         }

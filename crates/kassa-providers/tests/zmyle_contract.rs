@@ -1,14 +1,14 @@
 //! Contract tests: every example body of zmyle's page (seed 002) and of docs/providers.md §2, verbatim,
 //! read with the client's wire types.
 
-use super::card_info;
-use super::errors::{map_error, Call};
-use super::query::CardQuery;
-use super::wire::{
+use kassa_core::provider::ProviderError;
+use kassa_providers::zmyle::card_info;
+use kassa_providers::zmyle::errors::{map_error, Call};
+use kassa_providers::zmyle::query::CardQuery;
+use kassa_providers::zmyle::wire::{
     CreateIntent, ErrorBody, Giftcard, IntentStatus, Metadata, TransactionIntent,
     DOCUMENTED_HOLD_LIFETIME,
 };
-use kassa_core::provider::ProviderError;
 use reqwest::StatusCode;
 use time::macros::datetime;
 
