@@ -6,7 +6,8 @@ use kassa_core::pos::{PaymentKind, PaymentToRecord, PosPayment, PosRecorder, Rec
 use kassa_core::provider::ProviderError;
 use kassa_core::secrets::{MemorySecretStore, Secret, SecretStore};
 use kassa_providers::shopwave::auth::ACCESS_TOKEN_SECRET;
-use kassa_providers::shopwave::envelope::{error_for, Envelope, MessageEntry};
+use kassa_providers::shopwave::envelope::{Envelope, MessageEntry};
+use kassa_providers::shopwave::errors::error_for;
 use kassa_providers::shopwave::wire::{
     parse_pence, recorded_payment, BasketWire, CompleteDate, TransactionWire,
 };

@@ -2,7 +2,8 @@
 //! carries, renewed when Shopwave answers 908 Expired Token (or 907), and kept in the
 //! SecretStore so a restart goes on with the newest tokens.
 
-use super::envelope::{error_for, Envelope};
+use super::envelope::Envelope;
+use super::errors::{error_for, error_for_status};
 use crate::http::{read_body, retry_after_seconds, transport_error};
 use kassa_core::provider::ProviderError;
 use kassa_core::secrets::{Secret, SecretStore};
@@ -229,7 +230,7 @@ impl Auth {
                 },
                 other => other,
             },
-            None => super::envelope::error_for_status(status.as_u16(), false, retry_after),
+            None => error_for_status(status.as_u16(), false, retry_after),
         })
     }
 
