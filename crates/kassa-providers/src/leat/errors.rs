@@ -4,6 +4,7 @@
 //! till's language.
 
 use super::wire::ErrorBody;
+use crate::http::transport_error;
 use kassa_core::provider::ProviderError;
 use reqwest::StatusCode;
 use std::time::Duration;
@@ -68,6 +69,20 @@ pub fn outcome_unknown(detail: &str) -> ProviderError {
         message: format!(
             "Leat {detail}; the transaction may or may not have been made and is being checked. Do not repeat it by hand."
         ),
+    }
+}
+
+/// A request that got no answer: safe to retry unless it was a write that left the till.
+/// The URL is left out of the message: its query may hold a scanned card code.
+pub fn no_answer(effect: Effect, e: reqwest::Error) -> ProviderError {
+    let e = e.without_url();
+    if effect == Effect::Read || e.is_connect() {
+        return transport_error("Leat", &e);
+    }
+    if e.is_timeout() {
+        outcome_unknown("did not answer in time")
+    } else {
+        outcome_unknown("dropped the connection before answering")
     }
 }
 

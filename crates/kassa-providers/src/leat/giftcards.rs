@@ -1,8 +1,8 @@
 //! Gift cards and their transactions (docs/providers.md §1.5, seed page 001).
 
-use super::transport::FormFields;
 use super::types::{Giftcard, GiftcardTransaction, Page};
 use super::wire;
+use super::FormFields;
 use super::LeatClient;
 use kassa_core::config::LeatApi;
 use kassa_core::money::Money;

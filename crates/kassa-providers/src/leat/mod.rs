@@ -12,7 +12,6 @@ mod giftcards;
 mod paging;
 mod prepaid;
 mod reconcile;
-mod transport;
 mod types;
 pub mod wire;
 
@@ -24,18 +23,25 @@ pub use types::{
     Contact, ContactIdentifier, Giftcard, GiftcardTransaction, Page, PrepaidTransaction,
 };
 
-use crate::http::client;
+use crate::http::{client, read_body, retry_after_seconds};
 use async_trait::async_trait;
 use auth::Auth;
+use errors::{bad_response, map_error, no_answer, outcome_unknown, Context, Effect};
 use kassa_core::card::CardCode;
 use kassa_core::config::{LeatApi, LeatAuth, LeatConfig};
 use kassa_core::money::{Currency, Money};
 use kassa_core::provider::{CardInfo, CardKind, GiftCardProvider, ProviderError, ProviderId};
 use kassa_core::secrets::Secret;
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
 use std::time::Duration;
+use wire::Envelope;
 
 /// Said when a scanned customer card belongs to no contact (Kassa's words, not Leat's).
 const NOT_LINKED: &str = "Deze klantenkaart is niet aan een klant gekoppeld. | This customer card is not linked to a customer.";
+
+/// Form fields, in order.
+type FormFields = Vec<(String, String)>;
 
 pub struct LeatClient {
     http: reqwest::Client,
@@ -163,6 +169,82 @@ impl LeatClient {
             program: identifier.name,
             holder: contact.email,
         })
+    }
+}
+
+/// One request to Leat: the bearer token (renewed once if Leat refuses a fetched one),
+/// `Accept: application/json`, `X-Partner-ID`, a form-urlencoded body as the SDK sends it, and
+/// the answer sorted into data or a [`ProviderError`].
+impl LeatClient {
+    /// `GET {root}{path}?query`.
+    async fn read<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<Envelope<T>, ProviderError> {
+        self.call(Method::GET, path, query, None, Effect::Read)
+            .await
+    }
+
+    /// `POST {root}{path}` with a form body.
+    async fn write<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        form: FormFields,
+    ) -> Result<Envelope<T>, ProviderError> {
+        self.call(Method::POST, path, &[], Some(form), Effect::Write)
+            .await
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        form: Option<FormFields>,
+        effect: Effect,
+    ) -> Result<Envelope<T>, ProviderError> {
+        let ctx = Context {
+            language: self.language,
+            secret_name: self.secret_name,
+            effect,
+        };
+        let mut renewed = false;
+        loop {
+            let token = self.auth.token(&self.http).await?;
+            let mut request = self
+                .http
+                .request(method.clone(), format!("{}{path}", self.root))
+                .query(query)
+                .bearer_auth(token.expose())
+                .header(reqwest::header::ACCEPT, "application/json");
+            if let Some(partner) = &self.partner_id {
+                request = request.header("X-Partner-ID", partner);
+            }
+            if let Some(form) = &form {
+                request = request.form(form);
+            }
+            let response = request.send().await.map_err(|e| no_answer(effect, e))?;
+            let status = response.status();
+            if status == StatusCode::UNAUTHORIZED && self.auth.renewable() && !renewed {
+                // A refused request was not applied: fetch a new token and send it again.
+                self.auth.forget().await;
+                renewed = true;
+                continue;
+            }
+            let retry_after = retry_after_seconds(response.headers());
+            let body = read_body("Leat", response, |e| no_answer(effect, e)).await?;
+            if !status.is_success() {
+                return Err(map_error(status, retry_after, &body, ctx));
+            }
+            return serde_json::from_slice::<Envelope<T>>(&body).map_err(|e| match effect {
+                Effect::Read => bad_response(&format!("HTTP {}: {e}", status.as_u16())),
+                Effect::Write => outcome_unknown(&format!(
+                    "accepted the transaction (HTTP {}) but its answer cannot be read",
+                    status.as_u16()
+                )),
+            });
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! transaction, 401/403 auth and scope, 429 rate limit).
 
 use super::wire::ErrorBody;
+use crate::http::transport_error;
 use kassa_core::provider::ProviderError;
 use reqwest::StatusCode;
 use std::time::Duration;
@@ -16,6 +17,24 @@ pub struct Call {
     pub subject: &'static str,
     /// It moves money: without an answer its outcome is unknown.
     pub write: bool,
+}
+
+/// A request that got no answer: a write that was sent may have been applied.
+pub fn no_answer(call: Call, e: &reqwest::Error) -> ProviderError {
+    if call.write && !e.is_connect() {
+        ProviderError::OutcomeUnknown {
+            message: "Lightspeed did not answer after the request was sent: it may or may not have been applied.".into(),
+        }
+    } else {
+        transport_error("Lightspeed", e)
+    }
+}
+
+/// An answer Kassa cannot read.
+pub fn bad_response(detail: &str) -> ProviderError {
+    ProviderError::BadResponse {
+        message: format!("Lightspeed answered something Kassa cannot read: {detail}"),
+    }
 }
 
 /// An error answer. `remedy` tells an installer what to do about a refused token.

@@ -12,10 +12,10 @@ pub mod money;
 pub mod rate;
 pub mod wire;
 
-use crate::http::{client, transport_error};
+use crate::http::client;
 use async_trait::async_trait;
 use auth::{Credentials, OAuth, TOKEN_SECRET};
-use errors::{map_error, Call};
+use errors::{bad_response, map_error, no_answer, Call};
 use kassa_core::card::CardCode;
 use kassa_core::config::{LightspeedAuth, LightspeedConfig};
 use kassa_core::money::{Currency, Money};
@@ -361,15 +361,7 @@ impl LightspeedClient {
                     .header(reqwest::header::CONTENT_TYPE, "application/json")
                     .body(body.clone());
             }
-            let sent = |e: reqwest::Error| {
-                if call.write && !e.is_connect() {
-                    ProviderError::OutcomeUnknown {
-                        message: "Lightspeed did not answer after the request was sent: it may or may not have been applied.".into(),
-                    }
-                } else {
-                    transport_error("Lightspeed", &e)
-                }
-            };
+            let sent = |e: reqwest::Error| no_answer(call, &e);
             let response = request.send().await.map_err(sent)?;
             let status = response.status();
             self.rate.observe(response.headers());
@@ -463,12 +455,6 @@ impl GiftCardProvider for LightspeedClient {
 
     async fn lookup(&self, code: &CardCode) -> Result<CardInfo, ProviderError> {
         Ok(self.card(code).await?.info)
-    }
-}
-
-fn bad_response(detail: &str) -> ProviderError {
-    ProviderError::BadResponse {
-        message: format!("Lightspeed answered something Kassa cannot read: {detail}"),
     }
 }
 
