@@ -1,6 +1,10 @@
 //! The .deb a shop installs (`make package`): what `dpkg` reads from it, and the installed
-//! `kassa doctor --json` run from a throwaway root it was unpacked into.
+//! `kassa` run from a throwaway root it was unpacked into: `doctor --json`, and the window
+//! (under Xvfb, through tauri-driver, as the end-to-end tests drive it).
 
+mod e2e_support;
+
+use e2e_support::Driver;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -175,4 +179,23 @@ fn the_installed_kassa_doctor_reports_a_healthy_training_till() {
     for provider in ["leat", "zmyle", "lightspeed", "shopwave"] {
         assert_eq!(check(provider)["status"], "ok", "{provider}");
     }
+}
+
+/// The release build serves the UI from the binary (Tauri's custom protocol), unlike the debug
+/// build the other end-to-end tests open: the installed window must load it and answer.
+#[test]
+fn the_installed_window_opens_in_training_mode_and_shows_a_scanned_cards_balance() {
+    let root = unpacked();
+    let home = tempfile::tempdir().unwrap();
+    let driver = Driver::start(home.path());
+    let session = driver.new_session_of(&root.path().join("usr/bin/kassa"));
+    assert_eq!(session.text("#mode-badge"), "TRAINING");
+    session.script("document.activeElement.blur(); return true;");
+    session.scan_by_key_actions("4165100001");
+    let balance = session.wait_for(
+        "the balance",
+        "const e = document.getElementById('card-balance'); return e && e.textContent;",
+    );
+    assert_eq!(balance, "EUR 25.00");
+    assert!(session.shown("#card-balance"), "the balance is on screen");
 }

@@ -142,8 +142,12 @@ impl Driver {
     /// Opens the till (a new `kassa` process) and waits for its screen to have started (the UI
     /// sets `data-ready` on the body).
     pub fn new_session(&self) -> Session<'_> {
+        self.new_session_of(Path::new(env!("CARGO_BIN_EXE_kassa")))
+    }
+
+    /// [`Driver::new_session`] with another `kassa` binary (the one a package installs).
+    pub fn new_session_of(&self, app: &Path) -> Session<'_> {
         self.wait_for_earlier_window();
-        let app = env!("CARGO_BIN_EXE_kassa");
         let value = self.call(
             reqwest::Method::POST,
             "/session",
