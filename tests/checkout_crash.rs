@@ -21,13 +21,15 @@
 mod crash_support;
 
 use crash_support::{output, read_only, Till, WORK_LEFT};
-use kassa_core::checkout::{Sale, SaleState, TenderKind, TenderState};
+use kassa_app::keyring_store::KeyringStore;
+use kassa_core::card::CardCode;
+use kassa_core::checkout::{CardKeyer, Sale, SaleState, TenderKind, TenderState};
 use kassa_core::outbox::{Op, OpKind, OpState};
 use kassa_core::store::Store;
 use kassa_testkit::sims::{leat_card, lightspeed_card, zmyle_card};
-use kassa_testkit::{assert_ledgers_equal_journal, seed, sims};
+use kassa_testkit::{assert_ledgers_equal_journal, seed, sims, OpCards};
 use rusqlite::OptionalExtension;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::process::Child;
 use std::time::{Duration, Instant};
@@ -314,8 +316,9 @@ async fn killed_kassa_sale_settles_its_sale_and_loses_nothing() {
         ops.len(),
     );
     println!("faults injected: {:?}", sims.faults_injected());
-    let (completed, shortfalls) = check_sales(&sales, &ops);
-    let compared = assert_ledgers_equal_journal(&sims, &store);
+    let cards = op_cards(&sales, &ops);
+    let (completed, shortfalls) = check_sales(&sales, &ops, &cards);
+    let compared = assert_ledgers_equal_journal(&sims, &store, &cards);
 
     // Shopwave: each completed sale once, no abandoned one.
     let baskets: Vec<String> = sims
@@ -347,9 +350,56 @@ async fn killed_kassa_sale_settles_its_sale_and_loses_nothing() {
     );
 }
 
-/// Checks each sale against its operations; returns the completed sales' ids and how many
-/// offline-accepted tenders their provider refused later (shortfalls, in review).
-fn check_sales(sales: &[Sale], ops: &[Op]) -> (Vec<String>, usize) {
+/// The card the test paid with in each card operation, by op id. The till keeps a finished
+/// operation's code masked only; a tender keeps a keyed hash of its card's code (the key in
+/// the till's keyring), which names one of the cards the test pays with. What was queued
+/// after a tender's operation (the hold watchdog's cancel) is on the same card.
+fn op_cards(sales: &[Sale], ops: &[Op]) -> OpCards {
+    let keyer = CardKeyer::from_secrets(&KeyringStore::new(KEYRING_SERVICE))
+        .expect("the till's card key is in the keyring");
+    let code_of: HashMap<String, String> = (0..CARDS_IN_USE)
+        .flat_map(|i| [leat_card(i), lightspeed_card(i), zmyle_card(i).1])
+        .map(|code| {
+            let key = keyer.key_of(&CardCode::parse(&code).expect("a valid code"));
+            (key, code)
+        })
+        .collect();
+    let mut cards = OpCards::new();
+    for t in sales.iter().flat_map(|s| &s.tenders) {
+        let Some(key) = &t.card_key else {
+            continue;
+        };
+        let code = &code_of[key];
+        for id in [&t.op_id, &t.confirm_op_id, &t.undo_op_id]
+            .into_iter()
+            .flatten()
+        {
+            cards.insert(id.clone(), code.clone());
+        }
+    }
+    for op in ops {
+        let mut at = op;
+        while !cards.contains_key(&at.id) {
+            match at
+                .depends_on
+                .as_ref()
+                .and_then(|d| ops.iter().find(|o| &o.id == d))
+            {
+                Some(earlier) => at = earlier,
+                None => break,
+            }
+        }
+        if let Some(code) = cards.get(&at.id).cloned() {
+            cards.insert(op.id.clone(), code);
+        }
+    }
+    cards
+}
+
+/// Checks each sale against its operations, each card operation's card from `cards`; returns
+/// the completed sales' ids and how many offline-accepted tenders their provider refused later
+/// (shortfalls, in review).
+fn check_sales(sales: &[Sale], ops: &[Op], cards: &OpCards) -> (Vec<String>, usize) {
     let by_id: BTreeMap<&str, &Op> = ops.iter().map(|o| (o.id.as_str(), o)).collect();
     let state_of =
         |id: &Option<String>| id.as_deref().and_then(|id| by_id.get(id)).map(|o| o.state);
@@ -364,10 +414,7 @@ fn check_sales(sales: &[Sale], ops: &[Op]) -> (Vec<String>, usize) {
             .filter(|o| o.sale_id.as_deref() == Some(sale.id.as_str()))
         {
             if op.state == OpState::Succeeded && op.kind != OpKind::RecordSale {
-                let card = (
-                    op.provider.as_str().to_string(),
-                    op.card_code.clone().expect("a card operation has its card"),
-                );
+                let card = (op.provider.as_str().to_string(), cards[&op.id].clone());
                 *moved.entry(card).or_default() += op.kind.balance_effect(op.amount.minor);
             }
         }
@@ -437,10 +484,7 @@ fn check_sales(sales: &[Sale], ops: &[Op]) -> (Vec<String>, usize) {
                         &t.op_id
                     };
                     let op = by_id[charge.as_deref().expect("a card tender has its charge")];
-                    let card = (
-                        op.provider.as_str().to_string(),
-                        op.card_code.clone().unwrap(),
-                    );
+                    let card = (op.provider.as_str().to_string(), cards[&op.id].clone());
                     match op.state {
                         OpState::Succeeded => {
                             *expected.entry(card).or_default() -= t.amount_minor;

@@ -21,7 +21,8 @@ use crash_support::{output, read_only, Till, WORK_LEFT};
 use kassa_core::outbox::{NewOp, OpKind};
 use kassa_core::store::Store;
 use kassa_testkit::{
-    assert_ledgers_equal_journal, assert_refusals_explained, sales, seed, sims, Sims,
+    assert_ledgers_equal_journal, assert_refusals_explained, cards_of, sales, seed, sims, OpCards,
+    Sims,
 };
 use std::io::Read;
 use std::path::Path;
@@ -116,9 +117,13 @@ fn ring_up<'a>(store: &Store, sales: impl IntoIterator<Item = &'a Vec<NewOp>>) {
 }
 
 /// The end of a run: the queue drained, the records equal the journal, refusals explained.
-fn check_the_books(sims: &Sims, store: &Store) -> std::collections::BTreeMap<&'static str, usize> {
-    let compared = assert_ledgers_equal_journal(sims, store);
-    let refusals = assert_refusals_explained(store);
+fn check_the_books(
+    sims: &Sims,
+    store: &Store,
+    cards: &OpCards,
+) -> std::collections::BTreeMap<&'static str, usize> {
+    let compared = assert_ledgers_equal_journal(sims, store, cards);
+    let refusals = assert_refusals_explained(store, cards);
     println!("{refusals} refusals, each explained by the model of its card");
     compared
 }
@@ -183,7 +188,7 @@ async fn killed_kassa_sync_loses_nothing_and_doubles_nothing() {
         pool.len().min(starts * batch),
     );
     println!("faults injected: {:?}", sims.faults_injected());
-    let compared = check_the_books(&sims, &store);
+    let compared = check_the_books(&sims, &store, &cards_of(&pool));
     println!("crash test took {:.1} s", began.elapsed().as_secs_f64());
     assert!(
         kills_in_flight > 0,
@@ -243,5 +248,5 @@ async fn a_second_kassa_sync_on_one_data_folder_is_refused_and_nothing_is_sent_t
     );
 
     drain(&till, &database).await;
-    check_the_books(&sims, &store);
+    check_the_books(&sims, &store, &cards_of(&pool));
 }

@@ -165,6 +165,54 @@ fn an_unknown_card_abandons_the_sale_and_queues_nothing() {
     assert!(stdout.contains("abandoned"), "{stdout}");
 }
 
+/// Once its sale is finished, no full card code is left in the till's database file: the
+/// zmyle QR holds the card's access token, and the Leat card's code spends the card.
+#[test]
+fn a_finished_sale_leaves_no_full_card_code_in_the_database() {
+    use kassa_sim::training::DEMO_ZMYLE_QR as QR;
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let qr = format!("{QR}=10.00");
+    succeeded(&sale(
+        home,
+        &["Scarf=24.00"],
+        &[&qr, "4165100001=5.00", "cash=10"],
+    ));
+    succeeded(&kassa(home, &["sync", "--once"]));
+    let shown = ok_json(&kassa(home, &["--json", "sale", "show", "1"]));
+    assert_eq!(shown["sale"]["state"], "completed");
+    let ops: Vec<(&str, &str)> = shown["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["role"].as_str().unwrap(), o["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            ("hold", "succeeded"),
+            ("confirm", "succeeded"),
+            ("charge", "succeeded"),
+            ("record", "succeeded")
+        ]
+    );
+
+    let db = home.join("data/eu.kassa.till/training.sqlite3");
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    let mut bytes = std::fs::read(&db).unwrap();
+    bytes.extend(std::fs::read(db.with_extension("sqlite3-wal")).unwrap_or_default());
+    let access_token = QR.rsplit_once("rt=").unwrap().1;
+    for code in [QR, access_token, "4165100001"] {
+        assert!(
+            !bytes.windows(code.len()).any(|w| w == code.as_bytes()),
+            "{code} is left in the database"
+        );
+    }
+}
+
 #[test]
 fn a_refusal_or_too_little_paid_abandons_the_sale_and_undoes_the_hold() {
     let home = tempfile::tempdir().unwrap();
@@ -323,8 +371,7 @@ fn a_sale_left_in_complete_whose_card_was_refused_since_is_abandoned_by_the_next
         conn.execute_batch(
             "UPDATE sales SET state = 'completing', finished_at = NULL, record_op_id = NULL
               WHERE number = 1;
-             UPDATE tenders SET state = 'charging',
-                    card_code = (SELECT card_code FROM ops WHERE ops.id = tenders.op_id)
+             UPDATE tenders SET state = 'charging', card_code = '4165100001'
               WHERE kind = 'gift_card';
              UPDATE ops SET state = 'declined', last_error = 'Insufficient balance',
                     review_reason = 'Insufficient balance'

@@ -182,6 +182,8 @@ impl Store {
         self.close_hold(provider, intent_id, HoldState::Expired, None)
     }
 
+    /// Closes an open hold; its reserve is then done with its card's code
+    /// (`outbox::card_codes`).
     fn close_hold(
         &self,
         provider: ProviderId,
@@ -189,18 +191,28 @@ impl Store {
         state: HoldState,
         transaction_id: Option<&str>,
     ) -> Result<bool, StoreError> {
-        let changed = self.conn().execute(
-            "UPDATE holds SET state = ?3, transaction_id = ?4, updated_at = ?5
-             WHERE provider = ?1 AND intent_id = ?2 AND state = 'open'",
-            rusqlite::params![
-                provider.as_str(),
-                intent_id,
-                state.as_str(),
-                transaction_id,
-                stamp(OffsetDateTime::now_utc())
-            ],
-        )?;
-        Ok(changed == 1)
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let reserve: Option<Option<String>> = tx
+            .query_row(
+                "UPDATE holds SET state = ?3, transaction_id = ?4, updated_at = ?5
+                 WHERE provider = ?1 AND intent_id = ?2 AND state = 'open'
+                 RETURNING op_id",
+                rusqlite::params![
+                    provider.as_str(),
+                    intent_id,
+                    state.as_str(),
+                    transaction_id,
+                    stamp(OffsetDateTime::now_utc())
+                ],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(op_id) = reserve.as_ref().and_then(Option::as_deref) {
+            crate::outbox::card_codes::forget_codes(&tx, [op_id])?;
+        }
+        tx.commit()?;
+        Ok(reserve.is_some())
     }
 }
 

@@ -13,7 +13,7 @@
 use kassa_core::outbox::{OpKind, OpState};
 use kassa_core::store::Store;
 use kassa_testkit::{
-    assert_ledgers_equal_journal, assert_refusals_explained, clients, sales, seed, sims,
+    assert_ledgers_equal_journal, assert_refusals_explained, cards_of, clients, sales, seed, sims,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,8 +46,9 @@ async fn every_ledger_equals_the_journal_after_chaos() {
     let first = running.await.unwrap().unwrap();
     let rest = engine.run_until_idle().await.unwrap();
 
-    let compared = assert_ledgers_equal_journal(&sims, &store);
-    let refusals = assert_refusals_explained(&store);
+    let cards = cards_of(&sales);
+    let compared = assert_ledgers_equal_journal(&sims, &store, &cards);
+    let refusals = assert_refusals_explained(&store, &cards);
     let all_ops = store.ops(&[], u32::MAX).unwrap();
     let by_state = |s: OpState| all_ops.iter().filter(|o| o.state == s).count();
     let record_sales = all_ops

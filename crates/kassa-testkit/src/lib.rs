@@ -25,9 +25,11 @@ pub mod sales;
 pub mod shopwave;
 pub mod sims;
 
-pub use ledgers::{assert_ledgers_equal_journal, assert_ledgers_equal_journal_besides, Besides};
+pub use ledgers::{
+    assert_ledgers_equal_journal, assert_ledgers_equal_journal_besides, Besides, OpCards,
+};
 pub use refusals::assert_refusals_explained;
-pub use sales::sales;
+pub use sales::{cards_of, sales};
 pub use sims::{sims, Sims, Urls};
 
 /// The seed: fixed, or `KASSA_CHAOS_SEED` to explore others.

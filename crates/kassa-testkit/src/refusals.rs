@@ -5,6 +5,7 @@
 //! §5), so when an operation was sent every earlier one on its card was final, and the card had
 //! what it started with plus what those that succeeded moved.
 
+use crate::ledgers::OpCards;
 use crate::sims::START_BALANCE;
 use kassa_core::outbox::{Op, OpKind, OpState};
 use kassa_core::provider::ProviderId;
@@ -29,14 +30,21 @@ fn refused_by_provider(op: &Op) -> bool {
 }
 
 /// Asserts that each refused payment or hold asked for more than its card had by the model,
-/// every card starting with `START_BALANCE`; returns how many refusals it checked.
-pub fn assert_refusals_explained(store: &Store) -> usize {
+/// every card starting with `START_BALANCE` and each operation's card given by `cards`;
+/// returns how many refusals it checked.
+pub fn assert_refusals_explained(store: &Store, cards: &OpCards) -> usize {
     let mut ops = store.ops(&[], u32::MAX).expect("the outbox reads");
     ops.sort_by_key(|o| o.seq);
     let mut available: HashMap<(ProviderId, String), i64> = HashMap::new();
     let mut refusals = 0;
     for op in &ops {
-        let Some(card) = op.card_code.clone() else {
+        let Some(card) = cards.get(&op.id).cloned() else {
+            assert_eq!(
+                op.kind,
+                OpKind::RecordSale,
+                "the test gave {}'s card",
+                op.id
+            );
             continue;
         };
         let had = available

@@ -5,6 +5,7 @@
 //! Another kind of sale is one entry in [`KINDS`] and a function that makes its operations,
 //! plus its part in `ledgers`.
 
+use crate::ledgers::OpCards;
 use crate::sims::{eur, leat_card, lightspeed_card, zmyle_card, Wallet, CARDS_PER_PROVIDER};
 use kassa_core::money::Money;
 use kassa_core::outbox::{NewOp, OpKind};
@@ -283,6 +284,15 @@ fn pos_sale(reference: &str, tender: &Tender, minor: i64, rng: &mut fastrand::Rn
         payments,
         note: None,
     }
+}
+
+/// The card of each operation in `sales`, as the generator gave it.
+pub fn cards_of(sales: &[Vec<NewOp>]) -> OpCards {
+    sales
+        .iter()
+        .flatten()
+        .filter_map(|op| Some((op.id.clone(), op.card_code.clone()?)))
+        .collect()
 }
 
 /// Randomized sales of at least `ops` operations in all, `record_sale` operations included,

@@ -387,6 +387,7 @@ pub(crate) fn settle_refusal(tx: &Connection, op_id: &str) -> Result<(), StoreEr
             stamp(OffsetDateTime::now_utc())
         ],
     )?;
+    crate::outbox::card_codes::forget_codes(tx, [op_id])?;
     Ok(())
 }
 

@@ -6,7 +6,10 @@
 //! - [`engine`]: the executor loop over the providers' [`engine::OpExecutor`]s.
 //! - [`review`]: what needs a person, and a manager's decisions.
 //! - [`watchdog`]: open holds confirmed or cancelled before they expire, also after a crash.
+//! - `card_codes`: a finished operation's full card code replaced by its masked form once
+//!   nothing depends on it.
 
+pub(crate) mod card_codes;
 pub mod engine;
 pub mod model;
 pub mod queue;

@@ -6,6 +6,7 @@
 //! code) only the oldest can be claimed, and an operation that depends on another waits until
 //! that one succeeded.
 
+use super::card_codes::forget_codes;
 use super::model::{NewOp, Op, OpKind, OpOutcome, OpState, Transition};
 use crate::money::{Currency, Money};
 use crate::provider::ProviderId;
@@ -278,8 +279,8 @@ pub struct Booked {
     pub op_id: String,
     pub provider: ProviderId,
     pub kind: OpKind,
-    /// The card's full code, from the operation (the journal holds it masked).
-    pub card_code: Option<String>,
+    /// The card, masked as the journal holds it (`None` for a record of a sale).
+    pub card_masked: Option<String>,
     /// Signed: the change to the card's balance.
     pub amount_minor: i64,
     pub provider_ref: Option<String>,
@@ -290,7 +291,7 @@ impl Store {
     pub fn booked_ops(&self) -> Result<Vec<Booked>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT j.op_id, j.provider, o.kind, o.card_code, j.amount_minor, o.provider_ref
+            "SELECT j.op_id, j.provider, o.kind, j.card_masked, j.amount_minor, o.provider_ref
              FROM journal j JOIN ops o ON o.id = j.op_id
              WHERE j.kind = 'op' AND j.amount_minor IS NOT NULL ORDER BY j.id",
         )?;
@@ -302,7 +303,7 @@ impl Store {
                 provider: ProviderId::parse(&provider)
                     .ok_or_else(|| bad_column(1, format!("unknown provider '{provider}'")))?,
                 kind: kind.parse().map_err(|e| bad_column(2, e))?,
-                card_code: r.get(3)?,
+                card_masked: r.get(3)?,
                 amount_minor: r.get(4)?,
                 provider_ref: r.get(5)?,
             })
@@ -406,6 +407,7 @@ pub(crate) fn withdraw_in(conn: &Connection, op_id: &str, why: &str) -> Result<b
         params![op_id, now, why],
     )?;
     if changed == 1 {
+        forget_codes(conn, [op_id])?;
         settle_moot_dependents(conn, op_id, &now)?;
     }
     Ok(changed == 1)
@@ -439,6 +441,13 @@ fn record_in(
             if changed == 1 {
                 journal_op(conn, op, "succeeded", Some(outcome), &now_s)?;
                 record_hold(conn, op, outcome, &now_s)?;
+                // A confirm or cancel closed its reserve's hold.
+                forget_codes(
+                    conn,
+                    [Some(op.id.as_str()), op.depends_on.as_deref()]
+                        .into_iter()
+                        .flatten(),
+                )?;
             }
         }
         Transition::Declined { reason } => {
@@ -452,6 +461,7 @@ fn record_in(
             if changed == 1 {
                 journal_op(conn, op, "declined", None, &now_s)?;
                 settle_undone_refusal(conn, &op.id, &now_s)?;
+                forget_codes(conn, [op.id.as_str()])?;
                 settle_moot_dependents(conn, &op.id, &now_s)?;
             }
         }
@@ -516,17 +526,27 @@ pub(crate) fn settle_moot_dependents(
     declined_id: &str,
     now: &str,
 ) -> Result<(), StoreError> {
-    conn.execute(
-        "WITH RECURSIVE moot(id) AS (
-             SELECT id FROM ops WHERE depends_on = ?1 AND state = 'pending'
-             UNION
-             SELECT o.id FROM ops o JOIN moot m ON o.depends_on = m.id WHERE o.state = 'pending'
-         )
-         UPDATE ops SET state = 'declined', resolution = 'moot', resolved_at = ?2,
+    let moot: Vec<String> = conn
+        .prepare_cached(
+            "WITH RECURSIVE moot(id) AS (
+                 SELECT id FROM ops WHERE depends_on = ?1 AND state = 'pending'
+                 UNION
+                 SELECT o.id FROM ops o JOIN moot m ON o.depends_on = m.id
+                  WHERE o.state = 'pending'
+             )
+             SELECT id FROM moot",
+        )?
+        .query_map([declined_id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut close = conn.prepare_cached(
+        "UPDATE ops SET state = 'declined', resolution = 'moot', resolved_at = ?2,
                 last_error = 'the operation it depends on was declined', updated_at = ?2
-         WHERE id IN (SELECT id FROM moot)",
-        params![declined_id, now],
+         WHERE id = ?1",
     )?;
+    for id in &moot {
+        close.execute(params![id, now])?;
+    }
+    forget_codes(conn, moot.iter().map(String::as_str))?;
     Ok(())
 }
 

@@ -107,6 +107,7 @@ impl Store {
             if state == "declined" {
                 super::queue::settle_moot_dependents(&tx, &op.id, &now)?;
             }
+            super::card_codes::forget_codes(&tx, [op.id.as_str()])?;
             let done = OpOutcome::default();
             let booked = (state == "succeeded").then_some(&done);
             journal_op(&tx, &op, label, booked, &now)?;

@@ -95,6 +95,10 @@ impl Store {
             .map_err(|e| open_err(&e))?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(|e| open_err(&e))?;
+        // What an update replaces (a card code masked once its operation finished) is
+        // overwritten, not left in the file's free space.
+        conn.pragma_update(None, "secure_delete", "ON")
+            .map_err(|e| open_err(&e))?;
         schema::migrations()
             .to_latest(&mut conn)
             .map_err(|e| StoreError::Migrate {

@@ -1,6 +1,7 @@
 //! Schema versions. Append a migration; never edit one that has shipped.
 
-use rusqlite_migration::{Migrations, M};
+use rusqlite::Transaction;
+use rusqlite_migration::{HookResult, Migrations, M};
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -207,7 +208,20 @@ pub fn migrations() -> Migrations<'static> {
             seen_at = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', seen_at), seen_at);
         "#,
         ),
+        M::up_with_hook(
+            r#"
+        -- A finished operation keeps its card's code masked only (outbox/card_codes.rs): the
+        -- hook masks the codes of the operations finished before. The open holds are looked up
+        -- by their reserve each time an operation finishes.
+        CREATE INDEX holds_open_op ON holds(op_id) WHERE state = 'open';
+        "#,
+            forget_finished_codes,
+        ),
     ])
+}
+
+fn forget_finished_codes(tx: &Transaction) -> HookResult {
+    Ok(crate::outbox::card_codes::forget_all_codes(tx)?)
 }
 
 #[cfg(test)]
@@ -249,5 +263,47 @@ mod tests {
         assert!([at, expires, created]
             .iter()
             .all(|t| parse_stamp(t).is_some()));
+    }
+
+    #[test]
+    fn the_codes_of_operations_finished_before_the_rule_are_masked_by_the_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kassa.sqlite3");
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        super::migrations().to_version(&mut conn, 7).unwrap();
+        let op = |id: &str, code: &str, state: &str, review: Option<&str>| {
+            conn.execute(
+                "INSERT INTO ops (id, provider, kind, card_code, amount_minor, currency, state,
+                                  review_reason, created_at, updated_at)
+                 VALUES (?1, 'leat', 'redeem', ?2, 500, 'EUR', ?3, ?4,
+                         '2026-11-30T06:01:19.000Z', '2026-11-30T06:01:19.000Z')",
+                rusqlite::params![id, code, state, review],
+            )
+            .unwrap();
+        };
+        op("done", "4165100001", "succeeded", None);
+        op("waiting", "4165100002", "pending", None);
+        op(
+            "in-review",
+            "4165100003",
+            "declined",
+            Some("Insufficient balance"),
+        );
+        op("held", "QTHX-0004", "succeeded", None);
+        conn.execute(
+            "INSERT INTO holds (provider, intent_id, op_id, card_masked, amount_minor, currency,
+                                expires_at, state, created_at, updated_at)
+             VALUES ('zmyle', 'i1', 'held', '••••0004', 500, 'EUR', '2026-11-30T06:31:19.000Z',
+                     'open', '2026-11-30T06:01:19.000Z', '2026-11-30T06:01:19.000Z')",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        let s = crate::store::Store::open(&path).unwrap();
+        let code = |id: &str| s.op(id).unwrap().unwrap().card_code.unwrap();
+        assert_eq!(code("done"), "••••0001");
+        assert_eq!(code("waiting"), "4165100002");
+        assert_eq!(code("in-review"), "4165100003");
+        assert_eq!(code("held"), "QTHX-0004", "the reserve of an open hold");
     }
 }

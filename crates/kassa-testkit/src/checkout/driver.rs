@@ -13,7 +13,7 @@
 use super::{Card, Rig, WALLETS};
 use crate::sims::{rates_for, Sims, CARDS_PER_PROVIDER, START_BALANCE};
 use kassa_core::checkout::{CheckoutError, Completion, Sale, TenderState};
-use kassa_core::outbox::{OpKind, OpState};
+use kassa_core::outbox::{Op, OpKind, OpState};
 use kassa_core::provider::ProviderId;
 use kassa_sim::faults::{Fault, Faults, Rates, Target};
 use std::collections::{BTreeMap, HashMap};
@@ -639,6 +639,32 @@ impl<'a> Driver<'a> {
             }
         }
         out
+    }
+
+    /// The card of each of `ops` the run made: those named on its tenders, and what was
+    /// queued after them (the hold watchdog's cancel). The till keeps a finished operation's
+    /// code masked only, so the cards come from what the driver saw.
+    pub fn cards(&self, ops: &HashMap<String, Op>) -> HashMap<String, Card> {
+        let card_of = |id: &str| {
+            let mut at = id;
+            loop {
+                if let Some(named) = self.ops.get(at) {
+                    return Some(named.card);
+                }
+                at = ops.get(at)?.depends_on.as_deref()?;
+            }
+        };
+        ops.keys()
+            .filter_map(|id| Some((id.clone(), card_of(id)?)))
+            .collect()
+    }
+
+    /// [`Driver::cards`] as codes, for the ledgers' check.
+    pub fn op_cards(&self, ops: &HashMap<String, Op>) -> crate::ledgers::OpCards {
+        self.cards(ops)
+            .into_iter()
+            .map(|(id, card)| (id, card.code()))
+            .collect()
     }
 
     /// What the run spent with others, for the ledgers' check.

@@ -70,8 +70,9 @@ pub(super) struct Fate {
 /// records could not settle is checked at the provider (the simulator) and marked done there,
 /// or sent for another look. Refusals stay. Returns how many were resolved; the engine must
 /// run again for what waited behind them.
-pub fn resolve_unknowns_as_manager(rig: &Rig, sims: &Sims) -> usize {
+pub fn resolve_unknowns_as_manager(rig: &Rig, sims: &Sims, driver: &Driver<'_>) -> usize {
     let store = &rig.store;
+    let cards = driver.op_cards(&ops_by_id(rig));
     let mut resolved = 0;
     for item in store.review_list().expect("the review list reads") {
         let op = &item.op;
@@ -99,7 +100,7 @@ pub fn resolve_unknowns_as_manager(rig: &Rig, sims: &Sims) -> usize {
                     .filter(|b| {
                         b.provider == ProviderId::Lightspeed
                             && b.kind == OpKind::Reverse
-                            && b.card_code.as_deref() == Some(code.as_str())
+                            && cards.get(&b.op_id) == Some(&code)
                             && b.amount_minor == op.amount.minor
                     })
                     .count();
@@ -125,6 +126,16 @@ pub fn resolve_unknowns_as_manager(rig: &Rig, sims: &Sims) -> usize {
     resolved
 }
 
+/// The till's operations by id.
+fn ops_by_id(rig: &Rig) -> HashMap<String, Op> {
+    rig.store
+        .ops(&[], u32::MAX)
+        .expect("the outbox reads")
+        .into_iter()
+        .map(|o| (o.id.clone(), o))
+        .collect()
+}
+
 /// Runs every check; panics with the first difference.
 pub async fn verify(rig: &Rig, sims: &Sims, driver: &Driver<'_>, cash_rounding: i64) -> Verified {
     let mut v = Verified::default();
@@ -136,12 +147,8 @@ pub async fn verify(rig: &Rig, sims: &Sims, driver: &Driver<'_>, cash_rounding: 
         "the till holds every sale the cashier rang up, and no other"
     );
     let seen: HashMap<&str, &Sale> = driver.ended.iter().map(|s| (s.id.as_str(), s)).collect();
-    let ops: HashMap<String, Op> = store
-        .ops(&[], u32::MAX)
-        .expect("the outbox reads")
-        .into_iter()
-        .map(|o| (o.id.clone(), o))
-        .collect();
+    let ops = ops_by_id(rig);
+    let card_of = driver.cards(&ops);
     let mut unfinished: Vec<&Op> = ops.values().filter(|o| !o.state.is_final()).collect();
     unfinished.sort_by_key(|o| o.seq);
     assert!(
@@ -210,20 +217,22 @@ pub async fn verify(rig: &Rig, sims: &Sims, driver: &Driver<'_>, cash_rounding: 
             v.abandoned += 1;
             assert!(sale.record_op_id.is_none(), "sale {}", sale.number);
             // Whatever the sale took from a card, it gave back.
-            let mut net: BTreeMap<(ProviderId, String), i64> = BTreeMap::new();
+            let mut net: BTreeMap<Card, i64> = BTreeMap::new();
             for op in ops
                 .values()
                 .filter(|o| o.sale_id.as_deref() == Some(&sale.id))
             {
                 if op.state == OpState::Succeeded {
-                    *net.entry((op.provider, op.card_code.clone().unwrap_or_default()))
-                        .or_default() += op.kind.balance_effect(op.amount.minor);
+                    let card = card_of
+                        .get(&op.id)
+                        .unwrap_or_else(|| panic!("the driver saw the card of {}", op.id));
+                    *net.entry(*card).or_default() += op.kind.balance_effect(op.amount.minor);
                 }
             }
-            for ((provider, card), n) in net {
+            for (card, n) in net {
                 assert_eq!(
                     n, 0,
-                    "abandoned sale {}: {provider} card {card} moved {n} net",
+                    "abandoned sale {}: {card:?} moved {n} net",
                     sale.number
                 );
             }
@@ -444,15 +453,13 @@ pub async fn verify(rig: &Rig, sims: &Sims, driver: &Driver<'_>, cash_rounding: 
             && matches!(o.kind, OpKind::Redeem | OpKind::Reserve)
             && !moot(o)
     }) {
-        let code = d.card_code.clone().unwrap_or_default();
-        let card = Card::of(d.provider, &code).expect("one of the driver's cards");
+        let card = *card_of
+            .get(&d.id)
+            .expect("a refusal of one of the driver's cards");
         let before: i64 = all
             .iter()
             .filter(|p| {
-                p.seq < d.seq
-                    && p.provider == d.provider
-                    && p.card_code.as_deref() == Some(code.as_str())
-                    && p.state == OpState::Succeeded
+                p.seq < d.seq && card_of.get(&p.id) == Some(&card) && p.state == OpState::Succeeded
             })
             .map(|p| available_effect(card, p.kind, p.amount.minor))
             .sum();
