@@ -6,8 +6,10 @@
 
 use kassa_core::config::ZmyleConfig;
 use kassa_core::money::{Currency, Money};
-use kassa_core::outbox::{Engine, EngineConfig, NewOp, OpKind, OpState, RunStats};
-use kassa_core::provider::ProviderId;
+use kassa_core::outbox::{
+    Engine, EngineConfig, NewOp, OpExecutor, OpKind, OpState, Reconciled, RunStats,
+};
+use kassa_core::provider::{ProviderError, ProviderId};
 use kassa_core::secrets::Secret;
 use kassa_core::store::Store;
 use kassa_providers::executor::ZmyleExecutor;
@@ -32,6 +34,8 @@ struct Till {
     sim: ZmyleSim,
     store: Arc<Store>,
     engine: Engine,
+    /// The engine's executor, for a test that takes its steps one by one.
+    executor: Arc<ZmyleExecutor>,
     _running: Running,
     _dir: TempDir,
 }
@@ -64,6 +68,7 @@ impl Till {
         .unwrap();
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(Store::open(&dir.path().join("kassa.sqlite3")).unwrap());
+        let executor = Arc::new(ZmyleExecutor::new(Arc::new(client)));
         let engine = Engine::new(
             store.clone(),
             EngineConfig {
@@ -73,11 +78,12 @@ impl Till {
                 ..EngineConfig::default()
             },
         )
-        .with_executor(Arc::new(ZmyleExecutor::new(Arc::new(client))));
+        .with_executor(executor.clone());
         Till {
             sim,
             store,
             engine,
+            executor,
             _running: running,
             _dir: dir,
         }
@@ -189,4 +195,47 @@ async fn refunds_of_one_payment_stop_at_what_was_paid() {
         review[0].reason
     );
     assert_eq!(till.balance(), 1700);
+}
+
+/// A confirm held up on its way: the till reads the hold as still open and sends the confirm
+/// again, which zmyle refuses because the first one has been applied meanwhile. The till reads
+/// the hold again and records the payment as made: the card was charged, once.
+#[tokio::test]
+async fn a_confirm_applied_late_is_recorded_as_made_not_as_refused() {
+    let till = Till::start().await;
+    let reserve =
+        NewOp::new(ProviderId::Zmyle, OpKind::Reserve, Some("QTHX"), eur(700)).in_sale("s-2");
+    till.run(std::slice::from_ref(&reserve)).await;
+    assert_eq!(till.state(&reserve), OpState::Succeeded);
+    let confirm = NewOp::new(ProviderId::Zmyle, OpKind::Confirm, Some("QTHX"), eur(700))
+        .in_sale("s-2")
+        .after(&reserve.id);
+    till.store.enqueue(std::slice::from_ref(&confirm)).unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let op = till
+        .store
+        .claim_due(ProviderId::Zmyle, now, 1)
+        .unwrap()
+        .remove(0);
+    let late = Duration::from_millis(100);
+    till.sim
+        .faults
+        .inject(Fault::ApplyLate(late), Target::Writes);
+
+    let lost = till.executor.execute(&op).await.unwrap_err();
+    assert!(
+        matches!(lost, ProviderError::OutcomeUnknown { .. }),
+        "{lost:?}"
+    );
+    let read = till.executor.reconcile(&op).await.unwrap();
+    assert_eq!(read, Reconciled::NotApplied, "the hold still looks open");
+    tokio::time::sleep(late * 3).await;
+    let sent_again = till.executor.execute(&op).await;
+
+    let outcome = sent_again.expect("the payment was made");
+    assert!(
+        outcome.provider_ref.is_some(),
+        "its card transaction is kept"
+    );
+    assert_eq!(till.balance(), 1300, "charged once");
 }

@@ -60,11 +60,12 @@ pub fn eur() -> Currency {
     Currency::try_from("EUR".to_string()).expect("EUR is a currency")
 }
 
-/// The faults `provider`'s simulator injects at random: [`rates`], and at the providers with a
-/// settle time (Leat, Shopwave), writes applied late (after the till gave up, within it).
+/// The faults `provider`'s simulator injects at random: [`rates`], and writes applied late
+/// (after the till gave up) at the providers with a settle time (Leat, Shopwave: within it) and
+/// at zmyle (an idempotency key on creates; a confirm or cancel settled by its intent).
 pub fn rates_for(provider: ProviderId) -> Rates {
     match provider {
-        ProviderId::Leat | ProviderId::Shopwave => Rates {
+        ProviderId::Leat | ProviderId::Shopwave | ProviderId::Zmyle => Rates {
             apply_late: 0.03,
             apply_late_after: Duration::from_millis(APPLY_LATE_MS),
             ..rates()

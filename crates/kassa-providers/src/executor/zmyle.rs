@@ -1,7 +1,9 @@
 //! zmyle holds: reserve (a transaction intent, keyed by our operation id), then confirm or
 //! cancel it; and refunds of a confirmed payment (a reversal that depends on the confirm),
 //! within zmyle's 14 days. A reserve or refund whose answer was lost is sent again with the
-//! same key; a confirm or cancel is settled by reading the intent.
+//! same key; a confirm or cancel is settled by reading the intent. So is a confirm or cancel
+//! that zmyle refuses because the hold is no longer open: an earlier send whose answer was lost
+//! may have been applied late, after the intent was read as still open.
 
 use super::{card, dependency, unsupported};
 use crate::zmyle::{IntentStatus, TransactionIntent, ZmyleClient};
@@ -10,6 +12,9 @@ use kassa_core::outbox::{Op, OpExecutor, OpKind, OpOutcome, Reconciled};
 use kassa_core::provider::{ProviderError, ProviderId};
 use std::sync::Arc;
 
+/// zmyle's refusal of a confirm or cancel of a hold that is no longer open.
+const NO_LONGER_OPEN: &str = "api:biz:transactionIntentStatus";
+
 pub struct ZmyleExecutor {
     client: Arc<ZmyleClient>,
 }
@@ -17,6 +22,29 @@ pub struct ZmyleExecutor {
 impl ZmyleExecutor {
     pub fn new(client: Arc<ZmyleClient>) -> Self {
         ZmyleExecutor { client }
+    }
+
+    /// Where a confirm or cancel stands, read from its intent.
+    async fn settle_by_intent(&self, op: &Op) -> Result<Reconciled, ProviderError> {
+        let intent = self.client.intent(dependency(op)?).await?;
+        let refused = |reason: &str| Reconciled::Refused {
+            reason: reason.into(),
+        };
+        Ok(match (&intent.status, op.kind == OpKind::Confirm) {
+            (IntentStatus::NeedsConfirmation, _) => Reconciled::NotApplied,
+            (IntentStatus::Succeeded, true) | (IntentStatus::Cancelled, false) => {
+                Reconciled::Applied(settled(&intent))
+            }
+            (IntentStatus::Succeeded, false) => {
+                refused("The hold was confirmed, so it cannot be cancelled: refund it instead.")
+            }
+            (IntentStatus::Cancelled, true) => refused(
+                "The hold was cancelled before it was confirmed: the card was not charged.",
+            ),
+            (IntentStatus::Other(status), _) => refused(&format!(
+                "The hold is no longer open at zmyle ({status}): it expired, the card was not charged."
+            )),
+        })
     }
 }
 
@@ -51,8 +79,34 @@ impl OpExecutor for ZmyleExecutor {
                     .await?;
                 Ok(hold(&self.client, &intent))
             }
-            OpKind::Confirm => Ok(settled(&self.client.confirm_intent(dependency(op)?).await?)),
-            OpKind::Cancel => Ok(settled(&self.client.cancel_intent(dependency(op)?).await?)),
+            OpKind::Confirm | OpKind::Cancel => {
+                let intent_id = dependency(op)?;
+                let sent = if op.kind == OpKind::Confirm {
+                    self.client.confirm_intent(intent_id).await
+                } else {
+                    self.client.cancel_intent(intent_id).await
+                };
+                match sent {
+                    Ok(intent) => Ok(settled(&intent)),
+                    Err(ProviderError::Declined { code, .. }) if code == NO_LONGER_OPEN => {
+                        match self.settle_by_intent(op).await? {
+                            Reconciled::Applied(outcome) => Ok(outcome),
+                            Reconciled::Refused { reason } => {
+                                Err(ProviderError::Declined { code, reason })
+                            }
+                            // Still open after zmyle said it was not: its answer cannot be
+                            // trusted either way.
+                            Reconciled::NotApplied | Reconciled::StillUnknown { .. } => {
+                                Err(ProviderError::BadResponse {
+                                    message: "zmyle refused the hold as closed, yet shows it open."
+                                        .into(),
+                                })
+                            }
+                        }
+                    }
+                    Err(e) => Err(e),
+                }
+            }
             // The confirm's reference is the card transaction it made, which is refunded.
             OpKind::Reverse => {
                 let receipt = op.sale_id.as_deref().unwrap_or(&op.id);
@@ -73,25 +127,7 @@ impl OpExecutor for ZmyleExecutor {
         match op.kind {
             // The idempotency key makes a second create (or refund) answer the first one.
             OpKind::Reserve | OpKind::Reverse => Ok(Reconciled::NotApplied),
-            OpKind::Confirm | OpKind::Cancel => {
-                let intent = self.client.intent(dependency(op)?).await?;
-                let confirm = op.kind == OpKind::Confirm;
-                Ok(match (&intent.status, confirm) {
-                    (IntentStatus::NeedsConfirmation, _) => Reconciled::NotApplied,
-                    (IntentStatus::Succeeded, true) | (IntentStatus::Cancelled, false) => {
-                        Reconciled::Applied(settled(&intent))
-                    }
-                    (IntentStatus::Succeeded, false) => Reconciled::Refused {
-                        reason: "The hold was confirmed, so it cannot be cancelled: refund it instead.".into(),
-                    },
-                    (IntentStatus::Cancelled, true) => Reconciled::Refused {
-                        reason: "The hold was cancelled before it was confirmed: the card was not charged.".into(),
-                    },
-                    (IntentStatus::Other(status), _) => Reconciled::Refused {
-                        reason: format!("The hold is no longer open at zmyle ({status}): it expired, the card was not charged."),
-                    },
-                })
-            }
+            OpKind::Confirm | OpKind::Cancel => self.settle_by_intent(op).await,
             _ => Err(unsupported(op)),
         }
     }
