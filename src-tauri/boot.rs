@@ -3,7 +3,7 @@
 
 use crate::keyring_store::KeyringStore;
 use crate::paths::Paths;
-use crate::{training, wiring};
+use crate::training;
 use kassa_core::checkout::{CardKeyer, Checkout, CheckoutParts};
 use kassa_core::clock::SystemClock;
 use kassa_core::config::Config;
@@ -13,7 +13,7 @@ use kassa_core::pos::PosRecorder;
 use kassa_core::secrets::SecretStore;
 use kassa_core::store::Store;
 use kassa_core::till::Till;
-use kassa_providers::executor::ShopwaveExecutor;
+use kassa_providers::wiring;
 use kassa_sim::training::TrainingSims;
 use std::sync::Arc;
 
@@ -71,21 +71,13 @@ pub async fn boot(paths: Paths, secrets: Arc<dyn SecretStore>) -> Result<Booted,
     };
 
     let mut till = Till::new(store.clone(), Arc::new(SystemClock), training);
-    let wired = wiring::gift_card_providers(&providers, &config.register, &secrets)?;
+    let wired = wiring::wire(&providers, &config.register, &secrets, &store)?;
     for (provider, pattern) in wired.providers {
         till = till
             .with_provider(provider, &pattern)
             .map_err(|e| format!("a card pattern is not valid: {e}"))?;
     }
-    let pos = providers
-        .shopwave
-        .as_ref()
-        .map(|shopwave| wiring::pos_recorder(shopwave, &secrets))
-        .transpose()?;
-    let mut executors = wired.executors;
-    if let Some(pos) = &pos {
-        executors.push(Arc::new(ShopwaveExecutor::new(pos.clone(), store.clone())));
-    }
+    let (pos, executors) = (wired.pos, wired.executors);
     let engine: Engine = executors.iter().fold(
         Engine::new(store.clone(), config.outbox.engine_config())
             .with_watchdog(WatchdogConfig::default()),

@@ -19,7 +19,6 @@ pub mod sale_commands;
 pub mod sale_dto;
 pub mod status;
 pub mod training;
-pub mod wiring;
 
 use commands::AppState;
 use std::path::Path;

@@ -1,5 +1,6 @@
 //! Training mode as the till boots it: every provider's demo cards are found at the right
-//! provider, through the routing order of `wiring.rs`, and the journal keeps codes masked.
+//! provider, through the routing order of `kassa_providers::wiring`, and the journal keeps
+//! codes masked.
 
 use kassa_app::boot::boot;
 use kassa_app::paths::Paths;

@@ -7,3 +7,4 @@ pub mod leat;
 pub mod lightspeed;
 pub mod shopwave;
 pub mod zmyle;
+pub mod wiring;

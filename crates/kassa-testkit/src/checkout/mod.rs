@@ -19,7 +19,7 @@ pub mod verify;
 
 pub use driver::{Counts, Driver, Outage};
 
-use crate::clients::{leat_client, lightspeed_client, secrets, zmyle_client, Clients};
+use crate::clients::{engine_with, leat_client, lightspeed_client, wired, zmyle_client};
 use crate::sims::Wallet;
 use crate::sims::{eur, leat_card, lightspeed_card, zmyle_card, Sims};
 use kassa_core::card::CardCode;
@@ -115,10 +115,10 @@ pub async fn rig(sims: &Sims, dir: &Path, config: CheckoutConfig, caps: OfflineC
     sims.leat.set_rate_limit(1_000_000);
     let wallets = sims.wallets.clone();
     let store = Arc::new(Store::open(&dir.join("kassa.sqlite3")).expect("the store opens"));
-    let clients = Clients::new(&sims.urls);
-    let engine = Arc::new(clients.engine(store.clone()));
+    let wired = wired(&sims.urls, &store);
+    let engine = Arc::new(engine_with(store.clone(), wired.executors));
     let clock = Arc::new(SystemClock);
-    let till = clients.gift_card_providers().into_iter().fold(
+    let till = wired.providers.into_iter().fold(
         Till::new(store.clone(), clock.clone(), false),
         |till, (provider, pattern)| {
             till.with_provider(provider, &pattern)
@@ -174,7 +174,7 @@ impl OtherTill {
         ];
         let other = OtherTill {
             leat: leat_client(&running[0].url()),
-            lightspeed: lightspeed_client(&running[1].url(), secrets()),
+            lightspeed: lightspeed_client(&running[1].url()),
             zmyle: zmyle_client(&running[2].url()),
         };
         (other, running)
