@@ -2,6 +2,7 @@
 // the keys that switch between them, where a scan goes, and the status bar.
 
 import { listenForScans } from "./scanner.js";
+import { MarkRing, afterNextPaint } from "./scan_marks.js";
 import { clearWhenIdle, takePin } from "./pin_field.js";
 import { $, el } from "./dom.js";
 import { errorView } from "./errors.js";
@@ -116,8 +117,13 @@ function showCard(card) {
   result.replaceChildren(box);
 }
 
+// Scan → balance on screen, by the window's own clock: read by benches/scan_window.rs.
+const scanMarks = new MarkRing();
+window.kassaScanMarks = scanMarks;
+
+// `startedAt`: the first key of the scan that asked, if a scan did.
 let busy = false;
-async function lookup(code) {
+async function lookup(code, startedAt = null) {
   if (busy) return;
   busy = true;
   $("lookup-button").disabled = true;
@@ -131,6 +137,10 @@ async function lookup(code) {
     setStatus(TEXT.ready);
     busy = false;
     $("lookup-button").disabled = false;
+  }
+  if (startedAt !== null) {
+    const state = $("result").dataset.state;
+    afterNextPaint((shownAt) => scanMarks.add({ startedAt, shownAt, state }));
   }
 }
 
@@ -256,7 +266,7 @@ function onKey(event) {
 // characters out again, and it is not read (its code is null). On the balance screen it is
 // looked up; anywhere else it goes to the sale, which proposes it as a tender or shows its
 // balance.
-function onScan(code) {
+function onScan(code, startedAt) {
   const focused = document.activeElement;
   if (code === null || (focused instanceof HTMLInputElement && focused.type === "password")) {
     const error = { "approve-pin": "approve-error", "manager-pin": "manager-error" }[focused.id];
@@ -264,7 +274,7 @@ function onScan(code) {
     else setStatus(TEXT.pinIgnored);
     return;
   }
-  if (screen === "balance") return lookup(code);
+  if (screen === "balance") return lookup(code, startedAt);
   if (screen !== "sale") showScreen("sale");
   sale.scan(code);
 }

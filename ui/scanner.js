@@ -17,22 +17,24 @@ export class ScanDetector {
     this.last = -Infinity;
     this.origin = null;
     this.secret = false;
+    this.startedAt = null;
   }
 
   // `event` has key, code, shiftKey, ctrlKey, altKey, metaKey and timeStamp (ms). `secret`:
   // the key went to a PIN field, which the scanner never reads — its character is not kept,
   // and a burst that reached a PIN field is a scan without a code (`code: null`).
-  // Returns {type: "char", burst} for a typing key, {type: "scan", code, origin} when a
-  // terminator completes a scan, or {type: "other"}.
+  // Returns {type: "char", burst} for a typing key, {type: "scan", code, origin, startedAt}
+  // when a terminator completes a scan (`startedAt`: the timeStamp of the burst's first key),
+  // or {type: "other"}.
   feed(event, origin = null, secret = false) {
     const gap = event.timeStamp - this.last;
     const inBurst = gap <= this.maxKeyGapMs;
     if (event.key === "Enter" || event.key === "Tab") {
       const code = this.secret ? null : this.chars.join("");
-      const scanOrigin = this.origin;
+      const { origin: scanOrigin, startedAt } = this;
       const isScan = inBurst && this.chars.length >= this.minLength;
       this.reset();
-      return isScan ? { type: "scan", code, origin: scanOrigin } : { type: "other" };
+      return isScan ? { type: "scan", code, origin: scanOrigin, startedAt } : { type: "other" };
     }
     if (event.ctrlKey || event.metaKey || (event.altKey && !event.getModifierState?.("AltGraph"))) {
       this.reset();
@@ -44,6 +46,7 @@ export class ScanDetector {
       this.chars = [];
       this.origin = origin;
       this.secret = false;
+      this.startedAt = event.timeStamp;
     }
     this.secret ||= secret;
     this.chars.push(secret ? "" : ch);
@@ -62,8 +65,9 @@ function isPinField(el) {
 
 // Listens on the whole window. When a scan completes, the characters it typed into a text
 // field are taken out again (the field gets back the value it had before the burst) and
-// `onScan(code)` is called — with `null` for a burst that reached a PIN field, whose keys the
-// scanner never reads. Typing by hand is never swallowed.
+// `onScan(code, startedAt)` is called — with `null` for a burst that reached a PIN field, whose
+// keys the scanner never reads; `startedAt` is the event time of the burst's first key. Typing
+// by hand is never swallowed.
 export function listenForScans(target, options, onScan) {
   const detector = new ScanDetector(options);
   target.addEventListener(
@@ -82,7 +86,7 @@ export function listenForScans(target, options, onScan) {
         origin.el.value = origin.value;
         origin.el.setSelectionRange(origin.start, origin.end);
       }
-      onScan(result.code);
+      onScan(result.code, result.startedAt);
     },
     { capture: true },
   );

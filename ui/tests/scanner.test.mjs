@@ -30,7 +30,20 @@ function feedAll(detector, text, { gap = 8, start = 1000, osKeys } = {}) {
 
 test("a fast burst ending in Enter is a scan", () => {
   const d = new ScanDetector({ maxKeyGapMs: 50, minLength: 4 });
-  assert.deepEqual(feedAll(d, "4165100001"), { type: "scan", code: "4165100001", origin: null });
+  assert.deepEqual(feedAll(d, "4165100001"), {
+    type: "scan",
+    code: "4165100001",
+    origin: null,
+    startedAt: 1000,
+  });
+});
+
+test("a scan starts at its burst's first key, not at keys typed by hand before it", () => {
+  const d = new ScanDetector({ maxKeyGapMs: 50, minLength: 4 });
+  d.feed(press("7", 100));
+  d.feed(press("3", 400));
+  assert.equal(feedAll(d, "4165100001", { start: 700 }).startedAt, 700);
+  assert.equal(feedAll(d, "QTHX", { start: 5000 }).startedAt, 5000, "each scan its own start");
 });
 
 test("typing by hand is not a scan", () => {
@@ -74,7 +87,7 @@ test("a burst into a PIN field is a scan without its code, and a PIN is never ke
   let t = 1000;
   for (const ch of "4165100001") d.feed(press(ch, (t += 8)), null, true);
   assert.deepEqual(d.chars.join(""), "", "no character of a PIN field is kept");
-  assert.deepEqual(d.feed(enter(t + 8)), { type: "scan", code: null, origin: null });
+  assert.deepEqual(d.feed(enter(t + 8)), { type: "scan", code: null, origin: null, startedAt: 1008 });
 
   // Typed by hand into the PIN field, then a scan elsewhere: the scan has its code.
   for (const ch of "482193") d.feed(press(ch, (t += 300)), null, true);
