@@ -121,9 +121,9 @@ function showCard(card) {
 const scanMarks = new MarkRing();
 window.kassaScanMarks = scanMarks;
 
-// `startedAt`: the first key of the scan that asked, if a scan did.
+// `keys`: when the keys of the scan that asked came (`listenForScans`), if a scan did.
 let busy = false;
-async function lookup(code, startedAt = null) {
+async function lookup(code, keys = null) {
   if (busy) return;
   busy = true;
   $("lookup-button").disabled = true;
@@ -138,9 +138,10 @@ async function lookup(code, startedAt = null) {
     busy = false;
     $("lookup-button").disabled = false;
   }
-  if (startedAt !== null) {
+  if (keys) {
     const state = $("result").dataset.state;
-    afterNextPaint((shownAt) => scanMarks.add({ startedAt, shownAt, state }));
+    const answeredAt = performance.now();
+    afterNextPaint((shownAt) => scanMarks.add({ ...keys, answeredAt, shownAt, state }));
   }
 }
 
@@ -266,7 +267,7 @@ function onKey(event) {
 // characters out again, and it is not read (its code is null). On the balance screen it is
 // looked up; anywhere else it goes to the sale, which proposes it as a tender or shows its
 // balance.
-function onScan(code, startedAt) {
+function onScan(code, keys) {
   const focused = document.activeElement;
   if (code === null || (focused instanceof HTMLInputElement && focused.type === "password")) {
     const error = { "approve-pin": "approve-error", "manager-pin": "manager-error" }[focused.id];
@@ -274,7 +275,7 @@ function onScan(code, startedAt) {
     else setStatus(TEXT.pinIgnored);
     return;
   }
-  if (screen === "balance") return lookup(code, startedAt);
+  if (screen === "balance") return lookup(code, keys);
   if (screen !== "sale") showScreen("sale");
   sale.scan(code);
 }

@@ -1,5 +1,6 @@
 // The UI's own timestamps of "scan → balance on screen" (docs/design.md §10): when a scan's
-// first key came and when the answer it brought was on screen, both in performance.now() time.
+// first key and its terminator came, when its answer was put into the page and when that was
+// on screen, all in performance.now() time.
 // Always on and cheap (a few numbers per scan, the last `MARKS_KEPT` kept); the benchmark
 // (benches/scan_window.rs) reads them from the window. No card code is kept.
 

@@ -65,9 +65,9 @@ function isPinField(el) {
 
 // Listens on the whole window. When a scan completes, the characters it typed into a text
 // field are taken out again (the field gets back the value it had before the burst) and
-// `onScan(code, startedAt)` is called — with `null` for a burst that reached a PIN field, whose
-// keys the scanner never reads; `startedAt` is the event time of the burst's first key. Typing
-// by hand is never swallowed.
+// `onScan(code, keys)` is called — with `null` for a burst that reached a PIN field, whose keys
+// the scanner never reads; `keys` says when the burst's first key and its terminator came
+// (`startedAt`, `endedAt`: event times). Typing by hand is never swallowed.
 export function listenForScans(target, options, onScan) {
   const detector = new ScanDetector(options);
   target.addEventListener(
@@ -86,7 +86,7 @@ export function listenForScans(target, options, onScan) {
         origin.el.value = origin.value;
         origin.el.setSelectionRange(origin.start, origin.end);
       }
-      onScan(result.code, result.startedAt);
+      onScan(result.code, { startedAt: result.startedAt, endedAt: event.timeStamp });
     },
     { capture: true },
   );
