@@ -2,6 +2,7 @@
 #   make run      opens the till in training mode
 #   make test     runs every test (unit, contract, IPC, end-to-end under Xvfb)
 #   make package  builds the release .deb a shop installs
+#   make bench    runs the performance suite on a release build and writes BENCHMARKS.md's table
 
 SHELL := /bin/bash
 CARGO ?= cargo
@@ -45,6 +46,32 @@ package: system-packages tauri-cli
 	rm -f $(DEB_DIR)/*.deb
 	CARGO_TARGET_DIR=$(PACKAGE_TARGET_DIR) $(TAURI_CLI) build --ci --bundles deb
 	@ls -l $(DEB_DIR)/*.deb
+
+# The performance suite (BENCHMARKS.md, docs/design.md §10): a release build in a target folder
+# of its own (its long LTO build never holds the lock of target/), then every benchmark program
+# in turn on one Xvfb display and a private D-Bus session with an unlocked keyring, run by
+# bench-run (crates/kassa-bench), which writes their BENCH lines as a table into BENCHMARKS.md.
+# A program that fails or is missing gets a "did not run" row, and make fails at the end.
+BENCH_TARGET_DIR := target/bench
+BENCH_CARGO := CARGO_TARGET_DIR=$(BENCH_TARGET_DIR) $(CARGO)
+BENCH_PROGRAMS := "$(BENCH_TARGET_DIR)/release/cold-start" \
+  "$(BENCH_TARGET_DIR)/release/idle-memory" \
+  "KASSA_LOG=warn $(BENCH_CARGO) bench --bench checkout" \
+  "$(BENCH_CARGO) bench --bench scan_window" \
+  "$(BENCH_CARGO) run --release -p kassa-providers --example outbox_bench" \
+  "$(BENCH_CARGO) bench --bench many_tills"
+.PHONY: bench
+# The till as shipped (tauri/custom-protocol) is built last, since building the benches puts a
+# `kassa` with their dev-dependencies' features in its place; cold-start and idle-memory run
+# first, before a cargo command of the runner can put that one back.
+bench: system-packages test-packages
+	-$(BENCH_CARGO) bench --no-run -p kassa
+	-$(BENCH_CARGO) build --release -p kassa-providers --example outbox_bench
+	$(BENCH_CARGO) build --release -p kassa -p kassa-bench --features tauri/custom-protocol
+	dbus-run-session -- sh -c 'export XDG_DATA_HOME=$$(mktemp -d) && \
+	  printf kassa-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
+	  xvfb-run -a --server-args="-screen 0 1280x800x24" \
+	  $(BENCH_TARGET_DIR)/release/bench-run BENCHMARKS.md $(BENCH_PROGRAMS)'
 
 lint:
 	$(CARGO) fmt --all -- --check

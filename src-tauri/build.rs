@@ -3,6 +3,7 @@
 /// `capabilities/` allows it.
 const COMMANDS: &[&str] = &[
     "app_info",
+    "startup_mark",
     "lookup_card",
     "till_status",
     "queue_ops",

@@ -32,6 +32,7 @@ pub fn with_commands<R: tauri::Runtime>(
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
+            commands::startup_mark,
             commands::lookup_card,
             commands::till_status,
             commands::queue_ops,
