@@ -5,6 +5,9 @@
 //!    bare reqwest loop sending the same requests to the same simulator;
 //! 3. resident memory with 100,000 pending ops.
 //!
+//! Besides the lines for people, one `BENCH {json}` line per figure with a target in
+//! docs/design.md §10 (enqueue, drain), for `make bench`'s table.
+//!
 //! Run: `cargo run --release -p kassa-providers --example outbox_bench`
 
 use kassa_core::config::{LightspeedAuth, LightspeedConfig};
@@ -26,6 +29,28 @@ const DRAIN_OPS: usize = 10_000;
 const DRAIN_CARDS: usize = 1_000;
 const PENDING: usize = 100_000;
 const TOKEN: &str = "bench-token";
+const COMMAND: &str = "cargo run --release -p kassa-providers --example outbox_bench";
+
+/// One figure for `make bench`'s table.
+fn bench_line(
+    measure: &str,
+    figure: String,
+    baseline: String,
+    ratio: f64,
+    target: &str,
+    met: bool,
+) {
+    let line = serde_json::json!({
+        "measure": measure,
+        "figure": figure,
+        "baseline": baseline,
+        "ratio": (ratio * 100.0).round() / 100.0,
+        "target": target,
+        "met": met,
+        "command": COMMAND,
+    });
+    println!("BENCH {line}");
+}
 
 fn eur(minor: i64) -> Money {
     Money::new(minor, Currency::try_from("EUR".to_string()).unwrap())
@@ -122,12 +147,18 @@ fn bench_enqueue() {
     }
     outbox.sort();
     baseline.sort();
+    let (p50, p99) = (pct(&outbox, 0.5), pct(&outbox, 0.99));
+    let (bare50, bare99) = (pct(&baseline, 0.5), pct(&baseline, 0.99));
     println!(
-        "enqueue, sale of 3 ops, {SALES} sales, synchronous=FULL: outbox p50 {:.3} ms p99 {:.3} ms | bare rusqlite p50 {:.3} ms p99 {:.3} ms",
-        pct(&outbox, 0.5),
-        pct(&outbox, 0.99),
-        pct(&baseline, 0.5),
-        pct(&baseline, 0.99)
+        "enqueue, sale of 3 ops, {SALES} sales, synchronous=FULL: outbox p50 {p50:.3} ms p99 {p99:.3} ms | bare rusqlite p50 {bare50:.3} ms p99 {bare99:.3} ms"
+    );
+    bench_line(
+        &format!("Outbox: durable enqueue of a sale with 3 ops (synchronous=FULL), {SALES} sales"),
+        format!("p50 {p50:.3} ms, p99 {p99:.3} ms"),
+        format!("bare rusqlite transaction, same rows and durability: p50 {bare50:.3} ms, p99 {bare99:.3} ms"),
+        p50 / bare50,
+        "≤ 2× the bare transaction (p50)",
+        p50 <= 2.0 * bare50,
     );
 }
 
@@ -232,11 +263,17 @@ async fn bench_drain() {
     while set.join_next().await.is_some() {}
     let parallel = t.elapsed();
     let rate = |d: Duration| DRAIN_OPS as f64 / d.as_secs_f64();
+    let (outbox, sequential, parallel) = (rate(outbox), rate(sequential), rate(parallel));
     println!(
-        "drain {DRAIN_OPS} Lightspeed redemptions over {DRAIN_CARDS} cards, loopback: outbox (8 in flight) {:.0} ops/s | bare reqwest loop {:.0} req/s sequential, {:.0} req/s 8 in flight",
-        rate(outbox),
-        rate(sequential),
-        rate(parallel)
+        "drain {DRAIN_OPS} Lightspeed redemptions over {DRAIN_CARDS} cards, loopback: outbox (8 in flight) {outbox:.0} ops/s | bare reqwest loop {sequential:.0} req/s sequential, {parallel:.0} req/s 8 in flight"
+    );
+    bench_line(
+        &format!("Outbox: drain {DRAIN_OPS} queued Lightspeed redemptions over {DRAIN_CARDS} cards, loopback simulator, 8 in flight"),
+        format!("{outbox:.0} ops/s"),
+        format!("bare reqwest loop, same POSTs, 8 in flight: {parallel:.0} req/s (one at a time: {sequential:.0} req/s)"),
+        outbox / parallel,
+        "≥ 1,000 ops/s and ≥ 50 % of the bare loop",
+        outbox >= 1_000.0 && outbox >= 0.5 * parallel,
     );
 }
 

@@ -288,6 +288,8 @@ impl Engine {
             .map(|p| (*p, Arc::new(Semaphore::new(self.concurrency(*p)))))
             .collect();
         let mut tasks: JoinSet<(Op, Transition)> = JoinSet::new();
+        // Outcomes of finished steps, written with the next claim.
+        let mut finished: Vec<(Op, Transition)> = Vec::new();
         let mut stats = RunStats::default();
         let mut watched: Option<std::time::Instant> = None;
         // When each provider's recent operations were claimed, for its rate budget.
@@ -303,10 +305,10 @@ impl Engine {
                 }
             }
             let stopping = *stop.borrow();
+            let now = self.clock.now();
+            // How many each provider may take now: its free permits, within its budget.
+            let mut wants = Vec::with_capacity(self.executors.len());
             if !stopping {
-                let now = self.clock.now();
-                // How many each provider may take now: its free permits, within its budget.
-                let mut wants = Vec::with_capacity(self.executors.len());
                 for (provider, executor) in &self.executors {
                     let mut free = permits[provider].available_permits();
                     let recent = claimed_at.entry(*provider).or_default();
@@ -323,28 +325,37 @@ impl Engine {
                     }
                     wants.push((*provider, free));
                 }
-                // One claim for every provider: one disk flush however many answer at once.
-                let claimed = self.store.claim_due_each(&wants, now)?;
-                for ((provider, _), ops) in wants.iter().zip(claimed) {
-                    let executor = &self.executors[provider];
-                    let recent = claimed_at.entry(*provider).or_default();
-                    for op in ops {
-                        recent.push_back(std::time::Instant::now());
-                        let permit = permits[provider]
-                            .clone()
-                            .try_acquire_owned()
-                            .expect("claimed no more than the free permits");
-                        let step = Step {
-                            executor: executor.clone(),
-                            backoff: self.backoff.clone(),
-                            max_unknown_attempts: self.config.max_unknown_attempts,
-                            health: self.health.clone(),
-                        };
-                        tasks.spawn(async move {
-                            let _permit = permit;
-                            step.run_guarded(op).await
-                        });
-                    }
+            }
+            // The outcomes that arrived and every provider's new work: one disk flush.
+            let (written, claimed) = self
+                .record_and_claim(std::mem::take(&mut finished), wants.clone(), now)
+                .await?;
+            if !written.is_empty() {
+                self.written.send_modify(|n| *n += 1);
+                self.activity.notify_one();
+                for (_, transition) in &written {
+                    stats.count(transition);
+                }
+            }
+            for ((provider, _), ops) in wants.iter().zip(claimed) {
+                let executor = &self.executors[provider];
+                let recent = claimed_at.entry(*provider).or_default();
+                for op in ops {
+                    recent.push_back(std::time::Instant::now());
+                    let permit = permits[provider]
+                        .clone()
+                        .try_acquire_owned()
+                        .expect("claimed no more than the free permits");
+                    let step = Step {
+                        executor: executor.clone(),
+                        backoff: self.backoff.clone(),
+                        max_unknown_attempts: self.config.max_unknown_attempts,
+                        health: self.health.clone(),
+                    };
+                    tasks.spawn(async move {
+                        let _permit = permit;
+                        step.run_guarded(op).await
+                    });
                 }
             }
             if tasks.is_empty() {
@@ -372,8 +383,8 @@ impl Engine {
             }
             tokio::select! {
                 done = tasks.join_next() => {
-                    // Group commit: every step finished by now is written in one transaction.
-                    let mut finished = Vec::new();
+                    // Group commit: every step finished by now is written in one transaction,
+                    // with the claim of the work that replaces them.
                     let mut next = done;
                     while let Some(joined) = next {
                         // A step's panic is caught inside it (`run_guarded`); this join
@@ -384,18 +395,29 @@ impl Engine {
                         }
                         next = tasks.try_join_next();
                     }
-                    self.store.record_all(&finished, self.clock.now())?;
-                    self.written.send_modify(|n| *n += 1);
-                    self.activity.notify_one();
-                    for (_, transition) in &finished {
-                        stats.count(transition);
-                    }
                 }
                 _ = tokio::time::sleep(self.config.poll) => {}
                 _ = stop_signal(&mut stop) => {}
                 _ = self.link.wake.notified() => {}
             }
         }
+    }
+
+    /// [`Store::record_and_claim`] on a thread of its own: its disk flush would stall the
+    /// runtime's thread, and with it the requests in flight. Gives the outcomes back.
+    async fn record_and_claim(
+        &self,
+        outcomes: Vec<(Op, Transition)>,
+        wants: Vec<(ProviderId, usize)>,
+        now: time::OffsetDateTime,
+    ) -> Result<(Vec<(Op, Transition)>, Vec<Vec<Op>>), StoreError> {
+        let store = self.store.clone();
+        let flushed = tokio::task::spawn_blocking(move || {
+            let claimed = store.record_and_claim(&outcomes, &wants, now)?;
+            Ok((outcomes, claimed))
+        })
+        .await;
+        flushed.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
     }
 
     fn next_due(&self) -> Result<Option<time::OffsetDateTime>, StoreError> {

@@ -148,23 +148,31 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<Op>, StoreError> {
         Ok(self
-            .claim_due_each(&[(provider, limit)], now)?
+            .record_and_claim(&[], &[(provider, limit)], now)?
             .pop()
             .unwrap_or_default())
     }
 
-    /// [`Store::claim_due`] for several providers in one transaction (one disk flush), in the
-    /// order asked.
-    pub fn claim_due_each(
+    /// Writes the outcomes of finished steps, then claims [`Store::claim_due`]'s operations for
+    /// several providers (in the order asked), all in one transaction: one disk flush for the
+    /// answers that arrived together and the work that replaces them (group commit). Each
+    /// outcome is durable before anything is claimed after it, and each claim before its
+    /// request leaves (docs/design.md §4.1); an operation whose predecessor on the card
+    /// finished in `outcomes` can be claimed at once.
+    pub fn record_and_claim(
         &self,
+        outcomes: &[(Op, Transition)],
         wants: &[(ProviderId, usize)],
         now: OffsetDateTime,
     ) -> Result<Vec<Vec<Op>>, StoreError> {
-        if wants.iter().all(|(_, limit)| *limit == 0) {
+        if outcomes.is_empty() && wants.iter().all(|(_, limit)| *limit == 0) {
             return Ok(wants.iter().map(|_| Vec::new()).collect());
         }
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for (op, transition) in outcomes {
+            record_in(&tx, op, transition, now)?;
+        }
         let claimed = wants
             .iter()
             .map(|(provider, limit)| claim_in(&tx, *provider, now, *limit))
@@ -195,21 +203,7 @@ impl Store {
         transition: &Transition,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        self.record_all(&[(op.clone(), transition.clone())], now)
-    }
-
-    /// [`Store::record`] for several operations in one transaction (one disk flush).
-    pub fn record_all(
-        &self,
-        outcomes: &[(Op, Transition)],
-        now: OffsetDateTime,
-    ) -> Result<(), StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for (op, transition) in outcomes {
-            record_in(&tx, op, transition, now)?;
-        }
-        tx.commit()?;
+        self.record_and_claim(&[(op.clone(), transition.clone())], &[], now)?;
         Ok(())
     }
 
@@ -585,7 +579,7 @@ pub(crate) fn journal_op(
 }
 
 /// A reserve that succeeded placed a hold; a confirm or cancel settled one.
-fn record_hold(
+pub(crate) fn record_hold(
     conn: &Connection,
     op: &Op,
     outcome: &OpOutcome,
