@@ -186,4 +186,31 @@ mod tests {
         .unwrap();
         assert_eq!(code_of(&s, &redeem), "••••0001", "written off");
     }
+
+    #[test]
+    fn a_confirm_a_manager_marks_done_at_the_provider_closes_its_hold_and_forgets_the_code() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(&dir.path().join("kassa.sqlite3")).unwrap();
+        let reserve = NewOp::new(ProviderId::Zmyle, OpKind::Reserve, Some(QR), eur(700));
+        let confirm =
+            NewOp::new(ProviderId::Zmyle, OpKind::Confirm, Some(QR), eur(700)).after(&reserve.id);
+        s.enqueue(&[reserve.clone(), confirm.clone()]).unwrap();
+        settle(&s, &reserve, held(Duration::from_secs(1800)));
+        settle(&s, &confirm, refused());
+        assert_eq!(
+            s.open_holds().unwrap().len(),
+            1,
+            "the hold waits for the manager"
+        );
+        s.resolve_review(
+            &confirm.id,
+            &Resolution::DoneAtProvider {
+                note: "confirmed in zmyle's portal".into(),
+            },
+        )
+        .unwrap();
+        assert!(s.open_holds().unwrap().is_empty(), "the hold is closed");
+        assert_eq!(code_of(&s, &reserve), "••••7834");
+        assert_eq!(code_of(&s, &confirm), "••••7834");
+    }
 }

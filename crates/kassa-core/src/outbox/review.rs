@@ -107,9 +107,17 @@ impl Store {
             if state == "declined" {
                 super::queue::settle_moot_dependents(&tx, &op.id, &now)?;
             }
-            super::card_codes::forget_codes(&tx, [op.id.as_str()])?;
             let done = OpOutcome::default();
             let booked = (state == "succeeded").then_some(&done);
+            if let Some(done) = booked {
+                // A confirm or cancel done at the provider closed its reserve's hold.
+                super::queue::record_hold(&tx, &op, done, &now)?;
+            }
+            let closed = booked.and(op.depends_on.as_deref());
+            super::card_codes::forget_codes(
+                &tx,
+                [Some(op.id.as_str()), closed].into_iter().flatten(),
+            )?;
             journal_op(&tx, &op, label, booked, &now)?;
             Ok(())
         };
