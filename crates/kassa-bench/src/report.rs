@@ -31,6 +31,15 @@ impl Figure {
     }
 }
 
+/// The number after `name` on the command line, or `default`.
+pub fn arg(name: &str, default: u64) -> u64 {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1)?.parse().ok())
+        .unwrap_or(default)
+}
+
 /// How this program was started, for the `command` of its figures.
 pub fn this_command() -> String {
     std::env::args().collect::<Vec<_>>().join(" ")

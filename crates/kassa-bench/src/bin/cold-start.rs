@@ -9,7 +9,7 @@
 //! `kassa` and `floor-window` built next to it.
 
 use kassa_bench::journal_db;
-use kassa_bench::report::{ms, quantile, this_command, Figure};
+use kassa_bench::report::{arg, ms, quantile, this_command, Figure};
 use kassa_bench::window::{sibling, Subject};
 use std::time::Duration;
 
@@ -17,20 +17,12 @@ use std::time::Duration;
 const TARGET_EMPTY: f64 = 1.1;
 const TARGET_HISTORY: f64 = 1.2;
 
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1)?.parse().ok())
-        .unwrap_or(default)
-}
-
 /// `1000000` as `1,000,000`.
 fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(d);

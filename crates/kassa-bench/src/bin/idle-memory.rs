@@ -7,20 +7,12 @@
 //! (under a display: `make bench` runs it under Xvfb). The till and the floor window are the
 //! `kassa` and `floor-window` built next to it.
 
-use kassa_bench::report::{this_command, Figure};
+use kassa_bench::report::{arg, this_command, Figure};
 use kassa_bench::window::{sibling, Subject};
 use std::time::Duration;
 
 /// docs/design.md §10.
 const TARGET: f64 = 1.1;
-
-fn idle_secs() -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == "--idle-secs")
-        .and_then(|i| args.get(i + 1)?.parse().ok())
-        .unwrap_or(60)
-}
 
 /// PSS in MiB and the number of processes, after `idle` with the window open.
 fn idle_pss(subject: &Subject, idle: Duration) -> Result<(f64, usize), String> {
@@ -31,7 +23,7 @@ fn idle_pss(subject: &Subject, idle: Duration) -> Result<(f64, usize), String> {
 }
 
 fn main() -> Result<(), String> {
-    let idle = Duration::from_secs(idle_secs());
+    let idle = Duration::from_secs(arg("--idle-secs", 60));
     let homes = tempfile::tempdir().map_err(|e| e.to_string())?;
     let floor = Subject::new(sibling("floor-window"), &homes.path().join("floor"));
     let till = Subject::new(sibling("kassa"), &homes.path().join("till"));
