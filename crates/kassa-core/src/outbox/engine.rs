@@ -290,6 +290,8 @@ impl Engine {
         let mut tasks: JoinSet<(Op, Transition)> = JoinSet::new();
         // Outcomes of finished steps, written with the next claim.
         let mut finished: Vec<(Op, Transition)> = Vec::new();
+        // How long the latest flush of outcomes took.
+        let mut flush = Duration::ZERO;
         let mut stats = RunStats::default();
         let mut watched: Option<std::time::Instant> = None;
         // When each provider's recent operations were claimed, for its rate budget.
@@ -327,10 +329,12 @@ impl Engine {
                 }
             }
             // The outcomes that arrived and every provider's new work: one disk flush.
+            let flushing = std::time::Instant::now();
             let (written, claimed) = self
                 .record_and_claim(std::mem::take(&mut finished), wants.clone(), now)
                 .await?;
             if !written.is_empty() {
+                flush = flushing.elapsed();
                 self.written.send_modify(|n| *n += 1);
                 self.activity.notify_one();
                 for (_, transition) in &written {
@@ -383,8 +387,12 @@ impl Engine {
             }
             tokio::select! {
                 done = tasks.join_next() => {
-                    // Group commit: every step finished by now is written in one transaction,
-                    // with the claim of the work that replaces them.
+                    // Group commit: the steps finished by now, and those still in flight that
+                    // finish within the time a flush takes (flushing without them would cost a
+                    // second flush as long), are written in one transaction with the claim of
+                    // the work that replaces them.
+                    let linger = tokio::time::sleep(flush);
+                    tokio::pin!(linger);
                     let mut next = done;
                     while let Some(joined) = next {
                         // A step's panic is caught inside it (`run_guarded`); this join
@@ -393,7 +401,13 @@ impl Engine {
                             Ok(outcome) => finished.push(outcome),
                             Err(e) => tracing::error!(error = %e, "an outbox step was lost"),
                         }
-                        next = tasks.try_join_next();
+                        next = match tasks.try_join_next() {
+                            None if !tasks.is_empty() => tokio::select! {
+                                joined = tasks.join_next() => joined,
+                                _ = &mut linger => None,
+                            },
+                            joined => joined,
+                        };
                     }
                 }
                 _ = tokio::time::sleep(self.config.poll) => {}
