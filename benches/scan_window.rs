@@ -80,6 +80,8 @@ fn next_mark(session: &Session, after: u64) -> Option<(Mark, String)> {
         "const m = window.kassaScanMarks.since({after})[0]; \
          return m ? [m, document.getElementById('card-balance')?.textContent ?? ''] : null;"
     );
+    // Polled no faster than the end-to-end tests do: each poll runs a script in the page being
+    // timed (the time itself is the page's own).
     let started = Instant::now();
     while started.elapsed() < HEARD_WITHIN {
         let v = session.script(&js);
@@ -87,7 +89,7 @@ fn next_mark(session: &Session, after: u64) -> Option<(Mark, String)> {
             let mark = serde_json::from_value(v[0].clone()).expect("a scan mark");
             return Some((mark, v[1].as_str().unwrap_or_default().to_string()));
         }
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(50));
     }
     None
 }
