@@ -9,7 +9,7 @@
 //!
 //! Needs a display (`DISPLAY`, e.g. under `xvfb-run`) and tauri-driver on PATH or in
 //! ~/.cargo/bin, as the end-to-end tests do. The window is the `kassa` that `KASSA_BENCH_BIN`
-//! names (`make bench`: its release build), else the one Cargo built with this benchmark.
+//! names, else the one Cargo built with this benchmark (under `cargo bench`: release profile).
 //!
 //! cargo bench --bench scan_window
 
