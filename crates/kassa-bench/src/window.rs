@@ -77,11 +77,12 @@ impl Subject {
 }
 
 impl Running {
-    /// The proportional set size of the window's processes, summed, in KiB, and how many.
-    pub fn pss_kib(&self) -> (u64, usize) {
-        let pids = tree(self.child.id());
-        let total = pids.iter().filter_map(|&pid| pss_of(pid)).sum();
-        (total, pids.len())
+    /// The proportional set size of each of the window's processes in KiB, by its name.
+    pub fn pss_kib(&self) -> Vec<(String, u64)> {
+        tree(self.child.id())
+            .into_iter()
+            .filter_map(|pid| Some((name_of(pid)?, pss_of(pid)?)))
+            .collect()
     }
 }
 
@@ -142,6 +143,15 @@ fn alive(pid: u32) -> bool {
     stat_fields(pid).is_some_and(|f| f[0] != "Z")
 }
 
+fn name_of(pid: u32) -> Option<String> {
+    Some(
+        std::fs::read_to_string(format!("/proc/{pid}/comm"))
+            .ok()?
+            .trim()
+            .to_owned(),
+    )
+}
+
 fn pss_of(pid: u32) -> Option<u64> {
     let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
     rollup
@@ -181,9 +191,10 @@ mod tests {
         }
         let pids = tree(running.child.id());
         assert_eq!(pids.len(), 3, "sh and its two sleeps");
-        let (kib, count) = running.pss_kib();
-        assert_eq!(count, 3);
-        assert!(kib > 0);
+        let processes = running.pss_kib();
+        let names: Vec<&str> = processes.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["sh", "sleep", "sleep"]);
+        assert!(processes.iter().all(|(_, kib)| *kib > 0));
         drop(running);
         assert!(pids.iter().all(|&pid| !alive(pid)));
     }

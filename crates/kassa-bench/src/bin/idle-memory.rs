@@ -18,8 +18,16 @@ const TARGET: f64 = 1.1;
 fn idle_pss(subject: &Subject, idle: Duration) -> Result<(f64, usize), String> {
     let running = subject.open()?;
     std::thread::sleep(idle);
-    let (kib, processes) = running.pss_kib();
-    Ok((kib as f64 / 1024.0, processes))
+    let processes = running.pss_kib();
+    for (name, kib) in &processes {
+        println!(
+            "    {}: {name} {:.0} MiB",
+            subject.exe.display(),
+            *kib as f64 / 1024.0
+        );
+    }
+    let kib: u64 = processes.iter().map(|(_, kib)| kib).sum();
+    Ok((kib as f64 / 1024.0, processes.len()))
 }
 
 fn main() -> Result<(), String> {
