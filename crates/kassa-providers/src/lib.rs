@@ -6,5 +6,5 @@ mod http;
 pub mod leat;
 pub mod lightspeed;
 pub mod shopwave;
-pub mod zmyle;
 pub mod wiring;
+pub mod zmyle;
