@@ -170,15 +170,17 @@ impl Till {
 
     /// `kassa sync --once` until nothing is left (exit 0), at most `tries` times.
     fn drain(&self, tries: usize) {
+        let mut last = String::new();
         for _ in 0..tries {
             let out = self.kassa(["sync", "--once"]).output().expect("kassa runs");
             if out.status.success() {
                 return;
             }
+            last = text(&out);
             std::thread::sleep(Duration::from_millis(200));
         }
         panic!(
-            "till {}: `kassa sync --once` leaves work after {tries} runs",
+            "till {}: `kassa sync --once` leaves work after {tries} runs; the last said: {last}",
             self.n
         );
     }
