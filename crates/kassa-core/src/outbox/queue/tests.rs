@@ -65,6 +65,51 @@ fn ops_on_one_card_are_claimed_one_at_a_time_in_creation_order() {
     assert_eq!(ids(&next), [second.id.as_str()]);
 }
 
+/// The engine's group commit: an answer and the work it frees are one flush.
+#[test]
+fn an_outcome_and_the_claim_of_the_next_op_on_its_card_are_written_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir);
+    let now = OffsetDateTime::now_utc();
+    let first = NewOp::new(ProviderId::Lightspeed, OpKind::Redeem, Some("A"), eur(1));
+    let second = NewOp::new(ProviderId::Lightspeed, OpKind::Redeem, Some("A"), eur(2));
+    s.enqueue(&[first.clone(), second.clone()]).unwrap();
+    let sent = s.claim_due(ProviderId::Lightspeed, now, 8).unwrap();
+    assert_eq!(ids(&sent), [first.id.as_str()]);
+
+    let answered = (
+        sent[0].clone(),
+        Transition::Succeeded(OpOutcome {
+            provider_ref: Some("txn-1".into()),
+            hold_expires_at: None,
+        }),
+    );
+    let claimed = s
+        .record_and_claim(&[answered], &[(ProviderId::Lightspeed, 8)], now)
+        .unwrap();
+    assert_eq!(claimed.len(), 1, "one list per provider asked");
+    assert_eq!(
+        ids(&claimed[0]),
+        [second.id.as_str()],
+        "the card's next, at once"
+    );
+
+    // Both are on disk: another connection sees the outcome, journalled, and the claim.
+    let again = store(&dir);
+    let done = again.op(&first.id).unwrap().unwrap();
+    assert_eq!(done.state, OpState::Succeeded);
+    assert_eq!(done.provider_ref.as_deref(), Some("txn-1"));
+    assert_eq!(
+        again.booked_ops().unwrap().len(),
+        1,
+        "the redemption is in the journal"
+    );
+    assert_eq!(
+        again.op(&second.id).unwrap().unwrap().state,
+        OpState::Sending
+    );
+}
+
 #[test]
 fn a_dependent_waits_for_its_dependency_and_sees_its_reference() {
     let dir = tempfile::tempdir().unwrap();
