@@ -64,7 +64,7 @@ BENCH_PROGRAMS := "$(BENCH_TARGET_DIR)/release/cold-start" \
 # The till as shipped (tauri/custom-protocol) is built last, since building the benches puts a
 # `kassa` with their dev-dependencies' features in its place; cold-start and idle-memory run
 # first, before a cargo command of the runner can put that one back.
-bench: system-packages test-packages
+bench: system-packages test-packages tauri-driver
 	-$(BENCH_CARGO) bench --no-run -p kassa
 	-$(BENCH_CARGO) build --release -p kassa-providers --example outbox_bench
 	$(BENCH_CARGO) build --release -p kassa -p kassa-bench --features tauri/custom-protocol
