@@ -8,7 +8,7 @@ mod shopwave_support;
 
 use kassa_core::money::{Currency, Money};
 use kassa_core::outbox::{Engine, EngineConfig, NewOp, OpExecutor, OpKind, OpState};
-use kassa_core::pos::PaymentKind;
+use kassa_core::pos::{PaymentKind, PosSale};
 use kassa_core::provider::ProviderId;
 use kassa_core::store::Store;
 use kassa_providers::executor::{sale_payload, ShopwaveExecutor};
@@ -17,12 +17,9 @@ use shopwave_support::{sale, setup};
 use std::sync::Arc;
 use std::time::Duration;
 
-#[tokio::test]
-async fn a_sale_whose_answers_were_lost_is_recorded_once() {
-    let s = setup().await;
-    let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(Store::open(&dir.path().join("kassa.sqlite3")).unwrap());
-    let pos_sale = sale("sale-77", &[PaymentKind::Voucher, PaymentKind::Cash]);
+/// A sale of [`sale`]'s lines paid with `kinds`, queued for Shopwave in `store`.
+fn queued(store: &Store, reference: &str, kinds: &[PaymentKind]) -> (PosSale, NewOp) {
+    let pos_sale = sale(reference, kinds);
     let mut op = NewOp::new(
         ProviderId::Shopwave,
         OpKind::RecordSale,
@@ -35,6 +32,19 @@ async fn a_sale_whose_answers_were_lost_is_recorded_once() {
     .in_sale(&pos_sale.reference);
     op.payload = sale_payload(&pos_sale);
     store.enqueue(std::slice::from_ref(&op)).unwrap();
+    (pos_sale, op)
+}
+
+#[tokio::test]
+async fn a_sale_whose_answers_were_lost_is_recorded_once() {
+    let s = setup().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(&dir.path().join("kassa.sqlite3")).unwrap());
+    let (pos_sale, op) = queued(
+        &store,
+        "sale-77",
+        &[PaymentKind::Voucher, PaymentKind::Cash],
+    );
 
     // The basket is pre-generated (an answer at once: a slow answer of no delay), written but
     // its answer lost; then the payments likewise.
@@ -87,19 +97,7 @@ async fn a_restart_writes_into_the_basket_noted_on_the_operation() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kassa.sqlite3");
     let store = Arc::new(Store::open(&path).unwrap());
-    let pos_sale = sale("sale-78", &[PaymentKind::Card]);
-    let mut op = NewOp::new(
-        ProviderId::Shopwave,
-        OpKind::RecordSale,
-        None,
-        Money::new(
-            pos_sale.total_minor(),
-            Currency::try_from("EUR".to_string()).unwrap(),
-        ),
-    )
-    .in_sale(&pos_sale.reference);
-    op.payload = sale_payload(&pos_sale);
-    store.enqueue(std::slice::from_ref(&op)).unwrap();
+    let (_, op) = queued(&store, "sale-78", &[PaymentKind::Card]);
 
     // The first run pre-generates the basket, and then Shopwave goes down for good.
     s.sim
@@ -153,19 +151,7 @@ async fn a_payment_written_late_is_found_and_not_sent_again() {
     let s = setup().await;
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(&dir.path().join("kassa.sqlite3")).unwrap());
-    let pos_sale = sale("sale-79", &[PaymentKind::Card]);
-    let mut op = NewOp::new(
-        ProviderId::Shopwave,
-        OpKind::RecordSale,
-        None,
-        Money::new(
-            pos_sale.total_minor(),
-            Currency::try_from("EUR".to_string()).unwrap(),
-        ),
-    )
-    .in_sale(&pos_sale.reference);
-    op.payload = sale_payload(&pos_sale);
-    store.enqueue(std::slice::from_ref(&op)).unwrap();
+    let (pos_sale, op) = queued(&store, "sale-79", &[PaymentKind::Card]);
 
     // The basket is pre-generated and written; the payment's connection is dropped at once and
     // Shopwave writes it 20 ms later, long after the next attempt would be due. The write after

@@ -548,6 +548,21 @@ mod tests {
     /// Succeeds, except on the card `BOOM`, where it panics (a bug in a client).
     struct Fragile;
 
+    /// A Leat redemption of 1.00 on each card, queued in this order.
+    fn redemptions(store: &Store, cards: [&str; 2]) -> [NewOp; 2] {
+        let eur = Currency::try_from("EUR".to_string()).unwrap();
+        let ops = cards.map(|card| {
+            NewOp::new(
+                ProviderId::Leat,
+                OpKind::Redeem,
+                Some(card),
+                Money::new(100, eur.clone()),
+            )
+        });
+        store.enqueue(&ops).unwrap();
+        ops
+    }
+
     #[async_trait]
     impl OpExecutor for Fragile {
         fn provider(&self) -> ProviderId {
@@ -566,20 +581,7 @@ mod tests {
     async fn a_panic_in_one_step_sends_that_operation_to_review_and_the_engine_runs_on() {
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(Store::open(&dir.path().join("kassa.sqlite3")).unwrap());
-        let eur = Currency::try_from("EUR".to_string()).unwrap();
-        let boom = NewOp::new(
-            ProviderId::Leat,
-            OpKind::Redeem,
-            Some("BOOM"),
-            Money::new(100, eur.clone()),
-        );
-        let fine = NewOp::new(
-            ProviderId::Leat,
-            OpKind::Redeem,
-            Some("OK"),
-            Money::new(100, eur),
-        );
-        store.enqueue(&[boom.clone(), fine.clone()]).unwrap();
+        let [boom, fine] = redemptions(&store, ["BOOM", "OK"]);
         let engine =
             Engine::new(store.clone(), EngineConfig::default()).with_executor(Arc::new(Fragile));
         let stats = engine.run_until_idle().await.unwrap();
@@ -625,20 +627,7 @@ mod tests {
     async fn one_pass_sends_what_is_due_and_does_not_sleep_out_a_retry() {
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(Store::open(&dir.path().join("kassa.sqlite3")).unwrap());
-        let eur = Currency::try_from("EUR".to_string()).unwrap();
-        let down = NewOp::new(
-            ProviderId::Leat,
-            OpKind::Redeem,
-            Some("DOWN"),
-            Money::new(100, eur.clone()),
-        );
-        let fine = NewOp::new(
-            ProviderId::Leat,
-            OpKind::Redeem,
-            Some("OK"),
-            Money::new(100, eur),
-        );
-        store.enqueue(&[down.clone(), fine.clone()]).unwrap();
+        let [down, fine] = redemptions(&store, ["DOWN", "OK"]);
         let engine =
             Engine::new(store.clone(), EngineConfig::default()).with_executor(Arc::new(HalfDown));
         let stats = engine.run_once().await.unwrap();
