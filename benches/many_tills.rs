@@ -17,13 +17,14 @@
 //!
 //! cargo bench --bench many_tills
 
+#[path = "../tests/crash_support/mod.rs"]
+mod crash_support;
+
 use kassa_sim::faults::Rates;
 use kassa_testkit::sims::*;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 const COMMAND: &str = "cargo bench --bench many_tills";
@@ -44,67 +45,25 @@ fn scale() -> (usize, Duration) {
     }
 }
 
-/// One till's folder: its kassa.toml, and its data under `data/`.
+/// One till: its folder (crash_support's), and its number.
 struct Till {
-    home: tempfile::TempDir,
+    till: crash_support::Till,
     n: usize,
 }
 
 impl Till {
     fn new(n: usize, urls: &Urls) -> Till {
-        let till = Till {
-            home: tempfile::tempdir().unwrap(),
+        let keyring_service = format!("eu.kassa.bench.many-tills.{}.{n}", std::process::id());
+        Till {
+            till: crash_support::Till::with_config(&config(urls, &keyring_service)),
             n,
-        };
-        std::fs::write(till.config(), config(urls, &till.keyring_service())).unwrap();
-        for (name, value) in SECRETS {
-            till.set_secret(name, value);
         }
-        till
-    }
-
-    fn keyring_service(&self) -> String {
-        format!(
-            "eu.kassa.bench.many-tills.{}.{}",
-            std::process::id(),
-            self.n
-        )
-    }
-
-    fn config(&self) -> PathBuf {
-        self.home.path().join("kassa.toml")
     }
 
     fn kassa<S: AsRef<std::ffi::OsStr>>(&self, args: impl IntoIterator<Item = S>) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_kassa"));
+        let mut command = self.till.kassa(args);
+        command.env("KASSA_LOG", "warn");
         command
-            .arg("--config")
-            .arg(self.config())
-            .args(args)
-            .env("XDG_DATA_HOME", self.home.path().join("data"))
-            .env("KASSA_LOG", "warn")
-            .env_remove("KASSA_CONFIG");
-        command
-    }
-
-    fn set_secret(&self, name: &str, value: &str) {
-        let mut child = self
-            .kassa(["secret", "set", name])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("kassa starts");
-        let mut stdin = child.stdin.take().expect("a stdin pipe");
-        stdin.write_all(format!("{value}\n").as_bytes()).unwrap();
-        drop(stdin);
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "`kassa secret set {name}` failed: this benchmark needs an unlocked OS keyring \
-             (run it in a D-Bus session with GNOME Keyring unlocked, as make bench does): {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
     }
 
     /// Sells for `length`, one `kassa sale` after the other.

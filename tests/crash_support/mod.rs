@@ -32,10 +32,16 @@ impl Till {
     /// A till at the simulators, its config written (with `extra` config sections) and every
     /// provider's credentials stored under `keyring_service`.
     pub fn configured(sims: &Sims, keyring_service: &str, extra: &str) -> Till {
+        Till::with_config(&config(sims, keyring_service, extra))
+    }
+
+    /// A till with this kassa.toml, every provider's credentials stored under the
+    /// `keyring_service` it names.
+    pub fn with_config(config: &str) -> Till {
         let till = Till {
             home: tempfile::tempdir().unwrap(),
         };
-        std::fs::write(till.config_file(), config(sims, keyring_service, extra)).unwrap();
+        std::fs::write(till.config_file(), config).unwrap();
         for (name, value) in SECRETS {
             till.set_secret(name, value);
         }
@@ -81,8 +87,8 @@ impl Till {
         let out = child.wait_with_output().unwrap();
         assert!(
             out.status.success(),
-            "`kassa secret set {name}` failed: the crash tests need an unlocked OS keyring \
-             (make test runs the tests in a D-Bus session with GNOME Keyring unlocked): {}",
+            "`kassa secret set {name}` failed: this needs an unlocked OS keyring (make test and \
+             make bench run in a D-Bus session with GNOME Keyring unlocked): {}",
             String::from_utf8_lossy(&out.stderr)
         );
     }
