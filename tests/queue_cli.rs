@@ -86,37 +86,18 @@ fn eur(minor: i64) -> Money {
 fn an_installer_inspects_syncs_and_resolves_the_queue() {
     let home = tempfile::tempdir().unwrap();
     let db = home.path().join("data/eu.kassa.till/training.sqlite3");
-    let (pending, refused) = {
-        let store = Store::open(&db).unwrap();
-        let refused = NewOp::new(
-            ProviderId::Leat,
-            OpKind::Redeem,
-            Some("4165100002"),
-            eur(900),
-        )
-        .in_sale("sale-1");
-        store.enqueue(std::slice::from_ref(&refused)).unwrap();
-        let now = OffsetDateTime::now_utc();
-        let claimed = store.claim_due(ProviderId::Leat, now, 1).unwrap();
-        store
-            .record(
-                &claimed[0],
-                &Transition::Declined {
-                    reason: "Insufficient balance".into(),
-                },
-                now,
-            )
-            .unwrap();
-        let pending = NewOp::new(
-            ProviderId::Leat,
-            OpKind::Redeem,
-            Some("4165100001"),
-            eur(500),
-        )
-        .in_sale("sale-2");
-        store.enqueue(std::slice::from_ref(&pending)).unwrap();
-        (pending, refused)
-    };
+    let refused = one_in_review(&db);
+    let pending = NewOp::new(
+        ProviderId::Leat,
+        OpKind::Redeem,
+        Some("4165100001"),
+        eur(500),
+    )
+    .in_sale("sale-2");
+    Store::open(&db)
+        .unwrap()
+        .enqueue(std::slice::from_ref(&pending))
+        .unwrap();
 
     let queue = json(&kassa(home.path(), &["--json", "queue"]));
     assert_eq!(queue["unfinished"], 1);
@@ -135,10 +116,10 @@ fn an_installer_inspects_syncs_and_resolves_the_queue() {
     assert_eq!(synced["unfinished"], 0);
 
     let review = json(&kassa(home.path(), &["--json", "review"]));
-    assert_eq!(review["review"][0]["id"], refused.id.as_str());
+    assert_eq!(review["review"][0]["id"], refused.as_str());
     assert_eq!(review["review"][0]["review_reason"], "Insufficient balance");
 
-    let no_note = kassa_with(home.path(), &["review", "write-off", &refused.id], PIN);
+    let no_note = kassa_with(home.path(), &["review", "write-off", &refused], PIN);
     assert!(!no_note.status.success(), "a write-off needs a note");
     json(&kassa_with(
         home.path(),
@@ -146,7 +127,7 @@ fn an_installer_inspects_syncs_and_resolves_the_queue() {
             "--json",
             "review",
             "write-off",
-            &refused.id,
+            &refused,
             "--note",
             "paid in cash",
         ],

@@ -12,6 +12,7 @@ use kassa_core::pos::{PaymentKind, PosSale};
 use kassa_core::provider::ProviderId;
 use kassa_core::store::Store;
 use kassa_providers::executor::{sale_payload, ShopwaveExecutor};
+use kassa_providers::shopwave::ShopwaveClient;
 use kassa_sim::faults::{Fault, Rates, Target};
 use shopwave_support::{sale, setup};
 use std::sync::Arc;
@@ -35,6 +36,23 @@ fn queued(store: &Store, reference: &str, kinds: &[PaymentKind]) -> (PosSale, Ne
     (pos_sale, op)
 }
 
+/// The outbox over Shopwave: retries after `backoff`, up to ten times that.
+fn engine(store: &Arc<Store>, client: ShopwaveClient, backoff: Duration) -> Engine {
+    Engine::new(
+        store.clone(),
+        EngineConfig {
+            min_backoff: backoff,
+            max_backoff: backoff * 10,
+            poll: backoff,
+            ..EngineConfig::default()
+        },
+    )
+    .with_executor(Arc::new(ShopwaveExecutor::new(
+        Arc::new(client),
+        store.clone(),
+    )))
+}
+
 #[tokio::test]
 async fn a_sale_whose_answers_were_lost_is_recorded_once() {
     let s = setup().await;
@@ -53,19 +71,7 @@ async fn a_sale_whose_answers_were_lost_is_recorded_once() {
         .inject(Fault::SlowAnswer(Duration::ZERO), Target::Writes);
     s.sim.faults.inject(Fault::DropAfterApply, Target::Writes);
     s.sim.faults.inject(Fault::DropAfterApply, Target::Writes);
-    let engine = Engine::new(
-        store.clone(),
-        EngineConfig {
-            min_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(50),
-            poll: Duration::from_millis(10),
-            ..EngineConfig::default()
-        },
-    )
-    .with_executor(Arc::new(ShopwaveExecutor::new(
-        Arc::new(s.client),
-        store.clone(),
-    )));
+    let engine = engine(&store, s.client, Duration::from_millis(5));
     let stats = engine.run_until_idle().await.unwrap();
 
     let done = store.op(&op.id).unwrap().unwrap();
@@ -168,19 +174,7 @@ async fn a_payment_written_late_is_found_and_not_sent_again() {
     s.sim
         .faults
         .inject(Fault::SlowAnswer(Duration::from_millis(50)), Target::Writes);
-    let engine = Engine::new(
-        store.clone(),
-        EngineConfig {
-            min_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(5),
-            poll: Duration::from_millis(1),
-            ..EngineConfig::default()
-        },
-    )
-    .with_executor(Arc::new(ShopwaveExecutor::new(
-        Arc::new(s.client),
-        store.clone(),
-    )));
+    let engine = engine(&store, s.client, Duration::from_millis(1));
     let stats = engine.run_until_idle().await.unwrap();
 
     // Long enough for a payment sent twice to have been written twice.
