@@ -217,6 +217,39 @@ pub fn migrations() -> Migrations<'static> {
         "#,
             forget_finished_codes,
         ),
+        M::up(
+            r#"
+        -- Refunds and voids of completed sales (refunds/): each its own record, linked to its
+        -- sale, with its reason; its parts say where each amount went back. A sale is voided
+        -- at most once, and only before any refund.
+        CREATE TABLE refunds (
+            id           TEXT PRIMARY KEY,     -- UUIDv7; the back-office basket's reference
+            sale_id      TEXT NOT NULL REFERENCES sales(id),
+            number       INTEGER NOT NULL UNIQUE,
+            kind         TEXT NOT NULL CHECK (kind IN ('refund', 'void')),
+            reason       TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+            amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+            approved_by  TEXT,
+            record_op_id TEXT REFERENCES ops(id),
+            created_at   TEXT NOT NULL
+        );
+        CREATE INDEX refunds_sale ON refunds(sale_id);
+        CREATE UNIQUE INDEX refunds_one_void ON refunds(sale_id) WHERE kind = 'void';
+
+        CREATE TABLE refund_parts (
+            refund_id    TEXT NOT NULL REFERENCES refunds(id),
+            pos          INTEGER NOT NULL,
+            kind         TEXT NOT NULL CHECK (kind IN ('card', 'reload', 'cash', 'terminal')),
+            tender_id    TEXT REFERENCES tenders(id),  -- the tender paid back on its own card
+            provider     TEXT,
+            card_masked  TEXT,
+            amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+            op_id        TEXT REFERENCES ops(id),
+            PRIMARY KEY (refund_id, pos)
+        );
+        CREATE INDEX refund_parts_tender ON refund_parts(tender_id) WHERE tender_id IS NOT NULL;
+        "#,
+        ),
     ])
 }
 
