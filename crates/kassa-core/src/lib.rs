@@ -15,6 +15,7 @@ pub mod money;
 pub mod outbox;
 pub mod pos;
 pub mod provider;
+pub mod receipt;
 pub mod routing;
 pub mod secrets;
 pub mod store;

@@ -4,6 +4,7 @@ mod checkout;
 mod leat;
 mod lightspeed;
 mod outbox;
+mod printer;
 mod shopwave;
 mod zmyle;
 
@@ -11,6 +12,7 @@ pub use checkout::{CheckoutConfig, OfflineCaps, OfflineConfig};
 pub use leat::{LeatApi, LeatAuth, LeatConfig};
 pub use lightspeed::{LightspeedAuth, LightspeedConfig};
 pub use outbox::OutboxConfig;
+pub use printer::{PrinterConfig, PrinterKind};
 pub use shopwave::ShopwaveConfig;
 pub use zmyle::ZmyleConfig;
 
@@ -78,6 +80,8 @@ pub struct Config {
     pub checkout: CheckoutConfig,
     #[serde(default)]
     pub offline: OfflineConfig,
+    #[serde(default)]
+    pub printer: PrinterConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -86,6 +90,8 @@ pub struct RegisterConfig {
     /// A stable id for this till, used in receipts and operation metadata.
     pub id: String,
     pub name: String,
+    /// The shop's name, at the head of each receipt (none when empty).
+    pub shop: String,
     pub currency: Currency,
     /// UI language: `en` or `nl`, `de` (used to pick a provider's message where it has several).
     pub language: String,
@@ -99,6 +105,7 @@ impl Default for RegisterConfig {
         RegisterConfig {
             id: "till-1".into(),
             name: "Till 1".into(),
+            shop: String::new(),
             currency: Currency::try_from("EUR".to_string()).expect("valid"),
             language: "en".into(),
             min_free_disk_mb: 64,
@@ -240,6 +247,7 @@ impl Config {
         config.secrets.validate()?;
         config.checkout.validate()?;
         config.offline.caps(&config.register.currency)?;
+        config.printer.validate()?;
         let p = &config.providers;
         if let Some(leat) = &p.leat {
             leat.validate()?;

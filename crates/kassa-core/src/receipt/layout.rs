@@ -1,0 +1,204 @@
+//! A receipt laid out in text at a printer's width: every row at most `columns` characters,
+//! long descriptions and references wrapped, amounts right-aligned.
+
+use super::Receipt;
+use crate::money::{Currency, Money};
+
+/// The narrowest layout: an amount (`EUR -1000000.00`) and a word beside it.
+pub const MIN_COLUMNS: usize = 24;
+
+/// One row of the receipt and how a printer shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub text: String,
+    /// Printed in bold (the title, the total, TRAINING).
+    pub bold: bool,
+}
+
+fn plain(text: String) -> Row {
+    Row { text, bold: false }
+}
+
+fn bold(text: String) -> Row {
+    Row { text, bold: true }
+}
+
+fn money(minor: i64, currency: &Currency) -> String {
+    Money::new(minor, currency.clone()).to_string()
+}
+
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// `text` centred in `columns` (wrapped first when longer).
+pub fn centered(text: &str, columns: usize) -> String {
+    let text: String = text.chars().take(columns).collect();
+    let pad = (columns - width(&text)) / 2;
+    format!("{}{text}", " ".repeat(pad))
+}
+
+/// `text` in lines of at most `columns` characters: broken between words, a word longer than a
+/// line broken inside it; the spaces it starts with indent every line.
+pub fn wrap(text: &str, columns: usize) -> Vec<String> {
+    let body = text.trim_start_matches(' ');
+    let indent = (text.len() - body.len()).min(columns.saturating_sub(1));
+    let lead = " ".repeat(indent);
+    wrap_words(body, (columns - indent).max(1))
+        .into_iter()
+        .map(|l| format!("{lead}{l}"))
+        .collect()
+}
+
+fn wrap_words(text: &str, columns: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        let room = if line.is_empty() {
+            columns
+        } else {
+            columns.saturating_sub(width(&line) + 1)
+        };
+        if word.len() > room && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        while word.len() > columns {
+            let rest = word.split_off(columns);
+            lines.push(word.into_iter().collect());
+            word = rest;
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.extend(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// `left` and `right` on one row, `right` flush right; `left` wrapped above it when both do
+/// not fit.
+fn two_columns(left: &str, right: &str, columns: usize) -> Vec<String> {
+    let room = columns.saturating_sub(width(right) + 1).max(1);
+    let mut lines = wrap(left, room);
+    let last = lines.pop().unwrap_or_default();
+    let gap = columns.saturating_sub(width(&last) + width(right));
+    lines.push(format!("{last}{}{right}", " ".repeat(gap)));
+    lines
+}
+
+/// The rows at `columns` ([`MIN_COLUMNS`] at the least).
+pub(super) fn rows(r: &Receipt, columns: usize) -> Vec<Row> {
+    let columns = columns.max(MIN_COLUMNS);
+    let c = &r.currency;
+    let rule = "-".repeat(columns);
+    let mut out = Vec::new();
+    let mut add = |rows: Vec<String>, is_bold: bool| {
+        out.extend(
+            rows.into_iter()
+                .map(|t| if is_bold { bold(t) } else { plain(t) }),
+        );
+    };
+    let centre = |text: &str| -> Vec<String> {
+        wrap(text, columns)
+            .iter()
+            .map(|l| centered(l, columns))
+            .collect()
+    };
+    if r.training {
+        add(centre("*** TRAINING ***"), true);
+    }
+    if !r.shop.is_empty() {
+        add(centre(&r.shop), true);
+    }
+    add(centre(&format!("{} ({})", r.till_name, r.till_id)), false);
+    let stamp = format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}{}",
+        r.at.year(),
+        u8::from(r.at.month()),
+        r.at.day(),
+        r.at.hour(),
+        r.at.minute(),
+        if r.at.offset().is_utc() {
+            " UTC".to_string()
+        } else {
+            let (h, m, _) = r.at.offset().as_hms();
+            format!(" {:+03}:{:02}", h, m.abs())
+        }
+    );
+    add(
+        two_columns(&format!("{} {}", r.title, r.number), &stamp, columns),
+        true,
+    );
+    if let Some(reference) = &r.reference {
+        add(wrap(reference, columns), false);
+    }
+    if let Some(reason) = &r.reason {
+        add(wrap(&format!("Reason: {reason}"), columns), false);
+    }
+    add(vec![rule.clone()], false);
+    for l in &r.lines {
+        let total = money(l.total_minor, c);
+        if l.quantity == 1 {
+            add(two_columns(&l.description, &total, columns), false);
+        } else {
+            add(wrap(&l.description, columns), false);
+            let each = format!("  {} x {}", l.quantity, money(l.unit_price_minor, c));
+            add(two_columns(&each, &total, columns), false);
+        }
+        if let Some(card) = &l.card_masked {
+            add(wrap(&format!("  Card {card}"), columns), false);
+        }
+    }
+    add(vec![rule.clone()], false);
+    add(
+        two_columns("TOTAL", &money(r.total_minor, c), columns),
+        true,
+    );
+    if r.rounding_minor != 0 {
+        add(
+            two_columns("Cash rounding", &money(r.rounding_minor, c), columns),
+            false,
+        );
+        add(
+            two_columns(
+                "To pay",
+                &money(r.total_minor + r.rounding_minor, c),
+                columns,
+            ),
+            false,
+        );
+    }
+    for t in &r.tenders {
+        add(
+            two_columns(&t.label, &money(t.amount_minor, c), columns),
+            false,
+        );
+        if let Some(card) = &t.card_masked {
+            add(wrap(&format!("  Card {card}"), columns), false);
+        }
+        if let Some(left) = t.balance_after_minor {
+            add(
+                two_columns("  Balance left", &money(left, c), columns),
+                false,
+            );
+        }
+        if let Some(reference) = &t.provider_ref {
+            add(wrap(&format!("  Ref {reference}"), columns), false);
+        }
+    }
+    if r.change_minor != 0 {
+        add(
+            two_columns("Change", &money(r.change_minor, c), columns),
+            false,
+        );
+    }
+    add(vec![rule], false);
+    if r.training {
+        add(centre("TRAINING - nothing was paid"), true);
+    }
+    out
+}
