@@ -20,6 +20,9 @@ const COMMANDS: &[&str] = &[
     "sale_complete",
     "sale_abandon",
     "sale_get",
+    "sales_recent",
+    "refund_find",
+    "sale_refund",
 ];
 
 fn main() {

@@ -55,6 +55,14 @@ pub struct ErrorDto {
 }
 
 impl ErrorDto {
+    /// A request the till cannot take, in the cashier's words.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        ErrorDto {
+            code: ErrorCode::Invalid,
+            message: message.into(),
+        }
+    }
+
     pub fn config(message: impl Into<String>) -> Self {
         ErrorDto {
             code: ErrorCode::Config,

@@ -13,6 +13,8 @@ pub mod logging;
 pub mod paths;
 pub mod pos_cli;
 pub mod queue_cli;
+pub mod refund_commands;
+pub mod refund_dto;
 pub mod sale_args;
 pub mod sale_cli;
 pub mod sale_commands;
@@ -48,7 +50,10 @@ pub fn with_commands<R: tauri::Runtime>(
             sale_commands::sale_remove_tender,
             sale_commands::sale_complete,
             sale_commands::sale_abandon,
-            sale_commands::sale_get
+            sale_commands::sale_get,
+            refund_commands::sales_recent,
+            refund_commands::refund_find,
+            refund_commands::sale_refund
         ])
 }
 

@@ -12,14 +12,18 @@
 //! - [`model`]: sales, lines, tenders and their sums.
 //! - [`records`]: the tables, written whole with the step's operations in one transaction.
 //! - [`offline`]: the caps, and card codes known only by a keyed hash.
+//! - `card_lines`: gift cards sold or reloaded as lines, loaded once the sale is paid.
 
+mod card_lines;
 pub mod model;
 pub mod offline;
 pub(crate) mod records;
+pub mod refunds;
 mod settle;
 mod tenders;
 
-pub use model::{Line, Sale, SaleState, Tender, TenderKind, TenderState};
+pub use card_lines::OWED_KEY;
+pub use model::{CardAction, CardLine, Line, Sale, SaleState, Tender, TenderKind, TenderState};
 pub use offline::{CardKeyer, Verdict};
 pub use records::{KnownCard, OpProgress};
 
@@ -231,6 +235,7 @@ impl Checkout {
             description: description.trim().to_string(),
             quantity,
             unit_price_minor,
+            card: None,
         });
         self.save(&mut sale, Effects::default())?;
         Ok(sale)

@@ -17,6 +17,9 @@ pub struct CheckoutConfig {
     pub charge_timeout_ms: u64,
     /// A sale left open this long, in minutes, is abandoned (its tenders undone); 0 = never.
     pub abandon_after_minutes: u64,
+    /// How long after its sale a void is possible, in minutes (a void belongs to the shift
+    /// that sold; after that, refund).
+    pub void_within_minutes: u64,
 }
 
 impl Default for CheckoutConfig {
@@ -25,6 +28,7 @@ impl Default for CheckoutConfig {
             cash_rounding: 1,
             charge_timeout_ms: 10_000,
             abandon_after_minutes: 20,
+            void_within_minutes: 12 * 60,
         }
     }
 }
@@ -39,7 +43,14 @@ impl CheckoutConfig {
             .then(|| Duration::from_secs(self.abandon_after_minutes * 60))
     }
 
+    pub fn void_within(&self) -> Duration {
+        Duration::from_secs(self.void_within_minutes * 60)
+    }
+
     pub(super) fn validate(&self) -> Result<(), String> {
+        if !(1..=7 * 24 * 60).contains(&self.void_within_minutes) {
+            return Err("checkout.void_within_minutes must be from 1 to 10080 (a week)".into());
+        }
         if !(1..=100_000).contains(&self.cash_rounding) {
             return Err("checkout.cash_rounding must be from 1 (no rounding) to 100000".into());
         }
