@@ -123,10 +123,35 @@ impl ProviderError {
     }
 }
 
+/// What selling a pre-printed card takes at its provider: the amount its activation loads,
+/// within the provider's bounds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivationTerms {
+    /// The provider's own id of the card.
+    pub card_id: String,
+    /// What the activation puts on the card.
+    pub amount: Money,
+    pub min: Option<Money>,
+    pub max: Option<Money>,
+}
+
 #[async_trait]
 pub trait GiftCardProvider: Send + Sync {
     fn id(&self) -> ProviderId;
 
     /// Finds a card by the code printed or encoded on it and reads its balance.
     async fn lookup(&self, code: &CardCode) -> Result<CardInfo, ProviderError>;
+
+    /// Whether this pre-printed card can be sold here, and for what. Only providers that sell
+    /// pre-printed cards at the till answer; the others refuse.
+    async fn activation_terms(&self, code: &CardCode) -> Result<ActivationTerms, ProviderError> {
+        let _ = code;
+        Err(ProviderError::Declined {
+            code: "unsupported".into(),
+            reason: format!(
+                "{} cards cannot be sold at the till: reload an existing card instead.",
+                self.id().display_name()
+            ),
+        })
+    }
 }

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 fn available_effect(kind: OpKind, minor: i64) -> i64 {
     match kind {
         OpKind::Redeem | OpKind::Reserve => -minor,
-        OpKind::Reload | OpKind::Reverse | OpKind::Cancel => minor,
+        OpKind::Reload | OpKind::Reverse | OpKind::Cancel | OpKind::Activate => minor,
         OpKind::Confirm | OpKind::RecordSale => 0,
     }
 }

@@ -77,6 +77,20 @@ macro_rules! names {
     };
 }
 
+/// What a card line does to its card once the sale is paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CardAction {
+    /// A new card: a pre-printed one activated (zmyle).
+    Sell,
+    /// Money put on an existing card (Leat, Lightspeed).
+    Reload,
+}
+
+names!(CardAction {
+    Sell => "sell",
+    Reload => "reload",
+});
+
 names!(SaleState {
     Open => "open",
     Tendering => "tendering",
@@ -124,6 +138,39 @@ pub struct Line {
     pub description: String,
     pub quantity: i64,
     pub unit_price_minor: i64,
+    /// A gift card sold or reloaded by this line (its price is what goes on the card).
+    pub card: Option<CardLine>,
+}
+
+/// The card of a card line. `Debug` masks the card's code.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CardLine {
+    pub provider: ProviderId,
+    pub action: CardAction,
+    /// The full code, only while the sale is unfinished (its operation holds it after).
+    pub card_code: Option<String>,
+    pub card_masked: String,
+    /// A keyed hash of the code: the same card cannot also pay the sale.
+    pub card_key: String,
+    /// The provider's id of the card (a wallet's contact uuid).
+    pub card_id: String,
+    /// A Leat contact's prepaid wallet rather than a gift card.
+    pub wallet: bool,
+    /// The activation or reload, queued at Complete.
+    pub op_id: Option<String>,
+}
+
+impl fmt::Debug for CardLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CardLine")
+            .field("provider", &self.provider)
+            .field("action", &self.action)
+            .field("card", &self.card_masked)
+            .field("card_id", &self.card_id)
+            .field("wallet", &self.wallet)
+            .field("op_id", &self.op_id)
+            .finish()
+    }
 }
 
 impl Line {
@@ -265,6 +312,13 @@ impl Sale {
         self.counting().map(Tender::change_minor).sum()
     }
 
+    /// The card line of the card with this keyed hash, if the sale sells or reloads it.
+    pub fn card_line(&self, card_key: &str) -> Option<&Line> {
+        self.lines
+            .iter()
+            .find(|l| l.card.as_ref().is_some_and(|c| c.card_key == card_key))
+    }
+
     pub fn tender(&self, id: &str) -> Option<&Tender> {
         self.tenders.iter().find(|t| t.id == id)
     }
@@ -328,6 +382,9 @@ mod tests {
         }
         for t in TenderState::ALL {
             assert_eq!(t.as_str().parse::<TenderState>(), Ok(*t));
+        }
+        for a in CardAction::ALL {
+            assert_eq!(a.as_str().parse::<CardAction>(), Ok(*a));
         }
         assert!("paid".parse::<SaleState>().is_err());
     }

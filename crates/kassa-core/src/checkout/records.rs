@@ -2,7 +2,7 @@
 //! written whole, with the operations its step puts in the outbox, in one `BEGIN IMMEDIATE`
 //! transaction: a tender and the redemption that charges it exist together or not at all.
 
-use super::model::{Line, Sale, SaleState, Tender, TenderState};
+use super::model::{CardLine, Line, Sale, SaleState, Tender, TenderState};
 use crate::money::{Currency, Money};
 use crate::outbox::queue::withdraw_in;
 use crate::outbox::NewOp;
@@ -313,16 +313,29 @@ pub(crate) fn write_sale(
     )?;
     tx.execute("DELETE FROM sale_lines WHERE sale_id = ?1", [&sale.id])?;
     let mut line = tx.prepare_cached(
-        "INSERT INTO sale_lines (sale_id, pos, description, quantity, unit_price_minor)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO sale_lines (sale_id, pos, description, quantity, unit_price_minor,
+                card_provider, card_action, card_code, card_masked, card_key, card_id,
+                card_wallet, card_op_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
+    let keep_code = !sale.state.is_final();
     for l in &sale.lines {
+        let card = l.card.as_ref();
         line.execute(params![
             sale.id,
             l.pos,
             l.description,
             l.quantity,
-            l.unit_price_minor
+            l.unit_price_minor,
+            card.map(|c| c.provider.as_str()),
+            card.map(|c| c.action.as_str()),
+            card.and_then(|c| c.card_code.as_deref())
+                .filter(|_| keep_code),
+            card.map(|c| &c.card_masked),
+            card.map(|c| &c.card_key),
+            card.map(|c| &c.card_id),
+            card.is_some_and(|c| c.wallet),
+            card.and_then(|c| c.op_id.as_deref()),
         ])?;
     }
     let mut tender = tx.prepare_cached(
@@ -337,7 +350,6 @@ pub(crate) fn write_sale(
                 approved_by = ?16, op_id = ?17, confirm_op_id = ?18, undo_op_id = ?19,
                 message = ?20, updated_at = ?21",
     )?;
-    let keep_code = !sale.state.is_final();
     for t in &sale.tenders {
         tender.execute(params![
             t.id,
@@ -430,6 +442,25 @@ pub(crate) fn journal_sale(
     Ok(())
 }
 
+/// A line's card part, from columns 4.. of a `sale_lines` row.
+fn read_card_line(r: &rusqlite::Row) -> rusqlite::Result<Option<CardLine>> {
+    let Some(provider) = r.get::<_, Option<String>>(4)? else {
+        return Ok(None);
+    };
+    let action: String = r.get(5)?;
+    Ok(Some(CardLine {
+        provider: ProviderId::parse(&provider)
+            .ok_or_else(|| bad_column(4, format!("provider '{provider}'")))?,
+        action: action.parse().map_err(|e| bad_column(5, e))?,
+        card_code: r.get(6)?,
+        card_masked: r.get(7)?,
+        card_key: r.get(8)?,
+        card_id: r.get(9)?,
+        wallet: r.get(10)?,
+        op_id: r.get(11)?,
+    }))
+}
+
 fn read_sale(conn: &Connection, id: &str) -> Result<Option<Sale>, StoreError> {
     let head = conn
         .query_row(
@@ -461,8 +492,9 @@ fn read_sale(conn: &Connection, id: &str) -> Result<Option<Sale>, StoreError> {
         return Ok(None);
     };
     let mut lines = conn.prepare_cached(
-        "SELECT pos, description, quantity, unit_price_minor FROM sale_lines
-         WHERE sale_id = ?1 ORDER BY pos",
+        "SELECT pos, description, quantity, unit_price_minor, card_provider, card_action,
+                card_code, card_masked, card_key, card_id, card_wallet, card_op_id
+         FROM sale_lines WHERE sale_id = ?1 ORDER BY pos",
     )?;
     sale.lines = lines
         .query_map([id], |r| {
@@ -471,6 +503,7 @@ fn read_sale(conn: &Connection, id: &str) -> Result<Option<Sale>, StoreError> {
                 description: r.get(1)?,
                 quantity: r.get(2)?,
                 unit_price_minor: r.get(3)?,
+                card: read_card_line(r)?,
             })
         })?
         .collect::<Result<_, _>>()?;

@@ -233,6 +233,7 @@ impl Checkout {
                 }
             }
         }
+        effects.enqueue.extend(self.card_line_ops(sale));
         if let Some(pos) = self.pos {
             let record = NewOp::new(
                 pos,
@@ -293,7 +294,12 @@ pub fn pos_sale(sale: &Sale) -> PosSale {
         .lines
         .iter()
         .map(|l| PosLine {
-            name: l.description.clone(),
+            // Shopwave's lines have no tax field: a card sold or reloaded is a multi-purpose
+            // voucher, which carries no VAT at sale, and its name says so.
+            name: match &l.card {
+                Some(_) => format!("{} (multi-purpose voucher, no VAT)", l.description),
+                None => l.description.clone(),
+            },
             unit_price_minor: l.unit_price_minor,
             quantity: l.quantity,
             product_instance_id: None,

@@ -65,6 +65,11 @@ impl Checkout {
                 "This card already pays part of this sale: it cannot be scanned twice.".into(),
             ));
         }
+        if sale.card_line(&key).is_some() {
+            return Err(CheckoutError::Declined(
+                "This card is sold or reloaded in this sale, so it cannot pay for it.".into(),
+            ));
+        }
         let proposal = match self.till.lookup(code.as_str()).await {
             Ok(found) => {
                 self.remember(&code, &found);
@@ -191,6 +196,11 @@ impl Checkout {
         {
             return Err(CheckoutError::Declined(
                 "This card already pays part of this sale: it cannot be scanned twice.".into(),
+            ));
+        }
+        if sale.card_line(&key).is_some() {
+            return Err(CheckoutError::Declined(
+                "This card is sold or reloaded in this sale, so it cannot pay for it.".into(),
             ));
         }
         let most = proposal.available_minor.min(sale.remaining_minor());

@@ -25,10 +25,12 @@ pub enum OpKind {
     Reverse,
     /// Records a sale in the POS back-office.
     RecordSale,
+    /// Sells a pre-printed card: the provider loads it with its activation amount (zmyle).
+    Activate,
 }
 
 impl OpKind {
-    pub const ALL: [OpKind; 7] = [
+    pub const ALL: [OpKind; 8] = [
         OpKind::Redeem,
         OpKind::Reload,
         OpKind::Reserve,
@@ -36,6 +38,7 @@ impl OpKind {
         OpKind::Cancel,
         OpKind::Reverse,
         OpKind::RecordSale,
+        OpKind::Activate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +50,7 @@ impl OpKind {
             OpKind::Cancel => "cancel",
             OpKind::Reverse => "reverse",
             OpKind::RecordSale => "record_sale",
+            OpKind::Activate => "activate",
         }
     }
 
@@ -55,7 +59,7 @@ impl OpKind {
     pub fn balance_effect(self, minor: i64) -> i64 {
         match self {
             OpKind::Redeem | OpKind::Confirm => -minor,
-            OpKind::Reload | OpKind::Reverse => minor,
+            OpKind::Reload | OpKind::Reverse | OpKind::Activate => minor,
             OpKind::Reserve | OpKind::Cancel | OpKind::RecordSale => 0,
         }
     }
@@ -519,6 +523,7 @@ mod tests {
         assert_eq!(OpKind::Confirm.balance_effect(500), -500);
         assert_eq!(OpKind::Reload.balance_effect(500), 500);
         assert_eq!(OpKind::Reverse.balance_effect(500), 500);
+        assert_eq!(OpKind::Activate.balance_effect(500), 500);
         assert_eq!(OpKind::Reserve.balance_effect(500), 0);
         assert_eq!(OpKind::Cancel.balance_effect(500), 0);
     }

@@ -250,6 +250,23 @@ pub fn migrations() -> Migrations<'static> {
         CREATE INDEX refund_parts_tender ON refund_parts(tender_id) WHERE tender_id IS NOT NULL;
         "#,
         ),
+        M::up(
+            r#"
+        -- Gift cards sold or reloaded as lines of a sale (checkout/card_lines.rs): the card's
+        -- provider, what is done to it, its code masked and under the till's keyed hash; the
+        -- full code only while the sale is unfinished; the activation or reload queued at
+        -- Complete.
+        ALTER TABLE sale_lines ADD COLUMN card_provider TEXT;
+        ALTER TABLE sale_lines ADD COLUMN card_action TEXT
+            CHECK (card_action IN ('sell', 'reload'));
+        ALTER TABLE sale_lines ADD COLUMN card_code TEXT;
+        ALTER TABLE sale_lines ADD COLUMN card_masked TEXT;
+        ALTER TABLE sale_lines ADD COLUMN card_key TEXT;
+        ALTER TABLE sale_lines ADD COLUMN card_id TEXT;
+        ALTER TABLE sale_lines ADD COLUMN card_wallet INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sale_lines ADD COLUMN card_op_id TEXT REFERENCES ops(id);
+        "#,
+        ),
     ])
 }
 

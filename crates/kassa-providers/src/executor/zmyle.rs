@@ -3,10 +3,12 @@
 //! within zmyle's 14 days. A reserve or refund whose answer was lost is sent again with the
 //! same key; a confirm or cancel is settled by reading the intent. So is a confirm or cancel
 //! that zmyle refuses because the hold is no longer open: an earlier send whose answer was lost
-//! may have been applied late, after the intent was read as still open.
+//! may have been applied late, after the intent was read as still open. A pre-printed card is
+//! sold by activating it (no idempotency documented): an unknown outcome is settled by reading
+//! the card — still waiting to be sold, or sold by an activation booked after our request.
 
 use super::{card, dependency, unsupported};
-use crate::zmyle::{IntentStatus, TransactionIntent, ZmyleClient};
+use crate::zmyle::{activation_terms, Giftcard, IntentStatus, TransactionIntent, ZmyleClient};
 use async_trait::async_trait;
 use kassa_core::outbox::{Op, OpExecutor, OpKind, OpOutcome, Reconciled};
 use kassa_core::provider::{ProviderError, ProviderId};
@@ -14,6 +16,10 @@ use std::sync::Arc;
 
 /// zmyle's refusal of a confirm or cancel of a hold that is no longer open.
 const NO_LONGER_OPEN: &str = "api:biz:transactionIntentStatus";
+
+/// How much earlier than our request an activation may be booked and still be taken for ours:
+/// the till's clock and zmyle's may disagree.
+const CLOCK_SKEW: time::Duration = time::Duration::minutes(10);
 
 pub struct ZmyleExecutor {
     client: Arc<ZmyleClient>,
@@ -46,6 +52,16 @@ impl ZmyleExecutor {
             )),
         })
     }
+}
+
+/// The card's activation: its latest movement of the amount sold, booked no earlier than
+/// `since`.
+fn activation_of(card: &Giftcard, amount: i64, since: time::OffsetDateTime) -> Option<String> {
+    card.transactions
+        .iter()
+        .rev()
+        .find(|t| t.amount == amount && t.confirmed_at.is_some_and(|at| at >= since))
+        .map(|t| t.id.clone())
 }
 
 /// A granted intent: its expiry is `expiresAt`, or the hold lifetime where zmyle leaves it out.
@@ -119,6 +135,37 @@ impl OpExecutor for ZmyleExecutor {
                     hold_expires_at: None,
                 })
             }
+            OpKind::Activate => {
+                let found = self.client.find(&card(op)?).await?;
+                let terms = activation_terms(&found)?;
+                if terms.amount.minor != op.amount.minor {
+                    return Err(ProviderError::Declined {
+                        code: "activation".into(),
+                        reason: format!(
+                            "zmyle now sells this card for {}, the customer paid {}.",
+                            terms.amount, op.amount
+                        ),
+                    });
+                }
+                let token =
+                    found
+                        .access_token
+                        .as_ref()
+                        .ok_or_else(|| ProviderError::BadResponse {
+                            message: "zmyle's card came without its access token.".into(),
+                        })?;
+                let receipt = op.sale_id.as_deref().unwrap_or(&op.id);
+                let sold = self.client.activate(&found.id, token, receipt).await?;
+                Ok(OpOutcome {
+                    provider_ref: activation_of(
+                        &sold,
+                        op.amount.minor,
+                        time::OffsetDateTime::UNIX_EPOCH,
+                    )
+                    .or(Some(sold.id)),
+                    hold_expires_at: None,
+                })
+            }
             _ => Err(unsupported(op)),
         }
     }
@@ -128,6 +175,22 @@ impl OpExecutor for ZmyleExecutor {
             // The idempotency key makes a second create (or refund) answer the first one.
             OpKind::Reserve | OpKind::Reverse => Ok(Reconciled::NotApplied),
             OpKind::Confirm | OpKind::Cancel => self.settle_by_intent(op).await,
+            OpKind::Activate => {
+                let found = self.client.find(&card(op)?).await?;
+                if found.is_activatable() {
+                    return Ok(Reconciled::NotApplied);
+                }
+                let since = op.sent_at.unwrap_or(op.created_at) - CLOCK_SKEW;
+                Ok(match activation_of(&found, op.amount.minor, since) {
+                    Some(tx) => Reconciled::Applied(OpOutcome {
+                        provider_ref: Some(tx),
+                        hold_expires_at: None,
+                    }),
+                    None => Reconciled::StillUnknown {
+                        reason: "zmyle shows this card sold, but by no activation of this amount since Kassa asked: check at zmyle who sold it".into(),
+                    },
+                })
+            }
             _ => Err(unsupported(op)),
         }
     }

@@ -25,7 +25,9 @@ use errors::{bad_response, map_error, no_answer, Call, Kind};
 use kassa_core::card::CardCode;
 use kassa_core::config::ZmyleConfig;
 use kassa_core::money::{Currency, Money};
-use kassa_core::provider::{CardInfo, CardKind, GiftCardProvider, ProviderError, ProviderId};
+use kassa_core::provider::{
+    ActivationTerms, CardInfo, CardKind, GiftCardProvider, ProviderError, ProviderId,
+};
 use kassa_core::secrets::Secret;
 use reqwest::header::{HeaderName, HeaderValue, ACCEPT};
 use reqwest::{RequestBuilder, Url};
@@ -354,4 +356,44 @@ impl GiftCardProvider for ZmyleClient {
     async fn lookup(&self, code: &CardCode) -> Result<CardInfo, ProviderError> {
         card_info(&self.find(code).await?)
     }
+
+    async fn activation_terms(&self, code: &CardCode) -> Result<ActivationTerms, ProviderError> {
+        activation_terms(&self.find(code).await?)
+    }
+}
+
+/// What selling a pre-printed card takes: zmyle's `activation` rules. zmyle's activate takes no
+/// amount (docs/providers.md §2.3), so a card whose amount is chosen at sale cannot be sold
+/// through it.
+pub fn activation_terms(card: &Giftcard) -> Result<ActivationTerms, ProviderError> {
+    let refused = |reason: &str| ProviderError::Declined {
+        code: "activation".into(),
+        reason: reason.into(),
+    };
+    if !card.is_activatable() {
+        return Err(refused(match card.expected_action.as_deref() {
+            Some("redeem") => "This gift card has already been sold.",
+            _ => "zmyle does not let this shop sell this gift card.",
+        }));
+    }
+    let activation = card.activation.as_ref();
+    if activation.and_then(|a| a.is_dynamic_amount) == Some(true) {
+        return Err(refused(
+            "This card's amount is chosen when it is sold, and zmyle's activation takes no amount: it cannot be sold at the till.",
+        ));
+    }
+    let amount = activation
+        .and_then(|a| a.amount)
+        .or(card.initial_amount)
+        .ok_or_else(|| ProviderError::BadResponse {
+            message: "zmyle did not say what this card is sold for.".into(),
+        })?;
+    let in_currency =
+        |minor: Option<i64>| minor.map(|m| wire::money(m, &card.currency)).transpose();
+    Ok(ActivationTerms {
+        card_id: card.id.clone(),
+        amount: wire::money(amount, &card.currency)?,
+        min: in_currency(activation.and_then(|a| a.min_amount))?,
+        max: in_currency(activation.and_then(|a| a.max_amount))?,
+    })
 }

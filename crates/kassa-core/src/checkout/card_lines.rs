@@ -1,0 +1,373 @@
+//! Gift cards sold or reloaded as lines of a sale. The line's price is what goes on the card;
+//! the customer pays the sale with any tender, and the card is activated or loaded only once
+//! the sale is paid: its operation is queued at Complete, in the transaction that completes
+//! the sale. A refusal after that is money the customer paid for nothing, so the operation
+//! carries what is owed to whom for the review list.
+
+use super::model::{CardAction, CardLine, Line, Sale};
+use super::records::Effects;
+use super::{Checkout, CheckoutError};
+use crate::card::CardCode;
+use crate::money::{Money, MAX_AMOUNT_MINOR};
+use crate::outbox::{NewOp, OpKind};
+use crate::provider::{ActivationTerms, CardKind, ProviderId};
+use crate::till::LookupError;
+
+/// The key of an operation's payload that says, for the review list, what a refusal owes.
+pub const OWED_KEY: &str = "owed";
+
+impl Checkout {
+    /// Rings up a card sold (`Sell`: a pre-printed card activated) or reloaded (`Reload`) for
+    /// `amount_minor`. The card is looked up now and the amount checked against its provider's
+    /// rules; nothing moves until the sale is completed.
+    pub async fn add_card_line(
+        &self,
+        sale_id: &str,
+        raw: &str,
+        amount_minor: i64,
+        action: CardAction,
+    ) -> Result<Sale, CheckoutError> {
+        let code = CardCode::parse(raw)?;
+        if amount_minor <= 0 {
+            return Err(CheckoutError::Invalid(
+                "The amount to put on the card must be more than 0.".into(),
+            ));
+        }
+        if amount_minor > MAX_AMOUNT_MINOR {
+            return Err(CheckoutError::Invalid(
+                "That is more than the till takes in one sale.".into(),
+            ));
+        }
+        let key = self.keyer.key_of(&code);
+        self.card_free(&self.open_for(sale_id, "adding a card")?, &key)?;
+        let found = self.till.lookup(code.as_str()).await?;
+        let card = &found.card;
+        let name = card.provider.display_name();
+        if card.balance.currency != self.currency {
+            return Err(CheckoutError::Declined(format!(
+                "This card holds {}, the till takes {}.",
+                card.balance.currency, self.currency
+            )));
+        }
+        let (card_id, wallet) = match action {
+            CardAction::Sell => {
+                let terms = self.activation_terms(card.provider, &code).await?;
+                self.check_activation(&terms, amount_minor, name)?;
+                (terms.card_id, false)
+            }
+            CardAction::Reload => {
+                if card.provider == ProviderId::Zmyle {
+                    return Err(CheckoutError::Declined(
+                        "zmyle cards cannot be reloaded at the till: sell a new card.".into(),
+                    ));
+                }
+                if !card.active {
+                    return Err(CheckoutError::Declined(format!(
+                        "{name} says this card cannot be used (not active), so it cannot be reloaded."
+                    )));
+                }
+                if found.expired {
+                    return Err(CheckoutError::Declined(format!(
+                        "{name}: this card has expired, so it cannot be reloaded."
+                    )));
+                }
+                (card.card_id.clone(), card.kind == CardKind::PrepaidWallet)
+            }
+        };
+        let _gate = self.gate.lock().await;
+        let mut sale = self.open_for(sale_id, "adding a card")?;
+        self.card_free(&sale, &key)?;
+        if sale.total_minor() + amount_minor > MAX_AMOUNT_MINOR {
+            return Err(CheckoutError::Invalid(
+                "That card would make the sale more than the till takes in one sale.".into(),
+            ));
+        }
+        let what = match action {
+            CardAction::Sell => "Gift card",
+            CardAction::Reload => "Reload",
+        };
+        sale.lines.push(Line {
+            pos: sale.next_line_pos(),
+            description: format!("{what} {name} {}", code.masked()),
+            quantity: 1,
+            unit_price_minor: amount_minor,
+            card: Some(CardLine {
+                provider: card.provider,
+                action,
+                card_code: Some(code.as_str().to_string()),
+                card_masked: code.masked(),
+                card_key: key,
+                card_id,
+                wallet,
+                op_id: None,
+            }),
+        });
+        self.save(&mut sale, Effects::default())?;
+        Ok(sale)
+    }
+
+    /// A card is on a sale once: not sold or reloaded twice, and not paying for itself.
+    fn card_free(&self, sale: &Sale, key: &str) -> Result<(), CheckoutError> {
+        if sale.card_line(key).is_some() {
+            return Err(CheckoutError::Declined(
+                "This card is already on this sale.".into(),
+            ));
+        }
+        if sale
+            .tenders
+            .iter()
+            .any(|t| t.state.counts() && t.card_key.as_deref() == Some(key))
+        {
+            return Err(CheckoutError::Declined(
+                "This card pays part of this sale, so it cannot also be sold or reloaded in it."
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
+    async fn activation_terms(
+        &self,
+        provider: ProviderId,
+        code: &CardCode,
+    ) -> Result<ActivationTerms, CheckoutError> {
+        let client = self
+            .till
+            .providers()
+            .find(|p| p.id() == provider)
+            .ok_or(LookupError::NoProvider)?;
+        client
+            .activation_terms(code)
+            .await
+            .map_err(|error| LookupError::Provider { provider, error }.into())
+    }
+
+    fn check_activation(
+        &self,
+        terms: &ActivationTerms,
+        amount_minor: i64,
+        name: &str,
+    ) -> Result<(), CheckoutError> {
+        let money = |minor| Money::new(minor, self.currency.clone());
+        let below = terms.min.as_ref().is_some_and(|m| amount_minor < m.minor);
+        let above = terms.max.as_ref().is_some_and(|m| amount_minor > m.minor);
+        if below || above {
+            let bound = |m: &Option<Money>| m.as_ref().map_or("-".into(), |m| m.to_string());
+            return Err(CheckoutError::Invalid(format!(
+                "{name} sells this card for {} to {}, not {}.",
+                bound(&terms.min),
+                bound(&terms.max),
+                money(amount_minor)
+            )));
+        }
+        if terms.amount.currency != self.currency {
+            return Err(CheckoutError::Declined(format!(
+                "This card is sold in {}, the till takes {}.",
+                terms.amount.currency, self.currency
+            )));
+        }
+        if amount_minor != terms.amount.minor {
+            return Err(CheckoutError::Invalid(format!(
+                "This {name} card is sold for {} exactly: its activation loads that amount.",
+                terms.amount
+            )));
+        }
+        Ok(())
+    }
+
+    /// The activation or reload of each card line, for the transaction that completes the
+    /// sale; each line notes its operation.
+    pub(super) fn card_line_ops(&self, sale: &mut Sale) -> Vec<NewOp> {
+        let mut ops = Vec::new();
+        for line in &mut sale.lines {
+            let amount = Money::new(line.total_minor(), self.currency.clone());
+            let Some(card) = line.card.as_mut().filter(|c| c.op_id.is_none()) else {
+                continue;
+            };
+            let code = card
+                .card_code
+                .as_deref()
+                .expect("an unfinished sale keeps its codes");
+            let kind = match card.action {
+                CardAction::Sell => OpKind::Activate,
+                CardAction::Reload => OpKind::Reload,
+            };
+            let owed = format!(
+                "Card {} was paid for ({amount}) but not loaded: load it by hand or refund the customer.",
+                card.card_masked
+            );
+            let mut op = if card.wallet {
+                NewOp::leat_prepaid(kind, code, &card.card_id, amount)
+            } else {
+                NewOp::new(card.provider, kind, Some(code), amount)
+            }
+            .in_sale(&sale.id);
+            op.payload[OWED_KEY] = owed.into();
+            card.op_id = Some(op.id.clone());
+            ops.push(op);
+        }
+        ops
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checkout::{CardKeyer, CheckoutParts, SaleState};
+    use crate::clock::SystemClock;
+    use crate::config::Config;
+    use crate::outbox::{OpState, OutboxLink};
+    use crate::provider::{CardInfo, GiftCardProvider, ProviderError};
+    use crate::secrets::MemorySecretStore;
+    use crate::store::Store;
+    use crate::till::Till;
+    use async_trait::async_trait;
+    use std::sync::Arc;
+
+    fn eur(minor: i64) -> Money {
+        Money::new(minor, "EUR".to_string().try_into().unwrap())
+    }
+
+    /// A provider that knows one reloadable card and one pre-printed card sold for EUR 30.00;
+    /// the real clients are tested against the simulators.
+    struct Cards;
+
+    #[async_trait]
+    impl GiftCardProvider for Cards {
+        fn id(&self) -> ProviderId {
+            ProviderId::Leat
+        }
+
+        async fn lookup(&self, code: &CardCode) -> Result<CardInfo, ProviderError> {
+            Ok(CardInfo {
+                provider: ProviderId::Leat,
+                kind: CardKind::GiftCard,
+                card_id: format!("id-{}", code.as_str()),
+                balance: eur(500),
+                available: None,
+                expires_at: None,
+                active: code.as_str() != "BLANK0001",
+                program: None,
+                holder: None,
+            })
+        }
+
+        async fn activation_terms(
+            &self,
+            code: &CardCode,
+        ) -> Result<ActivationTerms, ProviderError> {
+            Ok(ActivationTerms {
+                card_id: format!("id-{}", code.as_str()),
+                amount: eur(3000),
+                min: Some(eur(100)),
+                max: Some(eur(25000)),
+            })
+        }
+    }
+
+    fn checkout(dir: &tempfile::TempDir) -> (Checkout, Arc<Store>) {
+        let store = Arc::new(Store::open(&dir.path().join("kassa.sqlite3")).unwrap());
+        let clock = Arc::new(SystemClock);
+        let config = Config::default();
+        let till = Till::new(store.clone(), clock.clone(), true)
+            .with_provider(Arc::new(Cards), "^[A-Z0-9]+$")
+            .unwrap();
+        let checkout = Checkout::new(CheckoutParts {
+            till: Arc::new(till),
+            store: store.clone(),
+            keyer: CardKeyer::from_secrets(&MemorySecretStore::default()).unwrap(),
+            link: OutboxLink::detached(),
+            config: config.checkout.clone(),
+            caps: config.offline.caps(&config.register.currency).unwrap(),
+            currency: config.register.currency.clone(),
+            pos: None,
+            clock,
+        });
+        (checkout, store)
+    }
+
+    #[tokio::test]
+    async fn a_card_line_is_checked_when_added_and_queued_only_when_the_sale_is_paid() {
+        let dir = tempfile::tempdir().unwrap();
+        let (c, store) = checkout(&dir);
+        let sale = c.open().await.unwrap();
+        for (amount, says) in [
+            (0, "more than 0"),
+            (30_000, "EUR 1.00 to EUR 250.00"),
+            (2_500, "EUR 30.00 exactly"),
+        ] {
+            let refused = c
+                .add_card_line(&sale.id, "BLANK0001", amount, CardAction::Sell)
+                .await
+                .unwrap_err();
+            assert!(refused.to_string().contains(says), "{refused}");
+        }
+        let sale = c
+            .add_card_line(&sale.id, "BLANK0001", 3_000, CardAction::Sell)
+            .await
+            .unwrap();
+        let sale = c
+            .add_card_line(&sale.id, "CARD0022", 1_000, CardAction::Reload)
+            .await
+            .unwrap();
+        assert_eq!(sale.total_minor(), 4_000);
+        assert_eq!(sale.lines[1].description, "Reload Leat ••••0022");
+        let twice = c
+            .add_card_line(&sale.id, "CARD0022", 500, CardAction::Reload)
+            .await
+            .unwrap_err();
+        assert!(
+            twice.to_string().contains("already on this sale"),
+            "{twice}"
+        );
+        let pays = c.propose(&sale.id, "CARD0022").await.unwrap_err();
+        assert!(pays.to_string().contains("sold or reloaded"), "{pays}");
+        assert!(
+            store.ops(&[], 10).unwrap().is_empty(),
+            "nothing before Complete"
+        );
+
+        c.tender_cash(&sale.id, 5_000).await.unwrap();
+        let super::super::Completion::Paid(done) = c.complete(&sale.id, false).await.unwrap()
+        else {
+            panic!("not paid");
+        };
+        assert_eq!(done.state, SaleState::Completed);
+        let ops = store.ops(&[], 10).unwrap();
+        let kinds: Vec<(OpKind, i64, OpState)> = ops
+            .iter()
+            .map(|o| (o.kind, o.amount.minor, o.state))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (OpKind::Activate, 3_000, OpState::Pending),
+                (OpKind::Reload, 1_000, OpState::Pending)
+            ]
+        );
+        assert_eq!(
+            ops[0].payload[OWED_KEY],
+            "Card ••••0001 was paid for (EUR 30.00) but not loaded: load it by hand or refund the customer."
+        );
+        let reread = store.sale(&sale.id).unwrap().unwrap();
+        let card = reread.lines[0].card.as_ref().unwrap();
+        assert_eq!(card.op_id.as_deref(), Some(ops[0].id.as_str()));
+        assert_eq!(card.card_code, None, "a finished sale keeps no card code");
+        assert_eq!(card.card_masked, "••••0001");
+    }
+
+    #[tokio::test]
+    async fn an_abandoned_sale_queues_nothing_for_its_card_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let (c, store) = checkout(&dir);
+        let sale = c.open().await.unwrap();
+        c.add_card_line(&sale.id, "CARD0022", 1_000, CardAction::Reload)
+            .await
+            .unwrap();
+        let abandoned = c.abandon(&sale.id, "customer left").await.unwrap();
+        assert_eq!(abandoned.state, SaleState::Abandoned);
+        assert!(store.ops(&[], 10).unwrap().is_empty());
+        let reread = store.sale(&sale.id).unwrap().unwrap();
+        assert_eq!(reread.lines[0].card.as_ref().unwrap().card_code, None);
+    }
+}
