@@ -13,13 +13,16 @@
 //! - [`clients`]: the real clients and the outbox engine over them, for in-process runs;
 //! - [`checkout`]: the checkout core over those clients, randomized sales through it, and
 //!   the checks of every sale, card and provider record against the model the driver kept;
-//! - [`shopwave`]: which sale or tender a Shopwave basket or payment records.
+//! - [`shopwave`]: which sale or tender a Shopwave basket or payment records;
+//! - [`printer`]: a receipt printer on 127.0.0.1 (ESC/POS status answers, every byte kept)
+//!   and a decoder of what it received.
 //!
 //! The seed is fixed; `KASSA_CHAOS_SEED` explores others.
 
 pub mod checkout;
 pub mod clients;
 pub mod ledgers;
+pub mod printer;
 pub mod refusals;
 pub mod sales;
 pub mod shopwave;
