@@ -20,6 +20,8 @@ const COMMANDS: &[&str] = &[
     "sale_complete",
     "sale_abandon",
     "sale_get",
+    "receipt_get",
+    "receipt_print",
     "sales_recent",
     "refund_find",
     "sale_refund",

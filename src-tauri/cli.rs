@@ -8,6 +8,7 @@ use crate::keyring_store::KeyringStore;
 use crate::paths::Paths;
 use crate::pos_cli::PosCommand;
 use crate::queue_cli::{self, ReviewCommand};
+use crate::receipt_cli::{self, ReceiptArgs};
 use crate::sale_cli::{self, SaleArgs, SalesArgs};
 use clap::{Parser, Subcommand};
 use kassa_core::card::mask;
@@ -73,6 +74,10 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<ReviewCommand>,
     },
+    /// A completed sale's receipt: printed on the configured receipt printer, else shown as
+    /// text; `--escpos FILE` writes its ESC/POS bytes to a file. SALE is its number, its
+    /// receipt's barcode (KS42) or its id.
+    Receipt(ReceiptArgs),
     /// Ring up and pay a sale headless: `kassa sale --line "Mug=7.95x2" --pay 4165100001
     /// --pay cash=20`; or `kassa sale show ID`.
     Sale(SaleArgs),
@@ -164,6 +169,7 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
             Ok(store) => queue_cli::review(&store, decision, cli.json),
             Err(error) => fail(&error, cli.json),
         },
+        Command::Receipt(args) => receipt_cli::run(&paths, &args, cli.json),
         Command::Sale(args) => sale_cli::run(paths, args, cli.json),
         Command::Sales(args) => sale_cli::list(&paths, &args, cli.json),
         Command::Sync { once } => with_outbox(paths, cli.json, "kassa sync", |booted| {

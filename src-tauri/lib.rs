@@ -13,6 +13,8 @@ pub mod logging;
 pub mod paths;
 pub mod pos_cli;
 pub mod queue_cli;
+pub mod receipt_cli;
+pub mod receipt_commands;
 pub mod refund_commands;
 pub mod refund_dto;
 pub mod sale_args;
@@ -51,6 +53,8 @@ pub fn with_commands<R: tauri::Runtime>(
             sale_commands::sale_complete,
             sale_commands::sale_abandon,
             sale_commands::sale_get,
+            receipt_commands::receipt_get,
+            receipt_commands::receipt_print,
             refund_commands::sales_recent,
             refund_commands::refund_find,
             refund_commands::sale_refund
