@@ -35,6 +35,8 @@ pub struct RefundDto {
     pub amount_minor: i64,
     pub approved_by: Option<String>,
     pub parts: Vec<RefundPartDto>,
+    /// The back-office record's state (`pending`, `succeeded`, ...), where one is configured.
+    pub recorded: Option<String>,
     /// RFC 3339.
     pub created_at: String,
 }
@@ -45,6 +47,7 @@ impl RefundDto {
             .parts
             .iter()
             .filter_map(|p| p.op_id.clone())
+            .chain(refund.record_op_id.clone())
             .collect();
         let progress = store.op_progress(&ids).unwrap_or_default();
         let state_of = |p: &RefundPart| {
@@ -84,6 +87,12 @@ impl RefundDto {
                     .into(),
                 })
                 .collect(),
+            recorded: refund.record_op_id.as_ref().and_then(|id| {
+                progress
+                    .iter()
+                    .find(|o| &o.id == id)
+                    .map(|o| o.state.as_str().to_string())
+            }),
             created_at: refund
                 .created_at
                 .format(&time::format_description::well_known::Rfc3339)

@@ -108,7 +108,22 @@ impl Till {
             if let Some(v) = done() {
                 return v;
             }
-            assert!(Instant::now() < until, "{what} never happened");
+            if Instant::now() > until {
+                let ops: Vec<String> = self
+                    .store
+                    .ops(&[], 1000)
+                    .unwrap()
+                    .iter()
+                    .filter(|o| !o.state.is_final() || o.review_reason.is_some())
+                    .map(|o| {
+                        format!(
+                            "{:?} {:?} {:?} {:?}",
+                            o.kind, o.state, o.last_error, o.review_reason
+                        )
+                    })
+                    .collect();
+                panic!("{what} never happened; unsettled operations: {ops:#?}");
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -134,8 +149,8 @@ impl Till {
         invoke(&self.webview, "sale_refund", args)
     }
 
-    /// Waits until every part of the refund with this id is done, and answers its parts'
-    /// statuses.
+    /// Waits until every part of the refund with this id is done and the back-office has it,
+    /// and answers its parts' statuses.
     fn refund_settled(&self, sale: &Value, refund: &Value) -> Vec<String> {
         self.wait("the refund's operations", || {
             let found = self.call("refund_find", json!({ "saleId": sale["id"] }));
@@ -152,7 +167,8 @@ impl Till {
                 .iter()
                 .map(|p| p["status"].as_str().unwrap().to_string())
                 .collect();
-            statuses.iter().all(|s| s != "sending…").then_some(statuses)
+            let recorded = r["recorded"] == "succeeded";
+            (recorded && statuses.iter().all(|s| s != "sending…")).then_some(statuses)
         })
     }
 }
@@ -384,12 +400,12 @@ fn a_leat_gift_card_gets_its_whole_payment_back_and_an_unfinished_sale_nothing()
     assert_eq!(e["code"], "sale_state", "{e}");
     let e = till.refuse("refund_find", json!({ "receipt": "KS999" }));
     assert!(
-        e["message"].as_str().unwrap().contains("no sale 999"),
+        e["message"].as_str().unwrap().contains("no sale 'KS999'"),
         "{e}"
     );
     let e = till.refuse("refund_find", json!({ "receipt": "KS-x" }));
     assert!(
-        e["message"].as_str().unwrap().contains("not a receipt"),
+        e["message"].as_str().unwrap().contains("no sale 'KS-x'"),
         "{e}"
     );
 }

@@ -32,8 +32,6 @@ use model::{plan_refund, plan_void, Planned};
 pub const MAX_REASON: usize = 200;
 /// How long after a sale zmyle takes a refund of it.
 const ZMYLE_REFUND_DAYS: i64 = 14;
-/// What a receipt's barcode holds before the sale's number.
-pub const RECEIPT_PREFIX: &str = "KS";
 
 /// What a cashier asks for, with a manager's approval.
 #[derive(Debug, Clone)]
@@ -79,21 +77,13 @@ impl Checkout {
         Ok(Refundable::of(&sale, &self.store.refunds_of(sale_id)?))
     }
 
-    /// The sale a receipt's barcode (`KS42`) or a typed number (`42`) names.
+    /// The sale a receipt's barcode (`KS42`), a typed number (`42`) or an id names.
     pub fn sale_by_receipt(&self, scanned: &str) -> Result<Sale, CheckoutError> {
-        let text = scanned.trim();
-        let digits = text
-            .strip_prefix(RECEIPT_PREFIX)
-            .or_else(|| text.strip_prefix(&RECEIPT_PREFIX.to_lowercase()))
-            .unwrap_or(text);
-        let number: i64 = digits.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+        crate::receipt::find_sale(&self.store, scanned)?.ok_or_else(|| {
+            let text: String = scanned.trim().chars().take(40).collect();
             CheckoutError::Invalid(format!(
-                "'{}' is not a receipt's number: scan the barcode on the receipt or type the sale's number.",
-                text.chars().take(40).collect::<String>()
+                "There is no sale '{text}' on this till: scan the barcode on the receipt or type the sale's number."
             ))
-        })?;
-        self.store.sale_by_number(number)?.ok_or_else(|| {
-            CheckoutError::Invalid(format!("There is no sale {number} on this till."))
         })
     }
 

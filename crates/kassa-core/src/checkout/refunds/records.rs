@@ -26,20 +26,6 @@ impl Store {
         Ok(refunds)
     }
 
-    /// The sale with this number on this till.
-    pub fn sale_by_number(&self, number: i64) -> Result<Option<crate::checkout::Sale>, StoreError> {
-        let id: Option<String> = self
-            .conn()
-            .query_row("SELECT id FROM sales WHERE number = ?1", [number], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        match id {
-            Some(id) => self.sale(&id),
-            None => Ok(None),
-        }
-    }
-
     /// The refund with this id.
     pub fn refund(&self, id: &str) -> Result<Option<Refund>, StoreError> {
         read_refund(&self.conn(), id)
