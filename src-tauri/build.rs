@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "sale_get",
     "receipt_get",
     "receipt_print",
+    "sale_add_card_line",
     "sales_recent",
     "refund_find",
     "sale_refund",

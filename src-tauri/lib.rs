@@ -55,6 +55,7 @@ pub fn with_commands<R: tauri::Runtime>(
             sale_commands::sale_get,
             receipt_commands::receipt_get,
             receipt_commands::receipt_print,
+            sale_commands::sale_add_card_line,
             refund_commands::sales_recent,
             refund_commands::refund_find,
             refund_commands::sale_refund

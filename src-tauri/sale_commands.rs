@@ -4,7 +4,7 @@ use crate::commands::AppState;
 use crate::dto::{CardDto, ErrorCode, ErrorDto};
 use crate::sale_dto::{CompletionDto, ProposalDto, SaleDto, ScanDto};
 use kassa_core::card::mask;
-use kassa_core::checkout::{Checkout, CheckoutError, Sale};
+use kassa_core::checkout::{CardAction, Checkout, CheckoutError, Sale};
 use std::sync::Arc;
 use std::time::Duration;
 use tauri::State;
@@ -197,4 +197,24 @@ pub async fn abandon_stale_sales(checkout: Arc<Checkout>) {
         }
         tokio::time::sleep(STALE_CHECK).await;
     }
+}
+
+/// Rings up a gift card sold (`sell`: a pre-printed card activated) or reloaded (`reload`)
+/// for `amount_minor`; the card is loaded once the sale is paid.
+#[tauri::command]
+pub async fn sale_add_card_line(
+    state: State<'_, AppState>,
+    sale_id: String,
+    code: String,
+    amount_minor: i64,
+    action: String,
+) -> Result<SaleDto, ErrorDto> {
+    let action: CardAction = action.parse().map_err(|_| ErrorDto {
+        code: ErrorCode::Invalid,
+        message: format!("'{action}' is not something the till does to a card: sell or reload."),
+    })?;
+    let result = checkout(&state)?
+        .add_card_line(&sale_id, &code, amount_minor, action)
+        .await;
+    sale_dto(&state, result)
 }

@@ -3,7 +3,7 @@
 
 use crate::dto::{CardDto, ErrorCode, ErrorDto};
 use kassa_core::checkout::{
-    CheckoutError, Completion, OpProgress, Proposal, Sale, Tender, TenderState,
+    CardLine, CheckoutError, Completion, OpProgress, Proposal, Sale, Tender, TenderState,
 };
 use kassa_core::money::Money;
 use kassa_core::outbox::OpState;
@@ -36,6 +36,32 @@ pub struct LineDto {
     pub quantity: i64,
     pub unit_price_minor: i64,
     pub total_minor: i64,
+    /// The gift card this line sells or reloads.
+    pub card: Option<CardLineDto>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CardLineDto {
+    pub provider: String,
+    pub provider_name: String,
+    /// `sell` or `reload`.
+    pub action: String,
+    pub card_masked: String,
+    /// What the cashier reads: `to load at Complete`, `loading…`, `outcome unknown: being
+    /// checked…`, `loaded`, `not loaded: in review`.
+    pub status: String,
+}
+
+fn card_status(card: &CardLine, ops: &HashMap<String, OpProgress>) -> &'static str {
+    let Some(op) = &card.op_id else {
+        return "to load at Complete";
+    };
+    match ops.get(op).map(|p| p.state) {
+        Some(OpState::Succeeded) => "loaded",
+        Some(OpState::Declined) => "not loaded: in review",
+        Some(OpState::Unknown | OpState::Reconciling) => "outcome unknown: being checked…",
+        _ => "loading…",
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -91,6 +117,11 @@ fn progress_of(store: &Store, sale: &Sale) -> HashMap<String, OpProgress> {
         .tenders
         .iter()
         .flat_map(|t| [&t.op_id, &t.confirm_op_id, &t.undo_op_id])
+        .chain(
+            sale.lines
+                .iter()
+                .filter_map(|l| l.card.as_ref().map(|c| &c.op_id)),
+        )
         .chain([&sale.record_op_id])
         .filter_map(|id| id.clone())
         .collect();
@@ -161,6 +192,13 @@ impl SaleDto {
                     quantity: l.quantity,
                     unit_price_minor: l.unit_price_minor,
                     total_minor: l.total_minor(),
+                    card: l.card.as_ref().map(|c| CardLineDto {
+                        provider: c.provider.as_str().into(),
+                        provider_name: c.provider.display_name().into(),
+                        action: c.action.as_str().into(),
+                        card_masked: c.card_masked.clone(),
+                        status: card_status(c, &ops).into(),
+                    }),
                 })
                 .collect(),
             tenders: sale

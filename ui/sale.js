@@ -4,6 +4,7 @@
 // what each tender's status says comes from the till (TenderDto.status) and has its own words
 // and colour (ui/sale_view.js). Nothing says Paid before `sale_complete` answered `paid`.
 
+import * as cardSale from "./card_sale.js";
 import { $, el, fill } from "./dom.js";
 import { clearWhenIdle, takePin } from "./pin_field.js";
 import { errorView } from "./errors.js";
@@ -19,6 +20,7 @@ export const KEYS = [
   ["F5", "Card code"],
   ["F6", "Queue"],
   ["F8", "Select ↑↓ Del"],
+  ["F7", "Sell / reload card"],
   ["F9", "Complete"],
   ["Esc", "Abandon"],
 ];
@@ -230,6 +232,7 @@ const terminal = () =>
 // or lower; otherwise the till answers with its balance, which the balance screen shows.
 export function scan(code) {
   if (state.dialog === "approve") {
+  if (cardSale.isOpen()) return cardSale.takeScan(code);
     $("approve-error").textContent = TEXT.pinIgnored;
     return;
   }
@@ -471,6 +474,7 @@ export function onKey(event) {
   leaveOutcome();
   if (state.select !== null && selectKey(event)) return;
   if (state.busy && ["Enter", "F2", "F3", "F5", "F8", "F9", "Escape"].includes(event.key)) {
+  if (cardSale.isOpen()) return cardSale.onKey(event);
     event.preventDefault();
     say("warn", TEXT.wait(state.busy));
     return;
@@ -498,6 +502,12 @@ export function onKey(event) {
     case "F8":
       event.preventDefault();
       return startSelecting();
+    case "F7":
+      event.preventDefault();
+      if (state.busy) return say("warn", TEXT.wait(state.busy));
+      state.select = null;
+      state.proposal = null;
+      return cardSale.open();
     case "F9":
       event.preventDefault();
       return complete();
@@ -523,7 +533,7 @@ function renderLines(sale) {
         "tr",
         { "data-pos": l.pos, class: selected?.kind === "line" && selected.id === l.pos ? "selected" : undefined },
         el("td", { class: "pos" }, String(l.pos)),
-        el("td", { class: "desc" }, l.description),
+        el("td", { class: "desc" }, l.card ? `${l.description} · ${l.card.status}` : l.description),
         el("td", { class: "qty" }, `${l.quantity} × ${formatPlain(l.unit_price_minor, sale.currency, language())}`),
         el("td", { class: "amount" }, formatPlain(l.total_minor, sale.currency, language())),
       ),
@@ -755,6 +765,18 @@ export async function init(info, hooks) {
   // Focus stays in the entry field while this screen is shown, so typing always lands there.
   entry().addEventListener("blur", () =>
     setTimeout(() => {
+  cardSale.init({
+    currency,
+    closed: () => {
+      render();
+      focus();
+    },
+    ringUp: async (code, amountMinor, action) => {
+      state.message = null;
+      if (!state.sale) state.sale = await invoke("sale_open");
+      state.sale = await invoke("sale_add_card_line", { saleId: state.sale.id, code, amountMinor, action });
+    },
+  });
       const focused = document.activeElement;
       if (hooks.active() && !state.dialog && (!focused || focused === document.body)) entry().focus();
     }, 0),

@@ -142,6 +142,13 @@ pub trait GiftCardProvider: Send + Sync {
     /// Finds a card by the code printed or encoded on it and reads its balance.
     async fn lookup(&self, code: &CardCode) -> Result<CardInfo, ProviderError>;
 
+    /// Refuses, with the reason, a card its provider would not let the till put money on
+    /// (a Leat gift card loaded only once); the others may be reloaded.
+    async fn check_reload(&self, code: &CardCode) -> Result<(), ProviderError> {
+        let _ = code;
+        Ok(())
+    }
+
     /// Whether this pre-printed card can be sold here, and for what. Only providers that sell
     /// pre-printed cards at the till answer; the others refuse.
     async fn activation_terms(&self, code: &CardCode) -> Result<ActivationTerms, ProviderError> {

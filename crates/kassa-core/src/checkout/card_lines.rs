@@ -10,8 +10,9 @@ use super::{Checkout, CheckoutError};
 use crate::card::CardCode;
 use crate::money::{Money, MAX_AMOUNT_MINOR};
 use crate::outbox::{NewOp, OpKind};
-use crate::provider::{ActivationTerms, CardKind, ProviderId};
+use crate::provider::{ActivationTerms, CardKind, GiftCardProvider, ProviderId};
 use crate::till::LookupError;
+use std::sync::Arc;
 
 /// The key of an operation's payload that says, for the review list, what a refusal owes.
 pub const OWED_KEY: &str = "owed";
@@ -71,6 +72,13 @@ impl Checkout {
                         "{name}: this card has expired, so it cannot be reloaded."
                     )));
                 }
+                self.provider(card.provider)?
+                    .check_reload(&code)
+                    .await
+                    .map_err(|error| LookupError::Provider {
+                        provider: card.provider,
+                        error,
+                    })?;
                 (card.card_id.clone(), card.kind == CardKind::PrepaidWallet)
             }
         };
@@ -126,17 +134,20 @@ impl Checkout {
         Ok(())
     }
 
+    fn provider(&self, id: ProviderId) -> Result<&Arc<dyn GiftCardProvider>, CheckoutError> {
+        Ok(self
+            .till
+            .providers()
+            .find(|p| p.id() == id)
+            .ok_or(LookupError::NoProvider)?)
+    }
+
     async fn activation_terms(
         &self,
         provider: ProviderId,
         code: &CardCode,
     ) -> Result<ActivationTerms, CheckoutError> {
-        let client = self
-            .till
-            .providers()
-            .find(|p| p.id() == provider)
-            .ok_or(LookupError::NoProvider)?;
-        client
+        self.provider(provider)?
             .activation_terms(code)
             .await
             .map_err(|error| LookupError::Provider { provider, error }.into())
@@ -217,12 +228,11 @@ mod tests {
     use crate::clock::SystemClock;
     use crate::config::Config;
     use crate::outbox::{OpState, OutboxLink};
-    use crate::provider::{CardInfo, GiftCardProvider, ProviderError};
+    use crate::provider::{CardInfo, ProviderError};
     use crate::secrets::MemorySecretStore;
     use crate::store::Store;
     use crate::till::Till;
     use async_trait::async_trait;
-    use std::sync::Arc;
 
     fn eur(minor: i64) -> Money {
         Money::new(minor, "EUR".to_string().try_into().unwrap())

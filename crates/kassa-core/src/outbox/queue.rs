@@ -445,6 +445,7 @@ fn record_in(
             }
         }
         Transition::Declined { reason } => {
+            let reason = owed_first(op, reason);
             let changed = conn.execute(
                 "UPDATE ops SET state = 'declined', last_error = ?3, review_reason = ?3,
                         resolution = NULL, resolved_at = NULL, next_attempt_at = NULL,
@@ -480,6 +481,7 @@ fn record_in(
             )?;
         }
         Transition::Review { reason } => {
+            let reason = owed_first(op, reason);
             let changed = conn.execute(
                 "UPDATE ops SET state = 'unknown', in_doubt = 1, last_error = ?3,
                         review_reason = ?3, resolution = NULL, resolved_at = NULL,
@@ -493,6 +495,19 @@ fn record_in(
         }
     }
     Ok(())
+}
+
+/// Why an operation goes to a person: what it leaves owed to whom, where its payload says (a
+/// card paid for in a sale but not loaded), then the provider's reason.
+fn owed_first(op: &Op, reason: &str) -> String {
+    match op
+        .payload
+        .get(crate::checkout::OWED_KEY)
+        .and_then(|o| o.as_str())
+    {
+        Some(owed) => format!("{owed} {}: {reason}", op.provider.display_name()),
+        None => reason.to_string(),
+    }
 }
 
 /// A refusal of an operation whose undo was already queued (its tender was taken off, or its

@@ -40,20 +40,6 @@ pub enum ReviewError {
     Store(#[from] StoreError),
 }
 
-/// Why an operation waits: what its refusal leaves owed to whom, where its payload says (a
-/// card paid for in a sale but not loaded), then the provider's reason.
-fn owed_first(op: &Op) -> String {
-    let reason = op.review_reason.clone().unwrap_or_default();
-    match op
-        .payload
-        .get(crate::checkout::OWED_KEY)
-        .and_then(|o| o.as_str())
-    {
-        Some(owed) => format!("{owed} {}: {reason}", op.provider.display_name()),
-        None => reason,
-    }
-}
-
 impl Store {
     /// The operations waiting for a person, oldest first.
     pub fn review_list(&self) -> Result<Vec<ReviewItem>, StoreError> {
@@ -67,7 +53,7 @@ impl Store {
         Ok(ops
             .into_iter()
             .map(|op| ReviewItem {
-                reason: owed_first(&op),
+                reason: op.review_reason.clone().unwrap_or_default(),
                 op,
             })
             .collect())

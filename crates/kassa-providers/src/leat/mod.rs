@@ -276,4 +276,17 @@ impl GiftCardProvider for LeatClient {
             Err(e) => Err(e),
         }
     }
+
+    /// A gift card that is not upgradeable was loaded once, when it was made: Leat refuses
+    /// another increment (5006). A prepaid wallet takes top-ups.
+    async fn check_reload(&self, code: &CardCode) -> Result<(), ProviderError> {
+        match self.find_giftcard(code.as_str()).await {
+            Ok(card) if !card.upgradeable => Err(ProviderError::Declined {
+                code: "5006".into(),
+                reason: "Leat loads this gift card only once (it is not upgradeable), so it cannot be reloaded.".into(),
+            }),
+            Ok(_) | Err(ProviderError::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
 }
