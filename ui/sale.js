@@ -10,6 +10,7 @@ import { clearWhenIdle, takePin } from "./pin_field.js";
 import { errorView } from "./errors.js";
 import { formatMinor, formatPlain, parseAmount, parseLine } from "./entry.js";
 import { awaitsAnswer, counts, isQueued, isSettling, tenderDetail, tenderName, tenderView } from "./sale_view.js";
+import { printReceipt } from "./receipt.js";
 
 // The keys of this screen, as the footer shows them.
 export const KEYS = [
@@ -304,6 +305,8 @@ function complete(pin) {
     state.proposal = null;
     markUnanswered(done.sale);
     if (done.outcome === "paid") {
+      // On the receipt printer, if there is one; never in the way of the next sale.
+      printReceipt(done.sale.id, { dialog: false });
       state.last = done.sale;
       state.sale = null;
       state.view = "paid";
