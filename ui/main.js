@@ -1,11 +1,13 @@
-// The window: three screens — the sale (home, ui/sale.js), a card's balance, and the queue —,
-// the keys that switch between them, where a scan goes, and the status bar.
+// The window: four screens — the sale (home, ui/sale.js), a card's balance, the queue, and
+// refunds (ui/refunds.js) —, the keys that switch between them, where a scan goes, and the
+// status bar.
 
 import { listenForScans } from "./scanner.js";
 import { MarkRing, afterNextPaint } from "./scan_marks.js";
 import { clearWhenIdle, takePin } from "./pin_field.js";
 import { $, el } from "./dom.js";
 import { errorView } from "./errors.js";
+import * as refunds from "./refunds.js";
 import * as sale from "./sale.js";
 
 const { invoke } = window.__TAURI__.core;
@@ -44,8 +46,8 @@ const TEXT = {
   review: "to review",
   // The footer's keys per screen (the sale screen's are sale.KEYS).
   keys: {
-    balance: [["Enter", "Look up"], ["F4 / Esc", "Back to the sale"], ["F6", "Queue"]],
-    queue: [["Tab", "Next"], ["Enter", "Press"], ["F4", "Balance"], ["F6 / Esc", "Back to the sale"]],
+    balance: [["Enter", "Look up"], ["F4 / Esc", "Back to the sale"], ["F6", "Queue"], ["F10", "Refund"]],
+    queue: [["Tab", "Next"], ["Enter", "Press"], ["F4", "Balance"], ["F6 / Esc", "Back to the sale"], ["F10", "Refund"]],
   },
 };
 
@@ -55,18 +57,25 @@ function setStatus(text) {
 
 // ---- screens -------------------------------------------------------------------------------
 
-const SCREENS = { sale: "sale-panel", balance: "lookup-panel", queue: "queue-panel" };
+const SCREENS = { sale: "sale-panel", balance: "lookup-panel", queue: "queue-panel", refunds: "refund-panel" };
 let screen = "sale";
 
 function showScreen(name) {
   screen = name;
   for (const [n, id] of Object.entries(SCREENS)) $(id).hidden = n !== name;
-  const keys = name === "sale" ? sale.KEYS : TEXT.keys[name];
+  const keys = { sale: sale.KEYS, refunds: refunds.TEXT.keys }[name] ?? TEXT.keys[name];
   $("keys").replaceChildren(
     ...keys.map(([key, what]) => el("span", { class: "key" }, el("kbd", {}, key), ` ${what}`)),
   );
   if (name === "sale") sale.focus();
   if (name === "balance") $("code-input").focus();
+}
+
+// The refund screen; `receipt`: a receipt's barcode scanned, whose sale it opens.
+function toggleRefunds(receipt = null) {
+  if (screen === "refunds" && !receipt) return showScreen("sale");
+  showScreen("refunds");
+  refunds.open(receipt);
 }
 
 async function toggleQueue() {
@@ -256,7 +265,9 @@ function onKey(event) {
   if (/^F[0-9]+$/.test(event.key)) event.preventDefault();
   if (event.key === "F4") return showScreen(screen === "balance" ? "sale" : "balance");
   if (event.key === "F6") return toggleQueue();
+  if (event.key === "F10") return toggleRefunds();
   if (screen === "sale") return sale.onKey(event);
+  if (screen === "refunds" && refunds.onKey(event)) return;
   if (event.key === "Escape") {
     event.preventDefault();
     showScreen("sale");
@@ -270,12 +281,15 @@ function onKey(event) {
 function onScan(code, keys) {
   const focused = document.activeElement;
   if (code === null || (focused instanceof HTMLInputElement && focused.type === "password")) {
-    const error = { "approve-pin": "approve-error", "manager-pin": "manager-error" }[focused.id];
+    const error = { "approve-pin": "approve-error", "manager-pin": "manager-error", "refund-pin": "refund-error" }[focused.id];
     if (error) $(error).textContent = TEXT.pinIgnored;
     else setStatus(TEXT.pinIgnored);
     return;
   }
   if (screen === "balance") return lookup(code, keys);
+  if (screen === "refunds") return refunds.scan(code);
+  // A receipt's barcode opens its sale for a refund.
+  if (/^KS[0-9]+$/i.test(code)) return toggleRefunds(code);
   if (screen !== "sale") showScreen("sale");
   sale.scan(code);
 }
@@ -317,6 +331,7 @@ async function start() {
   );
   window.addEventListener("keydown", onKey);
   clearWhenIdle($("manager-pin"));
+  refunds.init();
   await sale.init(info, {
     showBalance(card) {
       showScreen("balance");

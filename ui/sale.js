@@ -20,9 +20,10 @@ export const KEYS = [
   ["F4", "Balance"],
   ["F5", "Card code"],
   ["F6", "Queue"],
-  ["F8", "Select ↑↓ Del"],
   ["F7", "Sell / reload card"],
+  ["F8", "Select ↑↓ Del"],
   ["F9", "Complete"],
+  ["F10", "Refund"],
   ["Esc", "Abandon"],
 ];
 
@@ -232,8 +233,8 @@ const terminal = () =>
 // A card scanned, or typed and sent with F5: with something left to pay, a proposal to accept
 // or lower; otherwise the till answers with its balance, which the balance screen shows.
 export function scan(code) {
-  if (state.dialog === "approve") {
   if (cardSale.isOpen()) return cardSale.takeScan(code);
+  if (state.dialog === "approve") {
     $("approve-error").textContent = TEXT.pinIgnored;
     return;
   }
@@ -474,10 +475,10 @@ function enter() {
 export function onKey(event) {
   if (event.isComposing || MODIFIERS.has(event.key)) return;
   if (state.dialog) return dialogKey(event);
+  if (cardSale.isOpen()) return cardSale.onKey(event);
   leaveOutcome();
   if (state.select !== null && selectKey(event)) return;
   if (state.busy && ["Enter", "F2", "F3", "F5", "F8", "F9", "Escape"].includes(event.key)) {
-  if (cardSale.isOpen()) return cardSale.onKey(event);
     event.preventDefault();
     say("warn", TEXT.wait(state.busy));
     return;
@@ -502,15 +503,15 @@ export function onKey(event) {
       clearEntry();
       return scan(code);
     }
-    case "F8":
-      event.preventDefault();
-      return startSelecting();
     case "F7":
       event.preventDefault();
       if (state.busy) return say("warn", TEXT.wait(state.busy));
       state.select = null;
       state.proposal = null;
       return cardSale.open();
+    case "F8":
+      event.preventDefault();
+      return startSelecting();
     case "F9":
       event.preventDefault();
       return complete();
@@ -765,9 +766,6 @@ export async function init(info, hooks) {
   state.info = info;
   state.hooks = hooks;
   clearWhenIdle($("approve-pin"));
-  // Focus stays in the entry field while this screen is shown, so typing always lands there.
-  entry().addEventListener("blur", () =>
-    setTimeout(() => {
   cardSale.init({
     currency,
     closed: () => {
@@ -780,6 +778,9 @@ export async function init(info, hooks) {
       state.sale = await invoke("sale_add_card_line", { saleId: state.sale.id, code, amountMinor, action });
     },
   });
+  // Focus stays in the entry field while this screen is shown, so typing always lands there.
+  entry().addEventListener("blur", () =>
+    setTimeout(() => {
       const focused = document.activeElement;
       if (hooks.active() && !state.dialog && (!focused || focused === document.body)) entry().focus();
     }, 0),

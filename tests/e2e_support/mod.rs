@@ -28,6 +28,7 @@ pub const F4: &str = "\u{E034}";
 pub const F5: &str = "\u{E035}";
 pub const F8: &str = "\u{E038}";
 pub const F9: &str = "\u{E039}";
+pub const F10: &str = "\u{E03A}";
 
 pub struct Driver {
     child: Child,
