@@ -107,6 +107,8 @@ impl RefundDto {
 pub struct RefundableDto {
     pub sale: SaleDto,
     pub paid_minor: i64,
+    /// What the sale put on gift cards it sold or loaded: not refunded.
+    pub cards_sold_minor: i64,
     pub refunded_minor: i64,
     pub left_minor: i64,
     pub voided: bool,
@@ -118,6 +120,7 @@ impl RefundableDto {
         RefundableDto {
             sale: SaleDto::new(store, sale),
             paid_minor: refundable.paid_minor,
+            cards_sold_minor: refundable.cards_sold_minor,
             refunded_minor: refundable.refunded_minor,
             left_minor: refundable.left_minor(),
             voided: refundable.voided,

@@ -157,7 +157,7 @@ function showForm() {
   $("refund-amount").disabled = isVoid;
   $("refund-rest-row").hidden = isVoid;
   $("refund-reload-row").hidden = isVoid || $("refund-rest").value !== "reload";
-  fill($("refund-cards"), state.cards.length ? state.cards.map(TEXT.scanned).join(", ") : TEXT.cardsNone);
+  fill($("refund-cards"), state.cards.length ? state.cards.map((c) => TEXT.scanned(masked(c))).join(", ") : TEXT.cardsNone);
 }
 
 // A scan on this screen: a receipt opens its sale; a card, while a sale is open, is one of the

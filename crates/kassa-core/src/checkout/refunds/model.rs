@@ -100,6 +100,9 @@ pub struct Planned {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refundable {
     pub paid_minor: i64,
+    /// What the sale's card lines put on gift cards: that money stays on the cards, so it is
+    /// not refunded here.
+    pub cards_sold_minor: i64,
     pub refunded_minor: i64,
     pub voided: bool,
 }
@@ -108,14 +111,20 @@ impl Refundable {
     pub fn of(sale: &Sale, before: &[Refund]) -> Self {
         Refundable {
             paid_minor: sale.paid_minor(),
+            cards_sold_minor: sale
+                .lines
+                .iter()
+                .filter(|l| l.card.is_some())
+                .map(|l| l.total_minor())
+                .sum(),
             refunded_minor: before.iter().map(|r| r.amount_minor).sum(),
             voided: before.iter().any(|r| r.kind == RefundKind::Void),
         }
     }
 
-    /// What may still be given back: never more than was paid.
+    /// What may still be given back: never more than was paid, less the cards it sold.
     pub fn left_minor(&self) -> i64 {
-        (self.paid_minor - self.refunded_minor).max(0)
+        (self.paid_minor - self.cards_sold_minor - self.refunded_minor).max(0)
     }
 }
 
@@ -138,6 +147,12 @@ pub fn plan_void(
     before: &[Refund],
     presented: &[String],
 ) -> Result<Vec<Planned>, String> {
+    if sale.lines.iter().any(|l| l.card.is_some()) {
+        return Err(format!(
+            "Sale {} sold or loaded a gift card, which keeps its money: it cannot be voided; refund its other lines.",
+            sale.number
+        ));
+    }
     if let Some(first) = before.first() {
         return Err(format!(
             "Sale {} was {} already: refund what is left instead.",
@@ -193,8 +208,16 @@ pub fn plan_refund(
         return Err("A refund needs an amount above zero.".into());
     }
     if amount_minor > refundable.left_minor() {
+        let cards = if refundable.cards_sold_minor > 0 {
+            format!(
+                " ({} of it on gift cards the sale sold, which keep it)",
+                minor_text(sale, refundable.cards_sold_minor)
+            )
+        } else {
+            String::new()
+        };
         return Err(format!(
-            "At most {} can be refunded of sale {}: {} was paid and {} given back already.",
+            "At most {} can be refunded of sale {}: {} was paid{cards} and {} given back already.",
             minor_text(sale, refundable.left_minor()),
             sale.number,
             minor_text(sale, refundable.paid_minor),
@@ -379,6 +402,34 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn the_money_a_sale_put_on_gift_cards_is_neither_refunded_nor_voided() {
+        let mut s = sale(vec![tender("c", TenderKind::Cash, 4_000)]);
+        s.lines.push(crate::checkout::Line {
+            pos: 1,
+            description: "Gift card".into(),
+            quantity: 1,
+            unit_price_minor: 3_000,
+            card: Some(crate::checkout::CardLine {
+                provider: ProviderId::Zmyle,
+                action: crate::checkout::CardAction::Sell,
+                card_code: None,
+                card_masked: "••••NK5".into(),
+                card_key: "k".into(),
+                card_id: "z".into(),
+                wallet: false,
+                op_id: None,
+            }),
+        });
+        assert_eq!(Refundable::of(&s, &[]).left_minor(), 1_000);
+        let err = plan_refund(&s, &[], 1_001, &[], RestTo::Cash).unwrap_err();
+        assert!(err.contains("on gift cards the sale sold"), "{err}");
+        assert!(plan_refund(&s, &[], 1_000, &[], RestTo::Cash).is_ok());
+        assert!(plan_void(&s, &[], &[])
+            .unwrap_err()
+            .contains("cannot be voided"));
     }
 
     #[test]
