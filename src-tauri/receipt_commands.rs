@@ -138,6 +138,42 @@ pub(crate) fn receipt_of(
     })
 }
 
+/// The receipt of refund `refund_id` (a refund or a void).
+fn refund_receipt_of(store: &Store, config: &Config, refund_id: &str) -> Result<Receipt, ErrorDto> {
+    let unreadable = |e: kassa_core::store::StoreError| {
+        ErrorDto::config(format!("the refunds cannot be read: {e}"))
+    };
+    let refund = store
+        .refund(refund_id)
+        .map_err(unreadable)?
+        .ok_or_else(|| ErrorDto::invalid(format!("There is no refund '{refund_id}'.")))?;
+    let sale = store
+        .sale(&refund.sale_id)
+        .map_err(unreadable)?
+        .ok_or_else(|| ErrorDto::invalid(format!("There is no sale '{}'.", refund.sale_id)))?;
+    Receipt::for_refund(
+        &refund,
+        &sale,
+        store,
+        &config.register,
+        config.is_training(),
+        UtcOffset::UTC,
+    )
+    .map_err(|e| ErrorDto::config(e.to_string()))
+}
+
+/// A sale's receipt, or (with `refund_id`) the receipt of one of its refunds.
+fn receipt_for(
+    booted: &Booted,
+    sale_id: &str,
+    refund_id: Option<&str>,
+) -> Result<Receipt, ErrorDto> {
+    match refund_id {
+        Some(id) => refund_receipt_of(&booted.store, &booted.config, id),
+        None => receipt_of(&booted.store, &booted.config, sale_id),
+    }
+}
+
 /// Prints `receipt` on the configured ESC/POS printer, off the async runtime (the printer's
 /// waits are bounded by `[printer] timeout_ms`).
 pub(crate) async fn print_escpos(booted: &Booted, receipt: Receipt) -> PrintDto {
@@ -157,7 +193,7 @@ pub(crate) async fn print_escpos(booted: &Booted, receipt: Receipt) -> PrintDto 
         Ok(()) => PrintDto {
             printed: true,
             configured: true,
-            message: format!("The receipt of sale {number} is printed."),
+            message: format!("Receipt {number} is printed."),
         },
         Err(e) => {
             tracing::warn!(sale = number, error = %e, "the receipt was not printed");
@@ -170,24 +206,27 @@ pub(crate) async fn print_escpos(booted: &Booted, receipt: Receipt) -> PrintDto 
     }
 }
 
-/// The receipt of a completed sale, for the window's print layout.
+/// The receipt of a completed sale, or of one of its refunds, for the window's print layout.
 #[tauri::command]
 pub async fn receipt_get(
     state: State<'_, AppState>,
     sale_id: String,
+    refund_id: Option<String>,
 ) -> Result<ReceiptDto, ErrorDto> {
     let booted = state.booted()?;
-    let receipt = receipt_of(&booted.store, &booted.config, &sale_id)?;
+    let receipt = receipt_for(booted, &sale_id, refund_id.as_deref())?;
     Ok(ReceiptDto::new(&receipt, booted.config.printer.columns))
 }
 
-/// Prints the receipt of a completed sale on the ESC/POS printer, when one is configured.
+/// Prints the receipt of a completed sale, or of one of its refunds, on the ESC/POS printer,
+/// when one is configured.
 #[tauri::command]
 pub async fn receipt_print(
     state: State<'_, AppState>,
     sale_id: String,
+    refund_id: Option<String>,
 ) -> Result<PrintDto, ErrorDto> {
     let booted = state.booted()?;
-    let receipt = receipt_of(&booted.store, &booted.config, &sale_id)?;
+    let receipt = receipt_for(booted, &sale_id, refund_id.as_deref())?;
     Ok(print_escpos(booted, receipt).await)
 }

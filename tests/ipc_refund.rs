@@ -395,6 +395,35 @@ fn a_leat_gift_card_gets_its_whole_payment_back_and_an_unfinished_sale_nothing()
     );
     assert_eq!(till.balance(LEAT_25), 2_500);
 
+    // The refund's receipt: negative amounts, the sale it refers to, the reason, the card
+    // masked, and the sale's barcode.
+    let receipt = till.call(
+        "receipt_get",
+        json!({"saleId": sale["id"], "refundId": r["id"]}),
+    );
+    assert_eq!(receipt["title"], "Refund");
+    assert_eq!(receipt["reference"], "of sale 1");
+    assert_eq!(receipt["total_minor"], -3_000);
+    assert_eq!(receipt["barcode"], "KS1");
+    let text = receipt["text"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for expected in [
+        "Reason: customer changed their mind",
+        "Back onto Leat card",
+        "••••0001",
+        "EUR -25.00",
+        "Cash paid out",
+        "EUR -5.00",
+    ] {
+        assert!(text.contains(expected), "{expected} not in\n{text}");
+    }
+    assert!(!text.contains(LEAT_25), "{text}");
+
     let open = till.call("sale_open", json!({}));
     let e = till.refund(&open, json!({"amountMinor": 100})).unwrap_err();
     assert_eq!(e["code"], "sale_state", "{e}");

@@ -41,17 +41,18 @@ export function renderReceipt(receipt) {
   return paper;
 }
 
-// Prints sale `saleId`'s receipt: on the receipt printer when there is one; else, with
-// `dialog` (the default), through the OS's print dialog. Never throws.
-export async function printReceipt(saleId, { dialog = true } = {}) {
+// Prints sale `saleId`'s receipt (or, with `refundId`, that refund's): on the receipt printer
+// when there is one; else, with `dialog` (the default), through the OS's print dialog. Never
+// throws.
+export async function printReceipt(saleId, { dialog = true, refundId = null } = {}) {
   try {
-    const answer = await invoke("receipt_print", { saleId });
+    const answer = await invoke("receipt_print", { saleId, refundId });
     if (answer.configured) {
       if (!answer.printed) note(TEXT.notPrinted, TEXT.failed(answer.message));
       return answer;
     }
     if (dialog) {
-      renderReceipt(await invoke("receipt_get", { saleId }));
+      renderReceipt(await invoke("receipt_get", { saleId, refundId }));
       window.print();
     }
     return answer;

@@ -15,7 +15,7 @@ const { invoke } = window.__TAURI__.core;
 
 // Every word this screen shows, in one place (translations come later).
 export const TEXT = {
-  keys: [["Enter", "Find / refund"], ["Tab", "Next field"], ["↑↓", "Pick a sale"], ["F10 / Esc", "Back"]],
+  keys: [["Enter", "Find / refund"], ["Tab", "Next field"], ["↑↓", "Pick a sale"], ["F9", "Print the sale's receipt"], ["F10 / Esc", "Back"]],
   title: "Refunds and voids",
   sale: (n, when) => `Sale ${n} · ${when}`,
   states: { completed: "paid", abandoned: "abandoned", open: "open", tendering: "being paid", completing: "being completed" },
@@ -204,7 +204,7 @@ async function submit() {
     fill($("refund-error"));
     fill($("refund-result"), el("p", { class: "refund-done" }, TEXT.done({ ...refund, amount: money(refund.amount_minor) })));
     $("refund-result").hidden = false;
-    printReceipt(sale.id, { dialog: false });
+    printReceipt(sale.id, { dialog: false, refundId: refund.id });
     follow(sale.id);
   } catch (e) {
     error(e);
@@ -256,6 +256,11 @@ export function onKey(event) {
     event.preventDefault();
     clearTimeout(state.poll);
     open();
+    return true;
+  }
+  if (event.key === "F9") {
+    event.preventDefault();
+    printReceipt(state.found.sale.id);
     return true;
   }
   if (event.key === "Enter" && event.target instanceof HTMLInputElement) {

@@ -5,6 +5,7 @@
 //! Card codes appear masked only (`Tender::card_masked`); the full code is never read.
 
 mod layout;
+mod refund;
 
 pub use layout::{Row, MIN_COLUMNS};
 
