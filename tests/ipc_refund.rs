@@ -386,6 +386,19 @@ fn a_leat_gift_card_gets_its_whole_payment_back_and_an_unfinished_sale_nothing()
     let till = training(dir.path());
     let sale = till.paid_sale(3_000, &[(LEAT_25, 2_500)]);
     assert_eq!(till.balance(LEAT_25), 0);
+    // A part of a Leat gift card payment would be a top-up, which this card does not take:
+    // refused before anything is promised.
+    let e = till
+        .refund(&sale, json!({"amountMinor": 1_000, "cards": [LEAT_25]}))
+        .unwrap_err();
+    assert_eq!(e["code"], "declined", "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("only whole (EUR 25.00)"),
+        "{e}"
+    );
     let r = till
         .refund(&sale, json!({"amountMinor": 3_000, "cards": [LEAT_25]}))
         .unwrap();

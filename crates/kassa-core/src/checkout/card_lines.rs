@@ -10,7 +10,7 @@ use super::{Checkout, CheckoutError};
 use crate::card::CardCode;
 use crate::money::{Money, MAX_AMOUNT_MINOR};
 use crate::outbox::{NewOp, OpKind};
-use crate::provider::{ActivationTerms, CardKind, GiftCardProvider, ProviderId};
+use crate::provider::{ActivationTerms, CardInfo, CardKind, GiftCardProvider, ProviderId};
 use crate::till::LookupError;
 use std::sync::Arc;
 
@@ -41,47 +41,21 @@ impl Checkout {
         }
         let key = self.keyer.key_of(&code);
         self.card_free(&self.open_for(sale_id, "adding a card")?, &key)?;
-        let found = self.till.lookup(code.as_str()).await?;
-        let card = &found.card;
-        let name = card.provider.display_name();
-        if card.balance.currency != self.currency {
-            return Err(CheckoutError::Declined(format!(
-                "This card holds {}, the till takes {}.",
-                card.balance.currency, self.currency
-            )));
-        }
-        let (card_id, wallet) = match action {
+        let (provider, card_id, wallet) = match action {
             CardAction::Sell => {
+                let card = self.till.lookup(code.as_str()).await?.card;
+                self.in_till_currency(&card)?;
                 let terms = self.activation_terms(card.provider, &code).await?;
-                self.check_activation(&terms, amount_minor, name)?;
-                (terms.card_id, false)
+                self.check_activation(&terms, amount_minor, card.provider.display_name())?;
+                (card.provider, terms.card_id, false)
             }
             CardAction::Reload => {
-                if card.provider == ProviderId::Zmyle {
-                    return Err(CheckoutError::Declined(
-                        "zmyle cards cannot be reloaded at the till: sell a new card.".into(),
-                    ));
-                }
-                if !card.active {
-                    return Err(CheckoutError::Declined(format!(
-                        "{name} says this card cannot be used (not active), so it cannot be reloaded."
-                    )));
-                }
-                if found.expired {
-                    return Err(CheckoutError::Declined(format!(
-                        "{name}: this card has expired, so it cannot be reloaded."
-                    )));
-                }
-                self.provider(card.provider)?
-                    .check_reload(&code)
-                    .await
-                    .map_err(|error| LookupError::Provider {
-                        provider: card.provider,
-                        error,
-                    })?;
-                (card.card_id.clone(), card.kind == CardKind::PrepaidWallet)
+                let card = self.reloadable(&code).await?;
+                let wallet = card.kind == CardKind::PrepaidWallet;
+                (card.provider, card.card_id, wallet)
             }
         };
+        let name = provider.display_name();
         let _gate = self.gate.lock().await;
         let mut sale = self.open_for(sale_id, "adding a card")?;
         self.card_free(&sale, &key)?;
@@ -100,7 +74,7 @@ impl Checkout {
             quantity: 1,
             unit_price_minor: amount_minor,
             card: Some(CardLine {
-                provider: card.provider,
+                provider,
                 action,
                 card_code: Some(code.as_str().to_string()),
                 card_masked: code.masked(),
@@ -112,6 +86,49 @@ impl Checkout {
         });
         self.save(&mut sale, Effects::default())?;
         Ok(sale)
+    }
+
+    /// A card money may be put on (a card line's reload, or the rest of a refund), looked up:
+    /// in the till's currency, not zmyle (its cards are never reloaded), active, not expired,
+    /// and one its provider lets the till load.
+    pub(super) async fn reloadable(&self, code: &CardCode) -> Result<CardInfo, CheckoutError> {
+        let found = self.till.lookup(code.as_str()).await?;
+        let card = found.card;
+        let name = card.provider.display_name();
+        self.in_till_currency(&card)?;
+        if card.provider == ProviderId::Zmyle {
+            return Err(CheckoutError::Declined(
+                "zmyle cards cannot be reloaded at the till: sell a new card.".into(),
+            ));
+        }
+        if !card.active {
+            return Err(CheckoutError::Declined(format!(
+                "{name} says this card cannot be used (not active), so it cannot be reloaded."
+            )));
+        }
+        if found.expired {
+            return Err(CheckoutError::Declined(format!(
+                "{name}: this card has expired, so it cannot be reloaded."
+            )));
+        }
+        self.provider(card.provider)?
+            .check_reload(code)
+            .await
+            .map_err(|error| LookupError::Provider {
+                provider: card.provider,
+                error,
+            })?;
+        Ok(card)
+    }
+
+    fn in_till_currency(&self, card: &CardInfo) -> Result<(), CheckoutError> {
+        if card.balance.currency != self.currency {
+            return Err(CheckoutError::Declined(format!(
+                "This card holds {}, the till takes {}.",
+                card.balance.currency, self.currency
+            )));
+        }
+        Ok(())
     }
 
     /// A card is on a sale once: not sold or reloaded twice, and not paying for itself.
@@ -134,7 +151,10 @@ impl Checkout {
         Ok(())
     }
 
-    fn provider(&self, id: ProviderId) -> Result<&Arc<dyn GiftCardProvider>, CheckoutError> {
+    pub(super) fn provider(
+        &self,
+        id: ProviderId,
+    ) -> Result<&Arc<dyn GiftCardProvider>, CheckoutError> {
         Ok(self
             .till
             .providers()

@@ -160,6 +160,7 @@ impl Checkout {
                 )));
             }
         }
+        self.check_leat_parts(&sale, &plan, &presented).await?;
         let mut refund = Refund {
             id: uuid::Uuid::now_v7().to_string(),
             number: 0,
@@ -225,33 +226,44 @@ impl Checkout {
         Ok(found)
     }
 
+    /// Leat puts a gift card payment back only whole (its last transaction, reversed); a part
+    /// of one is a top-up, which Leat allows only on some cards: asked now, so that a refund
+    /// Leat would refuse is not promised to the customer.
+    async fn check_leat_parts(
+        &self,
+        sale: &Sale,
+        plan: &[Planned],
+        presented: &[Presented],
+    ) -> Result<(), CheckoutError> {
+        for p in plan.iter().filter(|p| p.kind == PartKind::Card) {
+            let Some(t) = p.tender_id.as_deref().and_then(|id| sale.tender(id)) else {
+                continue;
+            };
+            if t.provider != Some(ProviderId::Leat)
+                || t.kind != TenderKind::GiftCard
+                || p.amount_minor == t.amount_minor
+            {
+                continue;
+            }
+            let Some(card) = presented.iter().find(|c| c.tender_id == t.id) else {
+                continue;
+            };
+            let code = CardCode::parse(&card.code)?;
+            if let Err(e) = self.provider(ProviderId::Leat)?.check_reload(&code).await {
+                let whole = Money::new(t.amount_minor, self.currency.clone());
+                return Err(CheckoutError::Declined(format!(
+                    "Leat puts a payment back on card {} only whole ({whole}), and will not top it up ({e}): refund {whole} onto it, or refund this amount to cash or another card.",
+                    code.masked()
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Looks the card up that the rest of a refund is loaded onto.
     async fn reload_card(&self, raw: &str) -> Result<ReloadCard, CheckoutError> {
         let code = CardCode::parse(raw)?;
-        let found = self.till.lookup(code.as_str()).await?;
-        let card = found.card;
-        let masked = mask(code.as_str());
-        if card.provider == ProviderId::Zmyle {
-            return Err(CheckoutError::Declined(format!(
-                "zmyle cards cannot be loaded: card {masked} cannot take the refund. Refund to cash or to a Leat or Lightspeed card."
-            )));
-        }
-        if found.expired || !card.active {
-            return Err(CheckoutError::Declined(format!(
-                "Card {masked} is {}: it cannot take the refund.",
-                if found.expired {
-                    "expired"
-                } else {
-                    "not active"
-                }
-            )));
-        }
-        if card.balance.currency != self.currency {
-            return Err(CheckoutError::Declined(format!(
-                "Card {masked} holds {}, not {}: it cannot take the refund.",
-                card.balance.currency, self.currency
-            )));
-        }
+        let card = self.reloadable(&code).await?;
         Ok(ReloadCard {
             provider: card.provider,
             kind: card.kind,
