@@ -6,17 +6,11 @@
 
 mod ipc_support;
 
-use ipc_support::{app_with, invoke, Webview};
-use kassa_app::boot::boot;
-use kassa_app::commands::AppState;
-use kassa_app::paths::Paths;
+use ipc_support::invoke;
+use ipc_support::till::{training, Till};
 use kassa_app::training::MANAGER_PIN;
 use kassa_core::outbox::{OpKind, OpState};
-use kassa_core::secrets::MemorySecretStore;
-use kassa_core::store::Store;
 use serde_json::{json, Value};
-use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const LEAT_25: &str = "4165100001";
@@ -26,41 +20,7 @@ const ZMYLE_20: &str = "QTHX";
 const ZMYLE_50: &str = "K7MR2P";
 const LIGHTSPEED_75: &str = "9100000000000001";
 
-struct Till {
-    webview: Webview,
-    store: Arc<Store>,
-    _stop: tokio::sync::watch::Sender<bool>,
-}
-
-fn training(dir: &Path) -> Till {
-    let booted = tauri::async_runtime::block_on(boot(
-        Paths::in_dir(dir),
-        Arc::new(MemorySecretStore::default()),
-    ))
-    .unwrap();
-    let store = booted.store.clone();
-    let engine = booted.engine.clone();
-    let (stop_tx, stop) = tokio::sync::watch::channel(false);
-    tauri::async_runtime::spawn(async move { engine.run(stop).await });
-    Till {
-        webview: app_with(AppState(Ok(booted))),
-        store,
-        _stop: stop_tx,
-    }
-}
-
 impl Till {
-    fn call(&self, cmd: &str, body: Value) -> Value {
-        invoke(&self.webview, cmd, body).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
-    fn refuse(&self, cmd: &str, body: Value) -> Value {
-        match invoke(&self.webview, cmd, body) {
-            Ok(v) => panic!("{cmd} should have been refused, answered {v}"),
-            Err(e) => e,
-        }
-    }
-
     /// A completed sale of `minor`, paid by `cards` (code, amount) and cash for the rest, with
     /// every operation done.
     fn paid_sale(&self, minor: i64, cards: &[(&str, i64)]) -> Value {

@@ -5,9 +5,8 @@
 
 mod ipc_support;
 
-use ipc_support::{app_with, invoke, Webview};
-use kassa_app::boot::{boot, Booted};
-use kassa_app::commands::AppState;
+use ipc_support::till::{open, training, Till};
+use kassa_app::boot::boot;
 use kassa_app::paths::Paths;
 use kassa_app::training::MANAGER_PIN;
 use kassa_core::manager_pin;
@@ -15,7 +14,6 @@ use kassa_core::money::{Currency, Money};
 use kassa_core::outbox::{NewOp, OpKind, OpState};
 use kassa_core::provider::ProviderId;
 use kassa_core::secrets::{MemorySecretStore, Secret, SecretStore};
-use kassa_core::store::Store;
 use kassa_sim::faults::Rates;
 use kassa_sim::lightspeed::{CardStatus, LightspeedSim, ALL_SCOPES};
 use serde_json::{json, Value};
@@ -29,47 +27,7 @@ const WALLET_40: &str = "LEATWALLET01";
 const ZMYLE_20: &str = "QTHX";
 const LIGHTSPEED_75: &str = "9100000000000001";
 
-/// A till's window with its outbox engine running, as `run_window` has it.
-struct Till {
-    webview: Webview,
-    store: Arc<Store>,
-    _stop: tokio::sync::watch::Sender<bool>,
-}
-
-fn open(booted: Booted) -> Till {
-    let store = booted.store.clone();
-    let engine = booted.engine.clone();
-    let (stop_tx, stop) = tokio::sync::watch::channel(false);
-    tauri::async_runtime::spawn(async move { engine.run(stop).await });
-    Till {
-        webview: app_with(AppState(Ok(booted))),
-        store,
-        _stop: stop_tx,
-    }
-}
-
-fn training(dir: &Path) -> Till {
-    open(
-        tauri::async_runtime::block_on(boot(
-            Paths::in_dir(dir),
-            Arc::new(MemorySecretStore::default()),
-        ))
-        .unwrap(),
-    )
-}
-
 impl Till {
-    fn call(&self, cmd: &str, body: Value) -> Value {
-        invoke(&self.webview, cmd, body).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
-    fn refuse(&self, cmd: &str, body: Value) -> Value {
-        match invoke(&self.webview, cmd, body) {
-            Ok(v) => panic!("{cmd} should have been refused, answered {v}"),
-            Err(e) => e,
-        }
-    }
-
     /// A new sale with one line of `minor`.
     fn sale_of(&self, minor: i64) -> String {
         let sale = self.call("sale_open", json!({}));

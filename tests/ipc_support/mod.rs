@@ -1,5 +1,7 @@
 //! Calling the app's Tauri commands through the IPC layer of Tauri's mock runtime.
 
+pub mod till;
+
 use kassa_app::commands::AppState;
 use serde_json::Value;
 use tauri::ipc::{CallbackFn, InvokeBody};
