@@ -247,6 +247,32 @@ impl fmt::Debug for Tender {
 }
 
 impl Tender {
+    /// A tender that has taken `amount_minor`, with no card and no operation yet: what cash and
+    /// the terminal are, and what a card tender is filled in from.
+    pub fn new(id: String, pos: i64, kind: TenderKind, amount_minor: i64) -> Self {
+        Tender {
+            id,
+            pos,
+            kind,
+            provider: None,
+            card_code: None,
+            card_masked: None,
+            card_key: None,
+            card_id: None,
+            amount_minor,
+            given_minor: None,
+            rounding_minor: 0,
+            balance_minor: None,
+            state: TenderState::Taken,
+            offline_at: None,
+            approved_by: None,
+            op_id: None,
+            confirm_op_id: None,
+            undo_op_id: None,
+            message: None,
+        }
+    }
+
     /// Change handed back for cash.
     pub fn change_minor(&self) -> i64 {
         self.given_minor.map_or(0, |g| g - self.amount_minor)

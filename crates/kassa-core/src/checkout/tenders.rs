@@ -357,27 +357,12 @@ impl Checkout {
     }
 
     fn plain_tender(&self, sale: &Sale, kind: TenderKind, amount_minor: i64) -> Tender {
-        Tender {
-            id: uuid::Uuid::now_v7().to_string(),
-            pos: sale.next_tender_pos(),
+        Tender::new(
+            uuid::Uuid::now_v7().to_string(),
+            sale.next_tender_pos(),
             kind,
-            provider: None,
-            card_code: None,
-            card_masked: None,
-            card_key: None,
-            card_id: None,
             amount_minor,
-            given_minor: None,
-            rounding_minor: 0,
-            balance_minor: None,
-            state: TenderState::Taken,
-            offline_at: None,
-            approved_by: None,
-            op_id: None,
-            confirm_op_id: None,
-            undo_op_id: None,
-            message: None,
-        }
+        )
     }
 
     /// Takes a tender off the sale; what it took is undone through the outbox.

@@ -12,27 +12,7 @@ fn eur() -> Currency {
 const FULL_CODE: &str = "https://zmyle.example/c/QTHX-7834-SECRET-ACCESS";
 
 fn tender(pos: i64, kind: TenderKind) -> Tender {
-    Tender {
-        id: format!("t{pos}"),
-        pos,
-        kind,
-        provider: None,
-        card_code: None,
-        card_masked: None,
-        card_key: None,
-        card_id: None,
-        amount_minor: 0,
-        given_minor: None,
-        rounding_minor: 0,
-        balance_minor: None,
-        state: TenderState::Taken,
-        offline_at: None,
-        approved_by: None,
-        op_id: None,
-        confirm_op_id: None,
-        undo_op_id: None,
-        message: None,
-    }
+    Tender::new(format!("t{pos}"), pos, kind, 0)
 }
 
 /// Sale 42: two lines (one with a long description), a zmyle card that paid 25.00 of the

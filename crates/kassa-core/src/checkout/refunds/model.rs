@@ -262,7 +262,7 @@ fn minor_text(sale: &Sale, minor: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checkout::model::{SaleState, Tender, TenderState};
+    use crate::checkout::model::{SaleState, Tender};
     use crate::money::Currency;
 
     fn eur() -> Currency {
@@ -270,27 +270,13 @@ mod tests {
     }
 
     fn tender(id: &str, kind: TenderKind, amount: i64) -> Tender {
-        Tender {
-            id: id.into(),
-            pos: 1,
-            kind,
-            provider: matches!(kind, TenderKind::GiftCard).then_some(ProviderId::Leat),
-            card_code: None,
-            card_masked: matches!(kind, TenderKind::GiftCard).then(|| format!("••••{id}")),
-            card_key: None,
-            card_id: None,
-            amount_minor: amount,
-            given_minor: None,
-            rounding_minor: 0,
-            balance_minor: None,
-            state: TenderState::Taken,
-            offline_at: None,
-            approved_by: None,
-            op_id: Some(format!("op-{id}")),
-            confirm_op_id: None,
-            undo_op_id: None,
-            message: None,
+        let mut t = Tender::new(id.into(), 1, kind, amount);
+        if kind == TenderKind::GiftCard {
+            t.provider = Some(ProviderId::Leat);
+            t.card_masked = Some(format!("••••{id}"));
         }
+        t.op_id = Some(format!("op-{id}"));
+        t
     }
 
     fn sale(tenders: Vec<Tender>) -> Sale {
