@@ -6,6 +6,7 @@ mod lightspeed;
 mod outbox;
 mod printer;
 mod shopwave;
+pub mod write;
 mod zmyle;
 
 pub use checkout::{CheckoutConfig, OfflineCaps, OfflineConfig};
