@@ -244,12 +244,10 @@ impl Checkout {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checkout::{CardKeyer, CheckoutParts, SaleState};
+    use crate::checkout::{test_checkout, SaleState};
     use crate::clock::SystemClock;
-    use crate::config::Config;
-    use crate::outbox::{OpState, OutboxLink};
+    use crate::outbox::OpState;
     use crate::provider::{CardInfo, ProviderError};
-    use crate::secrets::MemorySecretStore;
     use crate::store::Store;
     use crate::till::Till;
     use async_trait::async_trait;
@@ -298,22 +296,10 @@ mod tests {
     fn checkout(dir: &tempfile::TempDir) -> (Checkout, Arc<Store>) {
         let store = Arc::new(Store::open(&dir.path().join("kassa.sqlite3")).unwrap());
         let clock = Arc::new(SystemClock);
-        let config = Config::default();
         let till = Till::new(store.clone(), clock.clone(), true)
             .with_provider(Arc::new(Cards), "^[A-Z0-9]+$")
             .unwrap();
-        let checkout = Checkout::new(CheckoutParts {
-            till: Arc::new(till),
-            store: store.clone(),
-            keyer: CardKeyer::from_secrets(&MemorySecretStore::default()).unwrap(),
-            link: OutboxLink::detached(),
-            config: config.checkout.clone(),
-            caps: config.offline.caps(&config.register.currency).unwrap(),
-            currency: config.register.currency.clone(),
-            pos: None,
-            clock,
-        });
-        (checkout, store)
+        (test_checkout(till, store.clone(), clock), store)
     }
 
     #[tokio::test]

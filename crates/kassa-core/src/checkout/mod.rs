@@ -436,30 +436,35 @@ fn refusal_text(t: &Tender) -> String {
     )
 }
 
+/// A checkout with the default settings over `till`, for the unit tests: no engine, no
+/// back-office.
+#[cfg(test)]
+pub(crate) fn test_checkout(till: Till, store: Arc<Store>, clock: Arc<dyn Clock>) -> Checkout {
+    let config = crate::config::Config::default();
+    Checkout::new(CheckoutParts {
+        till: Arc::new(till),
+        store,
+        keyer: CardKeyer::from_secrets(&crate::secrets::MemorySecretStore::default()).unwrap(),
+        link: OutboxLink::detached(),
+        config: config.checkout.clone(),
+        caps: config.offline.caps(&config.register.currency).unwrap(),
+        currency: config.register.currency.clone(),
+        pos: None,
+        clock,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::clock::FixedClock;
-    use crate::config::Config;
-    use crate::secrets::MemorySecretStore;
     use std::time::Duration;
 
     /// A cash-only till whose clock reads `ahead` later than the sales were made.
     fn checkout(dir: &tempfile::TempDir, ahead: Duration) -> Checkout {
         let store = Arc::new(Store::open(&dir.path().join("kassa.sqlite3")).unwrap());
         let clock = Arc::new(FixedClock(OffsetDateTime::now_utc() + ahead));
-        let config = Config::default();
-        Checkout::new(CheckoutParts {
-            till: Arc::new(Till::new(store.clone(), clock.clone(), true)),
-            store,
-            keyer: CardKeyer::from_secrets(&MemorySecretStore::default()).unwrap(),
-            link: OutboxLink::detached(),
-            config: config.checkout.clone(),
-            caps: config.offline.caps(&config.register.currency).unwrap(),
-            currency: config.register.currency.clone(),
-            pos: None,
-            clock,
-        })
+        test_checkout(Till::new(store.clone(), clock.clone(), true), store, clock)
     }
 
     #[tokio::test]
