@@ -106,6 +106,13 @@ impl Auth {
         self.app.as_ref().map(|a| a.refresh_token.clone())
     }
 
+    /// Whether `client_id` is the registered application's.
+    pub fn is_client(&self, client_id: &str) -> bool {
+        self.app
+            .as_ref()
+            .is_some_and(|app| app.client_id == client_id)
+    }
+
     /// A one-time code, as the authorize page would hand to the redirect URI.
     pub fn issue_code(&mut self, redirect_uri: &str) -> Option<String> {
         self.issued += 1;

@@ -6,11 +6,13 @@
 //! version answer wrapped or bare instead, as both shapes are documented. A transaction's
 //! `amount` must be a decimal string on every version (seed 003); a JSON number gets a 422. Errors use Lightspeed's envelope
 //! `{"error", "message"}`. Bearer tokens are personal tokens or issued by the OAuth token
-//! endpoint `POST /api/1.0/token`, whose refresh tokens rotate. A rate limit counts every
+//! endpoint `POST /api/1.0/token`, whose refresh tokens rotate; the connect page `GET /connect`
+//! hands out authorization codes. A rate limit counts every
 //! request and answers 429 with `Retry-After` as an HTTP date. The ledger can be kept in a file
 //! ([`Persistent`]); tokens and the rate limit are not part of it.
 
 mod auth;
+mod connect;
 mod ledger;
 mod rate;
 mod wire;
@@ -220,6 +222,7 @@ impl LightspeedSim {
     pub fn router(&self) -> Router {
         let router = Router::new()
             .route("/api/1.0/token", post(token))
+            .route("/connect", get(connect::connect))
             .route("/api/2.0/gift_cards/{number}", get(legacy_card))
             .route(
                 "/api/2.0/gift_cards/{number}/transactions",

@@ -1,7 +1,8 @@
 //! Shopwave (MerchantStack) POS back-office: baskets and payment transactions, as in
 //! docs/providers.md §4.
 //!
-//! - OAuth 2.0 token endpoint at `/oauth/token` (authorization code and refresh grants); every
+//! - OAuth 2.0 authorize page at `/oauth/authorize` (a redirect with a code and the `state`) and
+//!   token endpoint at `/oauth/token` (authorization code and refresh grants); every
 //!   other call needs `Authorization: Bearer <token>`: 911 malformed, 907 unknown, 908 expired
 //!   ([`ShopwaveSim::expire_access_tokens`] expires them on demand).
 //! - Writes are maps keyed by the client's references (or ids, for an update); answers key each
@@ -117,6 +118,7 @@ impl ShopwaveSim {
 
     pub fn router(&self) -> Router {
         let router = Router::new()
+            .route("/oauth/authorize", get(oauth::authorize))
             .route("/oauth/token", post(oauth::token))
             .route(
                 "/basket",

@@ -1,5 +1,6 @@
-//! Shopwave's OAuth 2.0: the token endpoint (authorization code and refresh grants) and the
-//! check of `Authorization: {token_type} {access_token}` on every API call.
+//! Shopwave's OAuth 2.0: the authorize page, the token endpoint (authorization code and
+//! refresh grants) and the check of `Authorization: {token_type} {access_token}` on every API
+//! call.
 
 use super::messages::{
     fail, Message, AUTHORIZATION_HEADER_INVALID, EXPIRED_TOKEN, INVALID_CLIENT, INVALID_CODE,
@@ -7,8 +8,8 @@ use super::messages::{
 };
 use super::ShopwaveSim;
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{header, HeaderMap};
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
@@ -75,6 +76,39 @@ impl Tokens {
         self.grant(&access, &refresh);
         (access, refresh)
     }
+}
+
+/// `GET /oauth/authorize?client_id&redirect_uri&response_type=code&scope` (docs/providers.md
+/// §4.1): the merchant signs in and allows the application (at once, here) and is sent back to
+/// the registered redirect URI with a one-time `code` and the `state` the application sent. A
+/// request for another application or another redirect URI is an error page, never a redirect.
+pub async fn authorize(
+    State(sim): State<ShopwaveSim>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let get = |name: &str| query.get(name).map(String::as_str).unwrap_or("");
+    let page = |message: &str| (StatusCode::BAD_REQUEST, message.to_string()).into_response();
+    if get("response_type") != "code" {
+        return page("response_type must be code.");
+    }
+    let mut state = sim.lock();
+    if get("client_id") != state.app.client_id {
+        return page("Unknown application.");
+    }
+    let redirect_uri = state.app.redirect_uri.clone();
+    if get("redirect_uri") != redirect_uri {
+        return page("The redirect_uri is not the one registered for this application.");
+    }
+    let code = state.tokens.issue_code();
+    drop(state);
+    let mut back = form_urlencoded::Serializer::new(String::new());
+    back.append_pair("code", &code);
+    if let Some(state) = query.get("state") {
+        back.append_pair("state", state);
+    }
+    let joint = if redirect_uri.contains('?') { '&' } else { '?' };
+    let location = format!("{redirect_uri}{joint}{}", back.finish());
+    (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
 }
 
 /// `POST /oauth/token`, JSON (new docs) or form-encoded (2015 SDK). A refresh rotates the
