@@ -12,7 +12,7 @@ use kassa_core::outbox::{Booked, Op, OpKind, OpState};
 use kassa_core::provider::ProviderId;
 use kassa_core::store::Store;
 use kassa_sim::lightspeed::TxnKind;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What was compared for one provider: movements (or recorded sales) and their net amount.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -37,6 +37,11 @@ pub struct Besides {
     /// customer card): each movement as the provider's records show it (Lightspeed's
     /// `client_id`, Leat's op id, zmyle's card transaction id) and its signed amount.
     pub moved: BTreeMap<(ProviderId, String), Vec<(String, i64)>>,
+    /// Leat gift cards the test added to the simulator besides the standard ones.
+    pub leat_cards: Vec<String>,
+    /// Reversals and reloads a provider refused that the test's model explained
+    /// (`refusals::assert_reversals_explained`): on the review list with the money owed.
+    pub refused: BTreeSet<String>,
 }
 
 impl Besides {
@@ -105,8 +110,10 @@ pub fn assert_ledgers_equal_journal_besides(
     );
     assert!(
         review.iter().all(|r| r.op.state == OpState::Declined
-            && matches!(r.op.kind, OpKind::Redeem | OpKind::Reserve)),
-        "only refusals of redemptions and holds (the cards run low) need a person: {:?}",
+            && (matches!(r.op.kind, OpKind::Redeem | OpKind::Reserve)
+                || besides.refused.contains(&r.op.id))),
+        "only refusals of redemptions and holds (the cards run low), and refusals of money \
+         given back that the test explained, need a person: {:?}",
         review
             .iter()
             .map(|r| (r.op.provider, &r.op.kind, &r.op.state, &r.reason))
@@ -242,8 +249,8 @@ fn leat_records(
 /// its balance.
 fn leat(sims: &Sims, journal: &Journal, ops: &HashMap<String, Op>, besides: &Besides) -> Compared {
     let mut compared = Compared::default();
-    for i in 0..CARDS_PER_PROVIDER {
-        let hash = leat_card(i);
+    let standard = (0..CARDS_PER_PROVIDER).map(leat_card);
+    for hash in standard.chain(besides.leat_cards.iter().cloned()) {
         let txns = sims.leat.marked_transactions(&hash, &op_id_attribute());
         assert_eq!(
             txns.first(),
@@ -467,9 +474,10 @@ fn zmyle(sims: &Sims, journal: &Journal, ops: &HashMap<String, Op>, besides: &Be
     compared
 }
 
-/// Shopwave: every sale whose `record_sale` succeeded is one completed basket under the sale's
-/// reference, with each of its payments exactly once, completed, for the amount sent; and the
-/// back-office holds nothing else.
+/// Shopwave: every sale (or refund) whose `record_sale` succeeded is one completed basket under
+/// its reference (a sale's id; a refund, which is no sale, its record's op id), with each of
+/// its payments exactly once, completed, for the amount sent; and the back-office holds
+/// nothing else.
 fn shopwave(sims: &Sims, store: &Store, recorded: &[Booked]) -> Compared {
     // What we sent: per sale reference, each payment's reference and amount.
     let mut sent: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
@@ -480,7 +488,7 @@ fn shopwave(sims: &Sims, store: &Store, recorded: &[Booked]) -> Compared {
             .op(&b.op_id)
             .expect("the outbox reads")
             .expect("a journalled operation is in the outbox");
-        let sale = op.sale_id.clone().expect("a recorded sale has its sale id");
+        let sale = op.sale_id.clone().unwrap_or_else(|| op.id.clone());
         let payments = op.payload["payments"]
             .as_array()
             .expect("the sale's payload lists its payments")

@@ -7,10 +7,13 @@
 //! sales where one provider answers nothing (the first write of the stretch applied, its
 //! answer lost).
 //!
+//! After about one sale in four, a refund or void of a completed sale ([`super::refunds`]).
+//!
 //! The driver keeps what the model needs: every sale as the cashier last saw it, every
-//! operation of every card tender, and every spend of the other till.
+//! operation of every card tender and of every refund, and every spend of the other till.
 
-use super::{Card, Rig, WALLETS};
+use super::refunds::RefundMade;
+use super::{Card, Rig, FIXED_LEAT_CARDS, WALLETS};
 use crate::sims::{rates_for, Sims, CARDS_PER_PROVIDER, START_BALANCE};
 use kassa_core::checkout::{CheckoutError, Completion, Sale, TenderState};
 use kassa_core::outbox::{Op, OpKind, OpState};
@@ -66,6 +69,25 @@ pub struct Counts {
     pub abandoned_after_refusal: usize,
     /// Sales rung up while a provider was down.
     pub outage_sales: usize,
+    /// Refunds the till made, and of those, the ones whose rest was loaded onto another card.
+    pub refunds: usize,
+    pub reloads: usize,
+    /// Voids the till made.
+    pub voids: usize,
+    /// Refunds refused for asking more than is left of the sale (the model said so first).
+    pub refused_over: usize,
+    /// Refunds refused for a card presented that did not pay the sale.
+    pub refused_foreign_card: usize,
+    /// Voids refused for a card of the sale not presented.
+    pub refused_void_missing_card: usize,
+    /// Voids refused because the sale was refunded before.
+    pub refused_void_after_refund: usize,
+    /// Reloads whose card's provider did not answer the look-up: the rest went to cash.
+    pub reload_unanswered: usize,
+    /// Refunds refused for part of a payment onto a Leat gift card that takes no top-up.
+    pub refused_part_on_fixed: usize,
+    /// Refunds given up because Leat did not answer whether a gift card takes a top-up.
+    pub leat_check_unanswered: usize,
     /// Calls and the time they took, by checkout step.
     pub time: BTreeMap<&'static str, (usize, Duration)>,
 }
@@ -103,17 +125,19 @@ pub fn available_effect(card: Card, kind: OpKind, amount: i64) -> i64 {
 }
 
 pub struct Driver<'a> {
-    rig: &'a Rig,
+    pub(super) rig: &'a Rig,
     sims: &'a Sims,
-    rng: fastrand::Rng,
+    pub(super) rng: fastrand::Rng,
     pub counts: Counts,
     /// Every sale as it ended: as Complete answered Paid, or as abandoned.
     pub ended: Vec<Sale>,
     pub spends: Vec<Spend>,
     /// The card of every card tender, by tender id (a finished sale forgets its codes).
     pub tender_cards: HashMap<String, Card>,
-    /// Every operation named on a tender, by op id.
+    /// Every operation named on a tender or a refund's part, by op id.
     pub ops: BTreeMap<String, CardOp>,
+    /// Every refund and void the till made, in order.
+    pub refunds: Vec<RefundMade>,
     down: Option<ProviderId>,
 }
 
@@ -128,6 +152,7 @@ impl<'a> Driver<'a> {
             spends: Vec::new(),
             tender_cards: HashMap::new(),
             ops: BTreeMap::new(),
+            refunds: Vec::new(),
             down: None,
         }
     }
@@ -233,6 +258,9 @@ impl<'a> Driver<'a> {
                 Ok(Completion::Paid(paid)) => {
                     self.harvest(&paid);
                     self.paid(paid);
+                    if self.rng.u8(..4) == 0 {
+                        self.refund_or_void().await;
+                    }
                     return;
                 }
                 Ok(Completion::Refused { sale, .. }) => {
@@ -411,7 +439,7 @@ impl<'a> Driver<'a> {
         self.count("terminal");
     }
 
-    fn pick_card(&mut self, sale: &Sale) -> Card {
+    pub(super) fn pick_card(&mut self, sale: &Sale) -> Card {
         let on_sale: Vec<&str> = sale
             .tenders
             .iter()
@@ -424,10 +452,10 @@ impl<'a> Driver<'a> {
                 (Some(ProviderId::Leat), 0..=59) if self.rng.u8(..3) == 0 => {
                     Card::LeatWallet(self.rng.usize(..WALLETS))
                 }
-                (Some(ProviderId::Leat), 0..=59) => Card::LeatGift(self.rng.usize(..n)),
+                (Some(ProviderId::Leat), 0..=59) => self.leat_gift(),
                 (Some(ProviderId::Lightspeed), 0..=59) => Card::Lightspeed(self.rng.usize(..n)),
                 (Some(ProviderId::Zmyle), 0..=59) => Card::Zmyle(self.rng.usize(..n)),
-                (_, 0..=24) => Card::LeatGift(self.rng.usize(..n)),
+                (_, 0..=24) => self.leat_gift(),
                 (_, 25..=39) => Card::LeatWallet(self.rng.usize(..WALLETS)),
                 (_, 40..=69) => Card::Lightspeed(self.rng.usize(..n)),
                 _ => Card::Zmyle(self.rng.usize(..n)),
@@ -438,9 +466,18 @@ impl<'a> Driver<'a> {
         }
     }
 
+    /// A Leat gift card; one in five cannot be topped up.
+    fn leat_gift(&mut self) -> Card {
+        if self.rng.u8(..5) == 0 {
+            Card::LeatFixed(self.rng.usize(..FIXED_LEAT_CARDS))
+        } else {
+            Card::LeatGift(self.rng.usize(..CARDS_PER_PROVIDER))
+        }
+    }
+
     fn kind_name(card: Card) -> &'static str {
         match card {
-            Card::LeatGift(_) => "leat gift card",
+            Card::LeatGift(_) | Card::LeatFixed(_) => "leat gift card",
             Card::LeatWallet(_) => "leat prepaid wallet",
             Card::Lightspeed(_) => "lightspeed gift card",
             Card::Zmyle(_) => "zmyle gift card",
@@ -483,7 +520,11 @@ impl<'a> Driver<'a> {
         if amount > 1 && self.rng.u8(..10) < 3 {
             amount = self.rng.i64(1..amount);
         }
-        let behind = self.down != Some(card.provider()) && self.rng.u8(..100) < 8;
+        // The other till leaves the fixed Leat cards alone: whether a refund is the card's last
+        // transaction is then the model's to say.
+        let behind = self.down != Some(card.provider())
+            && !matches!(card, Card::LeatFixed(_))
+            && self.rng.u8(..100) < 8;
         let held = card.provider() == ProviderId::Zmyle;
         if behind && held {
             self.spend_behind(card, amount).await;
@@ -522,7 +563,7 @@ impl<'a> Driver<'a> {
             _ => None,
         };
         let available = match card {
-            Card::LeatGift(_) => self.sims.leat.balance(&code),
+            Card::LeatGift(_) | Card::LeatFixed(_) => self.sims.leat.balance(&code),
             Card::LeatWallet(_) => self
                 .sims
                 .leat
@@ -622,7 +663,7 @@ impl<'a> Driver<'a> {
                     );
                 }
             }
-            Card::LeatGift(_) => {
+            Card::LeatGift(_) | Card::LeatFixed(_) => {
                 out += &format!(
                     "  at Leat: {:?}\n",
                     self.sims.leat.transaction_amounts(&code)
@@ -667,9 +708,30 @@ impl<'a> Driver<'a> {
             .collect()
     }
 
-    /// What the run spent with others, for the ledgers' check.
+    /// What the ledgers' check must count besides the till's operations on the standard
+    /// cards: what the other till spent, the fixed Leat cards, the refusals of money given
+    /// back that the model explains (`refusals::assert_reversals_explained`).
     pub fn besides(&self) -> crate::ledgers::Besides {
-        let mut besides = crate::ledgers::Besides::default();
+        let ops = self
+            .rig
+            .store
+            .ops(&[], u32::MAX)
+            .expect("the outbox reads")
+            .into_iter()
+            .map(|o| (o.id.clone(), o))
+            .collect();
+        let fixed: Vec<String> = (0..FIXED_LEAT_CARDS)
+            .map(|i| Card::LeatFixed(i).code())
+            .collect();
+        let mut besides = crate::ledgers::Besides {
+            refused: crate::refusals::assert_reversals_explained(
+                &self.rig.store,
+                &self.op_cards(&ops),
+                &fixed.iter().cloned().collect(),
+            ),
+            leat_cards: fixed,
+            ..Default::default()
+        };
         for s in &self.spends {
             // zmyle's records show a spend by its card transaction, the others by our mark.
             let shown = if s.card.provider() == ProviderId::Zmyle {

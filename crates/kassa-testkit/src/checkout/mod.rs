@@ -9,19 +9,24 @@
 //! - [`driver`]: the sales: lines, tenders from every kind of card, cash (with change) and the
 //!   terminal, balances lowered between look-up and Complete, abandoned sales, manager
 //!   approvals, and stretches where a provider answers nothing.
+//! - [`refunds`]: refunds and voids of the completed sales, made between sales, each checked
+//!   against the model when the till answers (what is left, the parts' plan, the refusals).
 //! - [`verify`]: after the drain, every completed sale adds up, every abandoned one moved
-//!   nothing, every card's records at its provider are the model's operation by operation,
-//!   every refusal is explained by the model, and Shopwave holds each completed sale once.
+//!   nothing, every card's records at its provider are the model's operation by operation
+//!   (refunds included), every refusal is explained by the model, and Shopwave holds each
+//!   completed sale and each refund once.
 
 pub mod driver;
 mod provider_records;
+pub mod refunds;
 pub mod verify;
 
 pub use driver::{Counts, Driver, Outage};
+pub use refunds::RefundMade;
 
 use crate::clients::{engine_with, leat_client, lightspeed_client, wired, zmyle_client};
 use crate::sims::Wallet;
-use crate::sims::{eur, leat_card, lightspeed_card, zmyle_card, Sims};
+use crate::sims::{eur, leat_card, lightspeed_card, zmyle_card, Sims, START_BALANCE};
 use kassa_core::card::CardCode;
 use kassa_core::checkout::{CardKeyer, Checkout, CheckoutParts};
 use kassa_core::clock::SystemClock;
@@ -36,6 +41,7 @@ use kassa_providers::leat::{LeatClient, TransactionFilter, Wallet as WalletOf};
 use kassa_providers::lightspeed::LightspeedClient;
 use kassa_providers::zmyle::{IntentStatus, ZmyleClient};
 use kassa_sim::faults::Faults;
+use kassa_sim::leat::CardSpec as LeatCardSpec;
 use kassa_sim::server::serve;
 use kassa_sim::Running;
 use std::path::Path;
@@ -44,10 +50,21 @@ use std::sync::Arc;
 /// The Leat prepaid wallets the run pays with (a customer card only Leat's pattern takes).
 pub use crate::sims::{wallet_code, WALLETS};
 
+/// Leat gift cards the rig adds that cannot be topped up (not upgradeable): Leat gives a
+/// refund back onto one only by reversing the card's last transaction, whole.
+pub const FIXED_LEAT_CARDS: usize = 8;
+
+/// The code of fixed Leat gift card `i`.
+pub fn fixed_leat_card(i: usize) -> String {
+    format!("CH{:06}", 200_000 + i)
+}
+
 /// What pays: one card of one provider (by its index in the simulators' cards).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Card {
     LeatGift(usize),
+    /// A Leat gift card that is not upgradeable ([`FIXED_LEAT_CARDS`]).
+    LeatFixed(usize),
     LeatWallet(usize),
     Lightspeed(usize),
     Zmyle(usize),
@@ -56,7 +73,7 @@ pub enum Card {
 impl Card {
     pub fn provider(self) -> ProviderId {
         match self {
-            Card::LeatGift(_) | Card::LeatWallet(_) => ProviderId::Leat,
+            Card::LeatGift(_) | Card::LeatFixed(_) | Card::LeatWallet(_) => ProviderId::Leat,
             Card::Lightspeed(_) => ProviderId::Lightspeed,
             Card::Zmyle(_) => ProviderId::Zmyle,
         }
@@ -66,6 +83,7 @@ impl Card {
     pub fn code(self) -> String {
         match self {
             Card::LeatGift(i) => leat_card(i),
+            Card::LeatFixed(i) => fixed_leat_card(i),
             Card::LeatWallet(i) => wallet_code(i),
             Card::Lightspeed(i) => lightspeed_card(i),
             Card::Zmyle(i) => zmyle_card(i).1,
@@ -77,6 +95,7 @@ impl Card {
         let n = crate::sims::CARDS_PER_PROVIDER;
         (0..n)
             .map(Card::LeatGift)
+            .chain((0..FIXED_LEAT_CARDS).map(Card::LeatFixed))
             .chain((0..WALLETS).map(Card::LeatWallet))
             .chain((0..n).map(Card::Lightspeed))
             .chain((0..n).map(Card::Zmyle))
@@ -108,11 +127,17 @@ impl Rig {
     }
 }
 
-/// Builds the till over `sims` in `dir` (paying with the simulators' Leat wallets): the checkout gets `config` and `caps`, completed sales are recorded in Shopwave. The engine
-/// is not started: the caller runs it.
+/// Builds the till over `sims` in `dir` (paying with the simulators' Leat wallets, and
+/// [`FIXED_LEAT_CARDS`] Leat gift cards added that are not upgradeable): the checkout gets
+/// `config` and `caps`, completed sales are recorded in Shopwave. The engine is not started:
+/// the caller runs it.
 pub async fn rig(sims: &Sims, dir: &Path, config: CheckoutConfig, caps: OfflineCaps) -> Rig {
     // Two tills and the checks' read-backs: more than Leat's default 5000 requests a minute.
     sims.leat.set_rate_limit(1_000_000);
+    for i in 0..FIXED_LEAT_CARDS {
+        sims.leat
+            .add_giftcard(LeatCardSpec::new(&fixed_leat_card(i), START_BALANCE));
+    }
     let wallets = sims.wallets.clone();
     let store = Arc::new(Store::open(&dir.join("kassa.sqlite3")).expect("the store opens"));
     let wired = wired(&sims.urls, &store);
@@ -195,7 +220,7 @@ impl OtherTill {
         let refused = |e: &ProviderError| matches!(e, ProviderError::Declined { .. });
         let code = card.code();
         let result = match card {
-            Card::LeatGift(_) => {
+            Card::LeatGift(_) | Card::LeatFixed(_) => {
                 let found = self
                     .leat
                     .find_giftcard(&code)

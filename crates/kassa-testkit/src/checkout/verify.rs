@@ -13,11 +13,16 @@
 //!   and a doubled one of the same amount cannot cancel out;
 //! - every refusal of a redemption or hold is explained by the model: the card could not have
 //!   had the amount when it was asked;
-//! - Shopwave holds each completed sale once, with its payments, and nothing of the others.
+//! - each refund's and void's part that gives money back onto a card landed once (its
+//!   reversal, top-up or reload in the card's records and balance), or was refused where the
+//!   model says the provider must refuse it (then it is on the review list), or gave back a
+//!   payment that was itself refused (then it moved nothing);
+//! - Shopwave holds each completed sale once, with its payments, and each refund once with
+//!   its negative amounts, and nothing of the others.
 
 use super::driver::{available_effect, Driver};
 use super::provider_records::{leat_records, lightspeed_records, shopwave, zmyle_records};
-use super::{Card, Rig};
+use super::{Card, Rig, FIXED_LEAT_CARDS};
 use crate::sims::{Sims, START_BALANCE};
 use kassa_core::checkout::{model::cash_due, Sale, SaleState, TenderKind, TenderState};
 use kassa_core::outbox::{Op, OpKind, OpState, Resolution};
@@ -46,6 +51,15 @@ pub struct Verified {
     pub withdrawn: usize,
     /// Provider records compared operation by operation.
     pub records_compared: usize,
+    /// Refunds and voids of completed sales, each recorded in Shopwave.
+    pub refunds: usize,
+    pub voids: usize,
+    /// Their parts that gave money back onto a card (its own or another, loaded).
+    pub parts_landed: usize,
+    /// Their parts a provider refused, each explained by the model and on the review list.
+    pub parts_refused: usize,
+    /// Their parts closed because the payment they gave back was refused.
+    pub parts_moot: usize,
 }
 
 /// Said by a declined operation that no provider refused.
@@ -64,6 +78,19 @@ pub(super) struct Fate {
     pub(super) undo: Option<Op>,
     /// Its money was taken for a completed sale.
     pub(super) paid: bool,
+}
+
+/// Money a refund's part gives back onto a card, for the comparison with its provider's
+/// records.
+#[derive(Debug, Clone)]
+pub(super) struct Back {
+    pub(super) amount: i64,
+    /// The reversal or reload.
+    pub(super) op: Op,
+    /// The payment it gives back (a card part).
+    pub(super) undoes: Option<Op>,
+    /// It moved the money (a refusal moves nothing).
+    pub(super) landed: bool,
 }
 
 /// What a manager does with the review list after the drain: an outcome the provider's
@@ -299,18 +326,39 @@ pub async fn verify(rig: &Rig, sims: &Sims, driver: &Driver<'_>, cash_rounding: 
                         sale.number,
                         charge.last_error
                     );
+                    // What the customer owes: the tender, less what refunds and voids gave
+                    // back onto it since (nothing, for it was never taken).
+                    let back: i64 = driver
+                        .refunds
+                        .iter()
+                        .flat_map(|r| &r.refund.parts)
+                        .filter(|p| p.tender_id.as_deref() == Some(t.id.as_str()))
+                        .filter(|p| p.kind == kassa_core::checkout::refunds::PartKind::Card)
+                        .map(|p| p.amount_minor)
+                        .sum();
                     let listed = [&first, &confirm]
                         .into_iter()
                         .flatten()
-                        .find(|o| review.contains(&o.id))
-                        .unwrap_or_else(|| {
-                            panic!(
-                                "sale {}: the offline tender refused later is on the review list",
-                                sale.number
-                            )
-                        });
-                    assert_eq!(listed.sale_id.as_deref(), Some(sale.id.as_str()));
-                    explained_reviews.insert(listed.id.clone());
+                        .find(|o| review.contains(&o.id));
+                    match listed {
+                        Some(listed) => {
+                            assert_eq!(listed.sale_id.as_deref(), Some(sale.id.as_str()));
+                            explained_reviews.insert(listed.id.clone());
+                        }
+                        None => assert_eq!(
+                            back,
+                            t.amount_minor,
+                            "sale {}: the offline {card:?} tender of {} refused later is not on \
+                             the review list, yet {} of it is owed ({back} given back onto it \
+                             by a refund since; its {} ended {:?}: {:?})",
+                            sale.number,
+                            t.amount_minor,
+                            t.amount_minor - back,
+                            charge.kind,
+                            charge.state,
+                            charge.last_error
+                        ),
+                    }
                     v.offline_refused_later += 1;
                 }
             } else {
@@ -360,6 +408,76 @@ pub async fn verify(rig: &Rig, sims: &Sims, driver: &Driver<'_>, cash_rounding: 
             fates.entry(card).or_default().push(fate);
         }
     }
+
+    // Each refund's parts: landed once, or refused where the model says so.
+    let fixed = (0..FIXED_LEAT_CARDS)
+        .map(|i| Card::LeatFixed(i).code())
+        .collect();
+    let refused =
+        crate::refusals::assert_reversals_explained(store, &driver.op_cards(&ops), &fixed);
+    let mut backs: BTreeMap<Card, Vec<Back>> = BTreeMap::new();
+    for made in &driver.refunds {
+        let r = &made.refund;
+        let sale = seen[r.sale_id.as_str()];
+        assert_eq!(sale.state, SaleState::Completed, "refund {}", r.number);
+        match r.kind {
+            kassa_core::checkout::refunds::RefundKind::Refund => v.refunds += 1,
+            kassa_core::checkout::refunds::RefundKind::Void => v.voids += 1,
+        }
+        let record = r.record_op_id.as_ref().map(|id| &ops[id]);
+        assert_eq!(
+            record.map(|o| o.state),
+            Some(OpState::Succeeded),
+            "refund {} of sale {} is recorded for Shopwave",
+            r.number,
+            sale.number
+        );
+        for p in &r.parts {
+            let Some(id) = &p.op_id else { continue };
+            let op = ops[id].clone();
+            let card = made.cards[&p.pos];
+            let what = format!(
+                "refund {} of sale {}: part {} ({:?}, {} onto {card:?}), its {} {:?}: {:?}",
+                r.number,
+                sale.number,
+                p.pos,
+                p.kind,
+                p.amount_minor,
+                op.kind,
+                op.state,
+                op.last_error
+            );
+            let undoes = op.depends_on.as_ref().map(|d| ops[d].clone());
+            let landed = match op.state {
+                OpState::Succeeded => {
+                    *moved.entry(card).or_default() += p.amount_minor;
+                    v.parts_landed += 1;
+                    true
+                }
+                OpState::Declined if refused.contains(id) => {
+                    explained_reviews.insert(id.clone());
+                    v.parts_refused += 1;
+                    false
+                }
+                OpState::Declined
+                    if moot(&op)
+                        && undoes
+                            .as_ref()
+                            .is_some_and(|u| u.state == OpState::Declined) =>
+                {
+                    v.parts_moot += 1;
+                    false
+                }
+                _ => panic!("{what}: neither landed nor refused as the model says"),
+            };
+            backs.entry(card).or_default().push(Back {
+                amount: p.amount_minor,
+                op,
+                undoes,
+                landed,
+            });
+        }
+    }
     let unexplained: Vec<String> = review
         .difference(&explained_reviews)
         .map(|id| {
@@ -398,9 +516,10 @@ pub async fn verify(rig: &Rig, sims: &Sims, driver: &Driver<'_>, cash_rounding: 
     // Each card's records at its provider, operation by operation.
     for card in Card::all() {
         let fates = fates.remove(&card).unwrap_or_default();
+        let backs = backs.remove(&card).unwrap_or_default();
         let spends: Vec<_> = driver.spends.iter().filter(|s| s.card == card).collect();
         v.records_compared += match card {
-            Card::LeatGift(_) => {
+            Card::LeatGift(_) | Card::LeatFixed(_) => {
                 let mut txns = rig.other.leat_transactions(&card.code()).await;
                 assert_eq!(
                     txns.first(),
@@ -408,14 +527,14 @@ pub async fn verify(rig: &Rig, sims: &Sims, driver: &Driver<'_>, cash_rounding: 
                     "{card:?}: its issue comes first"
                 );
                 txns.remove(0);
-                leat_records(card, txns, &fates, &spends)
+                leat_records(card, txns, &fates, &backs, &spends)
             }
             Card::LeatWallet(i) => {
                 let txns = rig.other.prepaid_transactions(rig.contact(i)).await;
-                leat_records(card, txns, &fates, &spends)
+                leat_records(card, txns, &fates, &backs, &spends)
             }
-            Card::Lightspeed(_) => lightspeed_records(sims, card, &fates, &spends),
-            Card::Zmyle(_) => zmyle_records(rig, card, &fates, &spends).await,
+            Card::Lightspeed(_) => lightspeed_records(sims, card, &fates, &backs, &spends),
+            Card::Zmyle(_) => zmyle_records(rig, card, &fates, &backs, &spends).await,
         };
     }
 
@@ -429,7 +548,7 @@ pub async fn verify(rig: &Rig, sims: &Sims, driver: &Driver<'_>, cash_rounding: 
             - spent.get(&card).copied().unwrap_or(0);
         let code = card.code();
         let have = match card {
-            Card::LeatGift(_) => sims.leat.balance(&code),
+            Card::LeatGift(_) | Card::LeatFixed(_) => sims.leat.balance(&code),
             Card::LeatWallet(i) => sims.leat.prepaid_balance(rig.contact(i)),
             Card::Lightspeed(_) => sims.lightspeed.balance(&code),
             Card::Zmyle(_) => sims.zmyle.balances(&code).map(|(balance, available)| {
@@ -481,7 +600,7 @@ pub async fn verify(rig: &Rig, sims: &Sims, driver: &Driver<'_>, cash_rounding: 
         v.provider_refusals += 1;
     }
 
-    shopwave(sims, &stored, &seen);
+    shopwave(sims, &stored, &seen, &driver.refunds);
     v
 }
 
