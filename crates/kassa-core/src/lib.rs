@@ -18,5 +18,6 @@ pub mod provider;
 pub mod receipt;
 pub mod routing;
 pub mod secrets;
+pub mod shifts;
 pub mod store;
 pub mod till;

@@ -7,7 +7,7 @@
 mod layout;
 mod refund;
 
-pub use layout::{Row, MIN_COLUMNS};
+pub use layout::{wrap, Row, MIN_COLUMNS};
 
 use crate::checkout::{Sale, SaleState, Tender, TenderKind};
 use crate::config::RegisterConfig;

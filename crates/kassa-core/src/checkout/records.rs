@@ -71,6 +71,7 @@ impl Store {
                  VALUES (?1, ?2, 'open', ?3, ?4, ?4)",
                 params![id, number, currency.code(), stamp(now)],
             )?;
+            crate::shifts::attach_sale(tx, &id, currency)?;
             journal_sale(
                 tx,
                 &id,

@@ -267,6 +267,74 @@ pub fn migrations() -> Migrations<'static> {
         ALTER TABLE sale_lines ADD COLUMN card_op_id TEXT REFERENCES ops(id);
         "#,
         ),
+        M::up(
+            r#"
+        -- Shifts (shifts/): a cash float when opened, the counted cash when closed, paid in
+        -- and paid out between; at most one open. Sales and refunds name the shift open when
+        -- they were made; a closed shift keeps its Z report. Reconciliation against each
+        -- provider's own records: one row per shift and provider (pending until it answered)
+        -- and each difference found, which stays listed until a manager settles it.
+        CREATE TABLE shifts (
+            id            INTEGER PRIMARY KEY,  -- the shift's number
+            state         TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+            currency      TEXT NOT NULL,
+            float_minor   INTEGER NOT NULL CHECK (float_minor >= 0),
+            opened_by     TEXT NOT NULL CHECK (opened_by IN ('cashier', 'sale')),
+            cashier       TEXT,                 -- who opened it, once cashiers sign in
+            counted_minor INTEGER CHECK (counted_minor >= 0),
+            opened_at     TEXT NOT NULL,
+            closed_at     TEXT,
+            z_report      TEXT                  -- the Z report as closed (JSON)
+        );
+        CREATE UNIQUE INDEX shifts_one_open ON shifts(state) WHERE state = 'open';
+
+        CREATE TABLE cash_movements (
+            id           INTEGER PRIMARY KEY,
+            shift_id     INTEGER NOT NULL REFERENCES shifts(id),
+            kind         TEXT NOT NULL CHECK (kind IN ('paid_in', 'paid_out')),
+            amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+            reason       TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+            at           TEXT NOT NULL
+        );
+        CREATE INDEX cash_movements_shift ON cash_movements(shift_id);
+
+        ALTER TABLE sales ADD COLUMN shift_id INTEGER REFERENCES shifts(id);
+        ALTER TABLE refunds ADD COLUMN shift_id INTEGER REFERENCES shifts(id);
+        CREATE INDEX sales_shift ON sales(shift_id, state);
+        CREATE INDEX refunds_shift ON refunds(shift_id);
+        CREATE INDEX ops_sale ON ops(sale_id);
+        CREATE INDEX ops_created ON ops(created_at);
+
+        CREATE TABLE reconciliations (
+            shift_id   INTEGER NOT NULL REFERENCES shifts(id),
+            provider   TEXT NOT NULL,
+            state      TEXT NOT NULL CHECK (state IN ('pending', 'done')),
+            compared   INTEGER NOT NULL DEFAULT 0,  -- operations compared
+            message    TEXT,                        -- why it is still pending
+            checked_at TEXT NOT NULL,
+            PRIMARY KEY (shift_id, provider)
+        );
+
+        CREATE TABLE reconciliation_diffs (
+            id             INTEGER PRIMARY KEY,
+            shift_id       INTEGER NOT NULL REFERENCES shifts(id),
+            provider       TEXT NOT NULL,
+            kind           TEXT NOT NULL CHECK (kind IN ('missing', 'extra', 'amount')),
+            op_id          TEXT NOT NULL DEFAULT '',-- ours (missing, amount)
+            provider_ref   TEXT NOT NULL DEFAULT '',-- theirs (extra, amount)
+            card_masked    TEXT,
+            expected_minor INTEGER,
+            actual_minor   INTEGER,
+            currency       TEXT NOT NULL,
+            found_at       TEXT NOT NULL,
+            resolution_note TEXT,
+            resolved_at    TEXT,
+            UNIQUE (shift_id, provider, kind, op_id, provider_ref)
+        );
+        CREATE INDEX reconciliation_diffs_open ON reconciliation_diffs(shift_id)
+            WHERE resolved_at IS NULL;
+        "#,
+        ),
     ])
 }
 

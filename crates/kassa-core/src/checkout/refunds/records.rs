@@ -60,6 +60,7 @@ impl Store {
                     stamp(refund.created_at)
                 ],
             )?;
+            crate::shifts::attach_refund(tx, &refund.id, &refund.sale_id, &refund.currency)?;
             let mut part = tx.prepare_cached(
                 "INSERT INTO refund_parts (refund_id, pos, kind, tender_id, provider, card_masked,
                         amount_minor, op_id)
