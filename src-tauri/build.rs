@@ -26,6 +26,12 @@ const COMMANDS: &[&str] = &[
     "sales_recent",
     "refund_find",
     "sale_refund",
+    "setup_get",
+    "setup_save",
+    "setup_secret_set",
+    "setup_test",
+    "setup_sign_in_start",
+    "setup_sign_in_finish",
 ];
 
 fn main() {

@@ -5,7 +5,8 @@ use crate::paths::Paths;
 use kassa_core::card::CardCode;
 use kassa_core::config::Config;
 use kassa_core::manager_pin;
-use kassa_core::provider::ProviderError;
+use kassa_core::pos::PosRecorder;
+use kassa_core::provider::{GiftCardProvider, ProviderError};
 use kassa_core::secrets::SecretStore;
 use serde::Serialize;
 use std::sync::Arc;
@@ -63,6 +64,30 @@ impl Report {
 /// A code no provider issues: a "not found" answer proves the provider is reachable and
 /// accepts the till's credentials, without touching any card.
 const PROBE: &str = "kassa-doctor-probe";
+
+/// Asks a gift-card provider for a card nobody has: reachable with the till's credentials, or
+/// the provider's problem in an installer's words (the setup screen's "Test connection" too).
+pub async fn probe_provider(provider: &dyn GiftCardProvider) -> (Status, String) {
+    let probe = CardCode::parse(PROBE).expect("valid probe");
+    match provider.lookup(&probe).await {
+        Ok(_) | Err(ProviderError::NotFound { .. }) => {
+            (Status::Ok, "reachable, credentials accepted".to_string())
+        }
+        Err(e @ ProviderError::Declined { .. }) => {
+            (Status::Ok, format!("reachable, answered: {e}"))
+        }
+        Err(e) => (Status::Fail, e.to_string()),
+    }
+}
+
+/// Reads a basket id nobody has from the POS back-office: that changes nothing and proves the
+/// way in.
+pub async fn probe_pos(pos: &dyn PosRecorder) -> (Status, String) {
+    match pos.find_baskets(&["0".to_string()]).await {
+        Ok(_) => (Status::Ok, "reachable, credentials accepted".to_string()),
+        Err(e) => (Status::Fail, e.to_string()),
+    }
+}
 
 pub async fn run(paths: Paths, secrets: Arc<dyn SecretStore>) -> Report {
     let mut report = Report { checks: vec![] };
@@ -135,7 +160,6 @@ pub async fn run(paths: Paths, secrets: Arc<dyn SecretStore>) -> Report {
         ),
         Err(e) => report.add("manager pin", Status::Warn, e.to_string()),
     }
-    let probe = CardCode::parse(PROBE).expect("valid probe");
     let training = if booted.till.is_training() {
         " (training simulator)"
     } else {
@@ -143,23 +167,11 @@ pub async fn run(paths: Paths, secrets: Arc<dyn SecretStore>) -> Report {
     };
     for provider in booted.till.providers() {
         let name = provider.id().as_str();
-        let (status, detail) = match provider.lookup(&probe).await {
-            Ok(_) | Err(ProviderError::NotFound { .. }) => {
-                (Status::Ok, "reachable, credentials accepted".to_string())
-            }
-            Err(e @ ProviderError::Declined { .. }) => {
-                (Status::Ok, format!("reachable, answered: {e}"))
-            }
-            Err(e) => (Status::Fail, e.to_string()),
-        };
+        let (status, detail) = probe_provider(provider.as_ref()).await;
         report.add(name, status, format!("{detail}{training}"));
     }
     if let Some(pos) = &booted.pos {
-        // Reading a basket id nobody has changes nothing and proves the way in.
-        let (status, detail) = match pos.find_baskets(&["0".to_string()]).await {
-            Ok(_) => (Status::Ok, "reachable, credentials accepted".to_string()),
-            Err(e) => (Status::Fail, e.to_string()),
-        };
+        let (status, detail) = probe_pos(pos.as_ref()).await;
         report.add(
             pos.id().as_str(),
             status,

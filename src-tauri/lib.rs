@@ -10,6 +10,7 @@ pub mod dto;
 pub mod front;
 pub mod keyring_store;
 pub mod logging;
+pub mod oauth_sign_in;
 pub mod paths;
 pub mod pos_cli;
 pub mod queue_cli;
@@ -21,6 +22,8 @@ pub mod sale_args;
 pub mod sale_cli;
 pub mod sale_commands;
 pub mod sale_dto;
+pub mod setup_commands;
+pub mod setup_dto;
 pub mod status;
 pub mod training;
 
@@ -58,8 +61,22 @@ pub fn with_commands<R: tauri::Runtime>(
             sale_commands::sale_add_card_line,
             refund_commands::sales_recent,
             refund_commands::refund_find,
-            refund_commands::sale_refund
+            refund_commands::sale_refund,
+            setup_commands::setup_get,
+            setup_commands::setup_save,
+            setup_commands::setup_secret_set,
+            setup_commands::setup_test,
+            setup_commands::setup_sign_in_start,
+            setup_commands::setup_sign_in_finish
         ])
+}
+
+/// Gives the setup screen's commands what they work on (the window's, or a test's).
+pub fn with_setup<R: tauri::Runtime>(
+    builder: tauri::Builder<R>,
+    setup: setup_commands::SetupState,
+) -> tauri::Builder<R> {
+    builder.manage(setup)
 }
 
 /// The app as built: tauri.conf.json, the UI's files, and what the window may call — the
@@ -98,6 +115,15 @@ pub fn run_window(config: Option<&Path>) {
             .inspect_err(|e| tracing::warn!(error = %e, "a second window cannot find this one"))
             .ok()
     });
+    // The setup screen writes the real till's secrets, in training mode too.
+    let keyring_service = kassa_core::config::Config::load(&paths.config_file)
+        .map(|c| c.secrets.keyring_service)
+        .unwrap_or_else(|_| kassa_core::config::SecretsConfig::DEFAULT_KEYRING_SERVICE.into());
+    let setup = setup_commands::SetupState::new(
+        paths.config_file.clone(),
+        std::sync::Arc::new(keyring_store::KeyringStore::new(keyring_service)),
+        oauth_sign_in::SignInSettings::default(),
+    );
     let booted = match &lock {
         Ok(_) => runtime.block_on(boot::boot_with_keyring(paths)),
         Err(held) => Err(held.clone()),
@@ -110,14 +136,17 @@ pub fn run_window(config: Option<&Path>) {
             drop(runtime.spawn(sale_commands::abandon_stale_sales(booted.checkout.clone())));
         }
     }
-    with_commands(tauri::Builder::default(), AppState(booted))
-        .setup(|app| {
-            tauri::async_runtime::spawn(status::feed(app.handle().clone()));
-            if let Some(listener) = front {
-                tauri::async_runtime::spawn(front::serve(listener, app.handle().clone()));
-            }
-            Ok(())
-        })
-        .run(context())
-        .expect("error while running the Kassa window");
+    with_setup(
+        with_commands(tauri::Builder::default(), AppState(booted)),
+        setup,
+    )
+    .setup(|app| {
+        tauri::async_runtime::spawn(status::feed(app.handle().clone()));
+        if let Some(listener) = front {
+            tauri::async_runtime::spawn(front::serve(listener, app.handle().clone()));
+        }
+        Ok(())
+    })
+    .run(context())
+    .expect("error while running the Kassa window");
 }
