@@ -11,6 +11,7 @@ use kassa_core::manager_pin::{self, PinGate};
 use kassa_core::outbox::{Engine, OpExecutor, WatchdogConfig};
 use kassa_core::pos::PosRecorder;
 use kassa_core::secrets::SecretStore;
+use kassa_core::shifts::reconcile::ProviderLedger;
 use kassa_core::store::Store;
 use kassa_core::till::Till;
 use kassa_providers::wiring;
@@ -36,6 +37,8 @@ pub struct Booted {
     pub manager: PinGate,
     /// The sale screen's and `kassa sale`'s use cases, over `till` and the outbox.
     pub checkout: Arc<Checkout>,
+    /// The providers a shift is reconciled against (`kassa_core::shifts::reconcile`).
+    pub ledgers: Vec<Arc<dyn ProviderLedger>>,
     /// Training mode's simulators; they stop when this is dropped.
     _sims: Option<TrainingSims>,
 }
@@ -77,7 +80,7 @@ pub async fn boot(paths: Paths, secrets: Arc<dyn SecretStore>) -> Result<Booted,
             .with_provider(provider, &pattern)
             .map_err(|e| format!("a card pattern is not valid: {e}"))?;
     }
-    let (pos, executors) = (wired.pos, wired.executors);
+    let (pos, executors, ledgers) = (wired.pos, wired.executors, wired.ledgers);
     let engine: Engine = executors.iter().fold(
         Engine::new(store.clone(), config.outbox.engine_config())
             .with_watchdog(WatchdogConfig::default()),
@@ -115,6 +118,7 @@ pub async fn boot(paths: Paths, secrets: Arc<dyn SecretStore>) -> Result<Booted,
         executors,
         engine: Arc::new(engine),
         manager,
+        ledgers,
         _sims: sims,
     })
 }

@@ -78,6 +78,13 @@ pub enum Command {
     /// text; `--escpos FILE` writes its ESC/POS bytes to a file. SALE is its number, its
     /// receipt's barcode (KS42) or its id.
     Receipt(ReceiptArgs),
+    /// The shift: open with a float, paid in / paid out, close with the counted cash.
+    Shift {
+        #[command(subcommand)]
+        command: crate::shift_cli::ShiftCommand,
+    },
+    /// The open shift's X report, or a closed shift's Z report (`--shift ID`).
+    Report(crate::report_cli::ReportArgs),
     /// Ring up and pay a sale headless: `kassa sale --line "Mug=7.95x2" --pay 4165100001
     /// --pay cash=20`; or `kassa sale show ID`.
     Sale(SaleArgs),
@@ -169,11 +176,15 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
             Ok(store) => queue_cli::review(&store, decision, cli.json),
             Err(error) => fail(&error, cli.json),
         },
+        Command::Journal { command } => journal_cli::run(&paths, &command, cli.json),
         Command::Receipt(args) => receipt_cli::run(&paths, &args, cli.json),
         Command::Sale(args) => sale_cli::run(paths, args, cli.json),
+        Command::Shift { command } => crate::shift_cli::run(paths, command, cli.json),
+        Command::Report(args) => crate::report_cli::run(&paths, &args, cli.json),
         Command::Sales(args) => sale_cli::list(&paths, &args, cli.json),
-        Command::Sync { once } => with_outbox(paths, cli.json, "kassa sync", |booted| {
-            queue_cli::sync(booted, once, cli.json)
+        Command::Sync { once } => with_outbox(paths, cli.json, "kassa sync", |booted| async move {
+            crate::shift_cli::complete_pending(&booted).await;
+            queue_cli::sync(booted, once, cli.json).await
         }),
         Command::Doctor => {
             let runtime = runtime();

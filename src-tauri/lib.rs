@@ -18,12 +18,14 @@ pub mod receipt_cli;
 pub mod receipt_commands;
 pub mod refund_commands;
 pub mod refund_dto;
+pub mod report_cli;
 pub mod sale_args;
 pub mod sale_cli;
 pub mod sale_commands;
 pub mod sale_dto;
 pub mod setup_commands;
 pub mod setup_dto;
+pub mod shift_cli;
 pub mod status;
 pub mod training;
 

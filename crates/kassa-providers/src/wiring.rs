@@ -14,6 +14,7 @@ use kassa_core::outbox::OpExecutor;
 use kassa_core::pos::PosRecorder;
 use kassa_core::provider::GiftCardProvider;
 use kassa_core::secrets::{Secret, SecretStore};
+use kassa_core::shifts::reconcile::ProviderLedger;
 use kassa_core::store::Store;
 use std::sync::Arc;
 
@@ -33,6 +34,8 @@ pub struct Wired {
     /// One executor per configured provider, the POS back-office's over the outbox in the
     /// store.
     pub executors: Vec<Arc<dyn OpExecutor>>,
+    /// The providers whose own records a shift is reconciled against.
+    pub ledgers: Vec<Arc<dyn ProviderLedger>>,
 }
 
 /// Every configured provider's client and executor; `store` holds the outbox the POS
@@ -61,6 +64,7 @@ pub fn wire(
         let client = Arc::new(leat_client(c, register, secrets)?);
         out.executors
             .push(Arc::new(LeatExecutor::new(client.clone())));
+        out.ledgers.push(client.clone());
         out.providers.push((client, c.card_pattern.clone()));
     }
     if let Some(c) = &providers.shopwave {

@@ -9,6 +9,7 @@
 mod auth;
 mod errors;
 mod giftcards;
+mod ledger;
 mod paging;
 mod prepaid;
 mod reconcile;
