@@ -1,5 +1,5 @@
-// The window: four screens — the sale (home, ui/sale.js), a card's balance, the queue, and
-// refunds (ui/refunds.js) —, the keys that switch between them, where a scan goes, and the
+// The window: five screens — the sale (home, ui/sale.js), a card's balance, the queue,
+// refunds (ui/refunds.js) and setup (ui/setup.js) —, the keys that switch between them, where a scan goes, and the
 // status bar.
 
 import { listenForScans } from "./scanner.js";
@@ -9,6 +9,7 @@ import { $, el } from "./dom.js";
 import { errorView } from "./errors.js";
 import * as refunds from "./refunds.js";
 import * as sale from "./sale.js";
+import * as setup from "./setup.js";
 
 const { invoke } = window.__TAURI__.core;
 
@@ -46,8 +47,8 @@ const TEXT = {
   review: "to review",
   // The footer's keys per screen (the sale screen's are sale.KEYS).
   keys: {
-    balance: [["Enter", "Look up"], ["F4 / Esc", "Back to the sale"], ["F6", "Queue"], ["F10", "Refund"]],
-    queue: [["Tab", "Next"], ["Enter", "Press"], ["F4", "Balance"], ["F6 / Esc", "Back to the sale"], ["F10", "Refund"]],
+    balance: [["Enter", "Look up"], ["F4 / Esc", "Back to the sale"], ["F6", "Queue"], ["F10", "Refund"], ["F12", "Setup"]],
+    queue: [["Tab", "Next"], ["Enter", "Press"], ["F4", "Balance"], ["F6 / Esc", "Back to the sale"], ["F10", "Refund"], ["F12", "Setup"]],
   },
 };
 
@@ -57,13 +58,14 @@ function setStatus(text) {
 
 // ---- screens -------------------------------------------------------------------------------
 
-const SCREENS = { sale: "sale-panel", balance: "lookup-panel", queue: "queue-panel", refunds: "refund-panel" };
+const SCREENS = { sale: "sale-panel", balance: "lookup-panel", queue: "queue-panel", refunds: "refund-panel", setup: "setup-panel" };
 let screen = "sale";
 
 function showScreen(name) {
+  if (screen === "setup" && name !== "setup") setup.close();
   screen = name;
   for (const [n, id] of Object.entries(SCREENS)) $(id).hidden = n !== name;
-  const keys = { sale: sale.KEYS, refunds: refunds.TEXT.keys }[name] ?? TEXT.keys[name];
+  const keys = { sale: sale.KEYS, refunds: refunds.TEXT.keys, setup: setup.TEXT.keys }[name] ?? TEXT.keys[name];
   $("keys").replaceChildren(
     ...keys.map(([key, what]) => el("span", { class: "key" }, el("kbd", {}, key), ` ${what}`)),
   );
@@ -76,6 +78,13 @@ function toggleRefunds(receipt = null) {
   if (screen === "refunds" && !receipt) return showScreen("sale");
   showScreen("refunds");
   refunds.open(receipt);
+}
+
+// The setup screen (F12): a manager's PIN first, every time it opens.
+function toggleSetup() {
+  if (screen === "setup") return showScreen("sale");
+  showScreen("setup");
+  setup.open();
 }
 
 async function toggleQueue() {
@@ -266,8 +275,10 @@ function onKey(event) {
   if (event.key === "F4") return showScreen(screen === "balance" ? "sale" : "balance");
   if (event.key === "F6") return toggleQueue();
   if (event.key === "F10") return toggleRefunds();
+  if (event.key === "F12") return toggleSetup();
   if (screen === "sale") return sale.onKey(event);
   if (screen === "refunds" && refunds.onKey(event)) return;
+  if (screen === "setup" && setup.onKey(event)) return;
   if (event.key === "Escape") {
     event.preventDefault();
     showScreen("sale");
@@ -288,6 +299,8 @@ function onScan(code, keys) {
   }
   if (screen === "balance") return lookup(code, keys);
   if (screen === "refunds") return refunds.scan(code);
+  // A scan is no setting.
+  if (screen === "setup") return;
   // A receipt's barcode opens its sale for a refund.
   if (/^KS[0-9]+$/i.test(code)) return toggleRefunds(code);
   if (screen !== "sale") showScreen("sale");
@@ -332,6 +345,7 @@ async function start() {
   window.addEventListener("keydown", onKey);
   clearWhenIdle($("manager-pin"));
   refunds.init();
+  setup.init();
   await sale.init(info, {
     showBalance(card) {
       showScreen("balance");

@@ -24,6 +24,7 @@ export const KEYS = [
   ["F8", "Select ↑↓ Del"],
   ["F9", "Complete"],
   ["F10", "Refund"],
+  ["F12", "Setup"],
   ["Esc", "Abandon"],
 ];
 
