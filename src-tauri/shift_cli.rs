@@ -26,12 +26,14 @@ pub enum ShiftCommand {
     },
     /// Cash put into the drawer, with why (`kassa shift paid-in 20.00 --reason "change"`).
     PaidIn {
+        #[arg(allow_hyphen_values = true)]
         amount: String,
         #[arg(long)]
         reason: String,
     },
     /// Cash taken out of the drawer, with why.
     PaidOut {
+        #[arg(allow_hyphen_values = true)]
         amount: String,
         #[arg(long)]
         reason: String,
