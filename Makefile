@@ -18,7 +18,7 @@ DEB_DIR := $(PACKAGE_TARGET_DIR)/release/bundle/deb
 APT_PACKAGES := libwebkit2gtk-4.1-dev libxdo-dev libssl-dev librsvg2-dev pkg-config \
                 webkit2gtk-driver xvfb xauth
 # The tests use a real OS keyring: GNOME Keyring's Secret Service on a private D-Bus session.
-TEST_APT_PACKAGES := gnome-keyring dbus-bin
+TEST_APT_PACKAGES := gnome-keyring dbus-bin sqlite3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 
@@ -56,6 +56,7 @@ BENCH_TARGET_DIR := target/bench
 BENCH_CARGO := CARGO_TARGET_DIR=$(BENCH_TARGET_DIR) $(CARGO)
 BENCH_PROGRAMS := "$(BENCH_TARGET_DIR)/release/cold-start" \
   "$(BENCH_TARGET_DIR)/release/idle-memory" \
+  "$(BENCH_TARGET_DIR)/release/journal-verify" \
   "KASSA_LOG=warn $(BENCH_CARGO) bench --bench checkout" \
   "$(BENCH_CARGO) bench --bench scan_window" \
   "$(BENCH_CARGO) run --release -p kassa-providers --example outbox_bench" \

@@ -4,6 +4,7 @@ use crate::boot::{boot_with_keyring, Booted};
 use crate::data_lock::DataLock;
 use crate::doctor;
 use crate::dto::{CardDto, ErrorCode, ErrorDto};
+use crate::journal_cli::{self, JournalCommand};
 use crate::keyring_store::KeyringStore;
 use crate::paths::Paths;
 use crate::pos_cli::PosCommand;
@@ -49,6 +50,11 @@ pub enum Command {
     },
     /// Check the configuration, the database, the keyring and each provider.
     Doctor,
+    /// The journal: `kassa journal verify` checks its hash chain.
+    Journal {
+        #[command(subcommand)]
+        command: JournalCommand,
+    },
     /// The POS back-office that records each sale.
     Pos {
         #[command(subcommand)]

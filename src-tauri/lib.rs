@@ -8,6 +8,7 @@ pub mod data_lock;
 pub mod doctor;
 pub mod dto;
 pub mod front;
+pub mod journal_cli;
 pub mod keyring_store;
 pub mod logging;
 pub mod oauth_sign_in;

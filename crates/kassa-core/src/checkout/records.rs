@@ -427,18 +427,18 @@ pub(crate) fn journal_sale(
     currency: &Currency,
     detail: serde_json::Value,
 ) -> Result<(), StoreError> {
-    conn.execute(
-        "INSERT INTO journal (at, kind, sale_id, amount_minor, currency, outcome, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            stamp(OffsetDateTime::now_utc()),
-            kind,
-            sale_id,
+    crate::store::journal::append(
+        conn,
+        &stamp(OffsetDateTime::now_utc()),
+        &crate::store::JournalEntry {
+            kind: kind.into(),
+            sale_id: Some(sale_id.into()),
             amount_minor,
-            currency.code(),
-            outcome,
-            detail.to_string()
-        ],
+            currency: Some(currency.code().into()),
+            outcome: outcome.into(),
+            detail,
+            ..Default::default()
+        },
     )?;
     Ok(())
 }

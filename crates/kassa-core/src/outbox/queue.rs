@@ -574,21 +574,20 @@ pub(crate) fn journal_op(
         "provider_ref": done.and_then(|d| d.provider_ref.clone()),
         "attempts": op.attempts,
     });
-    conn.execute(
-        "INSERT INTO journal (at, kind, provider, card_masked, sale_id, op_id, amount_minor,
-                              currency, outcome, detail)
-         VALUES (?1, 'op', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
-            now,
-            op.provider.as_str(),
-            op.card_masked(),
-            op.sale_id,
-            op.id,
-            effect,
-            op.amount.currency.code(),
-            outcome,
-            detail.to_string()
-        ],
+    crate::store::journal::append(
+        conn,
+        now,
+        &crate::store::JournalEntry {
+            kind: "op".into(),
+            provider: Some(op.provider.as_str().into()),
+            card_masked: op.card_masked(),
+            sale_id: op.sale_id.clone(),
+            op_id: Some(op.id.clone()),
+            amount_minor: effect,
+            currency: Some(op.amount.currency.code().into()),
+            outcome: outcome.into(),
+            detail,
+        },
     )?;
     Ok(())
 }

@@ -1,10 +1,10 @@
 //! The till's SQLite database: WAL, `synchronous=FULL`, a busy timeout, versioned migrations.
 
-mod journal;
+pub mod journal;
 mod schema;
 pub(crate) mod stamp;
 
-pub use journal::{JournalEntry, JournalRow};
+pub use journal::{ChainReport, JournalEntry, JournalRow};
 
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
@@ -105,10 +105,12 @@ impl Store {
                 path: shown.clone(),
                 reason: e.to_string(),
             })?;
-        Ok(Store {
+        let store = Store {
             path: path.to_path_buf(),
             conn: Mutex::new(conn),
-        })
+        };
+        store.check_recent_journal(journal::START_CHECK_ROWS)?;
+        Ok(store)
     }
 
     pub fn path(&self) -> &Path {

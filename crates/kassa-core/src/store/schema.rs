@@ -335,7 +335,33 @@ pub fn migrations() -> Migrations<'static> {
             WHERE resolved_at IS NULL;
         "#,
         ),
+        M::up_with_hook(
+            r#"
+        -- The journal's hash chain (store/journal.rs): each row's number without gaps and the
+        -- SHA-256 over its content and the previous row's hash; the hook chains the rows
+        -- already there, in id order. The breaks a start found, until a manager has seen them
+        -- (a journal_break_seen row, found through the partial index, names each).
+        ALTER TABLE journal ADD COLUMN seq INTEGER;
+        ALTER TABLE journal ADD COLUMN hash BLOB;
+        CREATE INDEX journal_breaks_seen ON journal(id) WHERE kind = 'journal_break_seen';
+        CREATE TABLE journal_breaks (
+            row_id   INTEGER NOT NULL,     -- the journal row where the chain breaks
+            problem  TEXT NOT NULL CHECK (problem IN ('changed', 'missing', 'inserted')),
+            seq      INTEGER,
+            message  TEXT NOT NULL,        -- the break in words
+            found_at TEXT NOT NULL,
+            seen_row INTEGER,              -- the journal row of the manager's acknowledgement
+            seen_at  TEXT,
+            PRIMARY KEY (row_id, problem)
+        );
+        "#,
+            chain_journal,
+        ),
     ])
+}
+
+fn chain_journal(tx: &Transaction) -> HookResult {
+    Ok(crate::store::journal::chain::chain_existing(tx)?)
 }
 
 fn forget_finished_codes(tx: &Transaction) -> HookResult {
