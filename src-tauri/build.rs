@@ -32,6 +32,7 @@ const COMMANDS: &[&str] = &[
     "setup_test",
     "setup_sign_in_start",
     "setup_sign_in_finish",
+    "journal_acknowledge",
 ];
 
 fn main() {

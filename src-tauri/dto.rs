@@ -172,8 +172,11 @@ pub struct StatusDto {
     pub by_provider: std::collections::BTreeMap<String, i64>,
     /// Each configured provider's health, in the till's order.
     pub health: Vec<HealthDto>,
-    /// Set while a disk fault stops payments: what the cashier reads.
+    /// Set while a disk fault or a break in the journal's chain stops payments: what the
+    /// cashier reads.
     pub payments_stopped: Option<String>,
+    /// A break in the journal's chain stops payments until a manager's PIN acknowledges it.
+    pub journal_break: bool,
     /// Card money accepted offline and not yet taken by its provider (`EUR 12.50`), if any.
     pub offline_exposure: Option<String>,
 }
@@ -200,6 +203,7 @@ impl StatusDto {
             by_provider: summary.by_provider.clone(),
             health,
             payments_stopped,
+            journal_break: false,
             offline_exposure: None,
         }
     }

@@ -9,6 +9,7 @@ pub mod doctor;
 pub mod dto;
 pub mod front;
 pub mod journal_cli;
+pub mod journal_commands;
 pub mod keyring_store;
 pub mod logging;
 pub mod oauth_sign_in;
@@ -70,7 +71,8 @@ pub fn with_commands<R: tauri::Runtime>(
             setup_commands::setup_secret_set,
             setup_commands::setup_test,
             setup_commands::setup_sign_in_start,
-            setup_commands::setup_sign_in_finish
+            setup_commands::setup_sign_in_finish,
+            journal_commands::journal_acknowledge
         ])
 }
 

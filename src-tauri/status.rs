@@ -1,5 +1,5 @@
 //! The till's status for the status bar: the outbox's figures, each provider's health, and
-//! whether a disk fault stops payments. Read on request (the `till_status` command) and pushed
+//! whether a disk fault or a break in the journal's chain stops payments. Read on request (the `till_status` command) and pushed
 //! to the window as the [`EVENT`] event whenever the outbox moves, a provider's health changes,
 //! or [`TICK`] passes.
 
@@ -48,10 +48,16 @@ pub fn till_status(booted: &Booted) -> Result<StatusDto, ErrorDto> {
         .register
         .min_free_disk_mb
         .saturating_mul(1 << 20);
+    let journal_stop = booted
+        .store
+        .journal_stop()
+        .map_err(crate::commands::store_error)?;
+    let journal_break = journal_stop.is_some();
     let payments_stopped = booted
         .store
         .disk_check(min_free)
-        .map(|fault| fault.message().to_string());
+        .map(|fault| fault.message().to_string())
+        .or(journal_stop);
     let mut status = StatusDto::new(
         &summary,
         health,
@@ -62,6 +68,7 @@ pub fn till_status(booted: &Booted) -> Result<StatusDto, ErrorDto> {
         .store
         .offline_outstanding()
         .map_err(crate::commands::store_error)?;
+    status.journal_break = journal_break;
     status.offline_exposure = (exposure > 0).then(|| {
         kassa_core::money::Money::new(exposure, booted.config.register.currency.clone()).to_string()
     });

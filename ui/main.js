@@ -39,6 +39,8 @@ const TEXT = {
   toReview: (n) => `${n} to review`,
   health: { up: "answering", down: "not reachable", unknown: "not asked yet" },
   offlineExposure: (amount) => `${amount} taken offline, not yet confirmed`,
+  journalPin: "Manager PIN",
+  journalSeen: "Seen by a manager — take payments again",
   note: "note (what was done)",
   retry: "Send again",
   writeOff: "Write off",
@@ -202,6 +204,36 @@ function showStatus(status) {
   );
   $("payments-stopped").hidden = !status.payments_stopped;
   $("payments-stopped-text").textContent = status.payments_stopped ?? "";
+  const ack = status.journal_break ? journalAcknowledgeForm() : $("journal-ack");
+  if (ack) ack.hidden = !status.journal_break;
+}
+
+// The journal's chain is broken (rows changed behind the till's back): on the payments-stopped
+// banner, a manager who has seen it confirms with the PIN, and payments go on.
+function journalAcknowledgeForm() {
+  const existing = $("journal-ack");
+  if (existing) return existing;
+  const pin = el("input", {
+    id: "journal-ack-pin", type: "password", inputmode: "numeric", autocomplete: "off",
+    maxlength: "12", placeholder: TEXT.journalPin, "aria-label": TEXT.journalPin,
+  });
+  const error = el("span", { id: "journal-ack-error", role: "alert" });
+  const form = el("form", { id: "journal-ack", class: "stop-ack" },
+    pin, el("button", { type: "submit" }, TEXT.journalSeen), error);
+  clearWhenIdle(pin);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    try {
+      await invoke("journal_acknowledge", { pin: takePin(pin) });
+      refreshStatus();
+    } catch (e) {
+      error.textContent = e.message ?? String(e);
+      pin.focus();
+    }
+  });
+  $("payments-stopped").append(form);
+  return form;
 }
 
 async function refreshStatus() {
