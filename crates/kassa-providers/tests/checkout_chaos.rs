@@ -12,6 +12,8 @@
 //! refused), the rest to cash, the terminal or loaded onto another card; voids of the sale just
 //! paid (a card not presented, or refunded before: refused). A few Leat gift cards cannot be
 //! topped up, so Leat refuses money given back onto them unless it undoes their last payment.
+//! About one sale in eight also reloads a card of the run as a line (a card sale), which the
+//! card gets when the sale completes and keeps (no refund gives it back, no void).
 //!
 //! After the drain, against the model the driver kept: every completed sale adds up, every
 //! abandoned one moved nothing and holds nothing, every card's balance and its provider's
@@ -168,6 +170,9 @@ async fn every_sale_card_and_ledger_matches_the_model_after_checkout_chaos() {
     assert!(c.refused_over > 0 && c.refused_foreign_card > 0);
     assert!(c.refused_void_missing_card > 0 && c.refused_void_after_refund > 0);
     assert!(verified.parts_landed > 0 && verified.parts_refused > 0);
+    assert!(c.refused_void_card_sale > 0);
+    // Cards sold as lines of a sale (reloads of the run's cards), loaded at Complete.
+    assert!(c.card_lines > 0 && verified.cards_loaded > 0);
     for kind in [
         "cash",
         "terminal",

@@ -7,7 +7,9 @@
 //! sales where one provider answers nothing (the first write of the stretch applied, its
 //! answer lost).
 //!
-//! After about one sale in four, a refund or void of a completed sale ([`super::refunds`]).
+//! About one sale in eight also reloads a card of the run as a line of the sale (a card sale:
+//! loaded when the sale completes). After about one sale in four, a refund or void of a
+//! completed sale ([`super::refunds`]).
 //!
 //! The driver keeps what the model needs: every sale as the cashier last saw it, every
 //! operation of every card tender and of every refund, and every spend of the other till.
@@ -15,7 +17,7 @@
 use super::refunds::RefundMade;
 use super::{Card, Rig, FIXED_LEAT_CARDS, WALLETS};
 use crate::sims::{rates_for, Sims, CARDS_PER_PROVIDER, START_BALANCE};
-use kassa_core::checkout::{CheckoutError, Completion, Sale, TenderState};
+use kassa_core::checkout::{CardAction, CheckoutError, Completion, Sale, TenderState};
 use kassa_core::outbox::{Op, OpKind, OpState};
 use kassa_core::provider::ProviderId;
 use kassa_sim::faults::{Fault, Faults, Rates, Target};
@@ -82,6 +84,11 @@ pub struct Counts {
     pub refused_void_missing_card: usize,
     /// Voids refused because the sale was refunded before.
     pub refused_void_after_refund: usize,
+    /// Voids refused because the sale loaded a card.
+    pub refused_void_card_sale: usize,
+    /// Cards reloaded as lines of a sale (rung up), and those whose look-up got no answer.
+    pub card_lines: usize,
+    pub card_lines_unanswered: usize,
     /// Reloads whose card's provider did not answer the look-up: the rest went to cash.
     pub reload_unanswered: usize,
     /// Refunds refused for part of a payment onto a Leat gift card that takes no top-up.
@@ -138,6 +145,8 @@ pub struct Driver<'a> {
     pub ops: BTreeMap<String, CardOp>,
     /// Every refund and void the till made, in order.
     pub refunds: Vec<RefundMade>,
+    /// The card of each card line, by sale id and line position.
+    pub line_cards: HashMap<(String, i64), Card>,
     down: Option<ProviderId>,
 }
 
@@ -153,6 +162,7 @@ impl<'a> Driver<'a> {
             tender_cards: HashMap::new(),
             ops: BTreeMap::new(),
             refunds: Vec::new(),
+            line_cards: HashMap::new(),
             down: None,
         }
     }
@@ -231,6 +241,9 @@ impl<'a> Driver<'a> {
                 .await
                 .expect("a line is rung up");
         }
+        if self.rng.u8(..8) == 0 {
+            self.card_line(&id).await;
+        }
         // About one sale in five is given up after one or two tenders.
         let leave_after = (self.rng.u8(..5) == 0).then(|| self.rng.usize(1..=2));
         let mut approve = false;
@@ -306,6 +319,37 @@ impl<'a> Driver<'a> {
         }
     }
 
+    /// A card of the run reloaded as a line of the sale: a Leat gift card that takes top-ups,
+    /// a Leat wallet or a Lightspeed card.
+    async fn card_line(&mut self, id: &str) {
+        let card = match self.rng.u8(..3) {
+            0 => Card::LeatGift(self.rng.usize(..CARDS_PER_PROVIDER)),
+            1 => Card::LeatWallet(self.rng.usize(..WALLETS)),
+            _ => Card::Lightspeed(self.rng.usize(..CARDS_PER_PROVIDER)),
+        };
+        let amount = self.rng.i64(100..=1_500);
+        let added = self
+            .rig
+            .checkout
+            .add_card_line(id, &card.code(), amount, CardAction::Reload)
+            .await;
+        match added {
+            Ok(sale) => {
+                let line = sale
+                    .lines
+                    .iter()
+                    .rfind(|l| l.card.is_some())
+                    .expect("the card line is on the sale");
+                assert_eq!(line.total_minor(), amount);
+                self.line_cards.insert((sale.id.clone(), line.pos), card);
+                self.counts.card_lines += 1;
+            }
+            // Its provider did not answer the look-up (or whether the card takes money).
+            Err(CheckoutError::Lookup(_)) => self.counts.card_lines_unanswered += 1,
+            Err(e) => panic!("{card:?}: reloading {amount} as a line failed: {e}"),
+        }
+    }
+
     /// The sale as it stands; its tenders' cards and operations noted.
     fn look(&mut self, id: &str) -> Sale {
         let sale = self.rig.checkout.sale(id).expect("the sale reads");
@@ -313,8 +357,19 @@ impl<'a> Driver<'a> {
         sale
     }
 
-    /// Notes each card tender's card and the operations named on it.
+    /// Notes each card tender's card and the operations named on it, and each card line's
+    /// operation.
     fn harvest(&mut self, sale: &Sale) {
+        for line in &sale.lines {
+            if let Some(op_id) = line.card.as_ref().and_then(|c| c.op_id.clone()) {
+                let card = self.line_cards[&(sale.id.clone(), line.pos)];
+                self.ops.entry(op_id).or_insert(CardOp {
+                    card,
+                    kind: OpKind::Reload,
+                    amount: line.total_minor(),
+                });
+            }
+        }
         for t in sale.tenders.iter().filter(|t| t.is_card()) {
             if let (Some(provider), Some(code)) = (t.provider, t.card_code.as_deref()) {
                 let card = Card::of(provider, code).expect("the driver's cards only");
@@ -440,11 +495,17 @@ impl<'a> Driver<'a> {
     }
 
     pub(super) fn pick_card(&mut self, sale: &Sale) -> Card {
+        // A card on a line of the sale cannot pay it.
         let on_sale: Vec<&str> = sale
             .tenders
             .iter()
             .filter(|t| t.state.counts())
             .filter_map(|t| t.card_code.as_deref())
+            .chain(
+                sale.lines
+                    .iter()
+                    .filter_map(|l| l.card.as_ref()?.card_code.as_deref()),
+            )
             .collect();
         loop {
             let n = CARDS_PER_PROVIDER;

@@ -60,6 +60,8 @@ pub struct Verified {
     pub parts_refused: usize,
     /// Their parts closed because the payment they gave back was refused.
     pub parts_moot: usize,
+    /// Cards loaded by a line of a completed sale.
+    pub cards_loaded: usize,
 }
 
 /// Said by a declined operation that no provider refused.
@@ -80,8 +82,8 @@ pub(super) struct Fate {
     pub(super) paid: bool,
 }
 
-/// Money a refund's part gives back onto a card, for the comparison with its provider's
-/// records.
+/// Money a refund's part gives back onto a card, or a card line of a completed sale loads
+/// onto one, for the comparison with its provider's records.
 #[derive(Debug, Clone)]
 pub(super) struct Back {
     pub(super) amount: i64,
@@ -207,6 +209,7 @@ pub async fn verify(rig: &Rig, sims: &Sims, driver: &Driver<'_>, cash_rounding: 
     let mut explained_reviews = BTreeSet::new();
     let mut moved: BTreeMap<Card, i64> = BTreeMap::new();
     let mut fates: BTreeMap<Card, Vec<Fate>> = BTreeMap::new();
+    let mut backs: BTreeMap<Card, Vec<Back>> = BTreeMap::new();
 
     for sale in &stored {
         let cashier = seen
@@ -240,9 +243,41 @@ pub async fn verify(rig: &Rig, sims: &Sims, driver: &Driver<'_>, cash_rounding: 
                 .and_then(|id| ops.get(id))
                 .unwrap_or_else(|| panic!("sale {} is recorded for Shopwave", sale.number));
             assert_eq!(record.state, OpState::Succeeded, "sale {}", sale.number);
+            // Each card it loaded got the money once (a card that takes it).
+            for line in &sale.lines {
+                let Some(loaded) = &line.card else { continue };
+                let card = driver.line_cards[&(sale.id.clone(), line.pos)];
+                let op = loaded
+                    .op_id
+                    .as_ref()
+                    .map(|id| ops[id].clone())
+                    .unwrap_or_else(|| panic!("sale {}: its card line is loaded", sale.number));
+                assert_eq!(
+                    (op.kind, op.amount.minor, op.state),
+                    (OpKind::Reload, line.total_minor(), OpState::Succeeded),
+                    "sale {}: {card:?} loaded by its line ({:?})",
+                    sale.number,
+                    op.last_error
+                );
+                *moved.entry(card).or_default() += line.total_minor();
+                v.cards_loaded += 1;
+                backs.entry(card).or_default().push(Back {
+                    amount: line.total_minor(),
+                    op,
+                    undoes: None,
+                    landed: true,
+                });
+            }
         } else {
             v.abandoned += 1;
             assert!(sale.record_op_id.is_none(), "sale {}", sale.number);
+            assert!(
+                sale.lines
+                    .iter()
+                    .all(|l| l.card.as_ref().is_none_or(|c| c.op_id.is_none())),
+                "abandoned sale {}: no card is loaded",
+                sale.number
+            );
             // Whatever the sale took from a card, it gave back.
             let mut net: BTreeMap<Card, i64> = BTreeMap::new();
             for op in ops
@@ -415,7 +450,6 @@ pub async fn verify(rig: &Rig, sims: &Sims, driver: &Driver<'_>, cash_rounding: 
         .collect();
     let refused =
         crate::refusals::assert_reversals_explained(store, &driver.op_cards(&ops), &fixed);
-    let mut backs: BTreeMap<Card, Vec<Back>> = BTreeMap::new();
     for made in &driver.refunds {
         let r = &made.refund;
         let sale = seen[r.sale_id.as_str()];
