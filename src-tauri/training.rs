@@ -21,6 +21,7 @@ pub fn providers(
     let shopwave_url = sims.shopwave.url();
     let leat = LeatConfig {
         shop_uuid: Some(demo::LEAT_SHOP_UUID.into()),
+        giftcard_program_uuid: Some(demo::LEAT_PROGRAM_UUID.into()),
         timeout_ms: TIMEOUT_MS,
         ..LeatConfig::new(sims.leat.url())
     };

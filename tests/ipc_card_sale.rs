@@ -3,7 +3,10 @@
 //! amount at zmyle; a Leat prepaid wallet and a Lightspeed card reloaded in one sale paid with
 //! another gift card (training's Leat gift cards are loaded once: their reload is refused); a card sold elsewhere between the payment and its activation leaves the sale paid and
 //! the activation on the review list saying what is owed; amounts zmyle would not sell a card
-//! for are refused when the line is added.
+//! for are refused when the line is added. A pre-printed number Lightspeed does not know is
+//! issued for what was paid (one ACTIVATION), and a number it knows is refused for sale (reload
+//! it instead); a new Leat gift card sold with no code gets its code on the receipt printed
+//! after Paid, and that code looks up with the amount.
 
 mod ipc_support;
 
@@ -13,6 +16,7 @@ use kassa_app::commands::AppState;
 use kassa_app::paths::Paths;
 use kassa_core::secrets::{MemorySecretStore, Secret, SecretStore};
 use kassa_core::store::Store;
+use kassa_sim::lightspeed::{LightspeedSim, TxnKind, ALL_SCOPES};
 use kassa_sim::zmyle::{CardSpec, CardStatus, ZmyleSim};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -200,7 +204,8 @@ fn amounts_a_card_cannot_be_sold_or_reloaded_for_are_refused_when_the_line_is_ad
         (ZMYLE_BLANK, 2_500, "sell", "EUR 30.00 exactly"),
         (ZMYLE_20, 2_000, "sell", "already been sold"),
         (ZMYLE_20, 1_000, "reload", "cannot be reloaded"),
-        (LEAT_25, 1_000, "sell", "reload an existing card"),
+        (LEAT_25, 1_000, "sell", "sell a new Leat gift card"),
+        (LIGHTSPEED_75, 1_000, "sell", "choose reload"),
         (LEAT_25, 1_000, "give away", "sell or reload"),
         (LEAT_25, 0, "reload", "more than 0"),
         (LEAT_25, 1_000, "reload", "not upgradeable"),
@@ -299,4 +304,109 @@ fn a_card_sold_elsewhere_after_the_payment_leaves_the_sale_paid_and_what_is_owed
         queue[0]["review_reason"], review[0].reason,
         "the Queue screen says the same: {queue}"
     );
+}
+
+/// A pre-printed Lightspeed number its simulator does not know yet.
+const LIGHTSPEED_BLANK: &str = "9200000000000009";
+
+/// A till configured with a Lightspeed simulator of the test's own (date version, issue scope).
+fn with_lightspeed(dir: &Path) -> (Till, LightspeedSim, kassa_sim::server::Running) {
+    let sim = LightspeedSim::new();
+    sim.add_personal_token("lightspeed-test-token", &ALL_SCOPES);
+    let running = tauri::async_runtime::block_on(kassa_sim::server::serve(sim.router())).unwrap();
+    std::fs::write(
+        dir.join("kassa.toml"),
+        format!(
+            "[providers.lightspeed]\nbase_url = \"{}\"\ncard_pattern = \"^92\\\\d{{14}}$\"\n\
+             [outbox]\nmin_backoff_ms = 200\nmax_backoff_ms = 400\npoll_interval_ms = 100\n",
+            running.url()
+        ),
+    )
+    .unwrap();
+    let secrets = MemorySecretStore::default();
+    secrets
+        .set("lightspeed.token", &Secret::new("lightspeed-test-token"))
+        .unwrap();
+    let booted =
+        tauri::async_runtime::block_on(boot(Paths::in_dir(dir), Arc::new(secrets))).unwrap();
+    (open(booted), sim, running)
+}
+
+#[test]
+fn a_pre_printed_lightspeed_number_sold_for_cash_is_issued_with_its_balance() {
+    let dir = tempfile::tempdir().unwrap();
+    let (till, sim, _running) = with_lightspeed(dir.path());
+    let unknown = till.refuse("lookup_card", json!({ "code": LIGHTSPEED_BLANK }));
+    assert!(unknown.contains("does not know"), "{unknown}");
+
+    let sale = till.open_sale();
+    let rung = till.card_line(&sale, LIGHTSPEED_BLANK, 2_500, "sell");
+    assert_eq!(
+        rung["lines"][0]["description"],
+        "Gift card Lightspeed ••••0009"
+    );
+    assert_eq!(rung["lines"][0]["card"]["status"], "to load at Complete");
+    assert_eq!(
+        sim.balance(LIGHTSPEED_BLANK),
+        None,
+        "nothing before it is paid"
+    );
+    till.pay_cash(&sale, 2_500);
+    let done = till.complete(&sale);
+    assert_eq!(done["outcome"], "paid", "{done}");
+    till.lines_settle(&sale, "loaded");
+
+    assert_eq!(sim.balance(LIGHTSPEED_BLANK), Some(2_500));
+    let txns = sim.transactions(LIGHTSPEED_BLANK);
+    assert_eq!(txns.len(), 1, "{txns:?}");
+    assert_eq!((txns[0].kind, txns[0].amount), (TxnKind::Activation, 2_500));
+    assert_eq!(till.card(LIGHTSPEED_BLANK)["balance_minor"], 2_500);
+    assert!(till.store.review_list().unwrap().is_empty());
+
+    // Sold once: the number is a card now, to reload, not to sell again.
+    let next = till.open_sale();
+    assert_ne!(next, sale);
+    let again = till.refused_line(&next, LIGHTSPEED_BLANK, 2_500, "sell");
+    assert!(again.contains("choose reload"), "{again}");
+}
+
+#[test]
+fn a_new_leat_card_sold_for_cash_has_its_code_on_the_receipt_and_holds_the_amount() {
+    let dir = tempfile::tempdir().unwrap();
+    let till = training(dir.path());
+    let sale = till.open_sale();
+    let rung = till.card_line(&sale, "", 2_000, "sell");
+    let line = &rung["lines"][0];
+    assert_eq!(line["description"], "New gift card Leat");
+    assert_eq!(line["card"]["status"], "to load at Complete");
+    till.pay_cash(&sale, 2_000);
+    let done = till.complete(&sale);
+    assert_eq!(done["outcome"], "paid", "{done}");
+
+    // The receipt printed after Paid already has the card Leat made.
+    let receipt = till.call("receipt_get", json!({ "saleId": sale }));
+    let text: Vec<&str> = receipt["text"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    let code = text
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("Card code "))
+        .unwrap_or_else(|| panic!("no card code on the receipt: {text:#?}"))
+        .to_string();
+    // The page's address, wrapped at the printer's width.
+    let joined: String = text.iter().map(|l| l.trim()).collect();
+    assert!(
+        joined.contains(&format!("giftcard-balance?hash={code}")),
+        "the card's page: {text:#?}"
+    );
+    assert!(!text.iter().any(|l| l.contains("being made")), "{text:#?}");
+
+    till.lines_settle(&sale, "loaded");
+    let card = till.card(&code);
+    assert_eq!(card["provider"], "leat", "{card}");
+    assert_eq!(card["balance_minor"], 2_000, "{card}");
+    assert!(till.store.review_list().unwrap().is_empty());
 }

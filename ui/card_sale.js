@@ -1,9 +1,11 @@
 // The card-sale dialog (F7 on the sale screen): a gift card sold (a pre-printed zmyle card
-// activated) or reloaded (a Leat or Lightspeed card), rung up as a line of the sale whose price
-// is what goes on the card. The till checks the card and the amount when the line is added
-// (`sale_add_card_line`) and loads the card only once the sale is paid. Keyboard only: a scan
-// while it is open fills the card field; Tab moves between the fields, ↑↓ choose sell or
-// reload, Enter rings it up, Esc closes.
+// activated, a pre-printed Lightspeed number issued), a new Leat gift card (no card to scan:
+// Leat makes it once the sale is paid, and the receipt carries its code) or a card reloaded (a
+// Leat or Lightspeed card), rung up as a line of the sale whose price is what goes on the card.
+// The till checks the card and the amount when the line is added (`sale_add_card_line`; a new
+// card is a sale with no code) and loads the card only once the sale is paid. Keyboard only: a
+// scan while it is open fills the card field; Tab moves between the fields, ↑↓ choose sell, new
+// Leat card or reload, Enter rings it up, Esc closes.
 
 import { el } from "./dom.js";
 import { errorView } from "./errors.js";
@@ -15,12 +17,17 @@ export const TEXT = {
   code: "Card (scan it, or type its code)",
   action: "What to do",
   sell: "Sell a new card (pre-printed)",
+  new: "New Leat gift card (no card to scan)",
   reload: "Reload the card",
+  noCard: "No card: Leat makes it once the sale is paid",
   amount: "Amount to put on the card",
-  keys: "Tab next field · ↑↓ sell or reload · Enter ring it up · Esc close",
+  keys: "Tab next field · ↑↓ sell, new Leat card or reload · Enter ring it up · Esc close",
   busy: "Asking the card's provider…",
   noCode: "Scan the card, or type its code.",
 };
+
+// What ↑↓ step through; `new` sells a card that has no code yet.
+const ACTIONS = ["sell", "new", "reload"];
 
 let parts = null;
 let hooks = null;
@@ -32,9 +39,9 @@ function build() {
   const action = el(
     "select",
     { id: "card-sale-action" },
-    el("option", { value: "sell" }, TEXT.sell),
-    el("option", { value: "reload" }, TEXT.reload),
+    ...ACTIONS.map((value) => el("option", { value }, TEXT[value])),
   );
+  action.addEventListener("change", () => setAction(action.value));
   const amount = el("input", { id: "card-sale-amount", type: "text", inputmode: "decimal", autocomplete: "off" });
   const error = el("p", { id: "card-sale-error", class: "inline-error", role: "alert" });
   const root = el(
@@ -67,10 +74,19 @@ export function open() {
   parts ??= build();
   parts.code.value = "";
   parts.amount.value = "";
-  parts.action.value = "sell";
+  setAction("sell");
   parts.error.textContent = "";
   parts.root.hidden = false;
   parts.code.focus();
+}
+
+// A new card has no code: its field is emptied and skipped.
+function setAction(value) {
+  parts.action.value = value;
+  const none = value === "new";
+  parts.code.disabled = none;
+  parts.code.placeholder = none ? TEXT.noCard : "";
+  if (none) parts.code.value = "";
 }
 
 function close() {
@@ -80,15 +96,17 @@ function close() {
 
 // A scan while the dialog is open is the card to sell or reload.
 export function takeScan(code) {
+  if (parts.action.value === "new") setAction("sell");
   parts.code.value = code;
   parts.error.textContent = "";
   parts.amount.focus();
 }
 
 function moveFocus(step) {
-  const at = parts.order.indexOf(document.activeElement);
-  const next = (at + step + parts.order.length) % parts.order.length;
-  parts.order[next].focus();
+  const order = parts.order.filter((field) => !field.disabled);
+  const at = order.indexOf(document.activeElement);
+  const next = (at + step + order.length) % order.length;
+  order[next].focus();
 }
 
 function showError(text) {
@@ -97,8 +115,9 @@ function showError(text) {
 
 async function submit() {
   if (busy) return;
-  const code = parts.code.value.trim();
-  if (code === "") {
+  const isNew = parts.action.value === "new";
+  const code = isNew ? "" : parts.code.value.trim();
+  if (!isNew && code === "") {
     showError(TEXT.noCode);
     parts.code.focus();
     return;
@@ -112,7 +131,7 @@ async function submit() {
   busy = true;
   showError(TEXT.busy);
   try {
-    await hooks.ringUp(code, amount.minor, parts.action.value);
+    await hooks.ringUp(code, amount.minor, isNew ? "sell" : parts.action.value);
     close();
   } catch (error) {
     const view = errorView(error);
@@ -139,10 +158,13 @@ export function onKey(event) {
       return;
     case "ArrowUp":
     case "ArrowDown":
-      // ↑↓ choose sell or reload from any field.
-      if (document.activeElement !== parts.action) {
-        event.preventDefault();
-        parts.action.value = parts.action.value === "sell" ? "reload" : "sell";
+      // ↑↓ choose sell, new Leat card or reload from any field.
+      event.preventDefault();
+      {
+        const step = event.key === "ArrowDown" ? 1 : -1;
+        const at = ACTIONS.indexOf(parts.action.value);
+        setAction(ACTIONS[(at + step + ACTIONS.length) % ACTIONS.length]);
+        if (document.activeElement?.disabled) parts.amount.focus();
       }
       return;
     default:

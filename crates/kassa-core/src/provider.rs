@@ -149,6 +149,25 @@ pub trait GiftCardProvider: Send + Sync {
         Ok(())
     }
 
+    /// Whether a number this provider does not know yet is sold by issuing a card under it (a
+    /// pre-printed Lightspeed card): `Ok(false)` when the provider never does, an error when it
+    /// would but cannot as configured.
+    fn issues_numbers(&self) -> Result<bool, ProviderError> {
+        Ok(false)
+    }
+
+    /// Whether the till can sell a new card of this provider that has no code until the
+    /// provider makes it (a Leat digital gift card), or why not.
+    fn makes_new_cards(&self) -> Result<(), ProviderError> {
+        Err(ProviderError::Declined {
+            code: "unsupported".into(),
+            reason: format!(
+                "{} does not make new gift cards at the till.",
+                self.id().display_name()
+            ),
+        })
+    }
+
     /// Whether this pre-printed card can be sold here, and for what. Only providers that sell
     /// pre-printed cards at the till answer; the others refuse.
     async fn activation_terms(&self, code: &CardCode) -> Result<ActivationTerms, ProviderError> {

@@ -2,16 +2,20 @@
 //! customer takes home, as plain data. [`layout`] lays it out in text at a printer's width; the
 //! ESC/POS printer (`kassa-print`) and the window's 80 mm print layout render the same data.
 //!
-//! Card codes appear masked only (`Tender::card_masked`); the full code is never read.
+//! Card codes appear masked only (`Tender::card_masked`), but for one: a new card the sale sold
+//! with no code (a Leat digital gift card, made after the sale) shows its full code and page,
+//! because that code is what the customer bought ([`NewCardOnReceipt`]).
 
 mod layout;
 mod refund;
 
 pub use layout::{wrap, Row, MIN_COLUMNS};
 
-use crate::checkout::{Sale, SaleState, Tender, TenderKind};
+use crate::checkout::new_cards::{is_new_card, MadeCard};
+use crate::checkout::{Line, Sale, SaleState, Tender, TenderKind};
 use crate::config::RegisterConfig;
 use crate::money::Currency;
+use crate::outbox::OpState;
 use crate::store::{Store, StoreError};
 use rusqlite::OptionalExtension;
 use thiserror::Error;
@@ -70,6 +74,19 @@ pub struct ReceiptLine {
     pub total_minor: i64,
     /// The card a card line sold or reloaded, masked.
     pub card_masked: Option<String>,
+    /// A new card the line sold (one with no code when it was sold), as far as it is made.
+    pub new_card: Option<NewCardOnReceipt>,
+}
+
+/// A new card sold in the sale, as the receipt shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NewCardOnReceipt {
+    /// Made: its full code and its page at the provider.
+    Made { code: String, url: Option<String> },
+    /// Not made yet: the receipt is printed again later for its code.
+    Making,
+    /// The provider refused to make or load it: the review list says what is owed.
+    NotMade,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,14 +139,8 @@ impl Receipt {
             lines: sale
                 .lines
                 .iter()
-                .map(|l| ReceiptLine {
-                    description: l.description.clone(),
-                    quantity: l.quantity,
-                    unit_price_minor: l.unit_price_minor,
-                    total_minor: l.total_minor(),
-                    card_masked: l.card.as_ref().map(|c| c.card_masked.clone()),
-                })
-                .collect(),
+                .map(|l| line(l, store))
+                .collect::<Result<_, _>>()?,
             total_minor: sale.total_minor(),
             rounding_minor: sale.rounding_minor(),
             tenders,
@@ -157,6 +168,46 @@ impl Receipt {
 /// The barcode payload of sale `number`: `KS42`.
 pub fn barcode_of(number: i64) -> String {
     format!("{BARCODE_PREFIX}{number}")
+}
+
+fn line(l: &Line, store: &Store) -> Result<ReceiptLine, StoreError> {
+    let new_card = match l.card.as_ref().filter(|c| is_new_card(c)) {
+        Some(card) => Some(new_card(card.op_id.as_deref(), store)?),
+        None => None,
+    };
+    Ok(ReceiptLine {
+        description: l.description.clone(),
+        quantity: l.quantity,
+        unit_price_minor: l.unit_price_minor,
+        total_minor: l.total_minor(),
+        card_masked: l
+            .card
+            .as_ref()
+            .filter(|_| new_card.is_none())
+            .map(|c| c.card_masked.clone()),
+        new_card,
+    })
+}
+
+/// A new card as its operation has got: the card the provider made is noted on it before it
+/// is loaded.
+fn new_card(op_id: Option<&str>, store: &Store) -> Result<NewCardOnReceipt, StoreError> {
+    let Some(op) = op_id.map(|id| store.op(id)).transpose()?.flatten() else {
+        return Ok(NewCardOnReceipt::Making);
+    };
+    if op.state == OpState::Declined {
+        return Ok(NewCardOnReceipt::NotMade);
+    }
+    Ok(
+        match op.provider_ref.as_deref().and_then(MadeCard::from_ref) {
+            // The full code, printed: it is the card the customer bought.
+            Some(card) => NewCardOnReceipt::Made {
+                code: card.code,
+                url: card.url,
+            },
+            None => NewCardOnReceipt::Making,
+        },
+    )
 }
 
 fn tender(t: &Tender, store: &Store) -> Result<ReceiptTender, StoreError> {

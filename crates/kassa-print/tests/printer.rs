@@ -28,6 +28,7 @@ fn receipt() -> Receipt {
                 unit_price_minor: 1250,
                 total_minor: 1250,
                 card_masked: None,
+                new_card: None,
             },
             ReceiptLine {
                 description: "Mug".into(),
@@ -35,6 +36,7 @@ fn receipt() -> Receipt {
                 unit_price_minor: 795,
                 total_minor: 1590,
                 card_masked: None,
+                new_card: None,
             },
         ],
         total_minor: 2840,

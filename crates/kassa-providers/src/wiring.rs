@@ -63,7 +63,7 @@ pub fn wire(
     if let Some(c) = &providers.leat {
         let client = Arc::new(leat_client(c, register, secrets)?);
         out.executors
-            .push(Arc::new(LeatExecutor::new(client.clone())));
+            .push(Arc::new(LeatExecutor::new(client.clone(), store.clone())));
         out.ledgers.push(client.clone());
         out.providers.push((client, c.card_pattern.clone()));
     }

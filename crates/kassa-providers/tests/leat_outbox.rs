@@ -74,7 +74,7 @@ impl Till {
                 ..EngineConfig::default()
             },
         )
-        .with_executor(Arc::new(LeatExecutor::new(Arc::new(client))));
+        .with_executor(Arc::new(LeatExecutor::new(Arc::new(client), store.clone())));
         Till {
             store,
             engine,

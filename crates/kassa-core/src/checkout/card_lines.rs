@@ -3,14 +3,21 @@
 //! the sale is paid: its operation is queued at Complete, in the transaction that completes
 //! the sale. A refusal after that is money the customer paid for nothing, so the operation
 //! carries what is owed to whom for the review list.
+//!
+//! Selling is each provider's way: a pre-printed zmyle card is activated for its amount; a
+//! pre-printed number Lightspeed does not know yet is issued as a card; a new Leat gift card
+//! has no card to scan at all ([`super::new_cards`]): Leat makes it after the sale.
 
 use super::model::{CardAction, CardLine, Line, Sale};
+use super::new_cards::{is_new_card, NEW_CARD_KEY};
 use super::records::Effects;
 use super::{Checkout, CheckoutError};
 use crate::card::CardCode;
 use crate::money::{Money, MAX_AMOUNT_MINOR};
 use crate::outbox::{NewOp, OpKind};
-use crate::provider::{ActivationTerms, CardInfo, CardKind, GiftCardProvider, ProviderId};
+use crate::provider::{
+    ActivationTerms, CardInfo, CardKind, GiftCardProvider, ProviderError, ProviderId,
+};
 use crate::till::LookupError;
 use std::sync::Arc;
 
@@ -18,9 +25,10 @@ use std::sync::Arc;
 pub const OWED_KEY: &str = "owed";
 
 impl Checkout {
-    /// Rings up a card sold (`Sell`: a pre-printed card activated) or reloaded (`Reload`) for
-    /// `amount_minor`. The card is looked up now and the amount checked against its provider's
-    /// rules; nothing moves until the sale is completed.
+    /// Rings up a card sold (`Sell`: a pre-printed card activated or issued; with no code, a
+    /// new card its provider makes) or reloaded (`Reload`) for `amount_minor`. The card is
+    /// looked up now and the amount checked against its provider's rules; nothing moves until
+    /// the sale is completed.
     pub async fn add_card_line(
         &self,
         sale_id: &str,
@@ -28,26 +36,18 @@ impl Checkout {
         amount_minor: i64,
         action: CardAction,
     ) -> Result<Sale, CheckoutError> {
+        if action == CardAction::Sell && raw.trim().is_empty() {
+            check_amount(amount_minor)?;
+            return self.add_new_card_line(sale_id, amount_minor).await;
+        }
         let code = CardCode::parse(raw)?;
-        if amount_minor <= 0 {
-            return Err(CheckoutError::Invalid(
-                "The amount to put on the card must be more than 0.".into(),
-            ));
-        }
-        if amount_minor > MAX_AMOUNT_MINOR {
-            return Err(CheckoutError::Invalid(
-                "That is more than the till takes in one sale.".into(),
-            ));
-        }
+        check_amount(amount_minor)?;
         let key = self.keyer.key_of(&code);
         self.card_free(&self.open_for(sale_id, "adding a card")?, &key)?;
         let (provider, card_id, wallet) = match action {
             CardAction::Sell => {
-                let card = self.till.lookup(code.as_str()).await?.card;
-                self.in_till_currency(&card)?;
-                let terms = self.activation_terms(card.provider, &code).await?;
-                self.check_activation(&terms, amount_minor, card.provider.display_name())?;
-                (card.provider, terms.card_id, false)
+                let (provider, card_id) = self.sellable(&code, amount_minor).await?;
+                (provider, card_id, false)
             }
             CardAction::Reload => {
                 let card = self.reloadable(&code).await?;
@@ -55,37 +55,144 @@ impl Checkout {
                 (card.provider, card.card_id, wallet)
             }
         };
-        let name = provider.display_name();
+        let what = match action {
+            CardAction::Sell => "Gift card",
+            CardAction::Reload => "Reload",
+        };
+        let line = CardLine {
+            provider,
+            action,
+            card_code: Some(code.as_str().to_string()),
+            card_masked: code.masked(),
+            card_key: key,
+            card_id,
+            wallet,
+            op_id: None,
+        };
+        let description = format!("{what} {} {}", provider.display_name(), code.masked());
+        self.push_card_line(sale_id, description, amount_minor, line)
+            .await
+    }
+
+    /// Rings up a new card that has no code yet: made by the first provider that makes new
+    /// cards at the till (Leat), once the sale is paid.
+    async fn add_new_card_line(
+        &self,
+        sale_id: &str,
+        amount_minor: i64,
+    ) -> Result<Sale, CheckoutError> {
+        let mut why_not = None;
+        let mut maker = None;
+        for p in self.till.providers() {
+            match p.makes_new_cards() {
+                Ok(()) => {
+                    maker = Some(p.id());
+                    break;
+                }
+                Err(error @ ProviderError::Config { .. }) => {
+                    why_not.get_or_insert(LookupError::Provider {
+                        provider: p.id(),
+                        error,
+                    });
+                }
+                Err(_) => {}
+            }
+        }
+        let Some(provider) = maker else {
+            return Err(why_not.map_or_else(
+                || {
+                    CheckoutError::Declined(
+                        "No provider of this till makes new gift cards: scan a pre-printed card to sell it.".into(),
+                    )
+                },
+                CheckoutError::from,
+            ));
+        };
+        let line = CardLine {
+            provider,
+            action: CardAction::Sell,
+            card_code: None,
+            card_masked: "new card".into(),
+            card_key: format!("{NEW_CARD_KEY}{}", uuid::Uuid::now_v7()),
+            card_id: String::new(),
+            wallet: false,
+            op_id: None,
+        };
+        let description = format!("New gift card {}", provider.display_name());
+        self.push_card_line(sale_id, description, amount_minor, line)
+            .await
+    }
+
+    async fn push_card_line(
+        &self,
+        sale_id: &str,
+        description: String,
+        amount_minor: i64,
+        card: CardLine,
+    ) -> Result<Sale, CheckoutError> {
         let _gate = self.gate.lock().await;
         let mut sale = self.open_for(sale_id, "adding a card")?;
-        self.card_free(&sale, &key)?;
+        self.card_free(&sale, &card.card_key)?;
         if sale.total_minor() + amount_minor > MAX_AMOUNT_MINOR {
             return Err(CheckoutError::Invalid(
                 "That card would make the sale more than the till takes in one sale.".into(),
             ));
         }
-        let what = match action {
-            CardAction::Sell => "Gift card",
-            CardAction::Reload => "Reload",
-        };
         sale.lines.push(Line {
             pos: sale.next_line_pos(),
-            description: format!("{what} {name} {}", code.masked()),
+            description,
             quantity: 1,
             unit_price_minor: amount_minor,
-            card: Some(CardLine {
-                provider,
-                action,
-                card_code: Some(code.as_str().to_string()),
-                card_masked: code.masked(),
-                card_key: key,
-                card_id,
-                wallet,
-                op_id: None,
-            }),
+            card: Some(card),
         });
         self.save(&mut sale, Effects::default())?;
         Ok(sale)
+    }
+
+    /// A pre-printed card to sell, and its provider's id of it: a card its provider knows and
+    /// activates for a fixed amount (zmyle), or a number a provider that issues numbers does
+    /// not know yet (Lightspeed: its id comes when it is issued). A number Lightspeed knows
+    /// is a card already sold: it can be reloaded.
+    async fn sellable(
+        &self,
+        code: &CardCode,
+        amount_minor: i64,
+    ) -> Result<(ProviderId, String), CheckoutError> {
+        match self.till.lookup(code.as_str()).await {
+            Ok(found) => {
+                let card = found.card;
+                let name = card.provider.display_name();
+                // Known to a provider that issues numbers: sold already.
+                if !matches!(self.provider(card.provider)?.issues_numbers(), Ok(false)) {
+                    return Err(CheckoutError::Declined(format!(
+                        "{name} already has card {} (balance {}): choose reload to put money on it.",
+                        code.masked(),
+                        card.balance
+                    )));
+                }
+                self.in_till_currency(&card)?;
+                let terms = self.activation_terms(card.provider, code).await?;
+                self.check_activation(&terms, amount_minor, name)?;
+                Ok((card.provider, terms.card_id))
+            }
+            Err(LookupError::Provider {
+                provider,
+                error: error @ ProviderError::NotFound { .. },
+            }) => {
+                if self.issues_numbers(provider)? {
+                    Ok((provider, String::new()))
+                } else {
+                    Err(LookupError::Provider { provider, error }.into())
+                }
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn issues_numbers(&self, provider: ProviderId) -> Result<bool, CheckoutError> {
+        self.provider(provider)?
+            .issues_numbers()
+            .map_err(|error| LookupError::Provider { provider, error }.into())
     }
 
     /// A card money may be put on (a card line's reload, or the rest of a refund), looked up:
@@ -215,22 +322,28 @@ impl Checkout {
             let Some(card) = line.card.as_mut().filter(|c| c.op_id.is_none()) else {
                 continue;
             };
-            let code = card
-                .card_code
-                .as_deref()
-                .expect("an unfinished sale keeps its codes");
+            // Every card but a new one (made after the sale) has its code while unfinished.
+            let code = card.card_code.as_deref();
             let kind = match card.action {
                 CardAction::Sell => OpKind::Activate,
                 CardAction::Reload => OpKind::Reload,
             };
-            let owed = format!(
-                "Card {} was paid for ({amount}) but not loaded: load it by hand or refund the customer.",
-                card.card_masked
-            );
+            let owed = if is_new_card(card) {
+                format!(
+                    "A new {} gift card was paid for ({amount}) but not made and loaded: make one by hand or refund the customer.",
+                    card.provider.display_name()
+                )
+            } else {
+                format!(
+                    "Card {} was paid for ({amount}) but not loaded: load it by hand or refund the customer.",
+                    card.card_masked
+                )
+            };
             let mut op = if card.wallet {
+                let code = code.expect("an unfinished sale keeps its codes");
                 NewOp::leat_prepaid(kind, code, &card.card_id, amount)
             } else {
-                NewOp::new(card.provider, kind, Some(code), amount)
+                NewOp::new(card.provider, kind, code, amount)
             }
             .in_sale(&sale.id);
             op.payload[OWED_KEY] = owed.into();
@@ -239,6 +352,21 @@ impl Checkout {
         }
         ops
     }
+}
+
+/// An amount a card line may put on a card.
+fn check_amount(amount_minor: i64) -> Result<(), CheckoutError> {
+    if amount_minor <= 0 {
+        return Err(CheckoutError::Invalid(
+            "The amount to put on the card must be more than 0.".into(),
+        ));
+    }
+    if amount_minor > MAX_AMOUNT_MINOR {
+        return Err(CheckoutError::Invalid(
+            "That is more than the till takes in one sale.".into(),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -278,6 +406,10 @@ mod tests {
                 program: None,
                 holder: None,
             })
+        }
+
+        fn makes_new_cards(&self) -> Result<(), ProviderError> {
+            Ok(())
         }
 
         async fn activation_terms(
@@ -370,6 +502,45 @@ mod tests {
         assert_eq!(card.op_id.as_deref(), Some(ops[0].id.as_str()));
         assert_eq!(card.card_code, None, "a finished sale keeps no card code");
         assert_eq!(card.card_masked, "••••0001");
+    }
+
+    #[tokio::test]
+    async fn a_new_card_has_no_code_until_its_provider_makes_it_after_the_sale() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut c, store) = checkout(&dir);
+        // No engine runs here: Complete's wait for the new cards ends at this bound.
+        c.config.charge_timeout_ms = 100;
+        let sale = c.open().await.unwrap();
+        c.add_card_line(&sale.id, " ", 2_000, CardAction::Sell)
+            .await
+            .unwrap();
+        let sale = c
+            .add_card_line(&sale.id, "", 500, CardAction::Sell)
+            .await
+            .unwrap();
+        assert_eq!(sale.lines.len(), 2, "each new card is its own");
+        assert_eq!(sale.lines[0].description, "New gift card Leat");
+        let card = sale.lines[0].card.as_ref().unwrap();
+        assert!(is_new_card(card));
+        assert_eq!(card.card_code, None);
+        let no_code = c
+            .add_card_line(&sale.id, "", 500, CardAction::Reload)
+            .await
+            .unwrap_err();
+        assert!(no_code.to_string().contains("empty"), "{no_code}");
+
+        c.tender_cash(&sale.id, 2_500).await.unwrap();
+        c.complete(&sale.id, false).await.unwrap();
+        let ops = store.ops(&[], 10).unwrap();
+        assert_eq!(ops.len(), 2);
+        assert_eq!(
+            (ops[0].kind, ops[0].card_code.as_deref()),
+            (OpKind::Activate, None)
+        );
+        assert_eq!(
+            ops[0].payload[OWED_KEY],
+            "A new Leat gift card was paid for (EUR 20.00) but not made and loaded: make one by hand or refund the customer."
+        );
     }
 
     #[tokio::test]

@@ -12,10 +12,12 @@
 //! - [`model`]: sales, lines, tenders and their sums.
 //! - [`records`]: the tables, written whole with the step's operations in one transaction.
 //! - [`offline`]: the caps, and card codes known only by a keyed hash.
-//! - `card_lines`: gift cards sold or reloaded as lines, loaded once the sale is paid.
+//! - `card_lines`: gift cards sold or reloaded as lines, loaded once the sale is paid;
+//!   [`new_cards`]: new cards with no code, made by their provider after the sale.
 
 mod card_lines;
 pub mod model;
+pub mod new_cards;
 pub mod offline;
 pub(crate) mod records;
 pub mod refunds;
@@ -395,6 +397,7 @@ impl Checkout {
         let effects = self.finish(&mut sale);
         let total = sale.total_minor();
         self.save_with(&mut sale, effects, Some(("sale", "completed", Some(total))))?;
+        self.wait_for_new_cards(&sale).await?;
         Ok(Completion::Paid(sale))
     }
 

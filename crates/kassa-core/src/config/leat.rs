@@ -46,6 +46,11 @@ pub struct LeatConfig {
     pub partner_id: Option<String>,
     /// The Leat shop this till belongs to; required for transactions.
     pub shop_uuid: Option<String>,
+    /// The gift card program new digital cards sold at the till are made in (`POST
+    /// giftcards`' `giftcard_program_uuid`); unset, the till sells no new Leat cards. Which
+    /// program a till's new cards belong to is the account's choice, not documented. [INF]
+    #[serde(default)]
+    pub giftcard_program_uuid: Option<String>,
     /// Which scanned codes are Leat cards.
     #[serde(default = "LeatConfig::default_pattern")]
     pub card_pattern: String,
@@ -78,6 +83,7 @@ impl LeatConfig {
             client_id: None,
             partner_id: None,
             shop_uuid: None,
+            giftcard_program_uuid: None,
             card_pattern: LeatConfig::default_pattern(),
             timeout_ms: default_timeout_ms(),
             op_id_attribute: LeatConfig::default_op_id_attribute(),
@@ -132,6 +138,13 @@ impl LeatConfig {
                         .into(),
                 );
             }
+        }
+        if self
+            .giftcard_program_uuid
+            .as_deref()
+            .is_some_and(|p| p.trim().is_empty())
+        {
+            return Err("providers.leat.giftcard_program_uuid: give the program's uuid, or leave the setting out to sell no new Leat cards".into());
         }
         let attribute = &self.op_id_attribute;
         if !attribute
@@ -207,6 +220,20 @@ mod tests {
             let err = Config::parse(&format!("{base}op_id_attribute = \"{bad}\"\n")).unwrap_err();
             assert!(err.contains("op_id_attribute"), "{err}");
         }
+    }
+
+    #[test]
+    fn new_cards_are_made_in_the_configured_program_only() {
+        let base = "[providers.leat]\nbase_url = \"https://api.leat.com\"\n";
+        let none = Config::parse(base).unwrap();
+        assert_eq!(none.providers.leat.unwrap().giftcard_program_uuid, None);
+        let set = Config::parse(&format!("{base}giftcard_program_uuid = \"p-1\"\n")).unwrap();
+        assert_eq!(
+            set.providers.leat.unwrap().giftcard_program_uuid.as_deref(),
+            Some("p-1")
+        );
+        let err = Config::parse(&format!("{base}giftcard_program_uuid = \" \"\n")).unwrap_err();
+        assert!(err.contains("giftcard_program_uuid"), "{err}");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! A receipt laid out in text at a printer's width: every row at most `columns` characters,
 //! long descriptions and references wrapped, amounts right-aligned.
 
-use super::Receipt;
+use super::{NewCardOnReceipt, Receipt};
 use crate::money::{Currency, Money};
 
 /// The narrowest layout: an amount (`EUR -1000000.00`) and a word beside it.
@@ -151,6 +151,29 @@ pub(super) fn rows(r: &Receipt, columns: usize) -> Vec<Row> {
         }
         if let Some(card) = &l.card_masked {
             add(wrap(&format!("  Card {card}"), columns), false);
+        }
+        match &l.new_card {
+            Some(NewCardOnReceipt::Made { code, url }) => {
+                add(wrap(&format!("  Card code {code}"), columns), true);
+                if let Some(url) = url {
+                    add(wrap(&format!("  {url}"), columns), false);
+                }
+            }
+            Some(NewCardOnReceipt::Making) => add(
+                wrap(
+                    "  The card is being made: print this receipt again later (refund screen, F9) for its code.",
+                    columns,
+                ),
+                false,
+            ),
+            Some(NewCardOnReceipt::NotMade) => add(
+                wrap(
+                    "  The card was not made or not loaded: the manager settles it (review list).",
+                    columns,
+                ),
+                false,
+            ),
+            None => {}
         }
     }
     add(vec![rule.clone()], false);

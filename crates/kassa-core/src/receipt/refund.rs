@@ -59,6 +59,7 @@ impl Receipt {
                 unit_price_minor: -refund.amount_minor,
                 total_minor: -refund.amount_minor,
                 card_masked: None,
+                new_card: None,
             }],
             total_minor: -refund.amount_minor,
             rounding_minor: 0,

@@ -6,6 +6,13 @@
 //! on the card's last transaction only (55025); otherwise (or for part of the amount) the money
 //! goes back as a top-up when the card can take one, and else the reversal is refused for
 //! review. On a prepaid wallet a reversal is a top-up.
+//!
+//! A new gift card (`activate`, sold with no code) is made with `POST giftcards` in the
+//! configured program, and the card — uuid, hash, page — is noted on the operation
+//! ([`Store::note_provider_ref`]) before it is loaded with a top-up marked with the operation
+//! id. Every later attempt loads the noted card: never a second card once one is noted. A
+//! create whose answer was lost noted nothing, so the next attempt makes another card and the
+//! lost one stays empty at Leat. The load's unknown outcome is settled as a reload's.
 
 use super::{dependency, signed, unsupported};
 use crate::leat::{
@@ -13,9 +20,11 @@ use crate::leat::{
     UnknownReversal, UnknownWrite, Wallet,
 };
 use async_trait::async_trait;
+use kassa_core::checkout::new_cards::MadeCard;
 use kassa_core::money::Money;
 use kassa_core::outbox::{Op, OpExecutor, OpKind, OpOutcome, Reconciled};
 use kassa_core::provider::{ProviderError, ProviderId};
+use kassa_core::store::Store;
 use std::sync::Arc;
 
 /// Leat's refusal to reverse a transaction that is not the card's last one.
@@ -26,11 +35,65 @@ const NOT_INCREMENTABLE: &str = "5006";
 
 pub struct LeatExecutor {
     client: Arc<LeatClient>,
+    /// Where the card a new card's operation made is noted.
+    store: Arc<Store>,
 }
 
 impl LeatExecutor {
-    pub fn new(client: Arc<LeatClient>) -> Self {
-        LeatExecutor { client }
+    /// `store` is the outbox's: the executor notes each new card it makes on its operation.
+    pub fn new(client: Arc<LeatClient>, store: Arc<Store>) -> Self {
+        LeatExecutor { client, store }
+    }
+
+    /// The new card noted on the operation, if one was made.
+    fn noted(op: &Op) -> Result<Option<MadeCard>, ProviderError> {
+        op.provider_ref
+            .as_deref()
+            .map(|noted| {
+                MadeCard::from_ref(noted).ok_or_else(|| ProviderError::Declined {
+                    code: "kassa".into(),
+                    reason: "The new card noted on the operation cannot be read.".into(),
+                })
+            })
+            .transpose()
+    }
+
+    /// Makes the new card (unless one is noted already), notes it, then loads it.
+    async fn make_and_load(&self, op: &Op) -> Result<OpOutcome, ProviderError> {
+        let card = match Self::noted(op)? {
+            Some(card) => card,
+            None => {
+                let made = self.client.create_new_giftcard().await?;
+                let card = MadeCard {
+                    uuid: made.uuid,
+                    code: made.hash,
+                    url: made.url,
+                };
+                match self.store.note_provider_ref(&op.id, &card.to_ref()) {
+                    Ok(true) => card,
+                    Ok(false) => {
+                        return Err(ProviderError::Unavailable {
+                            message: "The new card's operation is no longer being sent here."
+                                .into(),
+                            retry_after: None,
+                        })
+                    }
+                    Err(e) => {
+                        return Err(ProviderError::Unavailable {
+                            message: format!("Kassa cannot keep the new Leat card's id: {e}"),
+                            retry_after: None,
+                        })
+                    }
+                }
+            }
+        };
+        self.client
+            .create_giftcard_transaction(&card.uuid, &signed(op), &op.id)
+            .await?;
+        Ok(OpOutcome {
+            provider_ref: Some(card.to_ref()),
+            hold_expires_at: None,
+        })
     }
 
     fn hash(op: &Op) -> Result<&str, ProviderError> {
@@ -155,6 +218,7 @@ impl OpExecutor for LeatExecutor {
                 Ok(made(txn))
             }
             OpKind::Reverse => self.reverse_giftcard(op).await,
+            OpKind::Activate => self.make_and_load(op).await,
             _ => Err(unsupported(op)),
         }
     }
@@ -196,6 +260,20 @@ impl OpExecutor for LeatExecutor {
                 };
                 let found = self.client.reconcile_giftcard_reversal(&write).await?;
                 Ok(settled(found, |txn| txn.uuid))
+            }
+            // No card noted: none was made that the till knows of, so one is made again.
+            OpKind::Activate => {
+                let Some(card) = Self::noted(op)? else {
+                    return Ok(Reconciled::NotApplied);
+                };
+                let write = UnknownWrite {
+                    op_id: op.id.clone(),
+                    giftcard_hash: card.code.clone(),
+                    amount: signed(op),
+                    sent_at,
+                };
+                let found = self.client.reconcile_giftcard_transaction(&write).await?;
+                Ok(settled(found, |_| Some(card.to_ref())))
             }
             _ => Err(unsupported(op)),
         }

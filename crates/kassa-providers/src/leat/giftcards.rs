@@ -127,6 +127,22 @@ impl LeatClient {
         Giftcard::from_wire(envelope.data, &self.currency)
     }
 
+    /// A new, empty digital card of the configured program (`giftcard_program_uuid`): what
+    /// the till sells as a new Leat gift card, loaded after with a top-up.
+    pub async fn create_new_giftcard(&self) -> Result<Giftcard, ProviderError> {
+        let program = self.program()?.to_string();
+        self.create_giftcard(&program, GiftcardType::Digital).await
+    }
+
+    /// The program new cards are made in.
+    pub(super) fn program(&self) -> Result<&str, ProviderError> {
+        self.program_uuid
+            .as_deref()
+            .ok_or_else(|| ProviderError::Config {
+                message: "Leat: set providers.leat.giftcard_program_uuid to the gift card program new cards are made in, to sell new Leat cards.".into(),
+            })
+    }
+
     /// `POST giftcard-transactions`: a negative amount redeems, a positive one tops up.
     /// `op_id` goes into `custom_attributes` (unless the till sends none, `op_id_attribute =
     /// ""`) so that an unknown outcome can be settled.

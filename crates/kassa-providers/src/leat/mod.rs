@@ -53,6 +53,8 @@ pub struct LeatClient {
     secret_name: &'static str,
     partner_id: Option<String>,
     shop_uuid: Option<String>,
+    /// The program new cards are made in (`giftcard_program_uuid`); none: no new cards.
+    program_uuid: Option<String>,
     currency: Currency,
     language: Language,
     /// The custom attribute that carries the till's operation id; none when configured `""`.
@@ -101,6 +103,7 @@ impl LeatClient {
             secret_name: config.secret_name(),
             partner_id: config.partner_id.clone(),
             shop_uuid: config.shop_uuid.clone(),
+            program_uuid: config.giftcard_program_uuid.clone(),
             currency,
             language,
             op_id_attribute: Some(config.op_id_attribute.clone()).filter(|a| !a.is_empty()),
@@ -276,6 +279,23 @@ impl GiftCardProvider for LeatClient {
             },
             Err(e) => Err(e),
         }
+    }
+
+    /// A Leat card that exists was sold already; the till sells new ones, which have no code
+    /// to scan.
+    async fn activation_terms(
+        &self,
+        _code: &CardCode,
+    ) -> Result<kassa_core::provider::ActivationTerms, ProviderError> {
+        Err(ProviderError::Declined {
+            code: "unsupported".into(),
+            reason: "This Leat card exists already: reload it, or sell a new Leat gift card (no card to scan).".into(),
+        })
+    }
+
+    /// A new card is a digital gift card of the configured program.
+    fn makes_new_cards(&self) -> Result<(), ProviderError> {
+        self.program().map(|_| ())
     }
 
     /// A gift card that is not upgradeable was loaded once, when it was made: Leat refuses

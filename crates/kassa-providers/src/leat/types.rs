@@ -21,6 +21,8 @@ pub struct Giftcard {
     pub upgradeable: bool,
     pub active: bool,
     pub expires_at: Option<OffsetDateTime>,
+    /// The card's page at Leat, where its holder sees it.
+    pub url: Option<String>,
     pub program_name: Option<String>,
     pub program_uuid: Option<String>,
     /// The program's maximum balance.
@@ -112,6 +114,7 @@ impl Giftcard {
             upgradeable: card.upgradeable,
             active: card.active,
             expires_at,
+            url: card.url,
             max_balance: program
                 .as_ref()
                 .and_then(|p| p.max_amount_in_cents)

@@ -57,6 +57,9 @@ pub struct Giftcard {
     pub active: bool,
     #[serde(default)]
     pub expiration_date: Option<String>,
+    /// Where the card's holder sees it (its balance page).
+    #[serde(default)]
+    pub url: Option<String>,
     #[serde(default)]
     pub giftcard_program: Option<GiftcardProgram>,
 }

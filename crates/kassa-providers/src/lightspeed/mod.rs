@@ -1,10 +1,11 @@
 //! Lightspeed Retail X-Series (formerly Vend): gift cards, docs/providers.md §3 and seed 003.
 //!
 //! Look-up (`GiftCardProvider::lookup`), and the money-moving calls the outbox engine drives:
-//! [`LightspeedClient::redeem`], [`LightspeedClient::reload`] and [`LightspeedClient::reverse`].
-//! Every transaction carries our operation id as `client_id`: Lightspeed returns the earlier
-//! transaction for a repeat, so a write whose outcome is unknown is settled by sending it
-//! again unchanged.
+//! [`LightspeedClient::redeem`], [`LightspeedClient::reload`], [`LightspeedClient::reverse`]
+//! and [`LightspeedClient::issue`]. Every transaction carries our operation id as
+//! `client_id`: Lightspeed returns the earlier transaction for a repeat, so a write whose
+//! outcome is unknown is settled by sending it again unchanged. An issue carries no id of ours:
+//! its unknown outcome is settled by reading the card (the executor's work).
 
 pub mod auth;
 mod errors;
@@ -29,7 +30,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
-use wire::{CreateTransaction, GiftCard, GiftCardTransaction};
+use wire::{CreateTransaction, GiftCard, GiftCardTransaction, IssueGiftCard};
 
 const READ: Call = Call {
     scope: "gift_cards:read",
@@ -38,6 +39,11 @@ const READ: Call = Call {
 };
 const CREATE: Call = Call {
     scope: "gift_cards:write:redeem",
+    subject: "gift card",
+    write: true,
+};
+const ISSUE: Call = Call {
+    scope: "gift_cards:write:issue",
     subject: "gift card",
     write: true,
 };
@@ -267,6 +273,40 @@ impl LightspeedClient {
         self.transaction(txn)
     }
 
+    /// Issues a card under `number`, which Lightspeed does not know yet, loaded with `amount`
+    /// (an ACTIVATION; date versions only). Not idempotent: a number Lightspeed knows is
+    /// refused (422), so a repeat of an issue that was applied is refused too.
+    pub async fn issue(
+        &self,
+        number: &CardCode,
+        amount: &Money,
+    ) -> Result<GiftCardDetails, ProviderError> {
+        let Api::Dated(v) = &self.api else {
+            return Err(Self::no_issue());
+        };
+        let minor = self.positive(amount)?;
+        // A decimal string, as every request's amount (seed 003).
+        let amount =
+            WireAmount::new(minor, &self.currency).map_err(|e| ProviderError::Declined {
+                code: "invalid_amount".into(),
+                reason: e.to_string(),
+            })?;
+        let body = IssueGiftCard {
+            number: number.as_str(),
+            amount,
+        };
+        let body = serde_json::to_vec(&body).expect("the body serialises");
+        let path = [v.as_str(), "gift_cards"];
+        let card: GiftCard = self.call(Method::POST, &path, ISSUE, Some(body)).await?;
+        self.details(card)
+    }
+
+    fn no_issue() -> ProviderError {
+        ProviderError::Config {
+            message: "Lightspeed API 2.0 cannot issue a gift card: set providers.lightspeed.api_version to 2026-04 or later to sell pre-printed Lightspeed cards.".into(),
+        }
+    }
+
     fn positive(&self, amount: &Money) -> Result<i64, ProviderError> {
         let invalid = |reason: String| ProviderError::Declined {
             code: "invalid_amount".into(),
@@ -455,6 +495,14 @@ impl GiftCardProvider for LightspeedClient {
 
     async fn lookup(&self, code: &CardCode) -> Result<CardInfo, ProviderError> {
         Ok(self.card(code).await?.info)
+    }
+
+    /// A pre-printed number Lightspeed does not know is sold by issuing it (date versions).
+    fn issues_numbers(&self) -> Result<bool, ProviderError> {
+        match self.api {
+            Api::Dated(_) => Ok(true),
+            Api::Legacy => Err(Self::no_issue()),
+        }
     }
 }
 

@@ -97,6 +97,14 @@ pub struct CreateTransaction<'a> {
     pub time_zone: Option<&'a str>,
 }
 
+/// The body of `POST /api/{ver}/gift_cards`, which issues a card under a number Lightspeed
+/// does not know yet with an ACTIVATION of `amount` (docs/providers.md §3.3).
+#[derive(Debug, Serialize)]
+pub struct IssueGiftCard<'a> {
+    pub number: &'a str,
+    pub amount: WireAmount,
+}
+
 /// Lightspeed's error envelope `{"error": "<short title>", "message": "<detail>"}`; both
 /// optional, since other bodies (OAuth's `error_description`) appear too.
 #[derive(Debug, Default, Deserialize)]

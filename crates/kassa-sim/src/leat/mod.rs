@@ -16,6 +16,7 @@ mod ledger;
 mod prepaid;
 mod render;
 mod respond;
+mod tamper;
 
 use access::Access;
 use axum::routing::{get, post};
@@ -292,6 +293,11 @@ impl LeatSim {
     /// A card's balance (`amount_in_cents`).
     pub fn balance(&self, hash: &str) -> Option<i64> {
         self.ledger().cards.get(hash).map(|c| c.amount_in_cents)
+    }
+
+    /// The hashes of every gift card, in no particular order.
+    pub fn hashes(&self) -> Vec<String> {
+        self.ledger().cards.keys().cloned().collect()
     }
 
     /// A card's transactions' amounts, in the order they were booked.

@@ -278,6 +278,41 @@ impl Ledger {
         Ok((number, txn))
     }
 
+    /// Issues a card under a number the ledger does not know, with an ACTIVATION of `amount`
+    /// (positive); a number it knows is refused (422). Not idempotent: nothing identifies a
+    /// repeat.
+    pub fn issue(
+        &mut self,
+        number: &str,
+        amount: i64,
+        expires_at: Option<OffsetDateTime>,
+        user_id: Option<String>,
+    ) -> Result<&Card, Refusal> {
+        if self.cards.contains_key(number) {
+            return Err(Refusal::Unprocessable(
+                "A gift card with this number already exists.".into(),
+            ));
+        }
+        let now = OffsetDateTime::now_utc();
+        let card = Card {
+            id: self.new_id(0xca4d),
+            number: number.to_string(),
+            status: CardStatus::Active,
+            created_at: now,
+            expires_at,
+            txns: vec![Txn {
+                id: self.new_id(0x7a1),
+                amount,
+                kind: TxnKind::Activation,
+                client_id: None,
+                user_id: user_id.unwrap_or_else(|| SIM_USER.into()),
+                created_at: now,
+                reversed: false,
+            }],
+        };
+        Ok(self.cards.entry(number.to_string()).or_insert(card))
+    }
+
     /// Reverses a REDEEMING transaction with a REVERSING one that gives the amount back.
     pub fn reverse(&mut self, txn_id: &str) -> Result<Txn, Refusal> {
         let id = self.new_id(0x7a1);

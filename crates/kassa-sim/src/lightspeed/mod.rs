@@ -5,7 +5,8 @@
 //! 201 on create; reversal exists only here). [`LightspeedSim::set_envelope`] makes every
 //! version answer wrapped or bare instead, as both shapes are documented. A transaction's
 //! `amount` must be a decimal string on every version (seed 003); a JSON number gets a 422. Errors use Lightspeed's envelope
-//! `{"error", "message"}`. Bearer tokens are personal tokens or issued by the OAuth token
+//! `{"error", "message"}`. A card is issued under a new number with `POST /api/{ver}/gift_cards`
+//! (date versions; scope `gift_cards:write:issue`; 422 for a number that exists). Bearer tokens are personal tokens or issued by the OAuth token
 //! endpoint `POST /api/1.0/token`, whose refresh tokens rotate; the connect page `GET /connect`
 //! hands out authorization codes. A rate limit counts every
 //! request and answers 429 with `Retry-After` as an HTTP date. The ledger can be kept in a file
@@ -47,6 +48,7 @@ use wire::Shape;
 
 const READ: &str = "gift_cards:read";
 const REDEEM: &str = "gift_cards:write:redeem";
+const ISSUE: &str = "gift_cards:write:issue";
 
 /// A transaction as a test sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -228,6 +230,7 @@ impl LightspeedSim {
                 "/api/2.0/gift_cards/{number}/transactions",
                 post(legacy_create),
             )
+            .route("/api/{version}/gift_cards", post(dated_issue))
             .route(
                 "/api/{version}/gift_cards/by_number/{number}",
                 get(dated_card),
@@ -471,6 +474,72 @@ fn create(
     };
     match state.ledger.create(request) {
         Ok((_, txn)) => shape.answer(state.envelope, true, shape.txn(&txn, state.decimals)),
+        Err(r) => refusal(r),
+    }
+}
+
+/// The body of a new card (docs/providers.md §3.3): `number` and `amount` required, `amount`
+/// a decimal string as on a transaction.
+#[derive(Deserialize)]
+struct IssueCard {
+    number: Option<String>,
+    amount: Option<Box<RawValue>>,
+    expires_at: Option<String>,
+    time_zone: Option<String>,
+    user_id: Option<String>,
+}
+
+/// `POST /api/{ver}/gift_cards` (date versions only): a card under a number Lightspeed does
+/// not know, with an ACTIVATION of `amount`; 201; 422 when the number exists; scope
+/// `gift_cards:write:issue`.
+async fn dated_issue(
+    State(sim): State<LightspeedSim>,
+    headers: HeaderMap,
+    Path(version): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Some(shape) = Shape::dated(&version) else {
+        return wire::error(StatusCode::NOT_FOUND, "Not found.");
+    };
+    if let Some(denied) = sim.denied(&headers, ISSUE) {
+        return denied;
+    }
+    let bad = |m: &str| wire::error(StatusCode::BAD_REQUEST, m);
+    let Ok(req) = serde_json::from_slice::<IssueCard>(&body) else {
+        return bad("The request body is not valid JSON.");
+    };
+    let Some(number) = req.number.filter(|n| !n.trim().is_empty()) else {
+        return bad("number is required.");
+    };
+    if req
+        .amount
+        .as_deref()
+        .is_some_and(|raw| !raw.get().trim_start().starts_with('"'))
+    {
+        return wire::unprocessable("amount must be a string, e.g. \"25.00\".");
+    }
+    let mut state = sim.lock();
+    let decimals = state.decimals;
+    let Some(amount) = req
+        .amount
+        .as_deref()
+        .and_then(|raw| wire::parse_amount(raw, decimals))
+    else {
+        return bad("amount must be a decimal amount in the store's currency.");
+    };
+    if amount <= 0 {
+        return bad("The amount of a new gift card must be positive.");
+    }
+    let expires_at = match req.expires_at.as_deref() {
+        None => None,
+        Some(date) => match end_of_day(date, req.time_zone.as_deref()) {
+            Some(at) => Some(at),
+            None => return bad("expires_at must be a date in YYYY-MM-DD format."),
+        },
+    };
+    let envelope = state.envelope;
+    match state.ledger.issue(&number, amount, expires_at, req.user_id) {
+        Ok(card) => shape.answer(envelope, true, shape.card(card, decimals)),
         Err(r) => refusal(r),
     }
 }

@@ -1,6 +1,6 @@
 //! Leat demo cards and wallets.
 
-use crate::leat::{LeatSim, DEFAULT_SHOP_UUID};
+use crate::leat::{LeatSim, DEFAULT_PROGRAM_UUID, DEFAULT_SHOP_UUID};
 
 /// The bearer token the training Leat simulator accepts; not a secret.
 pub const LEAT_TOKEN: &str = "training-leat-token";
@@ -30,6 +30,9 @@ pub const DEMO_LEAT_CARDS: &[(&str, i64, Option<&str>, &str)] = &[
 
 /// The Leat shop the training till books its transactions at.
 pub const LEAT_SHOP_UUID: &str = DEFAULT_SHOP_UUID;
+
+/// The gift card program the training till makes new Leat gift cards in.
+pub const LEAT_PROGRAM_UUID: &str = DEFAULT_PROGRAM_UUID;
 
 /// A demo Leat customer card (contact identifier).
 pub struct DemoWallet {

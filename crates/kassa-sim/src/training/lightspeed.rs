@@ -38,6 +38,10 @@ pub const DEMO_LIGHTSPEED_CARDS: &[(&str, i64, CardStatus, Option<&str>, &str)] 
     ),
 ];
 
+/// A pre-printed Lightspeed card number the demo ledger does not know: sold at the till, it is
+/// issued (F7, sell).
+pub const DEMO_LIGHTSPEED_BLANK: &str = "9100000000000009";
+
 /// The Lightspeed simulator seeded with the demo cards.
 pub(super) fn sim() -> LightspeedSim {
     let lightspeed = LightspeedSim::new();
