@@ -4,6 +4,7 @@
 //! prepaid transactions of each wallet the shift touched (`GET prepaid-transactions?contact_uuid`).
 //! Each record carries our op id in its custom attributes where we made it. A record of ours
 //! booked after the shift closed (sent late) still counts; anyone else's only up to the close.
+//! Leat's times have whole seconds, so the shift starts at the start of its first second.
 
 use super::paging::{all_pages, MAX_PAGES};
 use super::LeatClient;
@@ -34,6 +35,9 @@ impl ProviderLedger for LeatClient {
         until: OffsetDateTime,
         ours: &[Expected],
     ) -> Result<Vec<ProviderRecord>, ProviderError> {
+        // Leat's times have whole seconds: a record made in the second the shift opened
+        // belongs to it.
+        let from = from.replace_nanosecond(0).unwrap_or(from);
         let mine: BTreeSet<&str> = ours.iter().map(|e| e.op_id.as_str()).collect();
         let counts = |op: &Option<String>, at: OffsetDateTime| {
             at <= until || op.as_deref().is_some_and(|o| mine.contains(o))

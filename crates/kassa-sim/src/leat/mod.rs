@@ -17,6 +17,7 @@ mod prepaid;
 mod render;
 mod respond;
 mod tamper;
+mod tamper;
 
 use access::Access;
 use axum::routing::{get, post};
