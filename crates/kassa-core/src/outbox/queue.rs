@@ -384,6 +384,22 @@ pub(crate) fn enqueue_in(conn: &Connection, ops: &[NewOp]) -> Result<(), StoreEr
             now
         ])?;
     }
+    // What comes after an operation declined already can never be sent: closed as moot now,
+    // or it would wait forever and hold up its card.
+    let declined: Vec<String> = {
+        let mut state = conn.prepare_cached("SELECT state FROM ops WHERE id = ?1")?;
+        let mut found = Vec::new();
+        for dep in ops.iter().filter_map(|op| op.depends_on.as_deref()) {
+            let s: Option<String> = state.query_row([dep], |r| r.get(0)).optional()?;
+            if s.as_deref() == Some("declined") {
+                found.push(dep.to_string());
+            }
+        }
+        found
+    };
+    for dep in declined {
+        settle_moot_dependents(conn, &dep, &now)?;
+    }
     Ok(())
 }
 
@@ -511,7 +527,9 @@ fn owed_first(op: &Op, reason: &str) -> String {
 }
 
 /// A refusal of an operation whose undo was already queued (its tender was taken off, or its
-/// sale abandoned) leaves nothing owed to anyone: it needs nobody's review.
+/// sale abandoned) leaves nothing owed to anyone: it needs nobody's review. So does one that
+/// refunds gave back whole (`refund_parts`); one refunded in part stays on the review list,
+/// for what the customer still owes.
 fn settle_undone_refusal(
     conn: &Connection,
     declined_id: &str,
@@ -519,9 +537,14 @@ fn settle_undone_refusal(
 ) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE ops SET resolution = 'moot', resolved_at = ?2,
-                resolution_note = 'refused after it was taken off: nothing moved, nothing owed'
-         WHERE id = ?1 AND EXISTS (SELECT 1 FROM ops u WHERE u.depends_on = ?1
-                                   AND u.kind IN ('reverse', 'cancel'))",
+                resolution_note = 'refused after it was taken off or refunded: nothing moved, nothing owed'
+         WHERE id = ?1 AND (
+             EXISTS (SELECT 1 FROM ops u WHERE u.depends_on = ?1
+                       AND u.kind IN ('reverse', 'cancel')
+                       AND NOT EXISTS (SELECT 1 FROM refund_parts p WHERE p.op_id = u.id))
+             OR (SELECT coalesce(sum(u.amount_minor), 0) FROM ops u
+                   JOIN refund_parts p ON p.op_id = u.id WHERE u.depends_on = ?1)
+                >= amount_minor)",
         params![declined_id, now],
     )?;
     Ok(())

@@ -23,9 +23,10 @@ use super::model::{Sale, SaleState, TenderKind};
 use super::{Checkout, CheckoutError};
 use crate::card::{mask, CardCode};
 use crate::money::Money;
-use crate::outbox::{NewOp, OpKind};
+use crate::outbox::{NewOp, OpKind, OpState};
 use crate::pos::{sale_payload, PaymentKind, PosLine, PosPayment, PosSale};
-use crate::provider::{CardKind, ProviderId};
+use crate::provider::{CardKind, ProviderError, ProviderId};
+use crate::till::LookupError;
 use model::{plan_refund, plan_void, Planned};
 
 /// The longest reason, in characters.
@@ -188,6 +189,8 @@ impl Checkout {
                 None,
                 Money::new(refund.amount_minor, self.currency.clone()),
             );
+            // The refund's id is also its record's: the back-office basket is named by it.
+            record.id = refund.id.clone();
             record.payload = sale_payload(&pos_refund(&sale, &refund));
             refund.record_op_id = Some(record.id.clone());
             ops.push(record);
@@ -216,6 +219,16 @@ impl Checkout {
                         sale.number
                     ))
                 })?;
+            let paid = tender.confirm_op_id.as_deref().or(tender.op_id.as_deref());
+            if let Some(op) = paid.map(|id| self.store.op(id)).transpose()?.flatten() {
+                if op.state == OpState::Declined {
+                    return Err(CheckoutError::Declined(format!(
+                        "The payment with card {} was refused by {} after the sale (it is on the review list): nothing can go back onto that card.",
+                        mask(code.as_str()),
+                        op.provider.display_name()
+                    )));
+                }
+            }
             if found.iter().all(|p| p.tender_id != tender.id) {
                 found.push(Presented {
                     tender_id: tender.id.clone(),
@@ -249,12 +262,27 @@ impl Checkout {
                 continue;
             };
             let code = CardCode::parse(&card.code)?;
-            if let Err(e) = self.provider(ProviderId::Leat)?.check_reload(&code).await {
-                let whole = Money::new(t.amount_minor, self.currency.clone());
-                return Err(CheckoutError::Declined(format!(
-                    "Leat puts a payment back on card {} only whole ({whole}), and will not top it up ({e}): refund {whole} onto it, or refund this amount to cash or another card.",
-                    code.masked()
-                )));
+            let whole = Money::new(t.amount_minor, self.currency.clone());
+            match self.provider(ProviderId::Leat)?.check_reload(&code).await {
+                Ok(()) => {}
+                Err(e @ ProviderError::Declined { .. }) => {
+                    return Err(CheckoutError::Declined(format!(
+                        "Leat puts a payment back on card {} only whole ({whole}), and will not top it up ({e}): refund {whole} onto it, or refund this amount to cash or another card.",
+                        code.masked()
+                    )))
+                }
+                Err(e) => {
+                    return Err(CheckoutError::Lookup(LookupError::Provider {
+                        provider: ProviderId::Leat,
+                        error: ProviderError::Unavailable {
+                            message: format!(
+                                "Leat cannot be asked now whether card {} takes a top-up ({e}): refund its whole payment ({whole}) onto it, or this amount to cash or another card, or try again later.",
+                                code.masked()
+                            ),
+                            retry_after: None,
+                        },
+                    }))
+                }
             }
         }
         Ok(())

@@ -389,3 +389,81 @@ fn the_summary_counts_unfinished_money_and_age() {
     assert_eq!(summary.outstanding["EUR"], 350);
     assert!(summary.oldest.is_some());
 }
+
+#[test]
+fn an_operation_queued_after_a_declined_one_is_moot_at_once_and_the_card_moves_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir);
+    let now = OffsetDateTime::now_utc();
+    let redeem = NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("A"), eur(500));
+    s.enqueue(std::slice::from_ref(&redeem)).unwrap();
+    let claimed = s.claim_due(ProviderId::Leat, now, 10).unwrap();
+    let refused = Transition::Declined {
+        reason: "Insufficient balance".into(),
+    };
+    s.record(&claimed[0], &refused, now).unwrap();
+    let reverse =
+        NewOp::new(ProviderId::Leat, OpKind::Reverse, Some("A"), eur(200)).after(&redeem.id);
+    let next = NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("A"), eur(100));
+    s.enqueue(&[reverse.clone(), next.clone()]).unwrap();
+    assert_eq!(s.op(&reverse.id).unwrap().unwrap().state, OpState::Declined);
+    assert_eq!(
+        ids(&s.claim_due(ProviderId::Leat, now, 10).unwrap()),
+        [next.id.as_str()],
+        "nothing waits for what can never be sent"
+    );
+}
+
+/// A refused payment that refunds gave back `refunded` of: on the review list unless refunds
+/// gave all of it back.
+fn refused_after_refunds(refunded: &[i64]) -> usize {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir);
+    let now = OffsetDateTime::now_utc();
+    let redeem = NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("A"), eur(500)).in_sale("s");
+    let backs: Vec<NewOp> = refunded
+        .iter()
+        .map(|m| {
+            NewOp::new(ProviderId::Leat, OpKind::Reverse, Some("A"), eur(*m)).after(&redeem.id)
+        })
+        .collect();
+    s.enqueue(std::slice::from_ref(&redeem)).unwrap();
+    s.enqueue(&backs).unwrap();
+    let conn = s.conn();
+    conn.execute_batch(
+        "INSERT INTO sales (id, number, state, currency, created_at, updated_at)
+         VALUES ('s', 1, 'completed', 'EUR', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');",
+    )
+    .unwrap();
+    for (i, back) in backs.iter().enumerate() {
+        conn.execute(
+            "INSERT INTO refunds (id, sale_id, number, kind, reason, amount_minor, created_at)
+             VALUES (?1, 's', ?2, 'refund', 'r', ?3, '2026-01-01T00:00:00.000Z')",
+            params![format!("r{i}"), i as i64 + 1, back.amount.minor],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO refund_parts (refund_id, pos, kind, amount_minor, op_id)
+             VALUES (?1, 1, 'card', ?2, ?3)",
+            params![format!("r{i}"), back.amount.minor, back.id],
+        )
+        .unwrap();
+    }
+    drop(conn);
+    let claimed = s.claim_due(ProviderId::Leat, now, 10).unwrap();
+    let refused = Transition::Declined {
+        reason: "Insufficient balance".into(),
+    };
+    s.record(&claimed[0], &refused, now).unwrap();
+    s.review_list().unwrap().len()
+}
+
+#[test]
+fn a_refused_payment_refunded_in_part_stays_on_the_review_list_and_one_refunded_whole_does_not() {
+    assert_eq!(refused_after_refunds(&[200]), 1, "300 is still owed");
+    assert_eq!(
+        refused_after_refunds(&[200, 300]),
+        0,
+        "all of it was given back"
+    );
+}
