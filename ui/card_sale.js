@@ -10,9 +10,10 @@
 import { el } from "./dom.js";
 import { errorView } from "./errors.js";
 import { parseAmount } from "./entry.js";
+import { words } from "./i18n.js";
 
-// Every word this dialog shows, in one place (translations come later).
-export const TEXT = {
+// Every word this dialog shows, in one place (translated by ui/i18n.js).
+export const TEXT = words("card_sale", {
   title: "Sell or reload a gift card",
   code: "Card (scan it, or type its code)",
   action: "What to do",
@@ -24,7 +25,7 @@ export const TEXT = {
   keys: "Tab next field · ↑↓ sell, new Leat card or reload · Enter ring it up · Esc close",
   busy: "Asking the card's provider…",
   noCode: "Scan the card, or type its code.",
-};
+});
 
 // What ↑↓ step through; `new` sells a card that has no code yet.
 const ACTIONS = ["sell", "new", "reload"];

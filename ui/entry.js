@@ -3,12 +3,14 @@
 // minor units back to text. Pure: no DOM, unit-tested with node (ui/tests/entry.test.mjs).
 
 // The same limits as kassa-core (money.rs, checkout/model.rs): the till refuses what is over.
+import { language as windowLanguage, words } from "./i18n.js";
+
 export const MAX_AMOUNT_MINOR = 100_000_000;
 export const MAX_QUANTITY = 9_999;
 export const MAX_DESCRIPTION = 120;
 
-// The words of this module, in one place (translations come later).
-export const TEXT = {
+// The words of this module, in one place (translated by ui/i18n.js).
+export const TEXT = words("entry", {
   defaultDescription: "Item",
   nothing: "(nothing)",
   notAmount: (t) => `'${t}' is not an amount: type digits, such as 12.50`,
@@ -20,7 +22,7 @@ export const TEXT = {
   quantity: `The quantity must be from 1 to ${MAX_QUANTITY}.`,
   description: `A line's description is at most ${MAX_DESCRIPTION} characters of text.`,
   lineTooBig: "That line is more than the till takes in one sale.",
-};
+});
 
 // Digits after the decimal point (ISO 4217), as kassa-core's Currency::exponent.
 const ZERO_DECIMALS = new Set(["JPY", "KRW", "ISK", "CLP", "VND", "XAF", "XOF", "HUF"]);
@@ -108,7 +110,7 @@ export function parseLine(text, currency = "EUR") {
 
 // Minor units as digits with the language's decimal separator, without a currency: `12.50`
 // (en), `12,50` (nl, de).
-export function formatPlain(minor, currency = "EUR", language = "en") {
+export function formatPlain(minor, currency = "EUR", language = windowLanguage()) {
   const exp = exponentOf(currency);
   const sign = minor < 0 ? "-" : "";
   const digits = String(Math.abs(Math.trunc(minor))).padStart(exp + 1, "0");
@@ -119,7 +121,7 @@ export function formatPlain(minor, currency = "EUR", language = "en") {
 
 // An amount as the till shows it: `EUR 12.50` in English (as kassa-core's Money prints it),
 // `€ 12,50` in Dutch and German.
-export function formatMinor(minor, currency = "EUR", language = "en") {
+export function formatMinor(minor, currency = "EUR", language = windowLanguage()) {
   const plain = formatPlain(minor, currency, language);
   if (language !== "en" && currency === "EUR") return `€ ${plain}`;
   return `${currency} ${plain}`;

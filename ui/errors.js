@@ -1,22 +1,44 @@
 // What a cashier reads for each error code the till answers with (src-tauri/dto.rs ErrorCode);
 // the till's own sentence follows the title. Shared by every screen.
 
-const ERROR_VIEWS = {
-  malformed_code: ["warn", "Scan not readable"],
-  unknown_card_type: ["warn", "Not a card this till takes"],
-  not_found: ["bad", "Card not found"],
-  declined: ["bad", "Card refused"],
-  unreachable: ["warn", "Provider not reachable — nothing was charged"],
-  provider_error: ["bad", "Unexpected answer from the provider"],
-  config: ["bad", "Till not set up"],
-  pin_refused: ["bad", "PIN refused"],
-  invalid: ["warn", "Not possible"],
-  sale_state: ["warn", "Not possible now"],
+import { words } from "./i18n.js";
+
+// Each code's title (translated by ui/i18n.js); `fallback` for anything else.
+export const TEXT = words("errors", {
+  malformed_code: "Scan not readable",
+  unknown_card_type: "Not a card this till takes",
+  not_found: "Card not found",
+  declined: "Card refused",
+  unreachable: "Provider not reachable — nothing was charged",
+  provider_error: "Unexpected answer from the provider",
+  config: "Till not set up",
+  pin_refused: "PIN refused",
+  invalid: "Not possible",
+  sale_state: "Not possible now",
+  fallback: "Something went wrong",
+});
+
+// Each code's tone.
+const TONES = {
+  malformed_code: "warn",
+  unknown_card_type: "warn",
+  not_found: "bad",
+  declined: "bad",
+  unreachable: "warn",
+  provider_error: "bad",
+  config: "bad",
+  pin_refused: "bad",
+  invalid: "warn",
+  sale_state: "warn",
 };
-const FALLBACK = ["bad", "Something went wrong"];
 
 // {tone, title, text, code} for an error from invoke (`{code, message}`) or anything thrown.
 export function errorView(error) {
-  const [tone, title] = ERROR_VIEWS[error?.code] || FALLBACK;
-  return { tone, title, text: error?.message || String(error), code: error?.code || "error" };
+  const known = Object.hasOwn(TONES, error?.code);
+  return {
+    tone: known ? TONES[error.code] : "bad",
+    title: known ? TEXT[error.code] : TEXT.fallback,
+    text: error?.message || String(error),
+    code: error?.code || "error",
+  };
 }

@@ -10,11 +10,12 @@ import { errorView } from "./errors.js";
 import * as refunds from "./refunds.js";
 import * as sale from "./sale.js";
 import * as setup from "./setup.js";
+import { setLanguage, translateDocument, words } from "./i18n.js";
 
 const { invoke } = window.__TAURI__.core;
 
-// The words of this module, in one place (translations come later).
-const TEXT = {
+// The words of this module, in one place (translated by ui/i18n.js).
+export const TEXT = words("main", {
   ready: "Ready",
   notReady: "Not ready",
   lookingUp: "Looking up a card…",
@@ -47,12 +48,13 @@ const TEXT = {
   done: "Done at provider",
   doneTitle: "Checked at the provider: it was done there",
   review: "to review",
+  trainingTitle: "Kassa — TRAINING",
   // The footer's keys per screen (the sale screen's are sale.KEYS).
   keys: {
     balance: [["Enter", "Look up"], ["F4 / Esc", "Back to the sale"], ["F6", "Queue"], ["F10", "Refund"], ["F12", "Setup"]],
     queue: [["Tab", "Next"], ["Enter", "Press"], ["F4", "Balance"], ["F6 / Esc", "Back to the sale"], ["F10", "Refund"], ["F12", "Setup"]],
   },
-};
+});
 
 function setStatus(text) {
   $("status-text").textContent = text;
@@ -341,11 +343,13 @@ function onScan(code, keys) {
 
 async function start() {
   const info = await invoke("app_info");
+  setLanguage(info.language);
+  translateDocument(document);
   $("register-name").textContent = info.register_name;
   $("training-banner").hidden = !info.training;
   $("training-pin").textContent = info.training_pin ?? "";
   $("mode-badge").hidden = !info.training;
-  if (info.training) document.title = "Kassa — TRAINING";
+  if (info.training) document.title = TEXT.trainingTitle;
   if (info.startup_error) {
     $("startup-error-text").textContent = info.startup_error;
     $("startup-error").hidden = false;

@@ -5,13 +5,15 @@
 // of the sale; the receipt can always be printed again.
 
 import { el, fill } from "./dom.js";
+import { words } from "./i18n.js";
 
 const invoke = (command, args) => window.__TAURI__.core.invoke(command, args);
 
-export const TEXT = {
+// The words of this module (translated by ui/i18n.js).
+export const TEXT = words("receipt", {
   notPrinted: "Receipt not printed",
   failed: (message) => message || "The receipt could not be printed.",
-};
+});
 
 // How long a message about the printer stays.
 const NOTE_MS = 8000;

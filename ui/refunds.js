@@ -10,11 +10,12 @@ import { errorView } from "./errors.js";
 import { formatMinor, formatPlain, parseAmount } from "./entry.js";
 import { clearWhenIdle, takePin } from "./pin_field.js";
 import { printReceipt } from "./receipt.js";
+import { formatDateTime, words } from "./i18n.js";
 
 const { invoke } = window.__TAURI__.core;
 
-// Every word this screen shows, in one place (translations come later).
-export const TEXT = {
+// Every word this screen shows, in one place (translated by ui/i18n.js).
+export const TEXT = words("refunds", {
   keys: [["Enter", "Find / refund"], ["Tab", "Next field"], ["↑↓", "Pick a sale"], ["F9", "Print the sale's receipt"], ["F10 / Esc", "Back"]],
   title: "Refunds and voids",
   sale: (n, when) => `Sale ${n} · ${when}`,
@@ -36,7 +37,7 @@ export const TEXT = {
   finding: "Finding the sale…",
   pinIgnored: "A scan is not read in the PIN field: type the PIN.",
   noAmount: "Type the amount to refund.",
-};
+});
 
 const state = {
   // "find" (the list) or "sale" (one sale open).
@@ -89,7 +90,7 @@ function showList() {
   const rows = state.sales.map((s, i) =>
     el("tr", { class: i === state.selected ? "selected" : null, "data-number": s.number },
       el("td", {}, String(s.number)),
-      el("td", {}, new Date(s.created_at).toLocaleString()),
+      el("td", {}, formatDateTime(s.created_at)),
       el("td", { class: "amount" }, money(s.paid_minor, s.currency)),
       el("td", {}, s.tenders.filter((t) => t.state !== "removed" && t.state !== "refused")
         .map((t) => (t.card_masked ? `${t.provider_name} ${t.card_masked}` : t.kind)).join(", "))));
@@ -116,7 +117,7 @@ function show(found) {
   $("refund-find").hidden = true;
   $("refund-sale").hidden = false;
   const sale = found.sale;
-  fill($("refund-sale-title"), TEXT.sale(sale.number, new Date(sale.created_at).toLocaleString()));
+  fill($("refund-sale-title"), TEXT.sale(sale.number, formatDateTime(sale.created_at)));
   fill($("refund-facts"),
     el("dt", {}, TEXT.paid), el("dd", { id: "refund-paid" }, money(found.paid_minor)),
     el("dt", {}, TEXT.refunded), el("dd", { id: "refund-refunded" }, money(found.refunded_minor)),

@@ -11,9 +11,10 @@ import { errorView } from "./errors.js";
 import { formatMinor, formatPlain, parseAmount, parseLine } from "./entry.js";
 import { awaitsAnswer, counts, isQueued, isSettling, tenderDetail, tenderName, tenderView } from "./sale_view.js";
 import { printReceipt } from "./receipt.js";
+import { formatDateTime, words } from "./i18n.js";
 
 // The keys of this screen, as the footer shows them.
-export const KEYS = [
+export const KEYS = words("sale.keys", [
   ["Enter", "Add / accept"],
   ["F2", "Cash"],
   ["F3", "Terminal"],
@@ -26,10 +27,10 @@ export const KEYS = [
   ["F10", "Refund"],
   ["F12", "Setup"],
   ["Esc", "Abandon"],
-];
+]);
 
-// Every word this screen shows, in one place (translations come later).
-export const TEXT = {
+// Every word this screen shows, in one place (translated by ui/i18n.js).
+export const TEXT = words("sale", {
   newSale: "New sale",
   sale: (n) => `Sale ${n}`,
   emptyHint:
@@ -80,7 +81,7 @@ export const TEXT = {
   answerFirst: "Answer the question first: Enter abandons the sale, Esc keeps it.",
   approveBack: "Take that tender off (↑↓ then Delete) and take another, or press F9 to try again.",
   afterRefusal: "Take another tender, then F9.",
-};
+});
 
 const POLL_FAST_MS = 400;
 const POLL_SLOW_MS = 3000;
@@ -649,7 +650,7 @@ function renderProposal() {
     el("div", { class: "proposal-amount" }, `${TEXT.proposalPay} `, el("strong", { id: "proposal-amount" }, money(p.amount_minor)), "?"),
     p.holder ? el("p", { class: "hint" }, TEXT.proposalHolder(p.holder)) : null,
     p.offline_since
-      ? el("p", { class: "proposal-offline" }, TEXT.proposalOffline(p.provider_name, new Date(p.offline_since).toLocaleString()))
+      ? el("p", { class: "proposal-offline" }, TEXT.proposalOffline(p.provider_name, formatDateTime(p.offline_since)))
       : null,
     el("p", { class: "hint" }, TEXT.proposalHint),
   );

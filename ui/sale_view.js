@@ -2,8 +2,10 @@
 // with its tone, and what else the cashier should know. Pure: no DOM, no IPC, so node's test
 // runner checks it (ui/tests/sale_view.test.mjs). Money is formatted by the caller.
 
-// Every word of a tender's line, in one place (translations come later).
-export const TEXT = {
+import { words } from "./i18n.js";
+
+// Every word of a tender's line, in one place (translated by ui/i18n.js).
+export const TEXT = words("sale_view", {
   cash: "Cash",
   terminal: "Card terminal",
   wallet: "wallet",
@@ -13,7 +15,26 @@ export const TEXT = {
   unknown: "no answer yet — being checked, do not retry by hand",
   refusedWith: (why) => (why ? `refused: ${why}` : "refused"),
   removedWith: (why) => (why ? `removed — ${why}` : "removed"),
-};
+  // Each tender status the till reports (STATUS_VIEW's keys), as the cashier reads it.
+  status: {
+    "to charge at Complete": "to charge at Complete",
+    "holding…": "holding…",
+    held: "held",
+    "charging…": "charging…",
+    "outcome unknown: being checked…": "outcome unknown: being checked…",
+    paid: "paid",
+    "confirming…": "confirming…",
+    confirmed: "confirmed",
+    "queued (offline)": "queued (offline)",
+    "paid (synced)": "paid (synced)",
+    "shortfall: in review": "shortfall: in review",
+    refused: "refused",
+    removed: "removed",
+    "undoing…": "undoing…",
+    undone: "undone",
+    "undo in review": "undo in review",
+  },
+});
 
 // Each tender status the till reports (src-tauri/sale_dto.rs, TenderDto.status) and its tone,
 // the colour styles.css gives `[data-tone]`: approved (ok), declined (bad), held, queued offline
@@ -47,14 +68,17 @@ export const awaitsAnswer = (status) => status === "holding…" || status === "c
 // A tender that still pays (not refused, not taken off).
 export const counts = (t) => t.state !== "refused" && t.state !== "removed";
 
+// A status in the cashier's words (one the screen does not know as the till sent it).
+const statusWords = (status) => (Object.hasOwn(TEXT.status, status) ? TEXT.status[status] : status);
+
 // What a tender's status line says, and its tone. `unanswered`: the till's bounded wait for
 // this tender's provider is over and it is still in progress — an unknown outcome.
 export function tenderView(t, unanswered = false) {
   if (unanswered && awaitsAnswer(t.status)) {
-    return { tone: "unknown", words: `${t.status} ${TEXT.unknown}` };
+    return { tone: "unknown", words: `${statusWords(t.status)} ${TEXT.unknown}` };
   }
   const tone = STATUS_VIEW[t.status] ?? "pending";
-  let words = t.status;
+  let words = statusWords(t.status);
   if (t.status === "refused") words = TEXT.refusedWith(t.message);
   else if (t.status === "removed" && t.message) words = TEXT.removedWith(t.message);
   if (t.approved_by) words += ` · ${TEXT.approvedBy(t.approved_by)}`;

@@ -11,11 +11,12 @@
 import { $, el, fill } from "./dom.js";
 import { errorView } from "./errors.js";
 import { takePin } from "./pin_field.js";
+import { words } from "./i18n.js";
 
 const { invoke } = window.__TAURI__.core;
 
-// Every word this screen shows, in one place (translations come later).
-export const TEXT = {
+// Every word this screen shows, in one place (translated by ui/i18n.js).
+export const TEXT = words("setup", {
   keys: [["Enter", "Save / set the secret"], ["Tab", "Next field"], ["F3", "Test connection"], ["F5", "Sign in"], ["F12 / Esc", "Back to the sale"]],
   title: "Setup",
   unlockHint: "Setting the till up is for a manager: type the manager's PIN and press Enter.",
@@ -77,7 +78,7 @@ export const TEXT = {
   leaveTitle: "Leave training mode?",
   leaveText: "Once saved, the till takes real payments from the providers set up here, in a database of its own. Training's practice sales stay in training.",
   leaveKeys: "Enter: Leave training mode and save · Esc: Back",
-};
+});
 
 // Each section's settings: [name, kind, choices]; kind "text", "int" or "choice".
 const PROVIDERS = {
