@@ -6,6 +6,7 @@
 //! [`secrets::SecretStore`] (the OS keyring in the app, memory in tests) and [`clock::Clock`].
 
 pub mod card;
+pub mod cashiers;
 pub mod checkout;
 pub mod clock;
 pub mod config;

@@ -10,7 +10,14 @@
 //! an OS keyring may ask the user before each write. After [`MAX_FAILURES`] wrong PINs in a
 //! row the gate refuses every PIN for [`LOCKOUT`]; each further wrong PIN doubles that, up to
 //! [`MAX_LOCKOUT`]. Only the right PIN starts the count again.
+//!
+//! Cashiers (`crate::cashiers`) sign in through the same gate ([`PinGate::sign_in`]), and a
+//! manager's decision takes the PIN of any active manager ([`PinGate::approve`]): the till's
+//! manager PIN (the manager `Manager`) or a cashier added with the role manager. A cashier's
+//! own PIN there is refused with "this needs a manager" and counted as a wrong PIN. One count
+//! for every PIN typed at this till.
 
+use crate::cashiers::{Cashier, Role, TILL_MANAGER};
 use crate::clock::{Clock, SystemClock};
 use crate::secrets::{Secret, SecretStore};
 use crate::store::stamp::{parse_stamp, stamp};
@@ -53,6 +60,14 @@ pub enum PinError {
     Locked { secs: u64 },
     #[error("The manager PIN cannot be checked: {0}")]
     Unavailable(String),
+    #[error("This needs a manager: a cashier's PIN cannot approve it.")]
+    NotAManager,
+    #[error("No cashier is called {0} on this till.")]
+    UnknownCashier(String),
+    #[error("{0} is disabled on this till and cannot sign in.")]
+    Disabled(String),
+    #[error("Wrong PIN ({left} more tries before PINs are locked for a minute).")]
+    WrongSignIn { left: u32 },
 }
 
 impl From<StoreError> for PinError {
@@ -71,7 +86,7 @@ pub fn validate(pin: &str) -> Result<(), PinError> {
 }
 
 /// The Argon2id hash of `pin` with a fresh random salt, as a PHC string.
-fn hash_pin(pin: &str) -> Result<String, PinError> {
+pub(crate) fn hash_pin(pin: &str) -> Result<String, PinError> {
     Argon2::default()
         .hash_password(pin.as_bytes())
         .map(|h| h.to_string())
@@ -184,36 +199,99 @@ impl PinGate {
         self
     }
 
-    /// `Ok` when `pin` is the manager's PIN.
+    /// `Ok` when `pin` is an active manager's PIN.
     pub fn check(&self, pin: &str) -> Result<(), PinError> {
-        let hash = self
+        self.approve(pin).map(|_| ())
+    }
+
+    /// The till manager PIN's hash, parsed, if one is set.
+    fn till_manager_hash(&self) -> Result<Option<String>, PinError> {
+        let Some(hash) = self
             .secrets
             .get(PIN_HASH_SECRET)
             .map_err(|e| PinError::Unavailable(e.to_string()))?
-            .ok_or(PinError::NotSet)?;
-        let parsed = PasswordHash::new(hash.expose()).map_err(|_| {
+        else {
+            return Ok(None);
+        };
+        PasswordHash::new(hash.expose()).map_err(|_| {
             PinError::Unavailable("the stored PIN hash is damaged: set the PIN again".into())
         })?;
-        let now = self.clock.now();
-        let failures = self.store.count_pin_attempt(now)?;
-        let right = pin.len() <= MAX_DIGITS
-            && pin.bytes().all(|b| b.is_ascii_digit())
-            && Argon2::default()
-                .verify_password(pin.as_bytes(), &parsed)
-                .is_ok();
-        if right {
+        Ok(Some(hash.expose().to_string()))
+    }
+
+    /// The name of the active manager whose PIN `pin` is: who approved.
+    pub fn approve(&self, pin: &str) -> Result<String, PinError> {
+        let till_manager = self.till_manager_hash()?;
+        let others = self.store.active_cashiers_with_hash()?;
+        let managers = others.iter().filter(|(c, _)| c.role == Role::Manager);
+        if till_manager.is_none() && managers.clone().next().is_none() {
+            return Err(PinError::NotSet);
+        }
+        let failures = self.store.count_pin_attempt(self.clock.now())?;
+        let candidates = till_manager
+            .iter()
+            .map(|h| (Cashier::till_manager(), h.as_str()))
+            .chain(managers.map(|(c, h)| (c.clone(), h.as_str())));
+        for (manager, hash) in candidates {
+            if verify(pin, hash) {
+                self.store.clear_pin_failures()?;
+                return Ok(manager.name);
+            }
+        }
+        let a_cashiers = others
+            .iter()
+            .any(|(c, h)| c.role == Role::Cashier && verify(pin, h));
+        match (lockout(failures), a_cashiers) {
+            (Some(lock), _) => Err(PinError::Locked {
+                secs: lock.as_secs(),
+            }),
+            (None, true) => Err(PinError::NotAManager),
+            (None, false) => Err(PinError::Wrong {
+                left: MAX_FAILURES - failures,
+            }),
+        }
+    }
+
+    /// Signs `name` in with their PIN (the till's manager as [`crate::cashiers::TILL_MANAGER`]).
+    pub fn sign_in(&self, name: &str, pin: &str) -> Result<Cashier, PinError> {
+        let name = name.trim();
+        let (cashier, hash) = match self.store.cashier_with_hash(name)? {
+            Some(found) => found,
+            None if name.eq_ignore_ascii_case(TILL_MANAGER) => (
+                Cashier::till_manager(),
+                self.till_manager_hash()?.ok_or(PinError::NotSet)?,
+            ),
+            None => return Err(PinError::UnknownCashier(name.into())),
+        };
+        if !cashier.active {
+            return Err(PinError::Disabled(cashier.name));
+        }
+        let failures = self.store.count_pin_attempt(self.clock.now())?;
+        if verify(pin, &hash) {
             self.store.clear_pin_failures()?;
-            return Ok(());
+            return Ok(cashier);
         }
         match lockout(failures) {
             Some(lock) => Err(PinError::Locked {
                 secs: lock.as_secs(),
             }),
-            None => Err(PinError::Wrong {
+            None => Err(PinError::WrongSignIn {
                 left: MAX_FAILURES - failures,
             }),
         }
     }
+}
+
+/// Whether `pin` is the PIN whose Argon2id hash (PHC string) is `hash`; a damaged hash matches
+/// nothing.
+fn verify(pin: &str, hash: &str) -> bool {
+    pin.len() <= MAX_DIGITS
+        && pin.bytes().all(|b| b.is_ascii_digit())
+        && PasswordHash::new(hash).is_ok_and(|parsed| {
+            Argon2::default()
+                .verify_password(pin.as_bytes(), &parsed)
+                .is_ok()
+        })
 }
 
 #[cfg(test)]
@@ -374,6 +452,66 @@ mod tests {
         assert_eq!(
             till.gate().check("000000"),
             Err(PinError::Wrong { left: 4 })
+        );
+    }
+
+    #[test]
+    fn any_active_manager_approves_and_a_cashiers_pin_needs_a_manager() {
+        let till = Till::with_pin("482193");
+        let gate = till.gate();
+        gate.store
+            .add_cashier("Anna", Role::Cashier, "111111")
+            .unwrap();
+        gate.store
+            .add_cashier("Bea", Role::Manager, "222222")
+            .unwrap();
+        assert_eq!(gate.approve("482193").unwrap(), "Manager");
+        assert_eq!(gate.approve("222222").unwrap(), "Bea");
+        let refused = gate.approve("111111").unwrap_err();
+        assert_eq!(refused, PinError::NotAManager);
+        assert!(refused.to_string().contains("This needs a manager"));
+        assert_eq!(
+            gate.approve("000000"),
+            Err(PinError::Wrong { left: 3 }),
+            "the cashier's PIN counted as a wrong one"
+        );
+        gate.store.disable_cashier("Bea").unwrap();
+        assert_eq!(gate.approve("222222"), Err(PinError::Wrong { left: 2 }));
+    }
+
+    #[test]
+    fn cashiers_sign_in_with_their_own_pin_counted_with_the_others() {
+        let till = Till::with_pin("482193");
+        let gate = till.gate();
+        gate.store
+            .add_cashier("Anna", Role::Cashier, "111111")
+            .unwrap();
+        assert_eq!(
+            gate.sign_in("anna", "111111").unwrap().label(),
+            "Anna (cashier)"
+        );
+        assert_eq!(
+            gate.sign_in("Manager", "482193").unwrap().label(),
+            "Manager (manager)"
+        );
+        assert_eq!(
+            gate.sign_in("Anna", "482193"),
+            Err(PinError::WrongSignIn { left: 4 })
+        );
+        assert_eq!(
+            gate.sign_in("Zoe", "111111"),
+            Err(PinError::UnknownCashier("Zoe".into()))
+        );
+        gate.store.disable_cashier("Anna").unwrap();
+        let disabled = gate.sign_in("Anna", "111111").unwrap_err();
+        assert!(disabled.to_string().contains("disabled"), "{disabled}");
+        for _ in 0..3 {
+            gate.sign_in("Manager", "000000").unwrap_err();
+        }
+        assert_eq!(
+            gate.sign_in("Manager", "000000"),
+            Err(PinError::Locked { secs: 60 }),
+            "one count for sign-ins and approvals"
         );
     }
 

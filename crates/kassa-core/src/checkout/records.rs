@@ -67,8 +67,8 @@ impl Store {
                     r.get(0)
                 })?;
             tx.execute(
-                "INSERT INTO sales (id, number, state, currency, created_at, updated_at)
-                 VALUES (?1, ?2, 'open', ?3, ?4, ?4)",
+                "INSERT INTO sales (id, number, state, currency, created_at, updated_at, cashier)
+                 VALUES (?1, ?2, 'open', ?3, ?4, ?4, (SELECT cashier FROM temp.signed_in))",
                 params![id, number, currency.code(), stamp(now)],
             )?;
             crate::shifts::attach_sale(tx, &id, currency)?;
@@ -402,6 +402,19 @@ pub(crate) fn settle_refusal(tx: &Connection, op_id: &str) -> Result<(), StoreEr
     )?;
     crate::outbox::card_codes::forget_codes(tx, [op_id])?;
     Ok(())
+}
+
+impl Store {
+    /// The cashier who started the sale (signed in when it opened), if one was.
+    pub fn sale_cashier(&self, sale_id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT cashier FROM sales WHERE id = ?1", [sale_id], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .flatten())
+    }
 }
 
 /// True when the operation belongs to a sale that is still being paid.

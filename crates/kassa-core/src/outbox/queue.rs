@@ -449,7 +449,7 @@ fn record_in(
                 ],
             )?;
             if changed == 1 {
-                journal_op(conn, op, "succeeded", Some(outcome), &now_s)?;
+                journal_op(conn, op, "succeeded", Some(outcome), &now_s, None)?;
                 record_hold(conn, op, outcome, &now_s)?;
                 // A confirm or cancel closed its reserve's hold.
                 forget_codes(
@@ -470,7 +470,7 @@ fn record_in(
                 params![op.id, claimed, reason, now_s],
             )?;
             if changed == 1 {
-                journal_op(conn, op, "declined", None, &now_s)?;
+                journal_op(conn, op, "declined", None, &now_s, None)?;
                 settle_undone_refusal(conn, &op.id, &now_s)?;
                 forget_codes(conn, [op.id.as_str()])?;
                 settle_moot_dependents(conn, &op.id, &now_s)?;
@@ -506,7 +506,7 @@ fn record_in(
                 params![op.id, claimed, reason, now_s],
             )?;
             if changed == 1 {
-                journal_op(conn, op, "review", None, &now_s)?;
+                journal_op(conn, op, "review", None, &now_s, None)?;
             }
         }
     }
@@ -582,12 +582,15 @@ pub(crate) fn settle_moot_dependents(
     Ok(())
 }
 
+/// An operation's journal row; `cashier` names who decided it (a manager's review decision),
+/// `None` the engine ([`crate::store::journal::SYSTEM`]).
 pub(crate) fn journal_op(
     conn: &Connection,
     op: &Op,
     outcome: &str,
     done: Option<&OpOutcome>,
     now: &str,
+    cashier: Option<&str>,
 ) -> Result<(), StoreError> {
     // Only a success moves money; other rows carry the amount in their detail.
     let effect = done.map(|_| op.kind.balance_effect(op.amount.minor));
@@ -610,6 +613,7 @@ pub(crate) fn journal_op(
             currency: Some(op.amount.currency.code().into()),
             outcome: outcome.into(),
             detail,
+            cashier: Some(cashier.unwrap_or(crate::store::journal::SYSTEM).into()),
         },
     )?;
     Ok(())

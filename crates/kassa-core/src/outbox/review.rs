@@ -61,6 +61,17 @@ impl Store {
 
     /// Applies a manager's decision to an operation on the review list.
     pub fn resolve_review(&self, op_id: &str, resolution: &Resolution) -> Result<(), ReviewError> {
+        self.resolve_review_by(op_id, resolution, None)
+    }
+
+    /// [`Store::resolve_review`], its journal row naming the manager who decided (`by`), else
+    /// the cashier signed in.
+    pub fn resolve_review_by(
+        &self,
+        op_id: &str,
+        resolution: &Resolution,
+        by: Option<&str>,
+    ) -> Result<(), ReviewError> {
         let now = stamp(OffsetDateTime::now_utc());
         let mut conn = self.conn();
         let tx = conn
@@ -118,7 +129,11 @@ impl Store {
                 &tx,
                 [Some(op.id.as_str()), closed].into_iter().flatten(),
             )?;
-            journal_op(&tx, &op, label, booked, &now)?;
+            let decided_by = match by {
+                Some(name) => Some(name.to_string()),
+                None => crate::store::journal::signed_in(&tx)?,
+            };
+            journal_op(&tx, &op, label, booked, &now, decided_by.as_deref())?;
             Ok(())
         };
         step()?;

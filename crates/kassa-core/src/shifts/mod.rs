@@ -13,8 +13,8 @@ pub mod text;
 
 use crate::checkout::records::journal_sale;
 use crate::money::Currency;
-use crate::store::JournalEntry;
 use crate::store::stamp::{parse_stamp, stamp};
+use crate::store::JournalEntry;
 use crate::store::{bad_column, Store, StoreError};
 use report::{ReportKind, ShiftReport};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -36,6 +36,8 @@ pub struct Shift {
     pub counted_minor: Option<i64>,
     pub opened_at: OffsetDateTime,
     pub closed_at: Option<OffsetDateTime>,
+    /// Who closed it (signed in when it closed).
+    pub closed_by: Option<String>,
 }
 
 /// Cash put into or taken out of the drawer during a shift, with why.
@@ -97,7 +99,7 @@ pub fn parse_cash(text: &str, currency: &Currency) -> Result<i64, String> {
 }
 
 const SHIFT_COLUMNS: &str = "id, state, currency, float_minor, opened_by, cashier, counted_minor,
-     opened_at, closed_at";
+     opened_at, closed_at, closed_by";
 
 fn read_shift(r: &rusqlite::Row) -> rusqlite::Result<Shift> {
     let state: String = r.get(1)?;
@@ -120,6 +122,7 @@ fn read_shift(r: &rusqlite::Row) -> rusqlite::Result<Shift> {
             }
             None => None,
         },
+        closed_by: r.get(9)?,
     })
 }
 
@@ -151,8 +154,8 @@ fn insert_shift(
     at: OffsetDateTime,
 ) -> Result<i64, StoreError> {
     conn.execute(
-        "INSERT INTO shifts (state, currency, float_minor, opened_by, opened_at)
-         VALUES ('open', ?1, ?2, ?3, ?4)",
+        "INSERT INTO shifts (state, currency, float_minor, opened_by, opened_at, cashier)
+         VALUES ('open', ?1, ?2, ?3, ?4, (SELECT cashier FROM temp.signed_in))",
         params![currency.code(), float_minor, opened_by, stamp(at)],
     )?;
     Ok(conn.last_insert_rowid())
@@ -337,7 +340,8 @@ impl Store {
             }
             let now = OffsetDateTime::now_utc();
             tx.execute(
-                "UPDATE shifts SET state = 'closed', counted_minor = ?2, closed_at = ?3
+                "UPDATE shifts SET state = 'closed', counted_minor = ?2, closed_at = ?3,
+                        closed_by = (SELECT cashier FROM temp.signed_in)
                  WHERE id = ?1",
                 params![shift.id, counted_minor, stamp(now)],
             )?;

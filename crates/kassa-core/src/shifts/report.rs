@@ -35,6 +35,18 @@ pub struct ShiftHead {
     pub cashier: Option<String>,
     pub opened_at: String,
     pub closed_at: Option<String>,
+    /// Who closed it.
+    #[serde(default)]
+    pub closed_by: Option<String>,
+}
+
+/// One cashier's completed sales in the shift (the cashier who started each sale; `None` for
+/// sales made before cashiers signed in).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CashierSales {
+    pub cashier: Option<String>,
+    pub count: i64,
+    pub amount_minor: i64,
 }
 
 /// Money taken or given back per tender type (`cash`, `terminal`, `gift_card`, `wallet`, for
@@ -147,6 +159,9 @@ pub struct ShiftReport {
     pub cash: CashFigures,
     #[serde(default)]
     pub reconciliation: Reconciliation,
+    /// Completed sales per cashier.
+    #[serde(default)]
+    pub per_cashier: Vec<CashierSales>,
 }
 
 fn tally(conn: &Connection, sql: &str, shift: i64) -> Result<Tally, StoreError> {
@@ -278,6 +293,23 @@ pub(crate) fn build(
         |r| r.get(0),
     )?;
     let cash = cash_figures(conn, shift, &tenders, &given_back)?;
+    let per_cashier = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT s.cashier, count(*), coalesce(sum(
+                        (SELECT coalesce(sum(quantity * unit_price_minor), 0)
+                         FROM sale_lines l WHERE l.sale_id = s.id)), 0)
+             FROM sales s WHERE s.shift_id = ?1 AND s.state = 'completed'
+             GROUP BY s.cashier ORDER BY s.cashier",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok(CashierSales {
+                cashier: r.get(0)?,
+                count: r.get(1)?,
+                amount_minor: r.get(2)?,
+            })
+        })?;
+        rows.collect::<Result<Vec<_>, _>>()?
+    };
     Ok(ShiftReport {
         kind,
         shift: ShiftHead {
@@ -287,6 +319,7 @@ pub(crate) fn build(
             cashier: shift.cashier.clone(),
             opened_at: stamp(shift.opened_at),
             closed_at: shift.closed_at.map(stamp),
+            closed_by: shift.closed_by.clone(),
         },
         currency: shift.currency.code().to_string(),
         made_at: stamp(now),
@@ -303,6 +336,7 @@ pub(crate) fn build(
         lookups,
         cash,
         reconciliation: Reconciliation::default(),
+        per_cashier,
     })
 }
 

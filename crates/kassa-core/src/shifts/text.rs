@@ -95,7 +95,12 @@ pub fn rows(r: &ShiftReport, columns: usize) -> Vec<Row> {
         false,
     );
     match &r.shift.closed_at {
-        Some(at) => out.line(format!("Closed {at}"), false),
+        Some(at) => {
+            out.line(format!("Closed {at}"), false);
+            if let Some(by) = &r.shift.closed_by {
+                out.line(format!("Closed by: {by}"), false);
+            }
+        }
         None => out.line(format!("Made {}", r.made_at), false),
     }
     out.line("", false);
@@ -105,6 +110,14 @@ pub fn rows(r: &ShiftReport, columns: usize) -> Vec<Row> {
     out.tally("Voids", r.voids);
     out.pair("Abandoned sales", &r.abandoned.to_string(), false);
     out.pair("Card look-ups", &r.lookups.to_string(), false);
+    if !r.per_cashier.is_empty() {
+        out.line("Sales per cashier", true);
+        for c in &r.per_cashier {
+            let m = out.money(c.amount_minor);
+            let who = c.cashier.as_deref().unwrap_or("(no sign-in)");
+            out.pair(&format!("  {who} ({})", c.count), &m, false);
+        }
+    }
     out.totals("Taken", &r.tenders);
     out.totals("Given back", &r.given_back);
     if !r.card_sales.is_empty() {

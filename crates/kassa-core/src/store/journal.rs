@@ -12,7 +12,8 @@
 //! hash = SHA-256( "kassa-journal-v1\n"                      17 bytes
 //!               || hash of the row before                   32 bytes; 32 zero bytes for seq 1
 //!               || id || seq || at || kind || provider || card_masked || sale_id || op_id
-//!               || amount_minor || currency || outcome || detail )
+//!               || amount_minor || currency || outcome || detail
+//!               || cashier                                  only when not NULL )
 //! ```
 //!
 //! each column as SQLite stores it, tagged by its storage class: NULL is the byte `00`;
@@ -24,6 +25,16 @@
 //! added and not hashed; a column added later must be hashed only when it is not NULL, so that
 //! the rows before it keep their hashes). The rows written before the chain existed got their
 //! seq and hash from the migration that added them, in id order.
+//!
+//! # Who wrote a row
+//!
+//! `cashier` (migration 13) names who did what the row records: the entry's own `cashier`
+//! when it has one (a manager's name on an approval or an acknowledgement, [`SYSTEM`] on the
+//! outbox engine's rows: the engine acts for the till, not for a person), else the cashier
+//! signed in on the connection that writes it ([`Store::sign_in_journal`]: the window's signed-in
+//! cashier, or the `--cashier` of a `kassa` command), else [`SYSTEM`] (a row written while
+//! nobody is signed in: the abandoned-sale sweep, a hold's watchdog). Rows written before
+//! migration 13 have NULL there, and NULL is not hashed: their hashes stay as they were.
 //!
 //! # Checking it
 //!
@@ -78,7 +89,12 @@ pub struct JournalEntry {
     pub op_id: Option<String>,
     pub outcome: String,
     pub detail: serde_json::Value,
+    /// Who did it, when not the signed-in cashier (see the module documentation).
+    pub cashier: Option<String>,
 }
+
+/// The cashier of a row that no person wrote.
+pub const SYSTEM: &str = "system";
 
 impl JournalEntry {
     pub fn lookup(provider: &str, card_masked: &str, outcome: &str) -> Self {
@@ -102,6 +118,7 @@ pub struct JournalRow {
     pub card_masked: Option<String>,
     pub amount_minor: Option<i64>,
     pub outcome: String,
+    pub cashier: Option<String>,
 }
 
 /// True for a row that takes a payment or gives money back: refused while a chain break has
@@ -136,6 +153,10 @@ pub fn append(conn: &Connection, at: &str, entry: &JournalEntry) -> Result<i64, 
     let id = newest_id + 1;
     let (seq, prev) = linked.map_or((1, chain::GENESIS), |h| (h.seq + 1, h.hash));
     let detail = entry.detail.to_string();
+    let cashier = match &entry.cashier {
+        Some(name) => name.clone(),
+        None => signed_in(conn)?.unwrap_or_else(|| SYSTEM.into()),
+    };
     let hash = chain::row_hash(
         &prev,
         &[
@@ -151,12 +172,13 @@ pub fn append(conn: &Connection, at: &str, entry: &JournalEntry) -> Result<i64, 
             text(&entry.currency),
             ValueRef::from(entry.outcome.as_str()),
             ValueRef::from(detail.as_str()),
+            ValueRef::from(cashier.as_str()),
         ],
     );
     conn.prepare_cached(
         "INSERT INTO journal (id, seq, at, kind, provider, card_masked, sale_id, op_id,
-                              amount_minor, currency, outcome, detail, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                              amount_minor, currency, outcome, detail, cashier, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(rusqlite::params![
         id,
@@ -171,12 +193,50 @@ pub fn append(conn: &Connection, at: &str, entry: &JournalEntry) -> Result<i64, 
         entry.currency,
         entry.outcome,
         detail,
+        cashier,
         hash.as_slice()
     ])?;
     Ok(id)
 }
 
+/// The cashier signed in on this connection, if any (`temp.signed_in`, made when the store
+/// opens; a connection opened without the store, such as the bench's writer, has nobody).
+pub(crate) fn signed_in(conn: &Connection) -> Result<Option<String>, StoreError> {
+    use rusqlite::OptionalExtension;
+    let made: bool = conn
+        .prepare_cached("SELECT count(*) > 0 FROM temp.sqlite_master WHERE name = 'signed_in'")?
+        .query_row([], |r| r.get(0))?;
+    if !made {
+        return Ok(None);
+    }
+    Ok(conn
+        .prepare_cached("SELECT cashier FROM temp.signed_in")?
+        .query_row([], |r| r.get(0))
+        .optional()?)
+}
+
+/// Makes the connection's table of who is signed in (it lives as long as the connection).
+pub(crate) fn make_signed_in(conn: &Connection) -> Result<(), rusqlite::Error> {
+    conn.execute_batch("CREATE TEMP TABLE IF NOT EXISTS signed_in (cashier TEXT NOT NULL)")
+}
+
 impl Store {
+    /// Names `cashier` on every row this store writes from now on (and on the sales, refunds
+    /// and shifts it starts), or nobody: the rows then say [`SYSTEM`].
+    pub fn sign_in_journal(&self, cashier: Option<&str>) -> Result<(), StoreError> {
+        let conn = self.conn();
+        conn.execute("DELETE FROM temp.signed_in", [])?;
+        if let Some(name) = cashier {
+            conn.execute("INSERT INTO temp.signed_in (cashier) VALUES (?1)", [name])?;
+        }
+        Ok(())
+    }
+
+    /// The cashier rows are written for, if any.
+    pub fn journal_cashier(&self) -> Result<Option<String>, StoreError> {
+        signed_in(&self.conn())
+    }
+
     /// Appends one row now, in a transaction of its own.
     pub fn journal(&self, entry: &JournalEntry) -> Result<i64, StoreError> {
         let at = stamp(OffsetDateTime::now_utc());
@@ -199,7 +259,7 @@ impl Store {
     pub fn recent_journal(&self, limit: u32) -> Result<Vec<JournalRow>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT id, at, kind, provider, card_masked, amount_minor, outcome
+            "SELECT id, at, kind, provider, card_masked, amount_minor, outcome, cashier
              FROM journal ORDER BY id DESC LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit], |r| {
@@ -211,6 +271,7 @@ impl Store {
                 card_masked: r.get(4)?,
                 amount_minor: r.get(5)?,
                 outcome: r.get(6)?,
+                cashier: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -105,6 +105,7 @@ impl Store {
                 path: shown.clone(),
                 reason: e.to_string(),
             })?;
+        journal::make_signed_in(&conn).map_err(|e| open_err(&e))?;
         let store = Store {
             path: path.to_path_buf(),
             conn: Mutex::new(conn),

@@ -357,6 +357,27 @@ pub fn migrations() -> Migrations<'static> {
         "#,
             chain_journal,
         ),
+        M::up(
+            r#"
+        -- Cashiers (cashiers.rs): each signs in with a PIN of their own, kept only as its
+        -- Argon2id hash; a manager's PIN approves what a cashier may not do. The till's manager
+        -- PIN (`kassa manager set-pin`) stays in the secret store and is the manager "Manager".
+        -- Journal rows, sales, refunds and shifts name their cashier; a journal row's cashier is
+        -- hashed when it is not NULL (store/journal.rs), so the rows before keep their hashes.
+        CREATE TABLE cashiers (
+            id         INTEGER PRIMARY KEY,
+            name       TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) > 0),
+            role       TEXT NOT NULL CHECK (role IN ('cashier', 'manager')),
+            pin_hash   TEXT NOT NULL,          -- Argon2id, PHC string
+            active     INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+            created_at TEXT NOT NULL
+        );
+        ALTER TABLE journal ADD COLUMN cashier TEXT;
+        ALTER TABLE sales ADD COLUMN cashier TEXT;
+        ALTER TABLE refunds ADD COLUMN cashier TEXT;
+        ALTER TABLE shifts ADD COLUMN closed_by TEXT;
+        "#,
+        ),
     ])
 }
 

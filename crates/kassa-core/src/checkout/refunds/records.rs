@@ -46,8 +46,8 @@ impl Store {
             )?;
             tx.execute(
                 "INSERT INTO refunds (id, sale_id, number, kind, reason, amount_minor, approved_by,
-                        record_op_id, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                        record_op_id, created_at, cashier)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, (SELECT cashier FROM temp.signed_in))",
                 params![
                     refund.id,
                     refund.sale_id,

@@ -95,6 +95,7 @@ impl Store {
                         "by": by,
                         "note": format!("chain break at {at} seen by {by}: {message}"),
                     }),
+                    cashier: Some(by.to_string()),
                     ..Default::default()
                 },
             )?;

@@ -17,8 +17,10 @@ pub const GENESIS: Hash = [0; 32];
 /// Starts every hashed content, so that a journal hash is never taken for another one.
 const DOMAIN: &[u8] = b"kassa-journal-v1\n";
 
-/// The hashed columns, in the order they are hashed (then `hash`, which is not hashed).
-pub const HASHED_COLUMNS: [&str; 12] = [
+/// The hashed columns, in the order they are hashed (then `hash`, which is not hashed). The
+/// columns after the first [`FIRST_COLUMNS`] were added later: each is hashed only when it is
+/// not NULL, so the rows written before it keep their hashes.
+pub const HASHED_COLUMNS: [&str; 13] = [
     "id",
     "seq",
     "at",
@@ -31,7 +33,11 @@ pub const HASHED_COLUMNS: [&str; 12] = [
     "currency",
     "outcome",
     "detail",
+    "cashier",
 ];
+
+/// The columns the chain began with (migration 12), always hashed.
+pub const FIRST_COLUMNS: usize = 12;
 
 /// Where `seq` is among [`HASHED_COLUMNS`].
 const SEQ: usize = 1;
@@ -41,11 +47,13 @@ pub const BREAK_SEEN: &str = "journal_break_seen";
 
 /// SHA-256 over the domain, the previous row's hash and the row's columns, each as its
 /// storage class tag and bytes (see the module documentation of `store/journal.rs`).
-pub fn row_hash(prev: &Hash, values: &[ValueRef<'_>; 12]) -> Hash {
+pub fn row_hash(prev: &Hash, values: &[ValueRef<'_>; 13]) -> Hash {
     let mut h = Sha256::new();
     h.update(DOMAIN);
     h.update(prev);
-    for value in values {
+    let (first, later) = values.split_at(FIRST_COLUMNS);
+    let later = later.iter().filter(|v| !matches!(v, ValueRef::Null));
+    for value in first.iter().chain(later) {
         match *value {
             ValueRef::Null => h.update([0u8]),
             ValueRef::Integer(i) => {
@@ -71,10 +79,13 @@ pub fn row_hash(prev: &Hash, values: &[ValueRef<'_>; 12]) -> Hash {
     h.finalize().into()
 }
 
-/// Columns 0..12 of a row selected as [`HASHED_COLUMNS`].
-fn hashed_values<'a>(row: &'a rusqlite::Row<'_>) -> Result<[ValueRef<'a>; 12], rusqlite::Error> {
-    let mut values = [ValueRef::Null; 12];
-    for (i, v) in values.iter_mut().enumerate() {
+/// The first `columns` of a row selected as [`HASHED_COLUMNS`]; the rest NULL.
+fn hashed_values<'a>(
+    row: &'a rusqlite::Row<'_>,
+    columns: usize,
+) -> Result<[ValueRef<'a>; 13], rusqlite::Error> {
+    let mut values = [ValueRef::Null; 13];
+    for (i, v) in values.iter_mut().enumerate().take(columns) {
         *v = row.get_ref(i)?;
     }
     Ok(values)
@@ -214,13 +225,13 @@ pub fn walk(conn: &Connection, after: Option<Head>) -> Result<ChainReport, rusql
     let mut rows = stmt.query([from_id])?;
     while let Some(row) = rows.next()? {
         report.rows += 1;
-        let values = hashed_values(row)?;
+        let values = hashed_values(row, HASHED_COLUMNS.len())?;
         let id: i64 = row.get(0)?;
         let seq = match values[SEQ] {
             ValueRef::Integer(s) => Some(s),
             _ => None,
         };
-        let stored: Option<Hash> = match row.get_ref(12)? {
+        let stored: Option<Hash> = match row.get_ref(HASHED_COLUMNS.len())? {
             ValueRef::Blob(b) => b.try_into().ok(),
             _ => None,
         };
@@ -373,7 +384,8 @@ pub fn anchor_before_newest(conn: &Connection, rows: u32) -> Result<Option<Head>
 }
 
 /// The migration's hook: gives the rows written before the chain their seq and hash, in id
-/// order, a batch at a time.
+/// order, a batch at a time. It ran before the later columns existed: only the first
+/// [`FIRST_COLUMNS`] are read.
 pub fn chain_existing(conn: &Connection) -> Result<(), rusqlite::Error> {
     const BATCH: i64 = 10_000;
     let mut prev = GENESIS;
@@ -381,7 +393,7 @@ pub fn chain_existing(conn: &Connection) -> Result<(), rusqlite::Error> {
     let mut last_id = i64::MIN;
     let mut select = conn.prepare(&format!(
         "SELECT {} FROM journal WHERE id > ?1 ORDER BY id LIMIT ?2",
-        HASHED_COLUMNS.join(", ")
+        HASHED_COLUMNS[..FIRST_COLUMNS].join(", ")
     ))?;
     let mut update = conn.prepare("UPDATE journal SET seq = ?2, hash = ?3 WHERE id = ?1")?;
     loop {
@@ -390,7 +402,7 @@ pub fn chain_existing(conn: &Connection) -> Result<(), rusqlite::Error> {
         while let Some(row) = rows.next()? {
             seq += 1;
             let id: i64 = row.get(0)?;
-            let mut values = hashed_values(row)?;
+            let mut values = hashed_values(row, FIRST_COLUMNS)?;
             values[SEQ] = ValueRef::Integer(seq);
             prev = row_hash(&prev, &values);
             batch.push((id, seq, prev));

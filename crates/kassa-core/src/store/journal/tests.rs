@@ -118,6 +118,8 @@ fn the_hash_is_sha256_over_the_documented_encoding() {
         vec![0],
         text(""),
         text("{}"),
+        // The cashier (migration 13): nobody was signed in.
+        text("system"),
     ] {
         content.extend(part);
     }
@@ -206,8 +208,12 @@ fn the_migration_chains_the_rows_written_before_the_chain() {
     lookups(&store, 25_000);
     {
         let mut conn = store.conn();
-        conn.execute("UPDATE journal SET seq = NULL, hash = NULL", [])
-            .unwrap();
+        // As before migration 13: no cashier column, so none hashed.
+        conn.execute(
+            "UPDATE journal SET seq = NULL, hash = NULL, cashier = NULL",
+            [],
+        )
+        .unwrap();
         let tx = conn.transaction().unwrap();
         chain::chain_existing(&tx).unwrap();
         tx.commit().unwrap();
@@ -279,4 +285,36 @@ fn a_break_found_at_start_stops_payments_until_a_manager_has_seen_it() {
     let store = Store::open(&path).unwrap();
     assert_eq!(store.journal_stop().unwrap(), None);
     store.journal(&cash_tender()).unwrap();
+}
+
+#[test]
+fn rows_name_the_signed_in_cashier_and_their_name_is_hashed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, path) = open(&dir);
+    lookups(&store, 1);
+    store.sign_in_journal(Some("Anna")).unwrap();
+    lookups(&store, 1);
+    store
+        .journal(&JournalEntry {
+            cashier: Some("Bea".into()),
+            ..cash_tender()
+        })
+        .unwrap();
+    store.sign_in_journal(None).unwrap();
+    lookups(&store, 1);
+    let rows = store.recent_journal(10).unwrap();
+    let names: Vec<_> = rows.iter().rev().map(|r| r.cashier.clone()).collect();
+    let names: Vec<_> = names.iter().map(|n| n.as_deref().unwrap()).collect();
+    assert_eq!(names, ["system", "Anna", "Bea", "system"]);
+    assert_eq!(store.verify_journal().unwrap().break_count, 0);
+    tamper(&path, "UPDATE journal SET cashier = 'Carl' WHERE id = 2");
+    let report = store.verify_journal().unwrap();
+    assert_eq!(
+        report
+            .breaks
+            .iter()
+            .map(|b| (b.id, b.problem))
+            .collect::<Vec<_>>(),
+        [(2, Problem::Changed)]
+    );
 }
