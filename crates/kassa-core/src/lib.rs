@@ -11,6 +11,7 @@ pub mod checkout;
 pub mod clock;
 pub mod config;
 pub mod holds;
+pub mod lang;
 pub mod manager_pin;
 pub mod money;
 pub mod outbox;

@@ -14,6 +14,7 @@ pub use layout::{wrap, Row, MIN_COLUMNS};
 use crate::checkout::new_cards::{is_new_card, MadeCard};
 use crate::checkout::{Line, Sale, SaleState, Tender, TenderKind};
 use crate::config::RegisterConfig;
+use crate::lang::{Language, Text};
 use crate::money::Currency;
 use crate::outbox::OpState;
 use crate::store::{Store, StoreError};
@@ -42,7 +43,7 @@ pub struct Receipt {
     /// The till's name and id (`[register] name`, `id`).
     pub till_name: String,
     pub till_id: String,
-    /// "Sale", "Refund", "Void".
+    /// "Sale", "Refund", "Void" (in the receipt's language).
     pub title: String,
     pub number: i64,
     /// When it was completed, in the offset the receipt is printed in.
@@ -64,6 +65,8 @@ pub struct Receipt {
     pub training: bool,
     /// The barcode's payload: [`BARCODE_PREFIX`] and the number.
     pub barcode: String,
+    /// The till's language (`[register] language`): the labels, amounts and time.
+    pub language: Language,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,7 +94,7 @@ pub enum NewCardOnReceipt {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceiptTender {
-    /// "Cash", "Card terminal", "Gift card zmyle", "Wallet Leat".
+    /// "Cash", "Card terminal", "Gift card zmyle", "Wallet Leat" (in the receipt's language).
     pub label: String,
     /// The card, masked (`••••0001`); never the full code.
     pub card_masked: Option<String>,
@@ -119,15 +122,16 @@ impl Receipt {
                 state: sale.state,
             });
         }
+        let language = Language::from_code(&register.language);
         let mut tenders = Vec::new();
         for t in sale.tenders.iter().filter(|t| t.state.counts()) {
-            tenders.push(tender(t, store)?);
+            tenders.push(tender(t, store, language)?);
         }
         Ok(Receipt {
             shop: register.shop.clone(),
             till_name: register.name.clone(),
             till_id: register.id.clone(),
-            title: "Sale".into(),
+            title: Text::ReceiptSale.get(language).into(),
             number: sale.number,
             at: sale
                 .finished_at
@@ -147,6 +151,7 @@ impl Receipt {
             change_minor: sale.change_minor(),
             training,
             barcode: barcode_of(sale.number),
+            language,
         })
     }
 
@@ -210,13 +215,13 @@ fn new_card(op_id: Option<&str>, store: &Store) -> Result<NewCardOnReceipt, Stor
     )
 }
 
-fn tender(t: &Tender, store: &Store) -> Result<ReceiptTender, StoreError> {
+fn tender(t: &Tender, store: &Store, language: Language) -> Result<ReceiptTender, StoreError> {
     let provider = t.provider.map_or("", |p| p.display_name());
     let label = match t.kind {
-        TenderKind::Cash => "Cash".to_string(),
-        TenderKind::Terminal => "Card terminal".to_string(),
-        TenderKind::GiftCard => format!("Gift card {provider}"),
-        TenderKind::Wallet => format!("Wallet {provider}"),
+        TenderKind::Cash => Text::TenderCash.get(language).to_string(),
+        TenderKind::Terminal => Text::TenderTerminal.get(language).to_string(),
+        TenderKind::GiftCard => Text::TenderGiftCard.fill(language, &[("provider", &provider)]),
+        TenderKind::Wallet => Text::TenderWallet.fill(language, &[("provider", &provider)]),
     };
     // The payment's operation: a held card's confirm, else its charge.
     let op_id = t.confirm_op_id.as_ref().or(t.op_id.as_ref());

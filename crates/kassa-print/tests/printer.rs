@@ -60,6 +60,7 @@ fn receipt() -> Receipt {
         change_minor: 160,
         training: true,
         barcode: "KS7".into(),
+        language: kassa_core::lang::Language::En,
     }
 }
 

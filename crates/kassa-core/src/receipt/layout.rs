@@ -2,7 +2,8 @@
 //! long descriptions and references wrapped, amounts right-aligned.
 
 use super::{NewCardOnReceipt, Receipt};
-use crate::money::{Currency, Money};
+use crate::lang::{Language, Text};
+use crate::money::Currency;
 
 /// The narrowest layout: an amount (`EUR -1000000.00`) and a word beside it.
 pub const MIN_COLUMNS: usize = 24;
@@ -21,10 +22,6 @@ fn plain(text: String) -> Row {
 
 fn bold(text: String) -> Row {
     Row { text, bold: true }
-}
-
-fn money(minor: i64, currency: &Currency) -> String {
-    Money::new(minor, currency.clone()).to_string()
 }
 
 fn width(s: &str) -> usize {
@@ -93,6 +90,9 @@ fn two_columns(left: &str, right: &str, columns: usize) -> Vec<String> {
 /// The rows at `columns` ([`MIN_COLUMNS`] at the least).
 pub(super) fn rows(r: &Receipt, columns: usize) -> Vec<Row> {
     let columns = columns.max(MIN_COLUMNS);
+    let language: Language = r.language;
+    let money = |minor: i64, currency: &Currency| language.money(minor, currency);
+    let label = |text: Text| text.get(language);
     let c = &r.currency;
     let rule = "-".repeat(columns);
     let mut out = Vec::new();
@@ -109,26 +109,13 @@ pub(super) fn rows(r: &Receipt, columns: usize) -> Vec<Row> {
             .collect()
     };
     if r.training {
-        add(centre("*** TRAINING ***"), true);
+        add(centre(label(Text::ReceiptTrainingHead)), true);
     }
     if !r.shop.is_empty() {
         add(centre(&r.shop), true);
     }
     add(centre(&format!("{} ({})", r.till_name, r.till_id)), false);
-    let stamp = format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}{}",
-        r.at.year(),
-        u8::from(r.at.month()),
-        r.at.day(),
-        r.at.hour(),
-        r.at.minute(),
-        if r.at.offset().is_utc() {
-            " UTC".to_string()
-        } else {
-            let (h, m, _) = r.at.offset().as_hms();
-            format!(" {:+03}:{:02}", h, m.abs())
-        }
-    );
+    let stamp = language.date_time(r.at);
     add(
         two_columns(&format!("{} {}", r.title, r.number), &stamp, columns),
         true,
@@ -137,7 +124,13 @@ pub(super) fn rows(r: &Receipt, columns: usize) -> Vec<Row> {
         add(wrap(reference, columns), false);
     }
     if let Some(reason) = &r.reason {
-        add(wrap(&format!("Reason: {reason}"), columns), false);
+        add(
+            wrap(
+                &Text::ReceiptReason.fill(language, &[("reason", reason)]),
+                columns,
+            ),
+            false,
+        );
     }
     add(vec![rule.clone()], false);
     for l in &r.lines {
@@ -150,27 +143,23 @@ pub(super) fn rows(r: &Receipt, columns: usize) -> Vec<Row> {
             add(two_columns(&each, &total, columns), false);
         }
         if let Some(card) = &l.card_masked {
-            add(wrap(&format!("  Card {card}"), columns), false);
+            let card = Text::ReceiptCard.fill(language, &[("card", card)]);
+            add(wrap(&format!("  {card}"), columns), false);
         }
         match &l.new_card {
             Some(NewCardOnReceipt::Made { code, url }) => {
-                add(wrap(&format!("  Card code {code}"), columns), true);
+                let code = Text::ReceiptCardCode.fill(language, &[("code", code)]);
+                add(wrap(&format!("  {code}"), columns), true);
                 if let Some(url) = url {
                     add(wrap(&format!("  {url}"), columns), false);
                 }
             }
             Some(NewCardOnReceipt::Making) => add(
-                wrap(
-                    "  The card is being made: print this receipt again later (refund screen, F9) for its code.",
-                    columns,
-                ),
+                wrap(&format!("  {}", label(Text::ReceiptCardMaking)), columns),
                 false,
             ),
             Some(NewCardOnReceipt::NotMade) => add(
-                wrap(
-                    "  The card was not made or not loaded: the manager settles it (review list).",
-                    columns,
-                ),
+                wrap(&format!("  {}", label(Text::ReceiptCardNotMade)), columns),
                 false,
             ),
             None => {}
@@ -178,17 +167,21 @@ pub(super) fn rows(r: &Receipt, columns: usize) -> Vec<Row> {
     }
     add(vec![rule.clone()], false);
     add(
-        two_columns("TOTAL", &money(r.total_minor, c), columns),
+        two_columns(label(Text::ReceiptTotal), &money(r.total_minor, c), columns),
         true,
     );
     if r.rounding_minor != 0 {
         add(
-            two_columns("Cash rounding", &money(r.rounding_minor, c), columns),
+            two_columns(
+                label(Text::ReceiptCashRounding),
+                &money(r.rounding_minor, c),
+                columns,
+            ),
             false,
         );
         add(
             two_columns(
-                "To pay",
+                label(Text::ReceiptToPay),
                 &money(r.total_minor + r.rounding_minor, c),
                 columns,
             ),
@@ -201,27 +194,37 @@ pub(super) fn rows(r: &Receipt, columns: usize) -> Vec<Row> {
             false,
         );
         if let Some(card) = &t.card_masked {
-            add(wrap(&format!("  Card {card}"), columns), false);
+            let card = Text::ReceiptCard.fill(language, &[("card", card)]);
+            add(wrap(&format!("  {card}"), columns), false);
         }
         if let Some(left) = t.balance_after_minor {
             add(
-                two_columns("  Balance left", &money(left, c), columns),
+                two_columns(
+                    &format!("  {}", label(Text::ReceiptBalanceLeft)),
+                    &money(left, c),
+                    columns,
+                ),
                 false,
             );
         }
         if let Some(reference) = &t.provider_ref {
-            add(wrap(&format!("  Ref {reference}"), columns), false);
+            let reference = Text::ReceiptRef.fill(language, &[("reference", reference)]);
+            add(wrap(&format!("  {reference}"), columns), false);
         }
     }
     if r.change_minor != 0 {
         add(
-            two_columns("Change", &money(r.change_minor, c), columns),
+            two_columns(
+                label(Text::ReceiptChange),
+                &money(r.change_minor, c),
+                columns,
+            ),
             false,
         );
     }
     add(vec![rule], false);
     if r.training {
-        add(centre("TRAINING - nothing was paid"), true);
+        add(centre(label(Text::ReceiptTrainingFoot)), true);
     }
     out
 }

@@ -6,6 +6,7 @@ use super::{barcode_of, Receipt, ReceiptError, ReceiptLine, ReceiptTender};
 use crate::checkout::refunds::{PartKind, Refund, RefundKind};
 use crate::checkout::Sale;
 use crate::config::RegisterConfig;
+use crate::lang::{Language, Text};
 use crate::store::Store;
 use time::UtcOffset;
 
@@ -19,10 +20,12 @@ impl Receipt {
         training: bool,
         offset: UtcOffset,
     ) -> Result<Receipt, ReceiptError> {
+        let language = Language::from_code(&register.language);
         let title = match refund.kind {
-            RefundKind::Refund => "Refund",
-            RefundKind::Void => "Void",
-        };
+            RefundKind::Refund => Text::ReceiptRefund,
+            RefundKind::Void => Text::ReceiptVoid,
+        }
+        .get(language);
         let mut tenders = Vec::with_capacity(refund.parts.len());
         for p in &refund.parts {
             let provider = p.provider.map_or("", |p| p.display_name());
@@ -32,10 +35,14 @@ impl Receipt {
             };
             tenders.push(ReceiptTender {
                 label: match p.kind {
-                    PartKind::Card => format!("Back onto {provider} card"),
-                    PartKind::Reload => format!("Loaded onto {provider} card"),
-                    PartKind::Cash => "Cash paid out".into(),
-                    PartKind::Terminal => "Card terminal refund".into(),
+                    PartKind::Card => {
+                        Text::RefundBackOnto.fill(language, &[("provider", &provider)])
+                    }
+                    PartKind::Reload => {
+                        Text::RefundLoadedOnto.fill(language, &[("provider", &provider)])
+                    }
+                    PartKind::Cash => Text::RefundCash.get(language).into(),
+                    PartKind::Terminal => Text::RefundTerminal.get(language).into(),
                 },
                 card_masked: p.card_masked.clone(),
                 amount_minor: -p.amount_minor,
@@ -50,11 +57,12 @@ impl Receipt {
             title: title.into(),
             number: refund.number,
             at: refund.created_at.to_offset(offset),
-            reference: Some(format!("of sale {}", sale.number)),
+            reference: Some(Text::ReceiptOfSale.fill(language, &[("number", &sale.number)])),
             reason: Some(refund.reason.clone()),
             currency: refund.currency.clone(),
             lines: vec![ReceiptLine {
-                description: format!("{title} of sale {}", sale.number),
+                description: Text::ReceiptTitleOfSale
+                    .fill(language, &[("title", &title), ("number", &sale.number)]),
                 quantity: 1,
                 unit_price_minor: -refund.amount_minor,
                 total_minor: -refund.amount_minor,
@@ -67,6 +75,7 @@ impl Receipt {
             change_minor: 0,
             training,
             barcode: barcode_of(sale.number),
+            language,
         })
     }
 }

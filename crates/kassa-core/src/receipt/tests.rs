@@ -274,3 +274,57 @@ fn a_sale_is_found_by_its_id_number_or_barcode() {
         assert!(find_sale(&store, nothing).unwrap().is_none(), "{nothing:?}");
     }
 }
+
+#[test]
+fn a_dutch_till_prints_its_receipt_in_dutch() {
+    let (_dir, store) = store();
+    let register = RegisterConfig {
+        language: "nl".into(),
+        ..register()
+    };
+    let r = Receipt::for_sale(&sale(None), &store, &register, true, UtcOffset::UTC).unwrap();
+    assert_eq!(r.title, "Verkoop");
+    assert_eq!(r.tenders[0].label, "Cadeaukaart zmyle");
+    assert_eq!(r.tenders[1].label, "Contant");
+    let text = r.text(48).join("\n");
+    for expected in [
+        "*** OEFENMODUS ***",
+        "Verkoop 42",
+        "30-11-2026 09:24 UTC",
+        "€ 12,50",
+        "2 x € 7,95",
+        "TOTAAL",
+        "€ 28,40",
+        "Kaart ••••CESS",
+        "Resterend saldo",
+        "Wisselgeld",
+        "€ 1,60",
+        "OEFENMODUS - er is niets betaald",
+    ] {
+        assert!(text.contains(expected), "{expected} missing in\n{text}");
+    }
+    for english in ["EUR", "TOTAL ", "Change", "Balance left", "TRAINING"] {
+        assert!(!text.contains(english), "{english} in\n{text}");
+    }
+}
+
+#[test]
+fn a_german_till_prints_its_receipt_in_german() {
+    let (_dir, store) = store();
+    let register = RegisterConfig {
+        language: "de".into(),
+        ..register()
+    };
+    let r = Receipt::for_sale(&sale(None), &store, &register, false, UtcOffset::UTC).unwrap();
+    let text = r.text(48).join("\n");
+    for expected in [
+        "Verkauf 42",
+        "30.11.2026 09:24 UTC",
+        "SUMME",
+        "€ 28,40",
+        "Rückgeld",
+        "Bar",
+    ] {
+        assert!(text.contains(expected), "{expected} missing in\n{text}");
+    }
+}
