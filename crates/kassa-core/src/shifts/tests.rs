@@ -120,3 +120,50 @@ fn comparison_finds_exactly_what_is_missing_extra_or_different() {
         theirs(Some("c"), "t3", 900)
     )));
 }
+
+#[test]
+fn a_dutch_z_report_speaks_dutch_with_euro_amounts() {
+    let (_dir, s) = store();
+    s.open_shift_with(&eur(), 100_00).unwrap();
+    s.cash_move(CashMove::PaidIn, 20_00, "wisselgeld van de bank")
+        .unwrap();
+    s.cash_move(CashMove::PaidOut, 7_50, "glazenwasser")
+        .unwrap();
+    let z = s.close_shift(110_00).unwrap();
+    let rows = text::rows_in(&z, 48, crate::lang::Language::Nl);
+    let text: Vec<String> = rows.into_iter().map(|r| r.text).collect();
+    let all = text.join("\n");
+    let line = |label: &str| {
+        text.iter()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("no {label} in\n{all}"))
+            .clone()
+    };
+    assert!(text[0].starts_with("Z-RAPPORT - DIENST "), "{all}");
+    let opened = line("Geopend ");
+    let date = opened.trim_start_matches("Geopend ");
+    assert!(
+        date.as_bytes()[2] == b'-' && date.as_bytes()[5] == b'-',
+        "the date is day-month-year: {opened}"
+    );
+    assert!(line("Verkopen (0)").ends_with("€ 0,00"), "{all}");
+    assert!(line("Wisselgeldvoorraad").ends_with("€ 100,00"), "{all}");
+    assert!(line("Gestort").ends_with("€ 20,00"), "{all}");
+    assert!(line("Uitbetaald").ends_with("€ -7,50"), "{all}");
+    assert!(line("Verwacht in de lade").ends_with("€ 112,50"), "{all}");
+    assert!(line("Geteld").ends_with("€ 110,00"), "{all}");
+    assert!(line("Verschil").ends_with("€ -2,50"), "{all}");
+    assert!(
+        line("Uitbetaald: glazenwasser").ends_with("€ -7,50"),
+        "{all}"
+    );
+    for english in ["EUR", "Expected", "Counted", "Difference", "REPORT"] {
+        assert!(!all.contains(english), "{english} in\n{all}");
+    }
+    let english = text::rows(&z, 48)
+        .into_iter()
+        .map(|r| r.text)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(english.contains("Z REPORT") && english.contains("EUR 112.50"));
+}

@@ -1,21 +1,39 @@
 //! An X or Z report in text rows at a printer's width (the CLI, the screen's print-out and the
-//! receipt printer): each figure a label with its amount flush right.
+//! receipt printer): each figure a label with its amount flush right, in the till's language
+//! ([`rows_in`]; the CLI's [`rows`] in English).
 
 use super::report::{ReportKind, ShiftReport, Tally, TenderTotal};
-use crate::money::{Currency, Money};
+use crate::lang::{Language, Text};
+use crate::money::Currency;
 use crate::receipt::{Row, MIN_COLUMNS};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
 struct Rows {
     rows: Vec<Row>,
     columns: usize,
     currency: Option<Currency>,
+    language: Language,
 }
 
 impl Rows {
     fn money(&self, minor: i64) -> String {
         match &self.currency {
-            Some(c) => Money::new(minor, c.clone()).to_string(),
+            Some(c) => self.language.money(minor, c),
             None => minor.to_string(),
+        }
+    }
+
+    fn text(&self, text: Text) -> &'static str {
+        text.get(self.language)
+    }
+
+    /// A time as the report stores it (RFC 3339), in the language's format; English keeps the
+    /// stored form.
+    fn time(&self, stamp: &str) -> String {
+        match OffsetDateTime::parse(stamp, &Rfc3339) {
+            Ok(at) if self.language != Language::En => self.language.date_time(at),
+            _ => stamp.to_string(),
         }
     }
 
@@ -71,57 +89,75 @@ impl Rows {
     }
 }
 
-/// The report's rows at `columns` ([`MIN_COLUMNS`] at the least).
+/// The report's rows at `columns` ([`MIN_COLUMNS`] at the least), in English.
 pub fn rows(r: &ShiftReport, columns: usize) -> Vec<Row> {
+    rows_in(r, columns, Language::En)
+}
+
+/// The report's rows at `columns` ([`MIN_COLUMNS`] at the least) in `language`: labels,
+/// amounts (`€ 12,50` in Dutch and German) and times.
+pub fn rows_in(r: &ShiftReport, columns: usize, language: Language) -> Vec<Row> {
     let mut out = Rows {
         rows: Vec::new(),
         columns: columns.max(MIN_COLUMNS),
         currency: Currency::try_from(r.currency.clone()).ok(),
+        language,
     };
+    let l = |text: Text| text.get(language);
     let title = match r.kind {
-        ReportKind::X => format!("X REPORT - SHIFT {}", r.shift.id),
-        ReportKind::Z => format!("Z REPORT - SHIFT {}", r.shift.id),
+        ReportKind::X => Text::ReportX,
+        ReportKind::Z => Text::ReportZ,
     };
-    out.line(title, true);
-    out.line(format!("Opened {}", r.shift.opened_at), false);
+    out.line(title.fill(language, &[("shift", &r.shift.id)]), true);
+    let opened = out.time(&r.shift.opened_at);
+    out.line(Text::ReportOpened.fill(language, &[("at", &opened)]), false);
     if r.shift.opened_by == "sale" {
-        out.line("  (opened by its first sale, no float)", false);
+        out.line(format!("  {}", l(Text::ReportOpenedBySale)), false);
     }
+    let cashier = r
+        .shift
+        .cashier
+        .as_deref()
+        .unwrap_or(l(Text::ReportNoSignIn));
     out.line(
-        format!(
-            "Cashier: {}",
-            r.shift.cashier.as_deref().unwrap_or("(no sign-in)")
-        ),
+        Text::ReportCashier.fill(language, &[("cashier", &cashier)]),
         false,
     );
     match &r.shift.closed_at {
         Some(at) => {
-            out.line(format!("Closed {at}"), false);
+            let at = out.time(at);
+            out.line(Text::ReportClosed.fill(language, &[("at", &at)]), false);
             if let Some(by) = &r.shift.closed_by {
-                out.line(format!("Closed by: {by}"), false);
+                out.line(
+                    Text::ReportClosedBy.fill(language, &[("cashier", by)]),
+                    false,
+                );
             }
         }
-        None => out.line(format!("Made {}", r.made_at), false),
+        None => {
+            let at = out.time(&r.made_at);
+            out.line(Text::ReportMade.fill(language, &[("at", &at)]), false)
+        }
     }
     out.line("", false);
-    out.tally("Sales", r.sales);
-    out.amount("Cash rounding", r.rounding_minor);
-    out.tally("Refunds", r.refunds);
-    out.tally("Voids", r.voids);
-    out.pair("Abandoned sales", &r.abandoned.to_string(), false);
-    out.pair("Card look-ups", &r.lookups.to_string(), false);
+    out.tally(l(Text::ReportSales), r.sales);
+    out.amount(l(Text::ReportCashRounding), r.rounding_minor);
+    out.tally(l(Text::ReportRefunds), r.refunds);
+    out.tally(l(Text::ReportVoids), r.voids);
+    out.pair(l(Text::ReportAbandoned), &r.abandoned.to_string(), false);
+    out.pair(l(Text::ReportLookups), &r.lookups.to_string(), false);
     if !r.per_cashier.is_empty() {
-        out.line("Sales per cashier", true);
+        out.line(l(Text::ReportPerCashier), true);
         for c in &r.per_cashier {
             let m = out.money(c.amount_minor);
-            let who = c.cashier.as_deref().unwrap_or("(no sign-in)");
+            let who = c.cashier.as_deref().unwrap_or(l(Text::ReportNoSignIn));
             out.pair(&format!("  {who} ({})", c.count), &m, false);
         }
     }
-    out.totals("Taken", &r.tenders);
-    out.totals("Given back", &r.given_back);
+    out.totals(l(Text::ReportTaken), &r.tenders);
+    out.totals(l(Text::ReportGivenBack), &r.given_back);
     if !r.card_sales.is_empty() {
-        out.line("Gift cards sold / reloaded", true);
+        out.line(l(Text::ReportCardSales), true);
         for c in &r.card_sales {
             let m = out.money(c.amount_minor);
             out.pair(
@@ -131,62 +167,74 @@ pub fn rows(r: &ShiftReport, columns: usize) -> Vec<Row> {
             );
         }
     }
-    out.tally("Offline, not yet confirmed", r.offline_outstanding);
+    out.tally(l(Text::ReportOffline), r.offline_outstanding);
     out.pair(
-        "Operations still queued",
+        l(Text::ReportQueued),
         &r.queue.unfinished.to_string(),
         false,
     );
     out.pair(
-        "Operations in review",
+        l(Text::ReportInReview),
         &r.queue.in_review.to_string(),
         false,
     );
-    out.line("Cash", true);
+    out.line(l(Text::ReportCash), true);
     let c = &r.cash;
-    out.amount("  Float", c.float_minor);
-    out.amount("  Cash sales", c.sales_minor);
-    out.amount("  Paid in", c.paid_in_minor);
-    out.amount("  Paid out", -c.paid_out_minor);
-    out.amount("  Cash given back", -c.refunds_minor);
+    let indented = |text: Text| format!("  {}", l(text));
+    out.amount(&indented(Text::ReportFloat), c.float_minor);
+    out.amount(&indented(Text::ReportCashSales), c.sales_minor);
+    out.amount(&indented(Text::ReportPaidIn), c.paid_in_minor);
+    out.amount(&indented(Text::ReportPaidOut), -c.paid_out_minor);
+    out.amount(&indented(Text::ReportCashGivenBack), -c.refunds_minor);
     for m in &c.movements {
-        let sign = if m.kind == "paid_out" { -1 } else { 1 };
+        let (sign, kind) = if m.kind == "paid_out" {
+            (-1, Text::ReportPaidOut)
+        } else {
+            (1, Text::ReportPaidIn)
+        };
         out.amount(
-            &format!("    {}: {}", m.kind.replace('_', " "), m.reason),
+            &format!("    {}: {}", l(kind), m.reason),
             sign * m.amount_minor,
         );
     }
     let expected = out.money(c.expected_minor);
-    out.pair("Expected in drawer", &expected, true);
+    out.pair(l(Text::ReportExpected), &expected, true);
     if let (Some(counted), Some(diff)) = (c.counted_minor, c.difference_minor) {
-        out.amount("Counted", counted);
+        out.amount(l(Text::ReportCounted), counted);
         let d = out.money(diff);
-        out.pair("Difference", &d, true);
+        out.pair(l(Text::ReportDifference), &d, true);
     }
     let rec = &r.reconciliation;
     if !rec.providers.is_empty() {
-        out.line("Checked with the providers", true);
+        out.line(l(Text::ReportChecked), true);
         for p in &rec.providers {
             let state = match p.state.as_str() {
-                "done" => format!("{} compared", p.compared),
-                _ => "PENDING".to_string(),
+                "done" => Text::ReportCompared.fill(language, &[("count", &p.compared)]),
+                _ => out.text(Text::ReportPending).to_string(),
             };
             out.pair(&format!("  {}", p.provider), &state, false);
         }
         for d in &rec.differences {
-            let what = match d.kind.as_str() {
-                "missing" => "missing at provider",
-                "extra" => "only at provider",
-                _ => "different amount",
-            };
+            let what = l(match d.kind.as_str() {
+                "missing" => Text::ReportMissing,
+                "extra" => Text::ReportExtra,
+                _ => Text::ReportDifferent,
+            });
             let card = d.card_masked.as_deref().unwrap_or("");
             let amounts = match (d.expected_minor, d.actual_minor) {
-                (Some(e), Some(a)) => format!("{} vs {}", out.money(e), out.money(a)),
+                (Some(e), Some(a)) => Text::ReportVersus.fill(
+                    language,
+                    &[("expected", &out.money(e)), ("actual", &out.money(a))],
+                ),
                 (Some(e), None) => out.money(e),
                 (None, Some(a)) => out.money(a),
                 (None, None) => String::new(),
             };
-            let settled = if d.resolved { " (settled)" } else { "" };
+            let settled = if d.resolved {
+                l(Text::ReportSettled)
+            } else {
+                ""
+            };
             out.line(
                 format!(
                     "  #{} {} {what} {card} {amounts}{settled}",
