@@ -35,6 +35,8 @@ export const TEXT = words("setup", {
   secretPlaceholder: "paste and press Enter",
   defaultPlaceholder: "default",
   none: "(default)",
+  // A choice's words where its value is a code (each language by its own name).
+  choices: { en: "English", nl: "Nederlands", de: "Deutsch" },
   test: "Test connection (F3)",
   signIn: (name) => `Sign in with ${name} (F5)`,
   labels: {
@@ -108,7 +110,7 @@ function field(key, kind, choices, value, placeholder) {
   const id = `setup-${key.replaceAll(".", "-")}`;
   const initial = value === undefined || value === null ? "" : String(value);
   const input = kind === "choice"
-    ? el("select", { id }, el("option", { value: "" }, TEXT.none), ...choices.map((c) => el("option", { value: c }, c)))
+    ? el("select", { id }, el("option", { value: "" }, TEXT.none), ...choices.map((c) => el("option", { value: c }, TEXT.choices[c] ?? c)))
     : el("input", { id, type: "text", autocomplete: "off", spellcheck: "false", placeholder, inputmode: kind === "int" ? "numeric" : undefined });
   input.value = initial;
   input.dataset.key = key;

@@ -191,6 +191,7 @@ export default {
     secretPlaceholder: "einfügen und Enter drücken",
     defaultPlaceholder: "Standard",
     none: "(Standard)",
+    choices: { en: "English", nl: "Nederlands", de: "Deutsch" },
     test: "Verbindung testen (F3)",
     signIn: (name) => `Bei ${name} anmelden (F5)`,
     labels: {

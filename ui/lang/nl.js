@@ -191,6 +191,7 @@ export default {
     secretPlaceholder: "plakken en Enter drukken",
     defaultPlaceholder: "standaard",
     none: "(standaard)",
+    choices: { en: "English", nl: "Nederlands", de: "Deutsch" },
     test: "Verbinding testen (F3)",
     signIn: (name) => `Aanmelden bij ${name} (F5)`,
     labels: {
