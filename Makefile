@@ -57,6 +57,7 @@ BENCH_CARGO := CARGO_TARGET_DIR=$(BENCH_TARGET_DIR) $(CARGO)
 BENCH_PROGRAMS := "$(BENCH_TARGET_DIR)/release/cold-start" \
   "$(BENCH_TARGET_DIR)/release/idle-memory" \
   "$(BENCH_TARGET_DIR)/release/journal-verify" \
+  "$(BENCH_TARGET_DIR)/release/z-report" \
   "KASSA_LOG=warn $(BENCH_CARGO) bench --bench checkout" \
   "$(BENCH_CARGO) bench --bench scan_window" \
   "$(BENCH_CARGO) run --release -p kassa-providers --example outbox_bench" \
