@@ -318,3 +318,29 @@ fn rows_name_the_signed_in_cashier_and_their_name_is_hashed() {
         [(2, Problem::Changed)]
     );
 }
+
+#[test]
+fn a_database_from_before_the_chain_is_chained_when_it_is_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kassa.sqlite3");
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        // Migration 11 is the last one before the chain (migration 12).
+        crate::store::schema::migrations()
+            .to_version(&mut conn, 11)
+            .unwrap();
+        for i in 0..500 {
+            conn.execute(
+                "INSERT INTO journal (at, kind, provider, amount_minor, currency, outcome, detail)
+                 VALUES ('2026-11-30T06:01:19.000Z', 'lookup', 'leat', ?1, 'EUR', 'ok', '{}')",
+                [i],
+            )
+            .unwrap();
+        }
+    }
+    let store = Store::open(&path).unwrap();
+    store.journal(&cash_tender()).unwrap();
+    let report = store.verify_journal().unwrap();
+    assert_eq!((report.rows, report.break_count), (501, 0));
+    assert_eq!(report.head.unwrap().seq, 501);
+}
