@@ -33,6 +33,9 @@ const COMMANDS: &[&str] = &[
     "setup_sign_in_start",
     "setup_sign_in_finish",
     "journal_acknowledge",
+    "cashier_session",
+    "cashier_sign_in",
+    "cashier_lock",
 ];
 
 fn main() {

@@ -104,6 +104,11 @@ pub enum Command {
         #[arg(long)]
         once: bool,
     },
+    /// The till's cashiers: add, list, disable (adding and disabling need a manager's PIN).
+    Cashier {
+        #[command(subcommand)]
+        command: crate::cashier_cli::CashierCommand,
+    },
     /// The manager's PIN, which the window asks for before a manager's decisions.
     Manager {
         #[command(subcommand)]
@@ -183,6 +188,7 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
             Err(error) => fail(&error, cli.json),
         },
         Command::Journal { command } => journal_cli::run(&paths, &command, cli.json),
+        Command::Cashier { command } => crate::cashier_cli::run(&paths, &command, cli.json),
         Command::Receipt(args) => receipt_cli::run(&paths, &args, cli.json),
         Command::Sale(args) => sale_cli::run(paths, args, cli.json),
         Command::Shift { command } => crate::shift_cli::run(paths, command, cli.json),
@@ -220,7 +226,7 @@ pub(crate) fn open_store(paths: &Paths) -> Result<Arc<Store>, String> {
 }
 
 /// Where the manager PIN's hash is: the OS keyring, or in training mode its known PIN.
-fn pin_secrets(config: &Config) -> Result<Arc<dyn SecretStore>, ErrorDto> {
+pub(crate) fn pin_secrets(config: &Config) -> Result<Arc<dyn SecretStore>, ErrorDto> {
     if config.is_training() {
         let training = MemorySecretStore::default();
         manager_pin::set_training_pin(&training, crate::training::MANAGER_PIN)
@@ -252,9 +258,13 @@ fn manager_approves(paths: &Paths) -> Result<Arc<Store>, ErrorDto> {
     if pin.is_empty() {
         return Err(pin_refused(manager_pin::PinError::Missing));
     }
-    PinGate::new(pin_secrets(&config)?, store.clone())
-        .check(&pin)
+    let manager = PinGate::new(pin_secrets(&config)?, store.clone())
+        .approve(&pin)
         .map_err(pin_refused)?;
+    // What the manager decides is journalled under their name.
+    store
+        .sign_in_journal(Some(&manager))
+        .map_err(|e| ErrorDto::config(e.to_string()))?;
     Ok(store)
 }
 
@@ -348,7 +358,7 @@ async fn card_balance(booted: Booted, code: String, json_out: bool) -> ExitCode 
 
 /// Reads one line per prompt from standard input: each asked for and never echoed at a
 /// terminal, else the first lines of what is piped in (a missing line reads as empty).
-fn read_hidden_lines(prompts: &[&str]) -> Result<Vec<String>, String> {
+pub(crate) fn read_hidden_lines(prompts: &[&str]) -> Result<Vec<String>, String> {
     let lines = if std::io::stdin().is_terminal() {
         prompts
             .iter()

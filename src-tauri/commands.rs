@@ -105,7 +105,7 @@ pub async fn resolve_review(
     pin: String,
 ) -> Result<(), ErrorDto> {
     let booted = state.booted()?;
-    booted.manager.check(&pin).map_err(|e| ErrorDto {
+    let manager = booted.manager.approve(&pin).map_err(|e| ErrorDto {
         code: ErrorCode::PinRefused,
         message: e.to_string(),
     })?;
@@ -118,6 +118,6 @@ pub async fn resolve_review(
         other => return Err(ErrorDto::config(format!("unknown review action '{other}'"))),
     };
     store
-        .resolve_review(&op_id, &resolution)
+        .resolve_review_by(&op_id, &resolution, Some(&manager))
         .map_err(|e| ErrorDto::config(e.to_string()))
 }

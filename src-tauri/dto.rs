@@ -30,6 +30,8 @@ pub enum ErrorCode {
     Invalid,
     /// The sale is not in a state for this (paid already, abandoned, being completed).
     SaleState,
+    /// Nobody is signed in, or the screen is locked: sign in first.
+    Locked,
 }
 
 impl From<&ProviderError> for ErrorCode {

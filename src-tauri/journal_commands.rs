@@ -14,12 +14,12 @@ pub async fn journal_acknowledge(
     pin: String,
 ) -> Result<Vec<String>, ErrorDto> {
     let booted = state.booted()?;
-    booted.manager.check(&pin).map_err(|e| ErrorDto {
+    let manager = booted.manager.approve(&pin).map_err(|e| ErrorDto {
         code: ErrorCode::PinRefused,
         message: e.to_string(),
     })?;
     booted
         .store
-        .acknowledge_journal_breaks("manager")
+        .acknowledge_journal_breaks(&manager)
         .map_err(store_error)
 }

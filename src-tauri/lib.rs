@@ -2,6 +2,8 @@
 //! The till itself lives in kassa-core; this crate wires it to IPC, the OS keyring and files.
 
 pub mod boot;
+pub mod cashier_cli;
+pub mod cashier_commands;
 pub mod cli;
 pub mod commands;
 pub mod data_lock;
@@ -39,9 +41,8 @@ pub fn with_commands<R: tauri::Runtime>(
     builder: tauri::Builder<R>,
     state: AppState,
 ) -> tauri::Builder<R> {
-    builder
-        .manage(state)
-        .invoke_handler(tauri::generate_handler![
+    let commands: Box<dyn Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync> =
+        Box::new(tauri::generate_handler![
             commands::app_info,
             commands::startup_mark,
             commands::lookup_card,
@@ -72,8 +73,26 @@ pub fn with_commands<R: tauri::Runtime>(
             setup_commands::setup_test,
             setup_commands::setup_sign_in_start,
             setup_commands::setup_sign_in_finish,
-            journal_commands::journal_acknowledge
-        ])
+            journal_commands::journal_acknowledge,
+            cashier_commands::cashier_session,
+            cashier_commands::cashier_sign_in,
+            cashier_commands::cashier_lock
+        ]);
+    builder
+        .manage(state)
+        .manage(cashier_commands::CashierSession::default())
+        // A locked window's commands are refused here, before they run.
+        .invoke_handler(move |invoke| {
+            let gate =
+                cashier_commands::gate(invoke.message.command(), invoke.message.webview_ref());
+            match gate {
+                Ok(()) => commands(invoke),
+                Err(locked) => {
+                    invoke.resolver.reject(locked);
+                    true
+                }
+            }
+        })
 }
 
 /// Gives the setup screen's commands what they work on (the window's, or a test's).

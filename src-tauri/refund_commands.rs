@@ -84,7 +84,7 @@ pub async fn sale_refund(
             )))
         }
     };
-    booted.manager.check(&pin).map_err(|e| ErrorDto {
+    let manager = booted.manager.approve(&pin).map_err(|e| ErrorDto {
         code: ErrorCode::PinRefused,
         message: e.to_string(),
     })?;
@@ -98,7 +98,7 @@ pub async fn sale_refund(
             cards,
             rest_to,
             reload_card,
-            approved_by: "manager".into(),
+            approved_by: manager,
         })
         .await
         .map_err(|e| ErrorDto::from(&e))?;

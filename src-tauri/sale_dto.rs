@@ -109,6 +109,8 @@ pub struct SaleDto {
     pub created_at: String,
     /// The back-office record's state, once completed (`pending`, `succeeded`, ...).
     pub recorded: Option<String>,
+    /// The cashier who started the sale (`None` before cashiers signed in).
+    pub cashier: Option<String>,
 }
 
 /// Every operation a sale names, with how far it has got.
@@ -179,6 +181,7 @@ impl SaleDto {
     pub fn new(store: &Store, sale: &Sale) -> Self {
         let ops = progress_of(store, sale);
         SaleDto {
+            cashier: store.sale_cashier(&sale.id).ok().flatten(),
             id: sale.id.clone(),
             number: sale.number,
             state: sale.state.as_str().into(),

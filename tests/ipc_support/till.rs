@@ -20,28 +20,41 @@ pub struct Till {
     _stop: tokio::sync::watch::Sender<bool>,
 }
 
-/// The window over `booted`, its engine running until the till is dropped.
+/// The window over `booted`, signed in ([`super::app_with`]), its engine running until the till
+/// is dropped.
 pub fn open(booted: Booted) -> Till {
+    open_as(booted, app_with)
+}
+
+fn open_as(booted: Booted, window: fn(AppState) -> Webview) -> Till {
     let store = booted.store.clone();
     let engine = booted.engine.clone();
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
     tauri::async_runtime::spawn(async move { engine.run(stop).await });
     Till {
-        webview: app_with(AppState(Ok(booted))),
+        webview: window(AppState(Ok(booted))),
         store,
         _stop: stop_tx,
     }
 }
 
-/// A till in training mode (its simulators in the process) in `dir`.
+fn boot_training(dir: &Path) -> Booted {
+    tauri::async_runtime::block_on(boot(
+        Paths::in_dir(dir),
+        Arc::new(MemorySecretStore::default()),
+    ))
+    .unwrap()
+}
+
+/// A till in training mode (its simulators in the process) in `dir`, training's demo cashier
+/// signed in.
 pub fn training(dir: &Path) -> Till {
-    open(
-        tauri::async_runtime::block_on(boot(
-            Paths::in_dir(dir),
-            Arc::new(MemorySecretStore::default()),
-        ))
-        .unwrap(),
-    )
+    open(boot_training(dir))
+}
+
+/// A till in training mode as its window opens: locked, nobody signed in.
+pub fn training_locked(dir: &Path) -> Till {
+    open_as(boot_training(dir), super::locked_app_with)
 }
 
 impl Till {

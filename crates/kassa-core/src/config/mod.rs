@@ -99,6 +99,9 @@ pub struct RegisterConfig {
     /// Below this much free space on the database's disk the till stops taking payments before
     /// a write fails (docs/design.md §4.1).
     pub min_free_disk_mb: u64,
+    /// The window locks after this many minutes without a cashier's action (0: never); the
+    /// signed-in cashier's PIN, or another cashier's sign-in, opens it.
+    pub lock_after_minutes: u32,
 }
 
 impl Default for RegisterConfig {
@@ -110,6 +113,7 @@ impl Default for RegisterConfig {
             currency: Currency::try_from("EUR".to_string()).expect("valid"),
             language: "en".into(),
             min_free_disk_mb: 64,
+            lock_after_minutes: 5,
         }
     }
 }
