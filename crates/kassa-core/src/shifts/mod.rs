@@ -146,6 +146,27 @@ fn shift_in(conn: &Connection, id: i64) -> Result<Option<Shift>, StoreError> {
         .optional()?)
 }
 
+/// A shift's number, state and kept Z report: shift `id`, else the latest closed one.
+type KeptZ = (i64, String, Option<String>);
+
+fn kept_z(conn: &Connection, id: Option<i64>) -> Result<Option<KeptZ>, StoreError> {
+    let read = |r: &rusqlite::Row| Ok((r.get(0)?, r.get(1)?, r.get(2)?));
+    let row = match id {
+        Some(id) => conn.query_row(
+            "SELECT id, state, z_report FROM shifts WHERE id = ?1",
+            [id],
+            read,
+        ),
+        None => conn.query_row(
+            "SELECT id, state, z_report FROM shifts WHERE state = 'closed'
+             ORDER BY id DESC LIMIT 1",
+            [],
+            read,
+        ),
+    };
+    Ok(row.optional()?)
+}
+
 fn insert_shift(
     conn: &Connection,
     currency: &Currency,
@@ -384,27 +405,7 @@ impl Store {
     /// The Z report of a closed shift (the latest closed one when `id` is `None`), as it was
     /// made at close, with its reconciliation as it stands now.
     pub fn z_report(&self, id: Option<i64>) -> Result<ShiftReport, ShiftError> {
-        let kept: Option<(i64, String, Option<String>)> = {
-            let conn = self.conn();
-            let row = match id {
-                Some(id) => conn
-                    .query_row(
-                        "SELECT id, state, z_report FROM shifts WHERE id = ?1",
-                        [id],
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                    )
-                    .optional()?,
-                None => conn
-                    .query_row(
-                        "SELECT id, state, z_report FROM shifts WHERE state = 'closed'
-                         ORDER BY id DESC LIMIT 1",
-                        [],
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                    )
-                    .optional()?,
-            };
-            row
-        };
+        let kept = kept_z(&self.conn(), id)?;
         let (id, state, json) = match (kept, id) {
             (Some(k), _) => k,
             (None, Some(id)) => return Err(ShiftError::NotFound(id)),

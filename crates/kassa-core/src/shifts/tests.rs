@@ -16,25 +16,25 @@ fn eur() -> Currency {
 fn a_shift_opens_once_moves_cash_with_a_reason_and_closes_with_the_difference() {
     let (_dir, s) = store();
     assert!(matches!(s.x_report(), Err(ShiftError::NoneOpen)));
-    let shift = s.open_shift_with(&eur(), 100_00).unwrap();
+    let shift = s.open_shift_with(&eur(), 10000).unwrap();
     assert!(matches!(
-        s.open_shift_with(&eur(), 5_00),
+        s.open_shift_with(&eur(), 500),
         Err(ShiftError::AlreadyOpen(id)) if id == shift.id
     ));
     assert!(matches!(
-        s.cash_move(CashMove::PaidIn, 10_00, "  "),
+        s.cash_move(CashMove::PaidIn, 1000, "  "),
         Err(ShiftError::ReasonRequired)
     ));
-    s.cash_move(CashMove::PaidIn, 20_00, "change from the bank")
+    s.cash_move(CashMove::PaidIn, 2000, "change from the bank")
         .unwrap();
-    s.cash_move(CashMove::PaidOut, 7_50, "window cleaner")
+    s.cash_move(CashMove::PaidOut, 750, "window cleaner")
         .unwrap();
     let x = s.x_report().unwrap();
-    assert_eq!(x.cash.expected_minor, 100_00 + 20_00 - 7_50);
+    assert_eq!(x.cash.expected_minor, 10000 + 2000 - 750);
     assert_eq!(x.cash.counted_minor, None);
-    let z = s.close_shift(110_00).unwrap();
-    assert_eq!(z.cash.expected_minor, 112_50);
-    assert_eq!(z.cash.difference_minor, Some(-2_50));
+    let z = s.close_shift(11000).unwrap();
+    assert_eq!(z.cash.expected_minor, 11250);
+    assert_eq!(z.cash.difference_minor, Some(-250));
     assert_eq!(z.cash.movements.len(), 2);
     assert_eq!(
         s.z_report(None).unwrap(),
@@ -52,10 +52,10 @@ fn a_shift_opens_once_moves_cash_with_a_reason_and_closes_with_the_difference() 
     assert_eq!(
         outcomes,
         [
-            ("opened", Some(100_00)),
-            ("paid_in", Some(20_00)),
-            ("paid_out", Some(7_50)),
-            ("closed", Some(110_00))
+            ("opened", Some(10000)),
+            ("paid_in", Some(2000)),
+            ("paid_out", Some(750)),
+            ("closed", Some(11000))
         ]
     );
 }
@@ -124,12 +124,11 @@ fn comparison_finds_exactly_what_is_missing_extra_or_different() {
 #[test]
 fn a_dutch_z_report_speaks_dutch_with_euro_amounts() {
     let (_dir, s) = store();
-    s.open_shift_with(&eur(), 100_00).unwrap();
-    s.cash_move(CashMove::PaidIn, 20_00, "wisselgeld van de bank")
+    s.open_shift_with(&eur(), 10000).unwrap();
+    s.cash_move(CashMove::PaidIn, 2000, "wisselgeld van de bank")
         .unwrap();
-    s.cash_move(CashMove::PaidOut, 7_50, "glazenwasser")
-        .unwrap();
-    let z = s.close_shift(110_00).unwrap();
+    s.cash_move(CashMove::PaidOut, 750, "glazenwasser").unwrap();
+    let z = s.close_shift(11000).unwrap();
     let rows = text::rows_in(&z, 48, crate::lang::Language::Nl);
     let text: Vec<String> = rows.into_iter().map(|r| r.text).collect();
     let all = text.join("\n");
