@@ -10,6 +10,7 @@ import { errorView } from "./errors.js";
 import * as refunds from "./refunds.js";
 import * as sale from "./sale.js";
 import * as setup from "./setup.js";
+import * as signin from "./signin.js";
 import { setLanguage, translateDocument, words } from "./i18n.js";
 
 const { invoke } = window.__TAURI__.core;
@@ -306,6 +307,9 @@ async function showQueue() {
 // sale screen has the rest. Every F-key's default (a webview's reload, caret browsing) is off.
 function onKey(event) {
   if (/^F[0-9]+$/.test(event.key)) event.preventDefault();
+  // The sign-in screen's own fields take the keys; the till's wait.
+  if (signin.isLocked()) return;
+  if (event.key === "F11") return signin.lock().then(() => showScreen(screen));
   if (event.key === "F4") return showScreen(screen === "balance" ? "sale" : "balance");
   if (event.key === "F6") return toggleQueue();
   if (event.key === "F10") return toggleRefunds();
@@ -324,6 +328,7 @@ function onKey(event) {
 // looked up; anywhere else it goes to the sale, which proposes it as a tender or shows its
 // balance.
 function onScan(code, keys) {
+  if (signin.isLocked()) return signin.scanWhileLocked();
   const focused = document.activeElement;
   if (code === null || (focused instanceof HTMLInputElement && focused.type === "password")) {
     const error = { "approve-pin": "approve-error", "manager-pin": "manager-error", "refund-pin": "refund-error" }[focused.id];
@@ -382,6 +387,12 @@ async function start() {
   clearWhenIdle($("manager-pin"));
   refunds.init();
   setup.init();
+  // Nothing of the till before a cashier signs in: the sign-in screen is the window's start.
+  const session = await signin.init(info, () => showScreen(screen));
+  if (session.locked) {
+    await invoke("startup_mark");
+    await signin.required();
+  }
   await sale.init(info, {
     showBalance(card) {
       showScreen("balance");
@@ -391,8 +402,9 @@ async function start() {
   });
   showScreen(screen);
   document.body.dataset.ready = "true";
-  // The window is interactive: the startup mark that `make bench` times cold start to.
-  await invoke("startup_mark");
+  // The window is interactive (on the sale, or on the sign-in screen above): the startup mark
+  // that `make bench` times cold start to.
+  if (!session.locked) await invoke("startup_mark");
 }
 
 start().catch((error) => {

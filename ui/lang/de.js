@@ -329,4 +329,15 @@ export default {
     providers: "Anbieter",
     showQueue: "Die Warteschlange zeigen (F6)",
   },
+  signin: {
+    title: "Anmelden",
+    lockedTitle: "Gesperrt",
+    name: "Ihr Name",
+    pin: "Ihre PIN",
+    keys: "Enter: weiter · Enter in der PIN: anmelden",
+    lockedBy: (who) => `Gesperrt, während ${who} angemeldet war: deren PIN entsperrt die Kasse, oder eine andere Kassenkraft meldet sich an.`,
+    training: (cashier, pin, managerPin) =>
+      `Übungsmodus: ${cashier}, PIN ${pin} · Manager, PIN ${managerPin}`,
+    scanLocked: "Die Kasse ist gesperrt: bitte zuerst anmelden. Der Scan wurde nicht verwendet.",
+  },
 };

@@ -329,4 +329,15 @@ export default {
     providers: "Aanbieders",
     showQueue: "De wachtrij tonen (F6)",
   },
+  signin: {
+    title: "Aanmelden",
+    lockedTitle: "Vergrendeld",
+    name: "Uw naam",
+    pin: "Uw pincode",
+    keys: "Enter: volgende · Enter op de pincode: aanmelden",
+    lockedBy: (who) => `Vergrendeld terwijl ${who} was aangemeld: die pincode opent de kassa, of een andere kassamedewerker meldt zich aan.`,
+    training: (cashier, pin, managerPin) =>
+      `Oefenmodus: ${cashier}, pincode ${pin} · Manager, pincode ${managerPin}`,
+    scanLocked: "De kassa is vergrendeld: meld u eerst aan. De scan is niet gebruikt.",
+  },
 };
