@@ -301,10 +301,9 @@ impl Driver<'_> {
                 }
                 // Leat did not answer whether a Leat gift card that gets part of its payment
                 // back takes a top-up (the till cannot promise it, and says why).
-                Err(CheckoutError::Declined(message))
+                Err(CheckoutError::Lookup(e))
                     if matches!(expect, Expect::Made | Expect::PartOnFixed)
-                        && message.contains("will not top it up")
-                        && !message.contains("not upgradeable") =>
+                        && e.to_string().contains("cannot be asked now") =>
                 {
                     self.counts.leat_check_unanswered += 1;
                     return;
