@@ -10,12 +10,10 @@
 
 mod ipc_support;
 
-use ipc_support::{app_with, invoke, Webview};
-use kassa_app::boot::{boot, Booted};
-use kassa_app::commands::AppState;
+use ipc_support::till::{open, training, Till};
+use kassa_app::boot::boot;
 use kassa_app::paths::Paths;
 use kassa_core::secrets::{MemorySecretStore, Secret, SecretStore};
-use kassa_core::store::Store;
 use kassa_sim::lightspeed::{LightspeedSim, TxnKind, ALL_SCOPES};
 use kassa_sim::zmyle::{CardSpec, CardStatus, ZmyleSim};
 use serde_json::{json, Value};
@@ -31,44 +29,13 @@ const LEAT_25: &str = "4165100001";
 const WALLET_40: &str = "LEATWALLET01";
 const LIGHTSPEED_75: &str = "9100000000000001";
 
-struct Till {
-    webview: Webview,
-    store: Arc<Store>,
-    _stop: tokio::sync::watch::Sender<bool>,
-}
-
-fn open(booted: Booted) -> Till {
-    let store = booted.store.clone();
-    let engine = booted.engine.clone();
-    let (stop_tx, stop) = tokio::sync::watch::channel(false);
-    tauri::async_runtime::spawn(async move { engine.run(stop).await });
-    Till {
-        webview: app_with(AppState(Ok(booted))),
-        store,
-        _stop: stop_tx,
-    }
-}
-
-fn training(dir: &Path) -> Till {
-    open(
-        tauri::async_runtime::block_on(boot(
-            Paths::in_dir(dir),
-            Arc::new(MemorySecretStore::default()),
-        ))
-        .unwrap(),
-    )
-}
-
 impl Till {
-    fn call(&self, cmd: &str, body: Value) -> Value {
-        invoke(&self.webview, cmd, body).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
-    fn refuse(&self, cmd: &str, body: Value) -> String {
-        match invoke(&self.webview, cmd, body) {
-            Ok(v) => panic!("{cmd} should have been refused, answered {v}"),
-            Err(e) => e["message"].as_str().unwrap_or_default().to_string(),
-        }
+    /// The message of the command's refusal.
+    fn refused(&self, cmd: &str, body: Value) -> String {
+        self.refuse(cmd, body)["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     fn open_sale(&self) -> String {
@@ -84,7 +51,7 @@ impl Till {
     }
 
     fn refused_line(&self, sale: &str, code: &str, amount: i64, action: &str) -> String {
-        self.refuse(
+        self.refused(
             "sale_add_card_line",
             json!({"saleId": sale, "code": code, "amountMinor": amount, "action": action}),
         )
@@ -170,7 +137,7 @@ fn a_leat_and_a_lightspeed_card_are_reloaded_in_a_sale_paid_with_another_gift_ca
     );
 
     // A card reloaded in the sale cannot pay for it; another card can.
-    let itself = till.refuse("sale_scan", json!({ "code": WALLET_40 }));
+    let itself = till.refused("sale_scan", json!({ "code": WALLET_40 }));
     assert!(itself.contains("cannot pay for it"), "{itself}");
     let scan = till.call("sale_scan", json!({ "code": ZMYLE_20 }));
     assert_eq!(scan["amount_minor"], 1_500, "{scan}");
@@ -336,7 +303,7 @@ fn with_lightspeed(dir: &Path) -> (Till, LightspeedSim, kassa_sim::server::Runni
 fn a_pre_printed_lightspeed_number_sold_for_cash_is_issued_with_its_balance() {
     let dir = tempfile::tempdir().unwrap();
     let (till, sim, _running) = with_lightspeed(dir.path());
-    let unknown = till.refuse("lookup_card", json!({ "code": LIGHTSPEED_BLANK }));
+    let unknown = till.refused("lookup_card", json!({ "code": LIGHTSPEED_BLANK }));
     assert!(unknown.contains("does not know"), "{unknown}");
 
     let sale = till.open_sale();
