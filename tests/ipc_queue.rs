@@ -4,12 +4,13 @@
 
 mod ipc_support;
 
-use ipc_support::{app_with, invoke, Webview};
+use ipc_support::{app_with, invoke, locked_app_with, Webview};
 use kassa_app::boot::{boot, Booted};
 use kassa_app::commands::AppState;
 use kassa_app::paths::Paths;
 use kassa_app::status::{feed, EVENT};
 use kassa_app::training::MANAGER_PIN;
+use kassa_core::cashiers::{TRAINING_CASHIER, TRAINING_CASHIER_PIN};
 use kassa_core::money::{Currency, Money};
 use kassa_core::outbox::{NewOp, OpKind, Transition};
 use kassa_core::provider::ProviderId;
@@ -294,14 +295,15 @@ fn wrong_pins_lock_the_review_and_a_till_without_a_pin_says_how_to_set_one() {
 
     // The window closed and opened again: the lock is the till's, not the process's.
     drop(webview);
-    let reopened = app_with(AppState(Ok(boot_in(
+    let reopened = locked_app_with(AppState(Ok(boot_in(
         dir.path(),
         MemorySecretStore::default(),
     ))));
+    let (name, pin) = (TRAINING_CASHIER, TRAINING_CASHIER_PIN);
     let after_restart = invoke(
         &reopened,
-        "resolve_review",
-        json!({"opId": refused.id, "action": "retry", "pin": MANAGER_PIN}),
+        "cashier_sign_in",
+        json!({"name": name, "pin": pin}),
     )
     .unwrap_err();
     assert!(
