@@ -104,7 +104,7 @@ fn a_changed_journal_stops_payments_until_the_manager_s_pin_acknowledges_it() {
         )
         .unwrap();
     assert!(
-        note.starts_with(&format!("chain break at seq {tender} seen by manager")),
+        note.starts_with(&format!("chain break at seq {tender} seen by Manager")),
         "{note}"
     );
 }
