@@ -158,6 +158,19 @@ impl Driver {
             driver: self,
             id: value["sessionId"].as_str().expect("session id").to_string(),
         };
+        // The window opens on the sign-in screen: training's demo cashier signs in, as a
+        // cashier starting the day would.
+        session.wait_for(
+            "the till to be ready or to ask who signs in",
+            "const s = document.getElementById('signin-panel'); \
+             return document.body.dataset.ready === 'true' || (!!s && !s.hidden)",
+        );
+        if session.shown("#signin-panel") {
+            session.sign_in(
+                kassa_core::cashiers::TRAINING_CASHIER,
+                kassa_core::cashiers::TRAINING_CASHIER_PIN,
+            );
+        }
         session.wait_for(
             "the till to be ready",
             "return document.body.dataset.ready === 'true'",
@@ -313,6 +326,12 @@ impl Session<'_> {
     pub fn scan_by_key_actions(&self, text: &str) {
         let keys: Vec<String> = text.chars().map(String::from).collect();
         self.press_keys(keys.iter().map(String::as_str).chain([ENTER]), 0);
+    }
+
+    /// Signs in on the sign-in screen: the name, Enter, the PIN, Enter, typed by hand.
+    pub fn sign_in(&self, name: &str, pin: &str) {
+        self.enter(name);
+        self.enter(pin);
     }
 
     /// Types a line or an amount by hand, then Enter.
