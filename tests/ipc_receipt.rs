@@ -89,7 +89,7 @@ fn a_paid_sales_receipt_is_read_and_printed_on_the_receipt_printer() {
 
     let printed = call(&w, "receipt_print", json!({ "saleId": id }));
     assert_eq!(printed["printed"], true, "{printed}");
-    let paper = decode(&printer.received()).unwrap();
+    let paper = decode(&printer.received(1)).unwrap();
     assert!(paper.text().contains("Card ****0001"), "{}", paper.text());
     assert!(paper
         .lines

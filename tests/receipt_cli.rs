@@ -81,7 +81,7 @@ fn a_training_sale_is_printed_on_the_receipt_printer_at_port_9100() {
         stdout.contains("The receipt of sale 1 is printed."),
         "{stdout}"
     );
-    let printed = decode(&printer.received()).unwrap();
+    let printed = decode(&printer.received(1)).unwrap();
     let text = printed.text();
     for expected in [
         "*** TRAINING ***",

@@ -77,7 +77,7 @@ fn network(address: &str, timeout_ms: u64) -> PrinterConfig {
 fn a_ready_printer_prints_the_receipt() {
     let printer = TestPrinter::start(PrinterState::Ready);
     print(&network(printer.address(), 3000), &receipt()).unwrap();
-    let printed = decode(&printer.received()).unwrap();
+    let printed = decode(&printer.received(1)).unwrap();
     assert_eq!(printed.status_queries, [1, 2, 4], "asked before printing");
     let text = printed.text();
     for expected in [
@@ -130,7 +130,7 @@ fn out_of_paper_or_cover_open_is_said_and_nothing_is_printed() {
         err.to_string(),
         "The receipt printer is out of paper. Put in a new roll, then print the receipt again."
     );
-    let printed = decode(&printer.received()).unwrap();
+    let printed = decode(&printer.received(1)).unwrap();
     assert!(printed.lines.is_empty(), "{:?}", printed.lines);
 
     printer.set_state(PrinterState::CoverOpen);
@@ -139,7 +139,7 @@ fn out_of_paper_or_cover_open_is_said_and_nothing_is_printed() {
 
     printer.set_state(PrinterState::Ready);
     print(&network(printer.address(), 3000), &receipt()).unwrap();
-    let printed = decode(&printer.received()).unwrap();
+    let printed = decode(&printer.received(3)).unwrap();
     assert_eq!(printed.barcodes, ["KS7"], "a reprint once the paper is in");
 }
 
@@ -155,7 +155,7 @@ fn a_printer_that_does_not_answer_is_offline() {
             printer.address()
         )
     );
-    let printed = decode(&printer.received()).unwrap();
+    let printed = decode(&printer.received(1)).unwrap();
     assert!(printed.lines.is_empty(), "nothing sent after the silence");
 }
 

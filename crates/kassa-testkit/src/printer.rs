@@ -6,7 +6,8 @@
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
 /// How the test printer answers a status query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +42,13 @@ struct Shared {
     received: Mutex<Vec<u8>>,
     state: Mutex<PrinterState>,
     stop: AtomicBool,
+    /// Connections served to their end (the client closed or went away).
+    ended: Mutex<usize>,
+    ended_changed: Condvar,
 }
+
+/// How long [`TestPrinter::received`] waits for the connections it is told of.
+const WAIT: Duration = Duration::from_secs(10);
 
 /// A test printer, serving until dropped.
 pub struct TestPrinter {
@@ -63,6 +70,8 @@ impl TestPrinter {
             received: Mutex::new(Vec::new()),
             state: Mutex::new(state),
             stop: AtomicBool::new(false),
+            ended: Mutex::new(0),
+            ended_changed: Condvar::new(),
         });
         let serving = shared.clone();
         std::thread::spawn(move || {
@@ -72,7 +81,11 @@ impl TestPrinter {
                 }
                 if let Ok(stream) = stream {
                     let serving = serving.clone();
-                    std::thread::spawn(move || serve(stream, &serving));
+                    std::thread::spawn(move || {
+                        serve(stream, &serving);
+                        *serving.ended.lock().unwrap() += 1;
+                        serving.ended_changed.notify_all();
+                    });
                 }
             }
         });
@@ -88,8 +101,21 @@ impl TestPrinter {
         *self.shared.state.lock().unwrap() = state;
     }
 
-    /// Every byte received so far, from every connection in turn.
-    pub fn received(&self) -> Vec<u8> {
+    /// Every byte received, from every connection in turn, once `connections` connections
+    /// (one per print) have ended: a print's bytes may still be on their way to the printer
+    /// when the client is done with them. Panics if they have not ended within 10 s.
+    pub fn received(&self, connections: usize) -> Vec<u8> {
+        let ended = self.shared.ended.lock().unwrap();
+        let (ended, _) = self
+            .shared
+            .ended_changed
+            .wait_timeout_while(ended, WAIT, |n| *n < connections)
+            .unwrap();
+        assert!(
+            *ended >= connections,
+            "the test printer saw {} of {connections} connections end",
+            *ended
+        );
         self.shared.received.lock().unwrap().clone()
     }
 }
