@@ -36,6 +36,15 @@ const COMMANDS: &[&str] = &[
     "cashier_session",
     "cashier_sign_in",
     "cashier_lock",
+    "shift_current",
+    "shift_open",
+    "shift_cash_move",
+    "shift_x",
+    "shift_close",
+    "shift_z",
+    "shift_print",
+    "shift_differences",
+    "shift_settle_difference",
 ];
 
 fn main() {

@@ -30,6 +30,7 @@ pub mod sale_dto;
 pub mod setup_commands;
 pub mod setup_dto;
 pub mod shift_cli;
+pub mod shift_commands;
 pub mod status;
 pub mod training;
 
@@ -76,7 +77,16 @@ pub fn with_commands<R: tauri::Runtime>(
             journal_commands::journal_acknowledge,
             cashier_commands::cashier_session,
             cashier_commands::cashier_sign_in,
-            cashier_commands::cashier_lock
+            cashier_commands::cashier_lock,
+            shift_commands::shift_current,
+            shift_commands::shift_open,
+            shift_commands::shift_cash_move,
+            shift_commands::shift_x,
+            shift_commands::shift_close,
+            shift_commands::shift_z,
+            shift_commands::shift_print,
+            shift_commands::shift_differences,
+            shift_commands::shift_settle_difference
         ]);
     builder
         .manage(state)
@@ -158,6 +168,10 @@ pub fn run_window(config: Option<&Path>) {
         Ok(booted) => {
             drop(runtime.spawn(status::run_outbox(booted.engine.clone())));
             drop(runtime.spawn(sale_commands::abandon_stale_sales(booted.checkout.clone())));
+            drop(runtime.spawn(shift_commands::reconcile_pending(
+                shift_cli::reconciler(booted),
+                shift_commands::PENDING_EVERY,
+            )));
         }
     }
     with_setup(

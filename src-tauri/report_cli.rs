@@ -1,12 +1,14 @@
-//! `kassa report x|z [--shift ID] [--json]`: the open shift's X report, or a closed shift's Z
-//! report (the latest unless `--shift`), as text rows at the printer's width or as JSON. It
-//! opens the database only.
+//! `kassa report x|z [--shift ID] [--print] [--json]`: the open shift's X report, or a closed
+//! shift's Z report (the latest unless `--shift`), as text rows at the printer's width or as
+//! JSON; `--print` also prints it on the receipt printer (`[printer]`, in the till's language).
+//! It opens the database only.
 
 use crate::cli::{fail, open_store};
-use crate::dto::ErrorDto;
+use crate::dto::{ErrorCode, ErrorDto};
 use crate::paths::Paths;
 use crate::shift_cli::shift_error;
-use kassa_core::config::Config;
+use kassa_core::config::{Config, PrinterKind};
+use kassa_core::lang::Language;
 use kassa_core::shifts::report::ShiftReport;
 use serde_json::json;
 use std::process::ExitCode;
@@ -25,6 +27,9 @@ pub struct ReportArgs {
     /// The shift's number (Z only; the latest closed shift when left out).
     #[arg(long, value_name = "ID")]
     pub shift: Option<i64>,
+    /// Also print it on the receipt printer.
+    #[arg(long)]
+    pub print: bool,
 }
 
 /// `kassa report`.
@@ -47,10 +52,34 @@ pub fn run(paths: &Paths, args: &ReportArgs, json_out: bool) -> ExitCode {
         (Which::X, None) => store.x_report(),
         (Which::Z, shift) => store.z_report(shift),
     };
-    match report {
-        Ok(r) => print_report(&r, config.printer.columns, json_out),
-        Err(e) => fail(&shift_error(e), json_out),
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => return fail(&shift_error(e), json_out),
+    };
+    if args.print {
+        if let Err(e) = on_printer(&config, &report) {
+            return fail(&e, json_out);
+        }
     }
+    print_report(&report, config.printer.columns, json_out)
+}
+
+/// The report on the receipt printer, in the till's language.
+fn on_printer(config: &Config, report: &ShiftReport) -> Result<(), ErrorDto> {
+    if config.printer.kind == PrinterKind::None {
+        return Err(ErrorDto::config(
+            "No receipt printer is set up ([printer] kind in the config file).",
+        ));
+    }
+    let rows = kassa_core::shifts::text::rows_in(
+        report,
+        config.printer.columns,
+        Language::from_code(&config.register.language),
+    );
+    kassa_print::print_rows(&config.printer, &rows).map_err(|e| ErrorDto {
+        code: ErrorCode::Config,
+        message: e.to_string(),
+    })
 }
 
 /// The report as JSON, or its rows as text.

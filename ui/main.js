@@ -1,5 +1,5 @@
-// The window: five screens — the sale (home, ui/sale.js), a card's balance, the queue,
-// refunds (ui/refunds.js) and setup (ui/setup.js) —, the keys that switch between them, where a scan goes, and the
+// The window: six screens — the sale (home, ui/sale.js), a card's balance, the queue,
+// refunds (ui/refunds.js), setup (ui/setup.js) and the shift (ui/shift.js) —, the keys that switch between them, where a scan goes, and the
 // status bar.
 
 import { listenForScans } from "./scanner.js";
@@ -7,9 +7,11 @@ import { MarkRing, afterNextPaint } from "./scan_marks.js";
 import { clearWhenIdle, takePin } from "./pin_field.js";
 import { $, el } from "./dom.js";
 import { errorView } from "./errors.js";
+import { formatMinor } from "./entry.js";
 import * as refunds from "./refunds.js";
 import * as sale from "./sale.js";
 import * as setup from "./setup.js";
+import * as shift from "./shift.js";
 import * as signin from "./signin.js";
 import { setLanguage, translateDocument, words } from "./i18n.js";
 
@@ -50,6 +52,11 @@ export const TEXT = words("main", {
   doneTitle: "Checked at the provider: it was done there",
   review: "to review",
   trainingTitle: "Kassa — TRAINING",
+  // A reconciliation difference on the Queue screen, settled with a note and the manager's PIN.
+  difference: { missing: "missing at the provider", extra: "not made by this till", amount: "different amount" },
+  differenceOf: (shiftWhat, expected, actual) => `${shiftWhat}: expected ${expected}, the provider has ${actual}`,
+  settle: "Settled",
+  settleTitle: "Checked and put right: the note says how",
   // The footer's keys per screen (the sale screen's are sale.KEYS).
   keys: {
     balance: [["Enter", "Look up"], ["F4 / Esc", "Back to the sale"], ["F6", "Queue"], ["F10", "Refund"], ["F12", "Setup"]],
@@ -63,14 +70,16 @@ function setStatus(text) {
 
 // ---- screens -------------------------------------------------------------------------------
 
-const SCREENS = { sale: "sale-panel", balance: "lookup-panel", queue: "queue-panel", refunds: "refund-panel", setup: "setup-panel" };
+const SCREENS = { sale: "sale-panel", balance: "lookup-panel", queue: "queue-panel", refunds: "refund-panel", setup: "setup-panel", shift: "shift-panel" };
 let screen = "sale";
+// The till's currency (app_info), for amounts the till sends without one.
+let tillCurrency = "EUR";
 
 function showScreen(name) {
   if (screen === "setup" && name !== "setup") setup.close();
   screen = name;
   for (const [n, id] of Object.entries(SCREENS)) $(id).hidden = n !== name;
-  const keys = { sale: sale.KEYS, refunds: refunds.TEXT.keys, setup: setup.TEXT.keys }[name] ?? TEXT.keys[name];
+  const keys = { sale: sale.KEYS, refunds: refunds.TEXT.keys, setup: setup.TEXT.keys, shift: shift.TEXT.keys }[name] ?? TEXT.keys[name];
   $("keys").replaceChildren(
     ...keys.map(([key, what]) => el("span", { class: "key" }, el("kbd", {}, key), ` ${what}`)),
   );
@@ -90,6 +99,13 @@ function toggleSetup() {
   if (screen === "setup") return showScreen("sale");
   showScreen("setup");
   setup.open();
+}
+
+// The shift screen (F1): open, cash in and out, X and Z reports.
+function toggleShift() {
+  if (screen === "shift") return showScreen("sale");
+  showScreen("shift");
+  shift.open();
 }
 
 async function toggleQueue() {
@@ -297,8 +313,46 @@ async function showQueue() {
       );
     }),
   );
-  $("queue-empty").hidden = ops.length > 0;
-  $("manager-row").hidden = !ops.some((op) => op.review_reason);
+  const differences = await invoke("shift_differences");
+  body.append(...differences.map(differenceRow));
+  $("queue-empty").hidden = ops.length + differences.length > 0;
+  $("manager-row").hidden = !ops.some((op) => op.review_reason) && differences.length === 0;
+}
+
+// A difference between the till and a provider's own records (a shift's reconciliation): what
+// differs, until a manager settles it with a note and the PIN.
+function differenceRow(d) {
+  const money = (minor) => (minor === null ? "—" : formatMinor(minor, tillCurrency));
+  const note = el("input", { type: "text", placeholder: TEXT.note, "aria-label": "note" });
+  const settle = el("button", { type: "button", title: TEXT.settleTitle }, TEXT.settle);
+  settle.addEventListener("click", async () => {
+    $("manager-error").textContent = "";
+    try {
+      const pin = takePin($("manager-pin"));
+      await invoke("shift_settle_difference", { id: d.id, note: note.value, pin });
+      await showQueue();
+    } catch (error) {
+      const message = error.message ?? String(error);
+      if (error.code === "pin_refused") {
+        $("manager-error").textContent = message;
+        $("manager-pin").focus();
+      } else {
+        note.setCustomValidity(message);
+        note.reportValidity();
+      }
+    }
+  });
+  return el(
+    "tr",
+    { "data-difference": d.id, "data-review": "yes" },
+    el("td", {}, d.provider),
+    el("td", {}, TEXT.difference[d.kind] ?? d.kind),
+    el("td", {}, d.card_masked ?? ""),
+    el("td", {}, money(d.actual_minor ?? d.expected_minor)),
+    el("td", {}, TEXT.review),
+    el("td", {}, TEXT.differenceOf(`#${d.id} ${d.provider_ref ?? d.op_id ?? ""}`, money(d.expected_minor), money(d.actual_minor))),
+    el("td", {}, note, settle),
+  );
 }
 
 // ---- keys and scans ------------------------------------------------------------------------
@@ -310,6 +364,7 @@ function onKey(event) {
   // The sign-in screen's own fields take the keys; the till's wait.
   if (signin.isLocked()) return;
   if (event.key === "F11") return signin.lock().then(() => showScreen(screen));
+  if (event.key === "F1") return toggleShift();
   if (event.key === "F4") return showScreen(screen === "balance" ? "sale" : "balance");
   if (event.key === "F6") return toggleQueue();
   if (event.key === "F10") return toggleRefunds();
@@ -317,6 +372,7 @@ function onKey(event) {
   if (screen === "sale") return sale.onKey(event);
   if (screen === "refunds" && refunds.onKey(event)) return;
   if (screen === "setup" && setup.onKey(event)) return;
+  if (screen === "shift" && shift.onKey(event)) return;
   if (event.key === "Escape") {
     event.preventDefault();
     showScreen("sale");
@@ -348,6 +404,7 @@ function onScan(code, keys) {
 
 async function start() {
   const info = await invoke("app_info");
+  tillCurrency = info.currency;
   setLanguage(info.language);
   translateDocument(document);
   $("register-name").textContent = info.register_name;
@@ -387,6 +444,7 @@ async function start() {
   clearWhenIdle($("manager-pin"));
   refunds.init();
   setup.init();
+  shift.init();
   // Nothing of the till before a cashier signs in: the sign-in screen is the window's start.
   const session = await signin.init(info, () => showScreen(screen));
   if (session.locked) {

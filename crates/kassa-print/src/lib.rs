@@ -1,6 +1,6 @@
 //! Kassa's receipts on an ESC/POS receipt printer (docs: README's "Receipts").
 //!
-//! - [`render`]: a [`kassa_core::receipt::Receipt`] as ESC/POS bytes, built with the `escpos`
+//! - [`render`]: a [`kassa_core::receipt::Receipt`] (or text rows: a shift's report) as ESC/POS bytes, built with the `escpos`
 //!   crate's builder (init, code page, bold, text, the `KS<number>` CODE39 barcode, cut);
 //! - [`status`]: the printer's real-time status (DLE EOT, through the crate), read before
 //!   printing: offline, out of paper, cover open;
@@ -17,5 +17,5 @@ pub mod send;
 pub mod status;
 
 pub use error::PrintError;
-pub use render::escpos_bytes;
-pub use send::print;
+pub use render::{escpos_bytes, rows_bytes};
+pub use send::{print, print_rows};

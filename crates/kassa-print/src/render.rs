@@ -1,6 +1,7 @@
 //! A receipt as ESC/POS bytes, through the `escpos` crate's builder: the receipt's text rows
 //! (bold where the layout says), its `KS<number>` barcode (CODE39, the number printed under
-//! it) and a cut. Text is sent in code page PC858 (Western European, with €).
+//! it) and a cut; or text rows alone and a cut ([`rows_bytes`]: a shift's X or Z report). Text
+//! is sent in code page PC858 (Western European, with €).
 
 use crate::PrintError;
 use escpos::driver::Driver;
@@ -11,7 +12,7 @@ use escpos::utils::{
     BarcodeFont, BarcodeHeight, BarcodeOption, BarcodePosition, BarcodeWidth, JustifyMode,
     PageCode, Protocol,
 };
-use kassa_core::receipt::Receipt;
+use kassa_core::receipt::{Receipt, Row};
 use std::cell::RefCell;
 
 /// Collects what the builder writes.
@@ -54,7 +55,14 @@ pub fn escpos_bytes(receipt: &Receipt, columns: usize) -> Result<Vec<u8>, PrintE
     build(receipt, columns).map_err(|e| PrintError::Render(e.to_string()))
 }
 
-fn build(receipt: &Receipt, columns: usize) -> Result<Vec<u8>, PrinterError> {
+/// Text rows (a shift's report) in ESC/POS at `columns` characters per line, then a cut.
+pub fn rows_bytes(rows: &[Row], columns: usize) -> Result<Vec<u8>, PrintError> {
+    build_rows(rows, columns).map_err(|e| PrintError::Render(e.to_string()))
+}
+
+type Escpos = Printer<Buffer>;
+
+fn start(columns: usize) -> Result<Escpos, PrinterError> {
     let options = PrinterOptions::new(
         Some(PageCode::PC858),
         None,
@@ -62,7 +70,11 @@ fn build(receipt: &Receipt, columns: usize) -> Result<Vec<u8>, PrinterError> {
     );
     let mut printer = Printer::new(Buffer::default(), Protocol::default(), Some(options));
     printer.init()?;
-    for row in receipt.rows(columns) {
+    Ok(printer)
+}
+
+fn write_rows(printer: &mut Escpos, rows: &[Row]) -> Result<(), PrinterError> {
+    for row in rows {
         let text = printable(&row.text);
         if row.bold {
             printer.bold(true)?.writeln(&text)?.bold(false)?;
@@ -70,6 +82,19 @@ fn build(receipt: &Receipt, columns: usize) -> Result<Vec<u8>, PrinterError> {
             printer.writeln(&text)?;
         }
     }
+    Ok(())
+}
+
+fn build_rows(rows: &[Row], columns: usize) -> Result<Vec<u8>, PrinterError> {
+    let mut printer = start(columns)?;
+    write_rows(&mut printer, rows)?;
+    printer.feeds(4)?.print_cut()?;
+    Ok(printer.driver().0.into_inner())
+}
+
+fn build(receipt: &Receipt, columns: usize) -> Result<Vec<u8>, PrinterError> {
+    let mut printer = start(columns)?;
+    write_rows(&mut printer, &receipt.rows(columns))?;
     let barcode = BarcodeOption::new(
         BarcodeWidth::M,
         BarcodeHeight::M,
@@ -83,8 +108,7 @@ fn build(receipt: &Receipt, columns: usize) -> Result<Vec<u8>, PrinterError> {
         .justify(JustifyMode::LEFT)?
         .feeds(4)?
         .print_cut()?;
-    let buffer = printer.driver();
-    Ok(buffer.0.into_inner())
+    Ok(printer.driver().0.into_inner())
 }
 
 #[cfg(test)]

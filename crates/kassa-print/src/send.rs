@@ -1,12 +1,12 @@
 //! A receipt to the configured printer: over the network (raw TCP, its status asked first) or
 //! to a device file. Every wait is bounded by `[printer] timeout_ms`.
 
-use crate::render::escpos_bytes;
+use crate::render::{escpos_bytes, rows_bytes};
 use crate::status::{self, NoStatus, Status};
 use crate::PrintError;
 use escpos::driver::Driver;
 use kassa_core::config::{PrinterConfig, PrinterKind};
-use kassa_core::receipt::Receipt;
+use kassa_core::receipt::{Receipt, Row};
 use std::cell::Cell;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -16,6 +16,13 @@ use std::time::{Duration, Instant};
 /// Prints `receipt` on the printer `config` names.
 pub fn print(config: &PrinterConfig, receipt: &Receipt) -> Result<(), PrintError> {
     let bytes = escpos_bytes(receipt, config.columns)?;
+    send(config, &bytes)
+}
+
+/// Prints text rows (a shift's X or Z report) on the printer `config` names, then cuts: the same
+/// connection and status check as a receipt.
+pub fn print_rows(config: &PrinterConfig, rows: &[Row]) -> Result<(), PrintError> {
+    let bytes = rows_bytes(rows, config.columns)?;
     send(config, &bytes)
 }
 
