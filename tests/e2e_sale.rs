@@ -330,6 +330,8 @@ fn a_card_taken_offline_over_the_cap_needs_the_managers_pin_or_comes_off() {
         &format!("{token}\n"),
     );
     kassa_cli(home.path(), &["manager", "set-pin"], "432198\n");
+    // The cashier the window's session signs in as.
+    kassa_cli(home.path(), &["cashier", "add", "Anna"], "432198\n111111\n");
 
     let driver = Driver::start(home.path());
     let session = driver.new_session();

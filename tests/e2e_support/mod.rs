@@ -330,6 +330,8 @@ impl Session<'_> {
 
     /// Signs in on the sign-in screen: the name, Enter, the PIN, Enter, typed by hand.
     pub fn sign_in(&self, name: &str, pin: &str) {
+        // Where the screen puts the caret, even if the window got the keyboard late.
+        self.script("document.getElementById('signin-name').focus()");
         self.enter(name);
         self.enter(pin);
     }
