@@ -5,6 +5,7 @@ use crate::cli::fail;
 use crate::dto::ErrorDto;
 use clap::Subcommand;
 use kassa_core::outbox::{Op, OpState, Resolution, RunStats};
+use kassa_core::shifts::report::Difference;
 use kassa_core::store::Store;
 use serde_json::{json, Value};
 use std::process::ExitCode;
@@ -29,6 +30,13 @@ pub enum ReviewCommand {
     Done {
         op: String,
         /// What was checked; required.
+        #[arg(long)]
+        note: String,
+    },
+    /// Settle a difference a shift's reconciliation found (`kassa review` lists them as `#ID`).
+    Settle {
+        difference: i64,
+        /// How it was checked or put right; required.
         #[arg(long)]
         note: String,
     },
@@ -209,18 +217,43 @@ pub async fn sync(booted: Booted, once: bool, json_out: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Lists the review list; needs no PIN.
+/// A reconciliation difference as `kassa review` lists it.
+fn difference_line(d: &Difference) -> String {
+    let amount = |m: Option<i64>| m.map_or_else(|| "-".to_string(), |m| m.to_string());
+    format!(
+        "#{}  shift difference  {}  {}  {}  expected {} actual {} (minor units)  {}",
+        d.id,
+        d.provider,
+        d.kind,
+        d.card_masked.as_deref().unwrap_or("-"),
+        amount(d.expected_minor),
+        amount(d.actual_minor),
+        d.op_id.as_deref().or(d.provider_ref.as_deref()).unwrap_or("-")
+    )
+}
+
+/// Lists the review list and the reconciliation differences not settled yet; needs no PIN.
 pub fn review_list(store: &Store, json_out: bool) -> ExitCode {
     let list = match store.review_list() {
         Ok(list) => list,
         Err(e) => return store_error(e, json_out),
     };
+    let differences = match store.open_differences() {
+        Ok(d) => d,
+        Err(e) => return store_error(e, json_out),
+    };
     if json_out {
         let items: Vec<Value> = list.iter().map(|item| op_json(&item.op)).collect();
-        println!("{}", json!({"ok": true, "review": items}));
-    } else if list.is_empty() {
+        println!(
+            "{}",
+            json!({"ok": true, "review": items, "differences": differences})
+        );
+    } else if list.is_empty() && differences.is_empty() {
         println!("Nothing to review.");
     } else {
+        for d in &differences {
+            println!("{}", difference_line(d));
+        }
         for item in &list {
             println!(
                 "{}  sale {}",
@@ -236,6 +269,19 @@ pub fn review_list(store: &Store, json_out: bool) -> ExitCode {
 /// the manager's PIN.
 pub fn review(store: &Store, command: ReviewCommand, json_out: bool) -> ExitCode {
     let (op, resolution) = match command {
+        ReviewCommand::Settle { difference, note } => {
+            return match store.settle_difference(difference, &note) {
+                Ok(()) => {
+                    if json_out {
+                        println!("{}", json!({"ok": true, "difference": difference}));
+                    } else {
+                        println!("#{difference}: settled");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&crate::shift_cli::shift_error(e), json_out),
+            }
+        }
         ReviewCommand::Retry { op } => (op, Resolution::Retry),
         ReviewCommand::WriteOff { op, note } => (op, Resolution::WriteOff { note }),
         ReviewCommand::Done { op, note } => (op, Resolution::DoneAtProvider { note }),

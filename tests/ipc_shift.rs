@@ -12,6 +12,7 @@ use ipc_support::till::{open, Till};
 use kassa_app::boot::boot;
 use kassa_app::paths::Paths;
 use kassa_core::manager_pin;
+use kassa_core::outbox::OpKind;
 use kassa_core::secrets::{MemorySecretStore, Secret, SecretStore};
 use kassa_sim::faults::Rates;
 use kassa_sim::lightspeed::{CardStatus, LightspeedSim, ALL_SCOPES};
@@ -128,6 +129,15 @@ impl Shop {
     }
 }
 
+/// A difference as (kind, our op, the provider's id, expected, actual).
+type Found = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+);
+
 /// Tender totals as (kind, provider, count, amount).
 fn totals(rows: &Value) -> Vec<(String, Option<String>, i64, i64)> {
     rows.as_array()
@@ -184,6 +194,7 @@ fn a_day_from_float_to_z_report_adds_up_figure_by_figure() {
 
     // No shift yet: nothing to report, nothing to close.
     assert_eq!(till.call("shift_current", json!({})), Value::Null);
+
     let e = till.refuse("shift_x", json!({}));
     assert!(
         e["message"].as_str().unwrap().contains("No shift is open"),
@@ -194,6 +205,14 @@ fn a_day_from_float_to_z_report_adds_up_figure_by_figure() {
     let e = till.refuse("shift_open", json!({ "float": " " }));
     assert_eq!(e["message"], "Type the float.");
 
+    // Lightspeed's times have whole seconds: the cards' activations, booked as the simulator
+    // started, stay out of the shift's second.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    std::thread::sleep(Duration::from_nanos(u64::from(
+        1_000_000_000 - now.subsec_nanos(),
+    )));
     let shift = till.call("shift_open", json!({ "float": "100.00" }));
     assert_eq!(shift["float_minor"], 10_000);
     assert_eq!(shift["opened_by"], "cashier");
@@ -285,6 +304,7 @@ fn a_day_from_float_to_z_report_adds_up_figure_by_figure() {
     assert_eq!(tally(&r["refunds"]), (1, 500));
     assert_eq!(tally(&r["voids"]), (1, 4_000));
     assert_eq!(r["abandoned"], 0);
+    assert_eq!(r["lookups"], 3, "the three cards scanned");
     assert_eq!(
         totals(&r["tenders"]),
         vec![
@@ -320,6 +340,25 @@ fn a_day_from_float_to_z_report_adds_up_figure_by_figure() {
     assert!(rows.iter().all(|l| l.chars().count() <= 42), "{rows:#?}");
     assert!(line(&rows, "Expected in drawer").ends_with("EUR 122.00"));
 
+    // Lightspeed answers again: the offline payment goes through. Then its ledger is changed
+    // behind the till's back: a payment deleted, one's amount rewritten, one booked that no
+    // till made.
+    shop.down(false);
+    shop.synced("the offline payment");
+    let redeem_of = |sale: &str| {
+        till.store
+            .ops(&[], 1000)
+            .unwrap()
+            .into_iter()
+            .find(|o| o.sale_id.as_deref() == Some(sale) && o.kind == OpKind::Redeem)
+            .unwrap()
+            .id
+    };
+    let (deleted, changed) = (redeem_of(&mixed), redeem_of(&offline));
+    assert!(shop.sim.delete_client_transaction(&deleted));
+    assert!(shop.sim.set_client_transaction_amount(&changed, -2_001));
+    let extra = shop.sim.book_redemption(CARD_2, 300).unwrap();
+
     // Closing is refused while a sale is unfinished; an unfinished sale is abandoned first.
     let open_sale = shop.sale_of(100);
     let e = till.refuse("shift_close", json!({ "counted": "121.50" }));
@@ -339,7 +378,12 @@ fn a_day_from_float_to_z_report_adds_up_figure_by_figure() {
     assert_eq!(r["shift"]["closed_by"], "Tess");
     assert_eq!(tally(&r["sales"]), (4, sales));
     assert_eq!(r["abandoned"], 1);
-    assert_eq!(tally(&r["offline_outstanding"]), (1, 2_000));
+    assert_eq!(
+        tally(&r["offline_outstanding"]),
+        (0, 0),
+        "synced since the X"
+    );
+    assert_eq!(r["queue"]["unfinished"], 0);
     assert_eq!(r["cash"]["expected_minor"], expected);
     assert_eq!(r["cash"]["counted_minor"], 12_150);
     assert_eq!(r["cash"]["difference_minor"], -50);
@@ -351,6 +395,83 @@ fn a_day_from_float_to_z_report_adds_up_figure_by_figure() {
     );
     assert_eq!(till.call("shift_current", json!({})), Value::Null);
 
+    // Compared with Lightspeed at the close: exactly the three changes.
+    let rec = &r["reconciliation"];
+    assert_eq!(rec["providers"][0]["provider"], "lightspeed", "{rec}");
+    assert_eq!(rec["providers"][0]["state"], "done", "{rec}");
+    assert_eq!(
+        rec["providers"][0]["compared"], 4,
+        "three payments and the void's reversal"
+    );
+    let mut found: Vec<Found> = rec["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["kind"].as_str().unwrap().to_string(),
+                d["op_id"].as_str().map(str::to_string),
+                d["provider_ref"].as_str().map(str::to_string),
+                d["expected_minor"].as_i64(),
+                d["actual_minor"].as_i64(),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert_eq!(
+        (
+            found[0].0.as_str(),
+            found[0].1.as_deref(),
+            found[0].3,
+            found[0].4
+        ),
+        ("amount", Some(changed.as_str()), Some(-2_000), Some(-2_001))
+    );
+    assert_eq!(
+        found[1],
+        ("extra".into(), None, Some(extra), None, Some(-300))
+    );
+    assert_eq!(
+        found[2],
+        (
+            "missing".into(),
+            Some(deleted.clone()),
+            None,
+            Some(-2_000),
+            None
+        )
+    );
+    assert_eq!(
+        rows.iter()
+            .filter(|l| l.trim_start().starts_with('#') && l.contains(" lightspeed "))
+            .count(),
+        3,
+        "{rows:#?}"
+    );
+
+    // Where the manager looks: each until settled with a note and a manager's PIN.
+    let open = till.call("shift_differences", json!({}));
+    assert_eq!(open.as_array().unwrap().len(), 3);
+    let first = open[0]["id"].as_i64().unwrap();
+    let e = till.refuse(
+        "shift_settle_difference",
+        json!({"id": first, "note": "checked", "pin": "999999"}),
+    );
+    assert_eq!(e["code"], "pin_refused");
+    let e = till.refuse(
+        "shift_settle_difference",
+        json!({"id": first, "note": " ", "pin": PIN}),
+    );
+    assert!(e["message"].as_str().unwrap().contains("note"), "{e}");
+    till.call(
+        "shift_settle_difference",
+        json!({"id": first, "note": "checked at Lightspeed", "pin": PIN}),
+    );
+    let open = till.call("shift_differences", json!({}));
+    assert_eq!(open.as_array().unwrap().len(), 2);
+    assert!(open.as_array().unwrap().iter().all(|d| d["id"] != first));
+
     // The Z report again by its shift's number, the same figures; printed on the printer.
     let again = till.call("shift_z", json!({ "shiftId": id }));
     assert_eq!(again["report"]["cash"], r["cash"]);
@@ -361,8 +482,18 @@ fn a_day_from_float_to_z_report_adds_up_figure_by_figure() {
     assert_eq!(printed["printed"], true, "{printed}");
     let paper = decode(&shop.printer.received(1)).unwrap();
     assert_eq!(
-        paper.lines.iter().filter(|l| !l.is_empty()).count(),
-        rows.iter().filter(|l| !l.is_empty()).count()
+        paper
+            .lines
+            .iter()
+            .filter(|l| !l.is_empty())
+            .cloned()
+            .collect::<Vec<_>>(),
+        lines(&again)
+            .iter()
+            .filter(|l| !l.is_empty())
+            .map(|l| l.replace('•', "*"))
+            .collect::<Vec<_>>(),
+        "the Z on paper, row for row (one difference now settled)"
     );
     assert!(paper.text().contains("Difference"), "{}", paper.text());
     assert!(paper.lines.iter().any(|l| l.ends_with("EUR -0.50")));

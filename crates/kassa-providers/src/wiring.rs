@@ -58,6 +58,7 @@ pub fn wire(
         let client = Arc::new(lightspeed_client(c, register, secrets)?);
         out.executors
             .push(Arc::new(LightspeedExecutor::new(client.clone())));
+        out.ledgers.push(client.clone());
         out.providers.push((client, c.card_pattern.clone()));
     }
     if let Some(c) = &providers.leat {

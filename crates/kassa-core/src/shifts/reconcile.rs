@@ -11,8 +11,8 @@ use super::report::{Difference, ProviderCheck, Reconciliation, ShiftReport};
 use super::{Shift, ShiftError};
 use crate::outbox::OpKind;
 use crate::provider::{ProviderError, ProviderId};
-use crate::store::JournalEntry;
 use crate::store::stamp::stamp;
+use crate::store::JournalEntry;
 use crate::store::{Store, StoreError};
 use async_trait::async_trait;
 use rusqlite::{params, OptionalExtension};
@@ -30,6 +30,9 @@ pub struct Expected {
     /// The provider's id of what it made.
     pub provider_ref: Option<String>,
     pub card_masked: Option<String>,
+    /// The provider's id of the card (the tender's, refund part's or card line's `card_id`):
+    /// a finished operation keeps its code masked, so a provider's records are read by this.
+    pub card_id: Option<String>,
     /// A Leat wallet's contact (the op's payload).
     pub contact: Option<String>,
     /// The change to the card's balance: negative for a payment.
@@ -141,8 +144,17 @@ impl Store {
     ) -> Result<Vec<Expected>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT id, kind, depends_on, provider_ref, card_code, amount_minor, payload
-             FROM ops WHERE created_at >= ?1 AND created_at <= ?2 AND provider = ?3
+            "SELECT id, kind, depends_on, provider_ref, card_code, amount_minor, payload,
+                    coalesce(
+                      (SELECT t.card_id FROM tenders t WHERE t.sale_id = o.sale_id
+                         AND o.id IN (t.op_id, t.confirm_op_id, t.undo_op_id)),
+                      (SELECT t.card_id FROM refunds r
+                         JOIN refund_parts p ON p.refund_id = r.id
+                         JOIN tenders t ON t.id = p.tender_id
+                       WHERE r.sale_id = o.sale_id AND p.op_id = o.id),
+                      (SELECT l.card_id FROM sale_lines l WHERE l.sale_id = o.sale_id
+                         AND l.card_op_id = o.id))
+             FROM ops o WHERE created_at >= ?1 AND created_at <= ?2 AND provider = ?3
                AND state = 'succeeded'
                AND kind IN ('redeem', 'reload', 'confirm', 'reverse', 'activate')
              ORDER BY rowid",
@@ -162,6 +174,7 @@ impl Store {
                 depends_on: r.get(2)?,
                 provider_ref: r.get(3)?,
                 card_masked: code.as_deref().map(crate::card::mask),
+                card_id: r.get(7)?,
                 contact: payload
                     .get("contact_uuid")
                     .and_then(|c| c.as_str())

@@ -79,6 +79,7 @@ fn ours(id: &str, kind: OpKind, amount: i64, depends_on: Option<&str>) -> Expect
         depends_on: depends_on.map(str::to_string),
         provider_ref: None,
         card_masked: None,
+        card_id: None,
         contact: None,
         amount_minor: amount,
     }

@@ -9,6 +9,7 @@
 
 pub mod auth;
 mod errors;
+mod ledger;
 pub mod money;
 pub mod rate;
 pub mod wire;
@@ -229,6 +230,19 @@ impl LightspeedClient {
             Api::Legacy => vec!["2.0", "gift_cards", number.as_str()],
             Api::Dated(v) => vec![v.as_str(), "gift_cards", "by_number", number.as_str()],
         };
+        let card: GiftCard = self.call(Method::GET, &path, READ, None).await?;
+        self.details(card)
+    }
+
+    /// The card by Lightspeed's own id (date versions only: `GET …/gift_cards/by_id/{id}`),
+    /// for a card whose number the till no longer keeps.
+    pub async fn card_by_id(&self, id: &str) -> Result<GiftCardDetails, ProviderError> {
+        let Api::Dated(v) = &self.api else {
+            return Err(ProviderError::Config {
+                message: "Lightspeed API 2.0 cannot read a card by its id: set providers.lightspeed.api_version to 2026-04 or later to compare a shift with Lightspeed.".into(),
+            });
+        };
+        let path = [v.as_str(), "gift_cards", "by_id", id];
         let card: GiftCard = self.call(Method::GET, &path, READ, None).await?;
         self.details(card)
     }

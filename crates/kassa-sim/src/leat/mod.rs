@@ -17,7 +17,6 @@ mod prepaid;
 mod render;
 mod respond;
 mod tamper;
-mod tamper;
 
 use access::Access;
 use axum::routing::{get, post};

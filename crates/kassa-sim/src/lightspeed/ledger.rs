@@ -147,7 +147,7 @@ pub struct Ledger {
 pub const SIM_USER: &str = "0af7b240-ab24-11e7-eddc-sim000000001";
 
 impl Ledger {
-    fn new_id(&mut self, tag: u16) -> String {
+    pub(super) fn new_id(&mut self, tag: u16) -> String {
         self.next_id += 1;
         format!("0af7b240-{tag:04x}-11ee-9a00-{:012}", self.next_id)
     }

@@ -16,6 +16,7 @@ mod auth;
 mod connect;
 mod ledger;
 mod rate;
+mod tamper;
 mod wire;
 
 pub use auth::ALL_SCOPES;
@@ -236,6 +237,10 @@ impl LightspeedSim {
                 get(dated_card),
             )
             .route(
+                "/api/{version}/gift_cards/by_id/{id}",
+                get(dated_card_by_id),
+            )
+            .route(
                 "/api/{version}/gift_cards/{number}/transactions",
                 post(dated_create),
             )
@@ -363,6 +368,29 @@ async fn dated_card(
     match Shape::dated(&version) {
         Some(shape) => show_card(&sim, &headers, shape, &number),
         None => wire::error(StatusCode::NOT_FOUND, "Not found."),
+    }
+}
+
+/// `GET /api/{version}/gift_cards/by_id/{id}`: the card by Lightspeed's own id.
+async fn dated_card_by_id(
+    State(sim): State<LightspeedSim>,
+    headers: HeaderMap,
+    Path((version, id)): Path<(String, String)>,
+) -> Response {
+    let number = sim
+        .lock()
+        .ledger
+        .cards
+        .values()
+        .find(|c| c.id == id)
+        .map(|c| c.number.clone());
+    match (Shape::dated(&version), number) {
+        (Some(shape), Some(number)) => show_card(&sim, &headers, shape, &number),
+        (Some(_), None) => match sim.denied(&headers, READ) {
+            Some(denied) => denied,
+            None => refusal(Refusal::CardNotFound),
+        },
+        (None, _) => wire::error(StatusCode::NOT_FOUND, "Not found."),
     }
 }
 
