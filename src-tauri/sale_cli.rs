@@ -454,7 +454,7 @@ async fn ring_up_and_pay(
             money(sale.remaining_minor(), &currency)
         )));
     }
-    match checkout.complete(sale_id, false).await.map_err(err)? {
+    match checkout.complete(sale_id, None).await.map_err(err)? {
         Completion::Paid(sale) => Ok(sale),
         Completion::Refused { reasons, .. } => Err(ErrorDto {
             code: ErrorCode::Declined,

@@ -136,7 +136,7 @@ pub async fn sale_remove_tender(
 }
 
 /// Completes the sale. With `pin`, a manager accepts offline tenders over a cap: the PIN is
-/// checked first.
+/// checked first, and the tenders name that manager.
 #[tauri::command]
 pub async fn sale_complete(
     state: State<'_, AppState>,
@@ -144,15 +144,16 @@ pub async fn sale_complete(
     pin: Option<String>,
 ) -> Result<CompletionDto, ErrorDto> {
     let booted = state.booted()?;
-    if let Some(pin) = &pin {
-        booted.manager.check(pin).map_err(|e| ErrorDto {
+    let manager = match &pin {
+        Some(pin) => Some(booted.manager.approve(pin).map_err(|e| ErrorDto {
             code: ErrorCode::PinRefused,
             message: e.to_string(),
-        })?;
-    }
+        })?),
+        None => None,
+    };
     let completion = booted
         .checkout
-        .complete(&sale_id, pin.is_some())
+        .complete(&sale_id, manager.as_deref())
         .await
         .map_err(|e| ErrorDto::from(&e))?;
     Ok(CompletionDto::new(&booted.store, &completion))

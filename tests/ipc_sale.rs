@@ -526,7 +526,7 @@ fn a_provider_that_stops_answering_is_trusted_within_the_caps_and_a_manager_deci
     assert_eq!(wrong["code"], "pin_refused");
     let approved = till.call("sale_complete", json!({"saleId": sale_2, "pin": "432198"}));
     assert_eq!(approved["outcome"], "paid", "{approved}");
-    assert_eq!(approved["sale"]["tenders"][0]["approved_by"], "manager");
+    assert_eq!(approved["sale"]["tenders"][0]["approved_by"], "Manager");
     let status = till.call("till_status", json!({}));
     assert_eq!(status["offline_exposure"], "EUR 60.00");
 

@@ -236,7 +236,7 @@ async fn a_card_taken_off_after_its_answer_was_lost_gets_its_money_back() {
         maintenance: 1.0,
         ..Rates::default()
     });
-    let Completion::NeedsApproval { sale, .. } = checkout.complete(&sale.id, false).await.unwrap()
+    let Completion::NeedsApproval { sale, .. } = checkout.complete(&sale.id, None).await.unwrap()
     else {
         panic!("EUR 10.00 without an answer is over the offline cap of EUR 6.00");
     };
@@ -260,7 +260,7 @@ async fn a_card_taken_off_after_its_answer_was_lost_gets_its_money_back() {
     checkout.remove_tender(&sale.id, &tender.id).await.unwrap();
     checkout.tender_cash(&sale.id, 1_000).await.unwrap();
     assert!(matches!(
-        checkout.complete(&sale.id, false).await.unwrap(),
+        checkout.complete(&sale.id, None).await.unwrap(),
         Completion::Paid(_)
     ));
 

@@ -476,7 +476,7 @@ mod tests {
         );
 
         c.tender_cash(&sale.id, 5_000).await.unwrap();
-        let super::super::Completion::Paid(done) = c.complete(&sale.id, false).await.unwrap()
+        let super::super::Completion::Paid(done) = c.complete(&sale.id, None).await.unwrap()
         else {
             panic!("not paid");
         };
@@ -530,7 +530,7 @@ mod tests {
         assert!(no_code.to_string().contains("empty"), "{no_code}");
 
         c.tender_cash(&sale.id, 2_500).await.unwrap();
-        c.complete(&sale.id, false).await.unwrap();
+        c.complete(&sale.id, None).await.unwrap();
         let ops = store.ops(&[], 10).unwrap();
         assert_eq!(ops.len(), 2);
         assert_eq!(

@@ -316,10 +316,12 @@ impl Checkout {
     /// Completes the sale when everything is paid. Holdless cards are charged now, while the
     /// cashier waits (bounded); then zmyle holds are confirmed and the sale recorded, all
     /// through the outbox, in the same transaction that marks it completed.
+    /// `approved_by`: the manager who accepts offline tenders over a cap (their PIN checked by
+    /// the caller), named on those tenders.
     pub async fn complete(
         &self,
         sale_id: &str,
-        manager_approved: bool,
+        approved_by: Option<&str>,
     ) -> Result<Completion, CheckoutError> {
         let _gate = self.gate.lock().await;
         let mut sale = self.load(sale_id)?;
@@ -381,7 +383,7 @@ impl Checkout {
                 reasons: refused,
             });
         }
-        match self.judge_unanswered(&mut sale, manager_approved)? {
+        match self.judge_unanswered(&mut sale, approved_by)? {
             settle::Judged::Accepted => {}
             settle::Judged::Refused(effects, reasons) => {
                 sale.state = SaleState::Tendering;
@@ -408,7 +410,7 @@ impl Checkout {
         let mut settled = Vec::new();
         for sale in self.store.unfinished_sales()? {
             if sale.state == SaleState::Completing {
-                match self.complete(&sale.id, false).await {
+                match self.complete(&sale.id, None).await {
                     Ok(Completion::Paid(done)) => {
                         settled.push(done);
                         continue;

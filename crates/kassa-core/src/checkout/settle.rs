@@ -147,7 +147,7 @@ impl Checkout {
     pub(super) fn judge_unanswered(
         &self,
         sale: &mut Sale,
-        manager_approved: bool,
+        approved_by: Option<&str>,
     ) -> Result<Judged, CheckoutError> {
         let now = self.clock.now();
         let mut outstanding = self.store.offline_outstanding()?;
@@ -177,8 +177,8 @@ impl Checkout {
             );
             match judge(&self.caps, &exposure, now, &self.currency) {
                 Verdict::Accept => accepted.push((index, None)),
-                Verdict::NeedsManager(_) if manager_approved => {
-                    accepted.push((index, Some("manager".to_string())))
+                Verdict::NeedsManager(_) if approved_by.is_some() => {
+                    accepted.push((index, approved_by.map(str::to_string)))
                 }
                 Verdict::NeedsManager(reasons) => {
                     needs_manager.push(format!("{who}: no answer; {}", reasons.join("; ")))

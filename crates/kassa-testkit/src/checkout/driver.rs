@@ -265,7 +265,7 @@ impl<'a> Driver<'a> {
                 continue;
             }
             let clock = Instant::now();
-            let completed = checkout.complete(&id, approve).await;
+            let completed = checkout.complete(&id, approve.then_some("Manager")).await;
             self.timed("complete", clock);
             match completed {
                 Ok(Completion::Paid(paid)) => {
