@@ -19,9 +19,11 @@ pub const WAIT: Duration = Duration::from_secs(30);
 pub const BY_HAND: u64 = 110;
 
 // WebDriver's codes for the keys the tests press.
+pub const TAB: &str = "\u{E004}";
 pub const ENTER: &str = "\u{E007}";
 pub const ESCAPE: &str = "\u{E00C}";
 pub const DELETE: &str = "\u{E017}";
+pub const F1: &str = "\u{E031}";
 pub const F2: &str = "\u{E032}";
 pub const F3: &str = "\u{E033}";
 pub const F4: &str = "\u{E034}";
