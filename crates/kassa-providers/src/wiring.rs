@@ -52,6 +52,7 @@ pub fn wire(
         let client = Arc::new(zmyle_client(c, register, secrets)?);
         out.executors
             .push(Arc::new(ZmyleExecutor::new(client.clone())));
+        out.ledgers.push(client.clone());
         out.providers.push((client, c.card_pattern.clone()));
     }
     if let Some(c) = &providers.lightspeed {
@@ -69,9 +70,11 @@ pub fn wire(
         out.providers.push((client, c.card_pattern.clone()));
     }
     if let Some(c) = &providers.shopwave {
-        let pos: Arc<dyn PosRecorder> = Arc::new(shopwave_client(c, secrets)?);
+        let client = Arc::new(shopwave_client(c, secrets)?);
+        let pos: Arc<dyn PosRecorder> = client.clone();
         out.executors
             .push(Arc::new(ShopwaveExecutor::new(pos.clone(), store.clone())));
+        out.ledgers.push(client);
         out.pos = Some(pos);
     }
     Ok(out)

@@ -6,6 +6,12 @@
 //! the review list until a manager settles it. A provider that cannot be reached leaves its
 //! comparison `pending` (`reconciliations`); [`Reconciler::complete_pending`] tries again at
 //! the next sync.
+//!
+//! A back-office's `record_sale` operation is compared payment by payment: each payment of the
+//! sale (or refund) it recorded is an [`Expected`] of its own, under the payment's reference,
+//! in the basket named by the operation's `provider_ref`. A provider that cannot read some of
+//! our operations back says which ([`ProviderLedger::reads`]) and what it cannot see
+//! ([`ProviderLedger::blind_spot`], shown with its comparison on the Z report).
 
 use super::report::{Difference, ProviderCheck, Reconciliation, ShiftReport};
 use super::{Shift, ShiftError};
@@ -23,11 +29,14 @@ use time::OffsetDateTime;
 /// One of our operations that moved money at a provider during the shift.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expected {
+    /// Our operation's id; for a payment of a `record_sale`, the payment's reference.
     pub op_id: String,
     pub kind: OpKind,
-    /// What it undoes or confirms.
+    /// What it undoes or confirms; for a payment of a `record_sale`, the operation.
     pub depends_on: Option<String>,
-    /// The provider's id of what it made.
+    /// The provider's id of what it depends on (a zmyle confirm: the hold's intent).
+    pub depends_on_ref: Option<String>,
+    /// The provider's id of what it made (a `record_sale`: its basket).
     pub provider_ref: Option<String>,
     pub card_masked: Option<String>,
     /// The provider's id of the card (the tender's, refund part's or card line's `card_id`):
@@ -55,6 +64,15 @@ pub struct ProviderRecord {
 #[async_trait]
 pub trait ProviderLedger: Send + Sync {
     fn provider(&self) -> ProviderId;
+    /// Whether the provider's records show this operation of ours; those it cannot read back
+    /// are left out of the comparison.
+    fn reads(&self, _ours: &Expected) -> bool {
+        true
+    }
+    /// What this provider's records cannot show (told with its comparison on the Z report).
+    fn blind_spot(&self) -> Option<&'static str> {
+        None
+    }
     /// The records from `from` to `until` of what `ours` touched (and anything else of this
     /// shop's that the provider lists for that time).
     async fn records(
@@ -135,7 +153,8 @@ pub fn compare(
 }
 
 impl Store {
-    /// The operations of `provider` that moved money and succeeded between `from` and `until`.
+    /// The operations of `provider` that moved money and succeeded between `from` and `until`,
+    /// a `record_sale` as one [`Expected`] per payment it recorded.
     pub fn moved_between(
         &self,
         provider: ProviderId,
@@ -144,7 +163,8 @@ impl Store {
     ) -> Result<Vec<Expected>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT id, kind, depends_on, provider_ref, card_code, amount_minor, payload,
+            "SELECT o.id, o.kind, o.depends_on, o.provider_ref, o.card_code, o.amount_minor,
+                    o.payload,
                     coalesce(
                       (SELECT t.card_id FROM tenders t WHERE t.sale_id = o.sale_id
                          AND o.id IN (t.op_id, t.confirm_op_id, t.undo_op_id)),
@@ -153,11 +173,14 @@ impl Store {
                          JOIN tenders t ON t.id = p.tender_id
                        WHERE r.sale_id = o.sale_id AND p.op_id = o.id),
                       (SELECT l.card_id FROM sale_lines l WHERE l.sale_id = o.sale_id
-                         AND l.card_op_id = o.id))
-             FROM ops o WHERE created_at >= ?1 AND created_at <= ?2 AND provider = ?3
-               AND state = 'succeeded'
-               AND kind IN ('redeem', 'reload', 'confirm', 'reverse', 'activate')
-             ORDER BY rowid",
+                         AND l.card_op_id = o.id)),
+                    d.provider_ref
+             FROM ops o LEFT JOIN ops d ON d.id = o.depends_on
+             WHERE o.created_at >= ?1 AND o.created_at <= ?2 AND o.provider = ?3
+               AND o.state = 'succeeded'
+               AND o.kind IN ('redeem', 'reload', 'confirm', 'reverse', 'activate',
+                              'record_sale')
+             ORDER BY o.rowid",
         )?;
         let rows = stmt.query_map(params![stamp(from), stamp(until), provider.as_str()], |r| {
             let kind: String = r.get(1)?;
@@ -168,10 +191,11 @@ impl Store {
             let payload: String = r.get(6)?;
             let payload: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
             let amount: i64 = r.get(5)?;
-            Ok(Expected {
+            let op = Expected {
                 op_id: r.get(0)?,
                 kind,
                 depends_on: r.get(2)?,
+                depends_on_ref: r.get(8)?,
                 provider_ref: r.get(3)?,
                 card_masked: code.as_deref().map(crate::card::mask),
                 card_id: r.get(7)?,
@@ -180,9 +204,18 @@ impl Store {
                     .and_then(|c| c.as_str())
                     .map(str::to_string),
                 amount_minor: kind.balance_effect(amount),
+            };
+            Ok(if kind == OpKind::RecordSale {
+                recorded_payments(op, &payload)
+            } else {
+                vec![op]
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut out = Vec::new();
+        for ops in rows {
+            out.extend(ops?);
+        }
+        Ok(out)
     }
 
     fn is_our_op(&self, id: &str) -> Result<bool, StoreError> {
@@ -223,17 +256,19 @@ impl Store {
         provider: ProviderId,
         currency: &str,
         compared: usize,
+        blind_spot: Option<&str>,
         found: &[Found],
     ) -> Result<Vec<Found>, StoreError> {
         let now = stamp(OffsetDateTime::now_utc());
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
-            "INSERT INTO reconciliations (shift_id, provider, state, compared, checked_at)
-             VALUES (?1, ?2, 'done', ?3, ?4)
+            "INSERT INTO reconciliations (shift_id, provider, state, compared, message,
+                                          checked_at)
+             VALUES (?1, ?2, 'done', ?3, ?5, ?4)
              ON CONFLICT (shift_id, provider) DO UPDATE
-                 SET state = 'done', compared = ?3, message = NULL, checked_at = ?4",
-            params![shift, provider.as_str(), compared as i64, now],
+                 SET state = 'done', compared = ?3, message = ?5, checked_at = ?4",
+            params![shift, provider.as_str(), compared as i64, now, blind_spot],
         )?;
         let mut fresh = Vec::new();
         let mut keys = Vec::new();
@@ -417,6 +452,24 @@ impl Store {
     }
 }
 
+/// The payments a `record_sale` operation recorded (its payload's `payments`), each under its
+/// reference, in the operation's basket.
+fn recorded_payments(record: Expected, payload: &serde_json::Value) -> Vec<Expected> {
+    let payments = payload.get("payments").and_then(|p| p.as_array());
+    payments
+        .into_iter()
+        .flatten()
+        .filter_map(|p| {
+            Some(Expected {
+                op_id: p.get("reference")?.as_str()?.to_string(),
+                depends_on: Some(record.op_id.clone()),
+                amount_minor: p.get("amount_minor")?.as_i64()?,
+                ..record.clone()
+            })
+        })
+        .collect()
+}
+
 /// Runs the comparisons: every provider with a ledger, for a shift.
 pub struct Reconciler {
     store: Arc<Store>,
@@ -435,7 +488,8 @@ impl Reconciler {
         let until = shift.closed_at.unwrap_or_else(OffsetDateTime::now_utc);
         for ledger in &self.ledgers {
             let provider = ledger.provider();
-            let ours = self.store.moved_between(provider, shift.opened_at, until)?;
+            let mut ours = self.store.moved_between(provider, shift.opened_at, until)?;
+            ours.retain(|e| ledger.reads(e));
             self.store
                 .reconciliation_pending(id, provider, "not compared yet")?;
             match ledger.records(shift.opened_at, until, &ours).await {
@@ -447,6 +501,7 @@ impl Reconciler {
                         provider,
                         shift.currency.code(),
                         ours.len(),
+                        ledger.blind_spot(),
                         &found,
                     )?;
                     for f in fresh {

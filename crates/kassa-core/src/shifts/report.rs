@@ -109,7 +109,7 @@ pub struct ProviderCheck {
     pub state: String,
     /// Operations of ours compared with the provider's records.
     pub compared: i64,
-    /// Why it is still pending.
+    /// Why it is still pending; once done, what the provider's records cannot show.
     pub message: Option<String>,
 }
 

@@ -77,6 +77,7 @@ fn ours(id: &str, kind: OpKind, amount: i64, depends_on: Option<&str>) -> Expect
         op_id: id.into(),
         kind,
         depends_on: depends_on.map(str::to_string),
+        depends_on_ref: None,
         provider_ref: None,
         card_masked: None,
         card_id: None,

@@ -213,6 +213,9 @@ pub fn rows_in(r: &ShiftReport, columns: usize, language: Language) -> Vec<Row> 
                 _ => out.text(Text::ReportPending).to_string(),
             };
             out.pair(&format!("  {}", p.provider), &state, false);
+            if let Some(blind) = p.message.as_deref().filter(|_| p.state == "done") {
+                out.line(format!("    {blind}"), false);
+            }
         }
         for d in &rec.differences {
             let what = l(match d.kind.as_str() {

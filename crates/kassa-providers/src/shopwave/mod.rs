@@ -7,6 +7,7 @@
 //! - `auth`: OAuth 2.0 authorization code and refresh; tokens live in the SecretStore.
 //! - `envelope`: the `api.message` envelope of every answer.
 //! - `errors`: what the envelope's ids, a bare HTTP status or a lost answer mean to the till.
+//! - `ledger`: the shift's baskets and their payments read back for its reconciliation.
 //! - `wire`: baskets and transactions as JSON, pence and exact prices, and where our references
 //!   travel (the basket's `name`, the transaction's `Note`).
 //!
@@ -20,6 +21,7 @@
 pub mod auth;
 pub mod envelope;
 pub mod errors;
+mod ledger;
 pub mod wire;
 
 use crate::http::{client, read_body, retry_after_seconds};

@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod errors;
+mod ledger;
 pub mod query;
 pub mod wire;
 

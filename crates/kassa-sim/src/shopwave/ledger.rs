@@ -80,6 +80,12 @@ impl Ledger {
         }
     }
 
+    /// The id the next transaction gets.
+    pub(super) fn new_transaction_id(&mut self) -> u64 {
+        self.next_transaction += 1;
+        self.next_transaction
+    }
+
     /// Takes the books of a saved ledger; this one's settings stay.
     pub fn restore(&mut self, saved: Ledger) {
         *self = Ledger {
@@ -234,8 +240,7 @@ impl Ledger {
         if completes(o) {
             t.complete_date = Some(now.to_string());
         }
-        self.next_transaction += 1;
-        t.id = self.next_transaction;
+        t.id = self.new_transaction_id();
         let json = transaction_json(&t);
         self.transactions.insert(t.id, t);
         Ok(json)

@@ -22,6 +22,7 @@ mod ledger;
 mod messages;
 mod oauth;
 mod routes;
+mod tamper;
 
 pub use ledger::{Basket, Product, Transaction};
 pub use oauth::App;

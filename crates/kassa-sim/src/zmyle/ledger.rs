@@ -535,6 +535,27 @@ impl Ledger {
         Ok(self.intent_json(&stored))
     }
 
+    /// Test hook: the hold shown cancelled.
+    pub fn tamper_cancel(&mut self, id: &str) -> bool {
+        self.intents
+            .get_mut(id)
+            .map(|i| i.status = IntentStatus::Cancelled)
+            .is_some()
+    }
+
+    /// Test hook: the hold's amount rewritten.
+    pub fn tamper_amount(&mut self, id: &str, amount: i64) -> bool {
+        self.intents
+            .get_mut(id)
+            .map(|i| i.amount = amount)
+            .is_some()
+    }
+
+    /// Test hook: the hold forgotten.
+    pub fn tamper_forget(&mut self, id: &str) -> bool {
+        self.intents.remove(id).is_some()
+    }
+
     /// `POST transaction_intents/{id}/cancel`: releases the funds.
     pub fn cancel(&mut self, id: &str) -> Result<Value, ApiError> {
         self.open_intent(id)?;

@@ -8,6 +8,7 @@
 
 mod ledger;
 mod routes;
+mod tamper;
 
 use crate::faults::Faults;
 use crate::persist::{self, LedgerFile, Persistent};
