@@ -16,6 +16,7 @@ import { formatDateTime, words } from "./i18n.js";
 // The keys of this screen, as the footer shows them.
 export const KEYS = words("sale.keys", [
   ["Enter", "Add / accept"],
+  ["F1", "Shift"],
   ["F2", "Cash"],
   ["F3", "Terminal"],
   ["F4", "Balance"],

@@ -1,6 +1,7 @@
 // The shift screen (F1): open a shift with the cash float in the drawer; cash paid in or out
 // with a reason; the X report (F2); close with the cash counted (the Z report); a past shift's
-// Z report by its number; the report shown printed on the receipt printer (F9). Keyboard only:
+// Z report by its number; the report shown printed (F9) on the receipt printer, or, with none
+// set up, through the OS's print dialog as receipts are (ui/receipt.js). Keyboard only:
 // Tab between the fields, Enter sends the field's form, F1 / Esc go back. Amounts go to the
 // till as typed (`100.00`, `100,00`, `0`); the report's rows are the till's own (the receipt
 // printer's layout, in the till's language): the screen adds no sums.
@@ -9,6 +10,7 @@ import { $, el, fill } from "./dom.js";
 import { errorView } from "./errors.js";
 import { formatMinor } from "./entry.js";
 import { formatDateTime, words } from "./i18n.js";
+import { renderReceipt } from "./receipt.js";
 
 const { invoke } = window.__TAURI__.core;
 
@@ -38,7 +40,7 @@ export const TEXT = words("shift", {
   noReport: "Show a report first (F2 for the X report).",
 });
 
-const state = { shift: null, report: null, busy: false };
+const state = { shift: null, report: null, rows: [], busy: false };
 
 function message(text, tone = "ok") {
   const box = $("shift-message");
@@ -132,6 +134,7 @@ function showState() {
 // The report's rows, line for line as the receipt printer prints them.
 function showReport(dto) {
   state.report = dto.report;
+  state.rows = dto.rows;
   fill(
     $("shift-report"),
     el("pre", { "data-kind": dto.report.kind, "data-shift": dto.report.shift.id },
@@ -184,6 +187,13 @@ async function print() {
   if (!r) return message(TEXT.noReport, "bad");
   message(TEXT.printing);
   const done = await invoke("shift_print", { which: r.kind, shiftId: r.kind === "z" ? r.shift.id : null });
+  if (!done.configured) {
+    // No receipt printer: the rows shown, on the receipts' print-only paper.
+    renderReceipt({ text: state.rows.map((row) => row.text) });
+    fill($("shift-message"));
+    window.print();
+    return;
+  }
   message(done.message, done.printed ? "ok" : "bad");
 }
 

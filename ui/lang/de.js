@@ -47,6 +47,7 @@ export default {
   },
   "sale.keys": [
     ["Enter", "Hinzufügen / annehmen"],
+    ["F1", "Schicht"],
     ["F2", "Bar"],
     ["F3", "Kartenterminal"],
     ["F4", "Guthaben"],

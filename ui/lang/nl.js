@@ -47,6 +47,7 @@ export default {
   },
   "sale.keys": [
     ["Enter", "Toevoegen / accepteren"],
+    ["F1", "Dienst"],
     ["F2", "Contant"],
     ["F3", "Pinautomaat"],
     ["F4", "Saldo"],
