@@ -145,10 +145,10 @@ pub async fn cashier_sign_in(
     if name.trim().is_empty() {
         return Err(ErrorDto::invalid("Type your name, then your PIN."));
     }
-    let cashier = booted.manager.sign_in(&name, &pin).map_err(|e| ErrorDto {
-        code: ErrorCode::PinRefused,
-        message: e.to_string(),
-    })?;
+    let cashier = booted
+        .manager
+        .sign_in(&name, &pin)
+        .map_err(|e| ErrorDto::pin(&e, state.language()))?;
     booted
         .store
         .sign_in_journal(Some(&cashier.name))

@@ -3,9 +3,10 @@
 //! window's thread.
 
 use crate::boot::Booted;
-use crate::dto::{AppInfoDto, CardDto, ErrorCode, ErrorDto, OpDto, StatusDto};
+use crate::dto::{AppInfoDto, CardDto, ErrorDto, OpDto, StatusDto};
 use kassa_core::card::mask;
 use kassa_core::config::Config;
+use kassa_core::lang::Language;
 use kassa_core::outbox::{OpState, Resolution};
 use std::io::Write;
 use tauri::State;
@@ -16,6 +17,13 @@ pub struct AppState(pub Result<Booted, String>);
 impl AppState {
     pub(crate) fn booted(&self) -> Result<&Booted, ErrorDto> {
         self.0.as_ref().map_err(ErrorDto::config)
+    }
+
+    /// The language the till answers the window in (`[register] language`).
+    pub(crate) fn language(&self) -> Language {
+        self.0
+            .as_ref()
+            .map_or(Language::En, |b| b.config.register.language())
     }
 }
 
@@ -50,7 +58,7 @@ pub async fn lookup_card(state: State<'_, AppState>, code: String) -> Result<Car
     let booted = state.booted()?;
     match booted.checkout.lookup(&code).await {
         Ok(found) => Ok(CardDto::new(&found, mask(code.trim()))),
-        Err(e) => Err(ErrorDto::from(&e)),
+        Err(e) => Err(ErrorDto::checkout(&e, state.language())),
     }
 }
 
@@ -63,10 +71,14 @@ pub async fn till_status(state: State<'_, AppState>) -> Result<StatusDto, ErrorD
 
 /// A store failure as the UI shows it: a disk fault in words a cashier can act on.
 pub(crate) fn store_error(e: impl std::borrow::Borrow<kassa_core::store::StoreError>) -> ErrorDto {
-    let e = e.borrow();
+    store_error_in(e.borrow(), Language::En)
+}
+
+/// A store failure in `language`: a disk fault in the cashier's words.
+pub(crate) fn store_error_in(e: &kassa_core::store::StoreError, language: Language) -> ErrorDto {
     ErrorDto::config(
         e.disk_fault()
-            .map_or_else(|| e.to_string(), |f| f.message().to_string()),
+            .map_or_else(|| e.to_string(), |f| f.text(language).to_string()),
     )
 }
 
@@ -105,10 +117,10 @@ pub async fn resolve_review(
     pin: String,
 ) -> Result<(), ErrorDto> {
     let booted = state.booted()?;
-    let manager = booted.manager.approve(&pin).map_err(|e| ErrorDto {
-        code: ErrorCode::PinRefused,
-        message: e.to_string(),
-    })?;
+    let manager = booted
+        .manager
+        .approve(&pin)
+        .map_err(|e| ErrorDto::pin(&e, state.language()))?;
     let store = &booted.store;
     let note = note.unwrap_or_default();
     let resolution = match action.as_str() {

@@ -1,6 +1,8 @@
 //! What crosses IPC to the UI. Core types stay plain; these are their serializable faces.
 
 use kassa_core::card::CodeError;
+use kassa_core::lang::Language;
+use kassa_core::manager_pin::PinError;
 use kassa_core::money::Money;
 use kassa_core::provider::{CardKind, ProviderError};
 use kassa_core::till::{CardLookup, LookupError};
@@ -73,8 +75,9 @@ impl ErrorDto {
     }
 }
 
-impl From<&LookupError> for ErrorDto {
-    fn from(e: &LookupError) -> Self {
+impl ErrorDto {
+    /// A look-up that failed, in `language` (a provider's own words stay as it sent them).
+    pub fn lookup(e: &LookupError, language: Language) -> Self {
         let code = match e {
             LookupError::Code(CodeError::Empty | CodeError::TooLong { .. })
             | LookupError::Code(CodeError::ControlCharacters) => ErrorCode::MalformedCode,
@@ -83,8 +86,23 @@ impl From<&LookupError> for ErrorDto {
         };
         ErrorDto {
             code,
-            message: e.to_string(),
+            message: e.sentence().render(language),
         }
+    }
+
+    /// A PIN that was refused (wrong, locked, not a manager's, ...), in `language`.
+    pub fn pin(e: &PinError, language: Language) -> Self {
+        ErrorDto {
+            code: ErrorCode::PinRefused,
+            message: e.sentence().render(language),
+        }
+    }
+}
+
+/// The CLI's errors are English.
+impl From<&LookupError> for ErrorDto {
+    fn from(e: &LookupError) -> Self {
+        ErrorDto::lookup(e, Language::En)
     }
 }
 

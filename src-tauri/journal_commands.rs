@@ -3,7 +3,7 @@
 //! the manager PIN (`journal_acknowledge`), which records a row of its own for each break.
 
 use crate::commands::{store_error, AppState};
-use crate::dto::{ErrorCode, ErrorDto};
+use crate::dto::ErrorDto;
 use tauri::State;
 
 /// A manager has seen the chain breaks that stop payments: under the manager's PIN, each is
@@ -14,10 +14,10 @@ pub async fn journal_acknowledge(
     pin: String,
 ) -> Result<Vec<String>, ErrorDto> {
     let booted = state.booted()?;
-    let manager = booted.manager.approve(&pin).map_err(|e| ErrorDto {
-        code: ErrorCode::PinRefused,
-        message: e.to_string(),
-    })?;
+    let manager = booted
+        .manager
+        .approve(&pin)
+        .map_err(|e| ErrorDto::pin(&e, state.language()))?;
     booted
         .store
         .acknowledge_journal_breaks(&manager)

@@ -2,7 +2,7 @@
 //! refund or void needs the manager's PIN.
 
 use crate::commands::AppState;
-use crate::dto::{ErrorCode, ErrorDto};
+use crate::dto::ErrorDto;
 use crate::refund_dto::{RefundDto, RefundableDto};
 use crate::sale_dto::SaleDto;
 use kassa_core::checkout::refunds::{RefundKind, RefundRequest, RestTo};
@@ -19,7 +19,7 @@ pub async fn sales_recent(
     let sales = booted
         .checkout
         .sales(None, limit.unwrap_or(50).clamp(1, 500))
-        .map_err(|e| ErrorDto::from(&e))?;
+        .map_err(|e| ErrorDto::checkout(&e, state.language()))?;
     Ok(sales
         .iter()
         .map(|s| SaleDto::new(&booted.store, s))
@@ -40,13 +40,13 @@ pub async fn refund_find(
         (None, Some(code)) => checkout.sale_by_receipt(&code),
         (None, None) => return Err(ErrorDto::invalid("Scan the receipt or pick a sale.")),
     }
-    .map_err(|e| ErrorDto::from(&e))?;
+    .map_err(|e| ErrorDto::checkout(&e, state.language()))?;
     let refundable = checkout
         .refundable(&sale.id)
-        .map_err(|e| ErrorDto::from(&e))?;
+        .map_err(|e| ErrorDto::checkout(&e, state.language()))?;
     let refunds = checkout
         .refunds_of(&sale.id)
-        .map_err(|e| ErrorDto::from(&e))?;
+        .map_err(|e| ErrorDto::checkout(&e, state.language()))?;
     Ok(RefundableDto::new(
         &booted.store,
         &sale,
@@ -84,10 +84,10 @@ pub async fn sale_refund(
             )))
         }
     };
-    let manager = booted.manager.approve(&pin).map_err(|e| ErrorDto {
-        code: ErrorCode::PinRefused,
-        message: e.to_string(),
-    })?;
+    let manager = booted
+        .manager
+        .approve(&pin)
+        .map_err(|e| ErrorDto::pin(&e, state.language()))?;
     let refund = booted
         .checkout
         .refund(RefundRequest {
@@ -101,6 +101,6 @@ pub async fn sale_refund(
             approved_by: manager,
         })
         .await
-        .map_err(|e| ErrorDto::from(&e))?;
+        .map_err(|e| ErrorDto::checkout(&e, state.language()))?;
     Ok(RefundDto::new(&booted.store, &refund))
 }

@@ -128,7 +128,7 @@ pub fn parse_line(text: &str, currency: &Currency) -> Result<LineSpec, String> {
         None => (rest, 1),
     };
     let unit_price_minor = amount(price, currency).map_err(wrap)?;
-    validate_line(description, quantity, unit_price_minor).map_err(wrap)?;
+    validate_line(description, quantity, unit_price_minor).map_err(|e| wrap(e.to_string()))?;
     Ok(LineSpec {
         description: description.trim().to_string(),
         quantity,

@@ -16,7 +16,7 @@ fn sale_dto(
     let booted = state.booted()?;
     result
         .map(|sale| SaleDto::new(&booted.store, &sale))
-        .map_err(|e| ErrorDto::from(&e))
+        .map_err(|e| ErrorDto::checkout(&e, state.language()))
 }
 
 fn checkout<'a>(state: &'a State<'_, AppState>) -> Result<&'a Checkout, ErrorDto> {
@@ -27,7 +27,10 @@ fn checkout<'a>(state: &'a State<'_, AppState>) -> Result<&'a Checkout, ErrorDto
 #[tauri::command]
 pub async fn sale_current(state: State<'_, AppState>) -> Result<Option<SaleDto>, ErrorDto> {
     let booted = state.booted()?;
-    let sale = booted.checkout.current().map_err(|e| ErrorDto::from(&e))?;
+    let sale = booted
+        .checkout
+        .current()
+        .map_err(|e| ErrorDto::checkout(&e, state.language()))?;
     Ok(sale.map(|s| SaleDto::new(&booted.store, &s)))
 }
 
@@ -67,13 +70,15 @@ pub async fn sale_remove_line(
 #[tauri::command]
 pub async fn sale_scan(state: State<'_, AppState>, code: String) -> Result<ScanDto, ErrorDto> {
     let checkout = checkout(&state)?;
-    let open = checkout.current().map_err(|e| ErrorDto::from(&e))?;
+    let open = checkout
+        .current()
+        .map_err(|e| ErrorDto::checkout(&e, state.language()))?;
     match open.filter(|s| s.remaining_minor() > 0 && !s.state.is_final()) {
         Some(sale) => {
             let proposal = checkout
                 .propose(&sale.id, &code)
                 .await
-                .map_err(|e| ErrorDto::from(&e))?;
+                .map_err(|e| ErrorDto::checkout(&e, state.language()))?;
             Ok(ScanDto::Proposal(ProposalDto::new(
                 &sale.id,
                 &proposal,
@@ -84,7 +89,7 @@ pub async fn sale_scan(state: State<'_, AppState>, code: String) -> Result<ScanD
             let found = checkout
                 .lookup(&code)
                 .await
-                .map_err(|e| ErrorDto::from(&e))?;
+                .map_err(|e| ErrorDto::checkout(&e, state.language()))?;
             Ok(ScanDto::Balance(CardDto::new(&found, mask(code.trim()))))
         }
     }
@@ -145,17 +150,19 @@ pub async fn sale_complete(
 ) -> Result<CompletionDto, ErrorDto> {
     let booted = state.booted()?;
     let manager = match &pin {
-        Some(pin) => Some(booted.manager.approve(pin).map_err(|e| ErrorDto {
-            code: ErrorCode::PinRefused,
-            message: e.to_string(),
-        })?),
+        Some(pin) => Some(
+            booted
+                .manager
+                .approve(pin)
+                .map_err(|e| ErrorDto::pin(&e, state.language()))?,
+        ),
         None => None,
     };
     let completion = booted
         .checkout
         .complete(&sale_id, manager.as_deref())
         .await
-        .map_err(|e| ErrorDto::from(&e))?;
+        .map_err(|e| ErrorDto::checkout(&e, state.language()))?;
     Ok(CompletionDto::new(&booted.store, &completion))
 }
 

@@ -5,27 +5,36 @@ use crate::dto::{CardDto, ErrorCode, ErrorDto};
 use kassa_core::checkout::{
     CardLine, CheckoutError, Completion, OpProgress, Proposal, Sale, Tender, TenderState,
 };
+use kassa_core::lang::Language;
 use kassa_core::money::Money;
 use kassa_core::outbox::OpState;
 use kassa_core::store::Store;
 use serde::Serialize;
 use std::collections::HashMap;
 
-impl From<&CheckoutError> for ErrorDto {
-    fn from(e: &CheckoutError) -> Self {
-        let code = match e {
-            CheckoutError::Invalid(_) => ErrorCode::Invalid,
-            CheckoutError::State(_) => ErrorCode::SaleState,
-            CheckoutError::Declined(_) => ErrorCode::Declined,
-            CheckoutError::Lookup(e) => return ErrorDto::from(e),
+impl ErrorDto {
+    /// A checkout's refusal in `language`.
+    pub fn checkout(e: &CheckoutError, language: Language) -> Self {
+        let (code, sentence) = match e {
+            CheckoutError::Invalid(s) => (ErrorCode::Invalid, s),
+            CheckoutError::State(s) => (ErrorCode::SaleState, s),
+            CheckoutError::Declined(s) => (ErrorCode::Declined, s),
+            CheckoutError::Lookup(e) => return ErrorDto::lookup(e, language),
             CheckoutError::Store(e) => {
-                return crate::commands::store_error(e);
+                return crate::commands::store_error_in(e, language);
             }
         };
         ErrorDto {
             code,
-            message: e.to_string(),
+            message: sentence.render(language),
         }
+    }
+}
+
+/// The CLI's errors are English.
+impl From<&CheckoutError> for ErrorDto {
+    fn from(e: &CheckoutError) -> Self {
+        ErrorDto::checkout(e, Language::En)
     }
 }
 

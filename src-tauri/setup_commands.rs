@@ -8,7 +8,7 @@
 
 use crate::commands::AppState;
 use crate::doctor::{probe_pos, probe_provider, Status};
-use crate::dto::{ErrorCode, ErrorDto};
+use crate::dto::ErrorDto;
 use crate::oauth_sign_in::{self, OAuthProvider, Pending, SignInSettings};
 use crate::setup_dto::{SetupDto, PROVIDERS, SECRETS};
 use kassa_core::config::write::{ConfigFile, Edit, Setting};
@@ -88,10 +88,10 @@ fn check_pin(state: &AppState, pin: &str) -> Result<(), ErrorDto> {
             "The till did not open, so the manager's PIN cannot be checked here: {e}"
         ))
     })?;
-    booted.manager.check(pin).map_err(|e| ErrorDto {
-        code: ErrorCode::PinRefused,
-        message: e.to_string(),
-    })
+    booted
+        .manager
+        .check(pin)
+        .map_err(|e| ErrorDto::pin(&e, state.language()))
 }
 
 /// The settings a change may touch: the register and the providers' sections. The rest of the

@@ -56,7 +56,7 @@ pub fn till_status(booted: &Booted) -> Result<StatusDto, ErrorDto> {
     let payments_stopped = booted
         .store
         .disk_check(min_free)
-        .map(|fault| fault.message().to_string())
+        .map(|fault| fault.text(booted.config.register.language()).to_string())
         .or(journal_stop);
     let mut status = StatusDto::new(
         &summary,

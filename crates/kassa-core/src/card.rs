@@ -1,19 +1,37 @@
 //! Card codes as they arrive from a scanner or the keyboard: validated once, masked in logs.
 
+use crate::lang::{Sentence, Text};
 use std::fmt;
 use thiserror::Error;
 
 /// The longest code a till accepts. Real codes (hashes, QR URLs) are well under this.
 pub const MAX_CODE_LEN: usize = 512;
 
+/// Its `Display` is [`CodeError::sentence`] in English.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum CodeError {
-    #[error("The scan was empty. Scan the card again or type its code.")]
     Empty,
-    #[error("The scan is {len} characters long; a card code has at most {MAX_CODE_LEN}. Scan the card again.")]
     TooLong { len: usize },
-    #[error("The scan contains control characters, so it was garbled. Scan the card again.")]
     ControlCharacters,
+}
+
+impl CodeError {
+    /// What the cashier reads.
+    pub fn sentence(&self) -> Sentence {
+        match self {
+            CodeError::Empty => Text::ScanEmpty.into(),
+            CodeError::TooLong { len } => Sentence::new(Text::ScanTooLong)
+                .with("len", *len)
+                .with("most", MAX_CODE_LEN),
+            CodeError::ControlCharacters => Text::ScanGarbled.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for CodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.sentence().fmt(f)
+    }
 }
 
 /// A card code that passed the basic checks: not empty, not absurdly long, printable.

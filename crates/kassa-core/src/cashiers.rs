@@ -9,6 +9,7 @@
 //! disabled here (a new PIN replaces it). A cashier is never deleted — the journal names them —
 //! only disabled: a disabled cashier cannot sign in and their PIN approves nothing.
 
+use crate::lang::{Sentence, Text};
 use crate::manager_pin::{self, PinError};
 use crate::store::stamp::stamp;
 use crate::store::{Store, StoreError};
@@ -78,24 +79,45 @@ impl Cashier {
     }
 }
 
+/// Its `Display` is [`CashierError::sentence`] in English.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum CashierError {
-    #[error(
-        "A cashier's name is 1 to {MAX_NAME} characters, letters, digits, spaces, '.', '-' or '''."
-    )]
     BadName,
-    #[error("'{0}' is not a role: a role is cashier or manager.")]
     BadRole(String),
-    #[error("There is already a cashier called {0} on this till.")]
     NameTaken(String),
-    #[error("No cashier is called {0} on this till.")]
     NotFound(String),
-    #[error("{TILL_MANAGER} is the till's manager PIN: change it with `kassa manager set-pin`.")]
     TillManager,
-    #[error("{0}")]
     Pin(#[from] PinError),
-    #[error("{0}")]
     Store(String),
+}
+
+impl CashierError {
+    /// What the manager reads.
+    pub fn sentence(&self) -> Sentence {
+        match self {
+            CashierError::BadName => Sentence::new(Text::CashierBadName).with("most", MAX_NAME),
+            CashierError::BadRole(role) => {
+                Sentence::new(Text::CashierBadRole).with("role", role.as_str())
+            }
+            CashierError::NameTaken(name) => {
+                Sentence::new(Text::CashierNameTaken).with("name", name.as_str())
+            }
+            CashierError::NotFound(name) => {
+                Sentence::new(Text::NoSuchCashier).with("name", name.as_str())
+            }
+            CashierError::TillManager => {
+                Sentence::new(Text::CashierTillManager).with("name", TILL_MANAGER)
+            }
+            CashierError::Pin(e) => e.sentence(),
+            CashierError::Store(why) => Sentence::verbatim(why.as_str()),
+        }
+    }
+}
+
+impl std::fmt::Display for CashierError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.sentence().fmt(f)
+    }
 }
 
 impl From<StoreError> for CashierError {

@@ -19,6 +19,7 @@
 
 use crate::cashiers::{Cashier, Role, TILL_MANAGER};
 use crate::clock::{Clock, SystemClock};
+use crate::lang::{Sentence, Text};
 use crate::secrets::{Secret, SecretStore};
 use crate::store::stamp::{parse_stamp, stamp};
 use crate::store::{Store, StoreError};
@@ -44,30 +45,53 @@ pub const LOCKOUT: Duration = Duration::from_secs(60);
 /// The longest lock, however many wrong PINs.
 pub const MAX_LOCKOUT: Duration = Duration::from_secs(60 * 60);
 
+/// Its `Display` is [`PinError::sentence`] in English.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum PinError {
-    #[error("A manager PIN is {MIN_DIGITS} to {MAX_DIGITS} digits.")]
     Malformed,
-    #[error(
-        "No manager PIN is set on this till: the installer sets one with `kassa manager set-pin`."
-    )]
     NotSet,
-    #[error("No manager PIN was given: it is read from standard input.")]
     Missing,
-    #[error("Wrong manager PIN ({left} more tries before the PIN is locked for a minute).")]
     Wrong { left: u32 },
-    #[error("Too many wrong PINs: the manager PIN is locked for {secs} more seconds.")]
     Locked { secs: u64 },
-    #[error("The manager PIN cannot be checked: {0}")]
     Unavailable(String),
-    #[error("This needs a manager: a cashier's PIN cannot approve it.")]
     NotAManager,
-    #[error("No cashier is called {0} on this till.")]
     UnknownCashier(String),
-    #[error("{0} is disabled on this till and cannot sign in.")]
     Disabled(String),
-    #[error("Wrong PIN ({left} more tries before PINs are locked for a minute).")]
     WrongSignIn { left: u32 },
+}
+
+impl PinError {
+    /// What the cashier or manager reads.
+    pub fn sentence(&self) -> Sentence {
+        match self {
+            PinError::Malformed => Sentence::new(Text::PinMalformed)
+                .with("least", MIN_DIGITS)
+                .with("most", MAX_DIGITS),
+            PinError::NotSet => Text::PinNotSet.into(),
+            PinError::Missing => Text::PinMissing.into(),
+            PinError::Wrong { left } => Sentence::new(Text::PinWrong).with("left", *left),
+            PinError::Locked { secs } => Sentence::new(Text::PinLocked).with("secs", *secs),
+            PinError::Unavailable(why) => {
+                Sentence::new(Text::PinUnavailable).with("reason", why.as_str())
+            }
+            PinError::NotAManager => Text::PinNotAManager.into(),
+            PinError::UnknownCashier(name) => {
+                Sentence::new(Text::NoSuchCashier).with("name", name.as_str())
+            }
+            PinError::Disabled(name) => {
+                Sentence::new(Text::CashierDisabled).with("name", name.as_str())
+            }
+            PinError::WrongSignIn { left } => {
+                Sentence::new(Text::PinWrongSignIn).with("left", *left)
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for PinError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.sentence().fmt(f)
+    }
 }
 
 impl From<StoreError> for PinError {

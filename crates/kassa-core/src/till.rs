@@ -2,6 +2,7 @@
 
 use crate::card::{CardCode, CodeError};
 use crate::clock::Clock;
+use crate::lang::{Sentence, Text};
 use crate::provider::{CardInfo, GiftCardProvider, ProviderError, ProviderId};
 use crate::routing::Router;
 use crate::store::{JournalEntry, Store};
@@ -9,17 +10,35 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use thiserror::Error;
 
+/// Its `Display` is [`LookupError::sentence`] in English.
 #[derive(Debug, Error)]
 pub enum LookupError {
-    #[error(transparent)]
     Code(#[from] CodeError),
-    #[error("This code does not belong to any card provider this till takes. Check the card, or type the code by hand.")]
     NoProvider,
-    #[error("{provider}: {error}", provider = provider.display_name())]
     Provider {
         provider: ProviderId,
         error: ProviderError,
     },
+}
+
+impl LookupError {
+    /// What the cashier reads: the till's words, or the provider's name and its answer (a
+    /// provider's words stay as they came).
+    pub fn sentence(&self) -> Sentence {
+        match self {
+            LookupError::Code(e) => e.sentence(),
+            LookupError::NoProvider => Text::NoProviderForCode.into(),
+            LookupError::Provider { provider, error } => Sentence::new(Text::ProviderSays)
+                .with("provider", provider.display_name())
+                .with("error", error.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for LookupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.sentence().fmt(f)
+    }
 }
 
 /// A look-up's answer: the card, and whether it has expired by the till's clock.

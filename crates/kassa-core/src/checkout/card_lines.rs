@@ -13,6 +13,7 @@ use super::new_cards::{is_new_card, NEW_CARD_KEY};
 use super::records::Effects;
 use super::{Checkout, CheckoutError};
 use crate::card::CardCode;
+use crate::lang::{Sentence, Text, Value};
 use crate::money::{Money, MAX_AMOUNT_MINOR};
 use crate::outbox::{NewOp, OpKind};
 use crate::provider::{
@@ -43,7 +44,7 @@ impl Checkout {
         let code = CardCode::parse(raw)?;
         check_amount(amount_minor)?;
         let key = self.keyer.key_of(&code);
-        self.card_free(&self.open_for(sale_id, "adding a card")?, &key)?;
+        self.card_free(&self.open_for(sale_id, Text::DoingAddCard)?, &key)?;
         let (provider, card_id, wallet) = match action {
             CardAction::Sell => {
                 let (provider, card_id) = self.sellable(&code, amount_minor).await?;
@@ -100,11 +101,7 @@ impl Checkout {
         }
         let Some(provider) = maker else {
             return Err(why_not.map_or_else(
-                || {
-                    CheckoutError::Declined(
-                        "No provider of this till makes new gift cards: scan a pre-printed card to sell it.".into(),
-                    )
-                },
+                || CheckoutError::Declined(Text::NoNewCardMaker.into()),
                 CheckoutError::from,
             ));
         };
@@ -131,12 +128,10 @@ impl Checkout {
         card: CardLine,
     ) -> Result<Sale, CheckoutError> {
         let _gate = self.gate.lock().await;
-        let mut sale = self.open_for(sale_id, "adding a card")?;
+        let mut sale = self.open_for(sale_id, Text::DoingAddCard)?;
         self.card_free(&sale, &card.card_key)?;
         if sale.total_minor() + amount_minor > MAX_AMOUNT_MINOR {
-            return Err(CheckoutError::Invalid(
-                "That card would make the sale more than the till takes in one sale.".into(),
-            ));
+            return Err(CheckoutError::Invalid(Text::CardLineTooMuch.into()));
         }
         sale.lines.push(Line {
             pos: sale.next_line_pos(),
@@ -164,11 +159,12 @@ impl Checkout {
                 let name = card.provider.display_name();
                 // Known to a provider that issues numbers: sold already.
                 if !matches!(self.provider(card.provider)?.issues_numbers(), Ok(false)) {
-                    return Err(CheckoutError::Declined(format!(
-                        "{name} already has card {} (balance {}): choose reload to put money on it.",
-                        code.masked(),
-                        card.balance
-                    )));
+                    return Err(CheckoutError::Declined(
+                        Sentence::new(Text::CardSoldAlready)
+                            .with("provider", name)
+                            .with("card", code.masked())
+                            .with("balance", &card.balance),
+                    ));
                 }
                 self.in_till_currency(&card)?;
                 let terms = self.activation_terms(card.provider, code).await?;
@@ -204,19 +200,17 @@ impl Checkout {
         let name = card.provider.display_name();
         self.in_till_currency(&card)?;
         if card.provider == ProviderId::Zmyle {
-            return Err(CheckoutError::Declined(
-                "zmyle cards cannot be reloaded at the till: sell a new card.".into(),
-            ));
+            return Err(CheckoutError::Declined(Text::ZmyleNoReload.into()));
         }
         if !card.active {
-            return Err(CheckoutError::Declined(format!(
-                "{name} says this card cannot be used (not active), so it cannot be reloaded."
-            )));
+            return Err(CheckoutError::Declined(
+                Sentence::new(Text::ReloadNotActive).with("provider", name),
+            ));
         }
         if found.expired {
-            return Err(CheckoutError::Declined(format!(
-                "{name}: this card has expired, so it cannot be reloaded."
-            )));
+            return Err(CheckoutError::Declined(
+                Sentence::new(Text::ReloadExpired).with("provider", name),
+            ));
         }
         self.provider(card.provider)?
             .check_reload(code)
@@ -230,10 +224,11 @@ impl Checkout {
 
     fn in_till_currency(&self, card: &CardInfo) -> Result<(), CheckoutError> {
         if card.balance.currency != self.currency {
-            return Err(CheckoutError::Declined(format!(
-                "This card holds {}, the till takes {}.",
-                card.balance.currency, self.currency
-            )));
+            return Err(CheckoutError::Declined(
+                Sentence::new(Text::CardOtherCurrency)
+                    .with("card", card.balance.currency.code())
+                    .with("till", self.currency.code()),
+            ));
         }
         Ok(())
     }
@@ -241,19 +236,14 @@ impl Checkout {
     /// A card is on a sale once: not sold or reloaded twice, and not paying for itself.
     fn card_free(&self, sale: &Sale, key: &str) -> Result<(), CheckoutError> {
         if sale.card_line(key).is_some() {
-            return Err(CheckoutError::Declined(
-                "This card is already on this sale.".into(),
-            ));
+            return Err(CheckoutError::Declined(Text::CardOnSaleAlready.into()));
         }
         if sale
             .tenders
             .iter()
             .any(|t| t.state.counts() && t.card_key.as_deref() == Some(key))
         {
-            return Err(CheckoutError::Declined(
-                "This card pays part of this sale, so it cannot also be sold or reloaded in it."
-                    .into(),
-            ));
+            return Err(CheckoutError::Declined(Text::CardPaysSoCannotSell.into()));
         }
         Ok(())
     }
@@ -286,29 +276,32 @@ impl Checkout {
         amount_minor: i64,
         name: &str,
     ) -> Result<(), CheckoutError> {
-        let money = |minor| Money::new(minor, self.currency.clone());
         let below = terms.min.as_ref().is_some_and(|m| amount_minor < m.minor);
         let above = terms.max.as_ref().is_some_and(|m| amount_minor > m.minor);
         if below || above {
-            let bound = |m: &Option<Money>| m.as_ref().map_or("-".into(), |m| m.to_string());
-            return Err(CheckoutError::Invalid(format!(
-                "{name} sells this card for {} to {}, not {}.",
-                bound(&terms.min),
-                bound(&terms.max),
-                money(amount_minor)
-            )));
+            let bound =
+                |m: &Option<Money>| -> Value { m.as_ref().map_or_else(|| "-".into(), Value::from) };
+            return Err(CheckoutError::Invalid(
+                Sentence::new(Text::CardSoldFromTo)
+                    .with("provider", name)
+                    .with("min", bound(&terms.min))
+                    .with("max", bound(&terms.max))
+                    .money("amount", amount_minor, &self.currency),
+            ));
         }
         if terms.amount.currency != self.currency {
-            return Err(CheckoutError::Declined(format!(
-                "This card is sold in {}, the till takes {}.",
-                terms.amount.currency, self.currency
-            )));
+            return Err(CheckoutError::Declined(
+                Sentence::new(Text::CardSoldInCurrency)
+                    .with("card", terms.amount.currency.code())
+                    .with("till", self.currency.code()),
+            ));
         }
         if amount_minor != terms.amount.minor {
-            return Err(CheckoutError::Invalid(format!(
-                "This {name} card is sold for {} exactly: its activation loads that amount.",
-                terms.amount
-            )));
+            return Err(CheckoutError::Invalid(
+                Sentence::new(Text::CardSoldExactly)
+                    .with("provider", name)
+                    .with("amount", &terms.amount),
+            ));
         }
         Ok(())
     }
@@ -357,14 +350,10 @@ impl Checkout {
 /// An amount a card line may put on a card.
 fn check_amount(amount_minor: i64) -> Result<(), CheckoutError> {
     if amount_minor <= 0 {
-        return Err(CheckoutError::Invalid(
-            "The amount to put on the card must be more than 0.".into(),
-        ));
+        return Err(CheckoutError::Invalid(Text::CardAmountNotPositive.into()));
     }
     if amount_minor > MAX_AMOUNT_MINOR {
-        return Err(CheckoutError::Invalid(
-            "That is more than the till takes in one sale.".into(),
-        ));
+        return Err(CheckoutError::Invalid(Text::CardAmountTooLarge.into()));
     }
     Ok(())
 }
@@ -476,8 +465,7 @@ mod tests {
         );
 
         c.tender_cash(&sale.id, 5_000).await.unwrap();
-        let super::super::Completion::Paid(done) = c.complete(&sale.id, None).await.unwrap()
-        else {
+        let super::super::Completion::Paid(done) = c.complete(&sale.id, None).await.unwrap() else {
             panic!("not paid");
         };
         assert_eq!(done.state, SaleState::Completed);

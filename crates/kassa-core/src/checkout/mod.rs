@@ -32,7 +32,8 @@ pub use records::{KnownCard, OpProgress};
 use crate::card::CodeError;
 use crate::clock::Clock;
 use crate::config::{CheckoutConfig, OfflineCaps};
-use crate::money::{Currency, Money, MAX_AMOUNT_MINOR};
+use crate::lang::{Sentence, Text};
+use crate::money::{Currency, MAX_AMOUNT_MINOR};
 use crate::outbox::{OpKind, OutboxLink};
 use crate::provider::{CardKind, ProviderId};
 use crate::store::{Store, StoreError};
@@ -47,13 +48,13 @@ use time::OffsetDateTime;
 pub enum CheckoutError {
     /// An amount, line or code that cannot be taken, in the cashier's words.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Sentence),
     /// The sale is not in a state for this (e.g. completed already).
     #[error("{0}")]
-    State(String),
+    State(Sentence),
     /// The card cannot pay: expired, empty, already on the sale, refused by its provider.
     #[error("{0}")]
-    Declined(String),
+    Declined(Sentence),
     #[error(transparent)]
     Lookup(#[from] LookupError),
     #[error(transparent)]
@@ -125,22 +126,19 @@ pub struct CheckoutParts {
     pub clock: Arc<dyn Clock>,
 }
 
-fn state_error(sale: &Sale, doing: &str) -> CheckoutError {
-    CheckoutError::State(match sale.state {
-        SaleState::Completed => format!(
-            "Sale {} is paid already: {doing} is not possible.",
-            sale.number
-        ),
-        SaleState::Abandoned => format!(
-            "Sale {} was abandoned: {doing} is not possible.",
-            sale.number
-        ),
-        SaleState::Completing => format!(
-            "Sale {} is being completed: {doing} is not possible now.",
-            sale.number
-        ),
-        _ => format!("{doing} is not possible now."),
-    })
+/// `doing`: what was asked, a phrase of the catalog (`Text::DoingAddLine`, ...).
+fn state_error(sale: &Sale, doing: Text) -> CheckoutError {
+    let text = match sale.state {
+        SaleState::Completed => Text::SaleIsPaid,
+        SaleState::Abandoned => Text::SaleWasAbandoned,
+        SaleState::Completing => Text::SaleIsCompleting,
+        _ => Text::NotPossibleNow,
+    };
+    CheckoutError::State(
+        Sentence::new(text)
+            .with("number", sale.number)
+            .with("doing", doing),
+    )
 }
 
 impl Checkout {
@@ -192,11 +190,11 @@ impl Checkout {
     fn load(&self, id: &str) -> Result<Sale, CheckoutError> {
         self.store
             .sale(id)?
-            .ok_or_else(|| CheckoutError::Invalid(format!("There is no sale '{id}'.")))
+            .ok_or_else(|| CheckoutError::Invalid(Sentence::new(Text::NoSuchSale).with("id", id)))
     }
 
     /// Loads a sale to change it: unfinished, and not in the middle of Complete.
-    fn open_for(&self, id: &str, doing: &str) -> Result<Sale, CheckoutError> {
+    fn open_for(&self, id: &str, doing: Text) -> Result<Sale, CheckoutError> {
         let mut sale = self.load(id)?;
         if !matches!(sale.state, SaleState::Open | SaleState::Tendering) {
             return Err(state_error(&sale, doing));
@@ -225,12 +223,10 @@ impl Checkout {
         let _gate = self.gate.lock().await;
         model::validate_line(description, quantity, unit_price_minor)
             .map_err(CheckoutError::Invalid)?;
-        let mut sale = self.open_for(sale_id, "adding a line")?;
+        let mut sale = self.open_for(sale_id, Text::DoingAddLine)?;
         let total = sale.total_minor() + quantity * unit_price_minor;
         if total > MAX_AMOUNT_MINOR {
-            return Err(CheckoutError::Invalid(
-                "That line would make the sale more than the till takes in one sale.".into(),
-            ));
+            return Err(CheckoutError::Invalid(Text::LineTooMuch.into()));
         }
         sale.lines.push(Line {
             pos: sale.next_line_pos(),
@@ -246,18 +242,16 @@ impl Checkout {
     /// Takes a line off, unless what is paid would then be more than the sale.
     pub async fn remove_line(&self, sale_id: &str, pos: i64) -> Result<Sale, CheckoutError> {
         let _gate = self.gate.lock().await;
-        let mut sale = self.open_for(sale_id, "taking a line off")?;
+        let mut sale = self.open_for(sale_id, Text::DoingRemoveLine)?;
         let before = sale.lines.len();
         sale.lines.retain(|l| l.pos != pos);
         if sale.lines.len() == before {
-            return Err(CheckoutError::Invalid(format!(
-                "The sale has no line {pos}."
-            )));
+            return Err(CheckoutError::Invalid(
+                Sentence::new(Text::NoSuchLine).with("pos", pos),
+            ));
         }
         if sale.paid_minor() > sale.due_minor() {
-            return Err(CheckoutError::Invalid(
-                "More is paid than the sale would then cost: take a tender off first.".into(),
-            ));
+            return Err(CheckoutError::Invalid(Text::PaidMoreThanSale.into()));
         }
         self.save(&mut sale, Effects::default())?;
         Ok(sale)
@@ -274,7 +268,7 @@ impl Checkout {
     fn abandon_locked(&self, sale_id: &str, reason: &str) -> Result<Sale, CheckoutError> {
         let mut sale = self.load(sale_id)?;
         if sale.state.is_final() {
-            return Err(state_error(&sale, "abandoning it"));
+            return Err(state_error(&sale, Text::DoingAbandon));
         }
         self.refresh(&mut sale)?;
         let mut effects = Effects::default();
@@ -328,19 +322,20 @@ impl Checkout {
         self.refresh(&mut sale)?;
         match sale.state {
             SaleState::Completed => return Ok(Completion::Paid(sale)),
-            SaleState::Abandoned => return Err(state_error(&sale, "completing it")),
+            SaleState::Abandoned => return Err(state_error(&sale, Text::DoingComplete)),
             _ => {}
         }
         if sale.lines.is_empty() {
-            return Err(CheckoutError::Invalid(
-                "Ring up a line first: the sale has nothing to pay.".into(),
-            ));
+            return Err(CheckoutError::Invalid(Text::RingUpFirst.into()));
         }
         if sale.remaining_minor() > 0 {
-            return Err(CheckoutError::Invalid(format!(
-                "{} is still to pay.",
-                Money::new(sale.remaining_minor(), self.currency.clone())
-            )));
+            return Err(CheckoutError::Invalid(
+                Sentence::new(Text::StillToPay).money(
+                    "amount",
+                    sale.remaining_minor(),
+                    &self.currency,
+                ),
+            ));
         }
         // Charge the holdless cards: their redemptions, written with the sale's new state.
         let mut effects = Effects::default();

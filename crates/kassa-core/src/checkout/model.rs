@@ -1,6 +1,7 @@
 //! Sales, lines and tenders as plain data, and the sums a cashier reads: total, paid, still to
 //! pay, change. Pure: the store and the providers are elsewhere.
 
+use crate::lang::{Sentence, Text};
 use crate::money::MAX_AMOUNT_MINOR;
 use crate::provider::ProviderId;
 use std::fmt;
@@ -373,24 +374,22 @@ pub fn validate_line(
     description: &str,
     quantity: i64,
     unit_price_minor: i64,
-) -> Result<(), String> {
+) -> Result<(), Sentence> {
     if description.trim().is_empty() {
-        return Err("A line needs a description.".into());
+        return Err(Text::LineNoDescription.into());
     }
     if description.chars().count() > MAX_DESCRIPTION || description.chars().any(char::is_control) {
-        return Err(format!(
-            "A line's description is at most {MAX_DESCRIPTION} characters of text."
-        ));
+        return Err(Sentence::new(Text::LineDescriptionTooLong).with("most", MAX_DESCRIPTION));
     }
     if !(1..=MAX_QUANTITY).contains(&quantity) {
-        return Err(format!("The quantity must be from 1 to {MAX_QUANTITY}."));
+        return Err(Sentence::new(Text::LineQuantity).with("most", MAX_QUANTITY));
     }
     if unit_price_minor <= 0 {
-        return Err("A price must be more than 0.".into());
+        return Err(Text::LinePriceNotPositive.into());
     }
     match quantity.checked_mul(unit_price_minor) {
         Some(total) if total <= MAX_AMOUNT_MINOR => Ok(()),
-        _ => Err("That line is more than the till takes in one sale.".into()),
+        _ => Err(Text::LineTooLarge.into()),
     }
 }
 

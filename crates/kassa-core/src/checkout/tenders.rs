@@ -6,7 +6,8 @@ use super::model::{self, Sale, SaleState, Tender, TenderKind, TenderState};
 use super::records::{Effects, KnownCard};
 use super::{Checkout, CheckoutError, Proposal};
 use crate::card::CardCode;
-use crate::money::{Money, MAX_AMOUNT_MINOR};
+use crate::lang::{Sentence, Text};
+use crate::money::MAX_AMOUNT_MINOR;
 use crate::outbox::OpKind;
 use crate::provider::{CardKind, ProviderError, ProviderId};
 use crate::till::{CardLookup, LookupError};
@@ -46,13 +47,13 @@ impl Checkout {
     /// its provider cannot be asked, the card's last known balance stands in (marked offline).
     pub async fn propose(&self, sale_id: &str, raw: &str) -> Result<Proposal, CheckoutError> {
         let code = CardCode::parse(raw)?;
-        let sale = self.open_for(sale_id, "adding a tender")?;
+        let sale = self.open_for(sale_id, Text::DoingAddTender)?;
         let remaining = sale.remaining_minor();
         if remaining == 0 {
             return Err(CheckoutError::Invalid(if sale.lines.is_empty() {
-                "Ring up a line first: the sale has nothing to pay.".into()
+                Text::RingUpFirst.into()
             } else {
-                "Nothing is left to pay: press F9 to complete.".into()
+                Text::NothingLeftToPay.into()
             }));
         }
         let key = self.keyer.key_of(&code);
@@ -61,14 +62,10 @@ impl Checkout {
             .iter()
             .any(|t| t.state.counts() && t.card_key.as_deref() == Some(key.as_str()))
         {
-            return Err(CheckoutError::Declined(
-                "This card already pays part of this sale: it cannot be scanned twice.".into(),
-            ));
+            return Err(CheckoutError::Declined(Text::CardPaysAlready.into()));
         }
         if sale.card_line(&key).is_some() {
-            return Err(CheckoutError::Declined(
-                "This card is sold or reloaded in this sale, so it cannot pay for it.".into(),
-            ));
+            return Err(CheckoutError::Declined(Text::CardSoldHere.into()));
         }
         let proposal = match self.till.lookup(code.as_str()).await {
             Ok(found) => {
@@ -99,26 +96,27 @@ impl Checkout {
         let card = &found.card;
         let name = card.provider.display_name();
         if !card.active {
-            return Err(CheckoutError::Declined(format!(
-                "{name} says this card cannot be used (not active)."
-            )));
+            return Err(CheckoutError::Declined(
+                Sentence::new(Text::CardNotActive).with("provider", name),
+            ));
         }
         if found.expired {
-            return Err(CheckoutError::Declined(format!(
-                "{name}: this card has expired."
-            )));
+            return Err(CheckoutError::Declined(
+                Sentence::new(Text::CardExpired).with("provider", name),
+            ));
         }
         if card.balance.currency != self.currency {
-            return Err(CheckoutError::Declined(format!(
-                "This card holds {}, the till takes {}.",
-                card.balance.currency, self.currency
-            )));
+            return Err(CheckoutError::Declined(
+                Sentence::new(Text::CardOtherCurrency)
+                    .with("card", card.balance.currency.code())
+                    .with("till", self.currency.code()),
+            ));
         }
         let available = card.available.as_ref().unwrap_or(&card.balance).minor;
         if available <= 0 {
-            return Err(CheckoutError::Declined(format!(
-                "{name}: this card has nothing left to spend."
-            )));
+            return Err(CheckoutError::Declined(
+                Sentence::new(Text::CardEmpty).with("provider", name),
+            ));
         }
         Ok(Proposal {
             provider: card.provider,
@@ -145,14 +143,14 @@ impl Checkout {
             .known_card(key)?
             .filter(|k| k.provider == provider && k.balance.currency == self.currency)
             .ok_or_else(|| {
-                CheckoutError::Declined(format!(
-                    "{error} This card has not been seen on this till before, so no balance is known: take another tender."
-                ))
+                CheckoutError::Declined(
+                    Sentence::new(Text::CardUnseenOffline).with("error", error.to_string()),
+                )
             })?;
         if known.balance.minor <= 0 {
-            return Err(CheckoutError::Declined(format!(
-                "{error} This card had nothing left when last seen."
-            )));
+            return Err(CheckoutError::Declined(
+                Sentence::new(Text::CardEmptyOffline).with("error", error.to_string()),
+            ));
         }
         Ok(Proposal {
             provider,
@@ -188,28 +186,24 @@ impl Checkout {
             None => self.propose(sale_id, raw).await?,
         };
         let _gate = self.gate.lock().await;
-        let mut sale = self.open_for(sale_id, "adding a tender")?;
+        let mut sale = self.open_for(sale_id, Text::DoingAddTender)?;
         if sale
             .tenders
             .iter()
             .any(|t| t.state.counts() && t.card_key.as_deref() == Some(key.as_str()))
         {
-            return Err(CheckoutError::Declined(
-                "This card already pays part of this sale: it cannot be scanned twice.".into(),
-            ));
+            return Err(CheckoutError::Declined(Text::CardPaysAlready.into()));
         }
         if sale.card_line(&key).is_some() {
-            return Err(CheckoutError::Declined(
-                "This card is sold or reloaded in this sale, so it cannot pay for it.".into(),
-            ));
+            return Err(CheckoutError::Declined(Text::CardSoldHere.into()));
         }
         let most = proposal.available_minor.min(sale.remaining_minor());
         if amount_minor <= 0 || amount_minor > most {
-            return Err(CheckoutError::Invalid(format!(
-                "This card can pay from {} to {} of this sale.",
-                Money::new(1, self.currency.clone()),
-                Money::new(most, self.currency.clone())
-            )));
+            return Err(CheckoutError::Invalid(
+                Sentence::new(Text::CardPaysFromTo)
+                    .money("least", 1, &self.currency)
+                    .money("most", most, &self.currency),
+            ));
         }
         let held = proposal.provider == ProviderId::Zmyle;
         let mut tender = Tender {
@@ -275,10 +269,10 @@ impl Checkout {
                 .tender(&tender_id)
                 .filter(|t| t.state == TenderState::Refused)
             {
-                return Err(CheckoutError::Declined(format!(
-                    "zmyle refused the hold: {}",
-                    t.message.clone().unwrap_or_default()
-                )));
+                return Err(CheckoutError::Declined(
+                    Sentence::new(Text::HoldRefused)
+                        .with("reason", t.message.clone().unwrap_or_default()),
+                ));
             }
         }
         Ok(sale)
@@ -293,7 +287,7 @@ impl Checkout {
     ) -> Result<Sale, CheckoutError> {
         let _gate = self.gate.lock().await;
         check_amount(given_minor)?;
-        let mut sale = self.open_for(sale_id, "adding a tender")?;
+        let mut sale = self.open_for(sale_id, Text::DoingAddTender)?;
         let remaining = self.still_to_pay(&sale)?;
         let due = match model::cash_due(remaining, self.config.cash_rounding) {
             d if d <= 0 => remaining,
@@ -325,13 +319,12 @@ impl Checkout {
     ) -> Result<Sale, CheckoutError> {
         let _gate = self.gate.lock().await;
         check_amount(amount_minor)?;
-        let mut sale = self.open_for(sale_id, "adding a tender")?;
+        let mut sale = self.open_for(sale_id, Text::DoingAddTender)?;
         let remaining = self.still_to_pay(&sale)?;
         if amount_minor > remaining {
-            return Err(CheckoutError::Invalid(format!(
-                "The terminal cannot take more than is still to pay ({}).",
-                Money::new(remaining, self.currency.clone())
-            )));
+            return Err(CheckoutError::Invalid(
+                Sentence::new(Text::TerminalTooMuch).money("amount", remaining, &self.currency),
+            ));
         }
         sale.tenders
             .push(self.plain_tender(&sale, TenderKind::Terminal, amount_minor));
@@ -346,12 +339,8 @@ impl Checkout {
 
     fn still_to_pay(&self, sale: &Sale) -> Result<i64, CheckoutError> {
         match sale.remaining_minor() {
-            0 if sale.lines.is_empty() => Err(CheckoutError::Invalid(
-                "Ring up a line first: the sale has nothing to pay.".into(),
-            )),
-            0 => Err(CheckoutError::Invalid(
-                "Nothing is left to pay: press F9 to complete.".into(),
-            )),
+            0 if sale.lines.is_empty() => Err(CheckoutError::Invalid(Text::RingUpFirst.into())),
+            0 => Err(CheckoutError::Invalid(Text::NothingLeftToPay.into())),
             r => Ok(r),
         }
     }
@@ -372,15 +361,13 @@ impl Checkout {
         tender_id: &str,
     ) -> Result<Sale, CheckoutError> {
         let _gate = self.gate.lock().await;
-        let mut sale = self.open_for(sale_id, "taking a tender off")?;
+        let mut sale = self.open_for(sale_id, Text::DoingRemoveTender)?;
         let Some(index) = sale
             .tenders
             .iter()
             .position(|t| t.id == tender_id && t.state.counts())
         else {
-            return Err(CheckoutError::Invalid(
-                "That tender is not on the sale.".into(),
-            ));
+            return Err(CheckoutError::Invalid(Text::NoSuchTender.into()));
         };
         let effects = self.take_off(&mut sale, index)?;
         if !sale.tenders.iter().any(|t| t.state.counts()) {
@@ -393,14 +380,10 @@ impl Checkout {
 
 fn check_amount(minor: i64) -> Result<(), CheckoutError> {
     if minor <= 0 {
-        return Err(CheckoutError::Invalid(
-            "An amount must be more than 0.".into(),
-        ));
+        return Err(CheckoutError::Invalid(Text::AmountNotPositive.into()));
     }
     if minor > MAX_AMOUNT_MINOR {
-        return Err(CheckoutError::Invalid(
-            "That amount is more than the till takes at once.".into(),
-        ));
+        return Err(CheckoutError::Invalid(Text::AmountTooLarge.into()));
     }
     Ok(())
 }

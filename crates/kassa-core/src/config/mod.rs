@@ -17,6 +17,7 @@ pub use printer::{PrinterConfig, PrinterKind};
 pub use shopwave::ShopwaveConfig;
 pub use zmyle::ZmyleConfig;
 
+use crate::lang::Language;
 use crate::money::Currency;
 use serde::Deserialize;
 use std::path::Path;
@@ -94,7 +95,8 @@ pub struct RegisterConfig {
     /// The shop's name, at the head of each receipt (none when empty).
     pub shop: String,
     pub currency: Currency,
-    /// UI language: `en` or `nl`, `de` (used to pick a provider's message where it has several).
+    /// The till's language: `en`, `nl` or `de` (anything else is refused by [`Config::parse`]);
+    /// also picks a provider's message where it has several.
     pub language: String,
     /// Below this much free space on the database's disk the till stops taking payments before
     /// a write fails (docs/design.md §4.1).
@@ -102,6 +104,23 @@ pub struct RegisterConfig {
     /// The window locks after this many minutes without a cashier's action (0: never); the
     /// signed-in cashier's PIN, or another cashier's sign-in, opens it.
     pub lock_after_minutes: u32,
+}
+
+impl RegisterConfig {
+    /// The language the till speaks: `language`, checked by [`Config::parse`].
+    pub fn language(&self) -> Language {
+        Language::parse(&self.language).unwrap_or_default()
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        match Language::parse(&self.language) {
+            Some(_) => Ok(()),
+            None => Err(format!(
+                "register.language is '{}': it must be en (English), nl (Nederlands) or de (Deutsch)",
+                self.language
+            )),
+        }
+    }
 }
 
 impl Default for RegisterConfig {
@@ -248,6 +267,7 @@ impl Config {
 
     pub fn parse(text: &str) -> Result<Config, String> {
         let config: Config = toml::from_str(text).map_err(|e| unechoed(&e, text))?;
+        config.register.validate()?;
         config.outbox.validate()?;
         config.secrets.validate()?;
         config.checkout.validate()?;
@@ -339,6 +359,23 @@ mod tests {
         assert!(!err.contains("= 5"), "the line is not quoted: {err}");
         let err = Config::parse("[providers.leat]\napi_key = \"pk_live_123\"\n").unwrap_err();
         assert!(!err.contains("pk_live_123"), "{err}");
+    }
+
+    #[test]
+    fn the_language_is_en_nl_or_de() {
+        assert_eq!(Config::parse("").unwrap().register.language(), Language::En);
+        let c = Config::parse("[register]\nlanguage = \"nl\"\n").unwrap();
+        assert_eq!(c.register.language(), Language::Nl);
+        let c = Config::parse("[register]\nlanguage = \"de\"\n").unwrap();
+        assert_eq!(c.register.language(), Language::De);
+        for bad in ["fr", "NL", "nl-BE", ""] {
+            let err = Config::parse(&format!("[register]\nlanguage = \"{bad}\"\n")).unwrap_err();
+            assert!(err.starts_with("register.language"), "{bad}: {err}");
+            assert!(
+                err.contains("en (English), nl (Nederlands) or de (Deutsch)"),
+                "{err}"
+            );
+        }
     }
 
     #[test]

@@ -4,8 +4,10 @@
 //! logs' and the CLI's; [`Language::money`] writes `€ 12,50` in Dutch and German.
 
 mod catalog;
+mod sentence;
 
 pub use catalog::Text;
+pub use sentence::{Sentence, Value};
 
 use crate::money::Currency;
 use time::OffsetDateTime;
@@ -31,6 +33,11 @@ impl Language {
             "de" => Language::De,
             _ => Language::En,
         }
+    }
+
+    /// The language of a `[register] language` setting: exactly `en`, `nl` or `de`.
+    pub fn parse(code: &str) -> Option<Language> {
+        Language::ALL.into_iter().find(|l| l.code() == code)
     }
 
     pub fn code(self) -> &'static str {

@@ -6,6 +6,7 @@ pub(crate) mod stamp;
 
 pub use journal::{ChainReport, JournalEntry, JournalRow};
 
+use crate::lang::{Language, Text};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -35,13 +36,19 @@ pub enum DiskFault {
 }
 
 impl DiskFault {
-    /// What the cashier and the installer read.
-    pub fn message(self) -> &'static str {
+    /// What the cashier and the installer read, in `language`.
+    pub fn text(self, language: Language) -> &'static str {
         match self {
-            DiskFault::Full => "The disk is full: Kassa cannot record payments, so it takes none. Free space on the disk, then try again.",
-            DiskFault::ReadOnly => "The database cannot be written (read-only): Kassa cannot record payments, so it takes none. Check the disk and the file's permissions.",
-            DiskFault::Io => "The disk failed while writing: Kassa cannot record payments, so it takes none. Check the disk.",
+            DiskFault::Full => Text::DiskFull,
+            DiskFault::ReadOnly => Text::DiskReadOnly,
+            DiskFault::Io => Text::DiskFailed,
         }
+        .get(language)
+    }
+
+    /// What the cashier and the installer read, in English (the logs, the CLI).
+    pub fn message(self) -> &'static str {
+        self.text(Language::En)
     }
 }
 

@@ -313,7 +313,8 @@ impl<'a> Driver<'a> {
                     }
                 }
                 // A tender left unanswered by an earlier Complete was refused meanwhile.
-                Err(CheckoutError::Invalid(message)) if message.contains("still to pay") => {}
+                Err(CheckoutError::Invalid(message))
+                    if message.to_string().contains("still to pay") => {}
                 Err(e) => panic!("sale {}: Complete failed: {e}", sale.number),
             }
         }
@@ -601,7 +602,9 @@ impl<'a> Driver<'a> {
                     self.spend_behind(card, amount).await;
                 }
             }
-            Err(CheckoutError::Declined(message)) if message.starts_with("zmyle refused") => {
+            Err(CheckoutError::Declined(message))
+                if message.to_string().starts_with("zmyle refused") =>
+            {
                 self.counts.refused_holds += 1;
             }
             Err(e) => panic!("{card:?}: tendering {amount} failed: {e}"),

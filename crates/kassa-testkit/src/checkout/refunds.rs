@@ -371,6 +371,7 @@ impl Driver<'_> {
                 refund.parts
             ),
             (Expect::PartOnFixed, Err(CheckoutError::Declined(message))) => {
+                let message = message.to_string();
                 assert!(
                     message.contains("only whole") && message.contains("not upgradeable"),
                     "sale {n}: refused (part of a fixed Leat card's payment, by the model), but saying: {message}"
@@ -379,6 +380,7 @@ impl Driver<'_> {
                 return;
             }
             (expect, Err(CheckoutError::Invalid(message))) => {
+                let message = message.to_string();
                 let (said, count) = match expect {
                     Expect::ForeignCard => {
                         ("did not pay sale", &mut self.counts.refused_foreign_card)

@@ -22,6 +22,7 @@ pub use model::{PartKind, Refund, RefundKind, RefundPart, Refundable, RestTo};
 use super::model::{Sale, SaleState, TenderKind};
 use super::{Checkout, CheckoutError};
 use crate::card::{mask, CardCode};
+use crate::lang::{Sentence, Text};
 use crate::money::Money;
 use crate::outbox::{NewOp, OpKind, OpState};
 use crate::pos::{sale_payload, PaymentKind, PosLine, PosPayment, PosSale};
@@ -82,9 +83,7 @@ impl Checkout {
     pub fn sale_by_receipt(&self, scanned: &str) -> Result<Sale, CheckoutError> {
         crate::receipt::find_sale(&self.store, scanned)?.ok_or_else(|| {
             let text: String = scanned.trim().chars().take(40).collect();
-            CheckoutError::Invalid(format!(
-                "There is no sale '{text}' on this till: scan the barcode on the receipt or type the sale's number."
-            ))
+            CheckoutError::Invalid(Sentence::new(Text::NoSaleForReceipt).with("text", text))
         })
     }
 
@@ -93,35 +92,30 @@ impl Checkout {
     pub async fn refund(&self, request: RefundRequest) -> Result<Refund, CheckoutError> {
         let reason = request.reason.trim().to_string();
         if reason.is_empty() {
-            return Err(CheckoutError::Invalid(
-                "Say why the money goes back: a reason is required.".into(),
-            ));
+            return Err(CheckoutError::Invalid(Text::RefundNeedsReason.into()));
         }
         if reason.chars().count() > MAX_REASON {
-            return Err(CheckoutError::Invalid(format!(
-                "The reason is too long: at most {MAX_REASON} characters."
-            )));
+            return Err(CheckoutError::Invalid(
+                Sentence::new(Text::RefundReasonTooLong).with("most", MAX_REASON),
+            ));
         }
         let reload = match (request.rest_to, &request.reload_card) {
             (RestTo::Reload, Some(raw)) => Some(self.reload_card(raw).await?),
             (RestTo::Reload, None) => {
-                return Err(CheckoutError::Invalid(
-                    "Scan the gift card to load the refund onto.".into(),
-                ))
+                return Err(CheckoutError::Invalid(Text::RefundScanReloadCard.into()))
             }
             _ => None,
         };
         let _gate = self.gate.lock().await;
         let sale = self.load(&request.sale_id)?;
         if sale.state != SaleState::Completed {
-            return Err(CheckoutError::State(format!(
-                "Sale {} is not completed: only a paid sale can be {}.",
-                sale.number,
-                match request.kind {
-                    RefundKind::Refund => "refunded",
-                    RefundKind::Void => "voided",
-                }
-            )));
+            return Err(CheckoutError::State(
+                Sentence::new(match request.kind {
+                    RefundKind::Refund => Text::RefundNotCompleted,
+                    RefundKind::Void => Text::VoidNotCompleted,
+                })
+                .with("number", sale.number),
+            ));
         }
         let presented = self.presented(&sale, &request.cards)?;
         let tender_ids: Vec<String> = presented.iter().map(|p| p.tender_id.clone()).collect();
@@ -132,18 +126,18 @@ impl Checkout {
             RefundKind::Void => {
                 let window = self.config.void_within();
                 if now - sold_at > window {
-                    return Err(CheckoutError::State(format!(
-                        "Sale {} is older than {} minutes: it can no longer be voided; refund it instead.",
-                        sale.number,
-                        window.as_secs() / 60
-                    )));
+                    return Err(CheckoutError::State(
+                        Sentence::new(Text::VoidTooLate)
+                            .with("number", sale.number)
+                            .with("minutes", window.as_secs() / 60),
+                    ));
                 }
                 plan_void(&sale, &before, &tender_ids)
             }
             RefundKind::Refund => {
-                let amount = request.amount_minor.ok_or_else(|| {
-                    CheckoutError::Invalid("Type the amount to refund.".into())
-                })?;
+                let amount = request
+                    .amount_minor
+                    .ok_or_else(|| CheckoutError::Invalid(Text::RefundTypeAmount.into()))?;
                 plan_refund(&sale, &before, amount, &tender_ids, request.rest_to)
             }
         }
@@ -155,10 +149,16 @@ impl Checkout {
                 && late
                 && tender.and_then(|t| t.provider) == Some(ProviderId::Zmyle)
             {
-                return Err(CheckoutError::Declined(format!(
-                    "zmyle takes refunds only within {ZMYLE_REFUND_DAYS} days of the sale: refund card {} to cash or another gift card.",
-                    tender.and_then(|t| t.card_masked.clone()).unwrap_or_default()
-                )));
+                return Err(CheckoutError::Declined(
+                    Sentence::new(Text::ZmyleRefundTooLate)
+                        .with("days", ZMYLE_REFUND_DAYS)
+                        .with(
+                            "card",
+                            tender
+                                .and_then(|t| t.card_masked.clone())
+                                .unwrap_or_default(),
+                        ),
+                ));
             }
         }
         self.check_leat_parts(&sale, &plan, &presented).await?;
@@ -213,20 +213,20 @@ impl Checkout {
                 .iter()
                 .find(|t| t.is_card() && t.state.counts() && t.card_key.as_deref() == Some(&key))
                 .ok_or_else(|| {
-                    CheckoutError::Invalid(format!(
-                        "Card {} did not pay sale {}: scan a card the sale was paid with.",
-                        mask(code.as_str()),
-                        sale.number
-                    ))
+                    CheckoutError::Invalid(
+                        Sentence::new(Text::RefundCardDidNotPay)
+                            .with("card", mask(code.as_str()))
+                            .with("number", sale.number),
+                    )
                 })?;
             let paid = tender.confirm_op_id.as_deref().or(tender.op_id.as_deref());
             if let Some(op) = paid.map(|id| self.store.op(id)).transpose()?.flatten() {
                 if op.state == OpState::Declined {
-                    return Err(CheckoutError::Declined(format!(
-                        "The payment with card {} was refused by {} after the sale (it is on the review list): nothing can go back onto that card.",
-                        mask(code.as_str()),
-                        op.provider.display_name()
-                    )));
+                    return Err(CheckoutError::Declined(
+                        Sentence::new(Text::RefundCardRefusedAfter)
+                            .with("card", mask(code.as_str()))
+                            .with("provider", op.provider.display_name()),
+                    ));
                 }
             }
             if found.iter().all(|p| p.tender_id != tender.id) {
@@ -266,10 +266,12 @@ impl Checkout {
             match self.provider(ProviderId::Leat)?.check_reload(&code).await {
                 Ok(()) => {}
                 Err(e @ ProviderError::Declined { .. }) => {
-                    return Err(CheckoutError::Declined(format!(
-                        "Leat puts a payment back on card {} only whole ({whole}), and will not top it up ({e}): refund {whole} onto it, or refund this amount to cash or another card.",
-                        code.masked()
-                    )))
+                    return Err(CheckoutError::Declined(
+                        Sentence::new(Text::LeatWholeOnly)
+                            .with("card", code.masked())
+                            .with("whole", &whole)
+                            .with("reason", e.to_string()),
+                    ))
                 }
                 Err(e) => {
                     return Err(CheckoutError::Lookup(LookupError::Provider {

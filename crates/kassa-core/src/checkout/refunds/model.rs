@@ -3,6 +3,7 @@
 //! elsewhere.
 
 use crate::checkout::model::{Sale, TenderKind};
+use crate::lang::{Sentence, Text};
 use crate::provider::ProviderId;
 use time::OffsetDateTime;
 
@@ -146,22 +147,16 @@ pub fn plan_void(
     sale: &Sale,
     before: &[Refund],
     presented: &[String],
-) -> Result<Vec<Planned>, String> {
+) -> Result<Vec<Planned>, Sentence> {
     if sale.lines.iter().any(|l| l.card.is_some()) {
-        return Err(format!(
-            "Sale {} sold or loaded a gift card, which keeps its money: it cannot be voided; refund its other lines.",
-            sale.number
-        ));
+        return Err(Sentence::new(Text::VoidSoldCard).with("number", sale.number));
     }
     if let Some(first) = before.first() {
-        return Err(format!(
-            "Sale {} was {} already: refund what is left instead.",
-            sale.number,
-            match first.kind {
-                RefundKind::Void => "voided",
-                RefundKind::Refund => "refunded in part",
-            }
-        ));
+        return Err(Sentence::new(match first.kind {
+            RefundKind::Void => Text::VoidedAlready,
+            RefundKind::Refund => Text::RefundedInPartAlready,
+        })
+        .with("number", sale.number));
     }
     let mut missing = Vec::new();
     let mut parts = Vec::new();
@@ -183,13 +178,10 @@ pub fn plan_void(
         });
     }
     if !missing.is_empty() {
-        return Err(format!(
-            "A void puts every card's payment back: scan {} first, or refund instead.",
-            missing.join(", ")
-        ));
+        return Err(Sentence::new(Text::VoidScanCards).with("cards", missing.join(", ")));
     }
     if parts.is_empty() {
-        return Err(format!("Sale {} has no payment to void.", sale.number));
+        return Err(Sentence::new(Text::VoidNoPayment).with("number", sale.number));
     }
     Ok(parts)
 }
@@ -202,27 +194,24 @@ pub fn plan_refund(
     amount_minor: i64,
     presented: &[String],
     rest: RestTo,
-) -> Result<Vec<Planned>, String> {
+) -> Result<Vec<Planned>, Sentence> {
     let refundable = Refundable::of(sale, before);
     if amount_minor <= 0 {
-        return Err("A refund needs an amount above zero.".into());
+        return Err(Text::RefundNotPositive.into());
     }
     if amount_minor > refundable.left_minor() {
-        let cards = if refundable.cards_sold_minor > 0 {
-            format!(
-                " ({} of it on gift cards the sale sold, which keep it)",
-                minor_text(sale, refundable.cards_sold_minor)
-            )
+        let cur = &sale.currency;
+        let text = if refundable.cards_sold_minor > 0 {
+            Text::RefundAtMostWithCards
         } else {
-            String::new()
+            Text::RefundAtMost
         };
-        return Err(format!(
-            "At most {} can be refunded of sale {}: {} was paid{cards} and {} given back already.",
-            minor_text(sale, refundable.left_minor()),
-            sale.number,
-            minor_text(sale, refundable.paid_minor),
-            minor_text(sale, refundable.refunded_minor),
-        ));
+        return Err(Sentence::new(text)
+            .money("left", refundable.left_minor(), cur)
+            .with("number", sale.number)
+            .money("paid", refundable.paid_minor, cur)
+            .money("cards", refundable.cards_sold_minor, cur)
+            .money("back", refundable.refunded_minor, cur));
     }
     let mut left = amount_minor;
     let mut parts = Vec::new();
@@ -253,10 +242,6 @@ pub fn plan_refund(
         });
     }
     Ok(parts)
-}
-
-fn minor_text(sale: &Sale, minor: i64) -> String {
-    crate::money::Money::new(minor, sale.currency.clone()).to_string()
 }
 
 #[cfg(test)]
@@ -354,7 +339,7 @@ mod tests {
         let first = plan_refund(&s, &[], 600, &["a".into()], RestTo::Cash).unwrap();
         let before = vec![done(RefundKind::Refund, first)];
         let err = plan_refund(&s, &before, 401, &["a".into()], RestTo::Cash).unwrap_err();
-        assert!(err.contains("At most EUR 4.00"), "{err}");
+        assert!(err.to_string().contains("At most EUR 4.00"), "{err}");
         let parts = plan_refund(&s, &before, 400, &["a".into()], RestTo::Cash).unwrap();
         assert_eq!(parts[0].amount_minor, 400);
         assert_eq!(parts[0].kind, PartKind::Card);
@@ -410,11 +395,14 @@ mod tests {
             }),
         });
         assert_eq!(Refundable::of(&s, &[]).left_minor(), 1_000);
-        let err = plan_refund(&s, &[], 1_001, &[], RestTo::Cash).unwrap_err();
+        let err = plan_refund(&s, &[], 1_001, &[], RestTo::Cash)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("on gift cards the sale sold"), "{err}");
         assert!(plan_refund(&s, &[], 1_000, &[], RestTo::Cash).is_ok());
         assert!(plan_void(&s, &[], &[])
             .unwrap_err()
+            .to_string()
             .contains("cannot be voided"));
     }
 
@@ -425,7 +413,7 @@ mod tests {
             tender("c", TenderKind::Cash, 250),
             tender("t", TenderKind::Terminal, 100),
         ]);
-        let err = plan_void(&s, &[], &[]).unwrap_err();
+        let err = plan_void(&s, &[], &[]).unwrap_err().to_string();
         assert!(err.contains("••••a"), "{err}");
         let parts = plan_void(&s, &[], &["a".into()]).unwrap();
         let kinds: Vec<_> = parts.iter().map(|p| (p.kind, p.amount_minor)).collect();
@@ -440,6 +428,7 @@ mod tests {
         let before = vec![done(RefundKind::Refund, vec![parts[1].clone()])];
         assert!(plan_void(&s, &before, &["a".into()])
             .unwrap_err()
+            .to_string()
             .contains("refunded in part"));
     }
 }

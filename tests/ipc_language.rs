@@ -1,0 +1,145 @@
+//! The till's own sentences in its language, over Tauri's IPC (mock runtime), in training mode:
+//! a till set to `[register] language = "nl"` refuses in Dutch — a bad amount, a scan that was
+//! empty, a sale not paid yet, a wrong manager PIN, a refund over what is left, a card that did
+//! not pay the sale, a step on an abandoned sale — with amounts written `€ 10,00`; a till left
+//! in English says the same in English, as before.
+
+mod ipc_support;
+
+use ipc_support::till::{training, Till};
+use kassa_app::training::MANAGER_PIN;
+use serde_json::{json, Value};
+
+const LEAT_25: &str = "4165100001";
+
+fn till_in(dir: &std::path::Path, language: &str) -> Till {
+    std::fs::write(
+        dir.join("kassa.toml"),
+        format!("[register]\nlanguage = \"{language}\"\n"),
+    )
+    .unwrap();
+    training(dir)
+}
+
+/// A sale of 10.00 rung up, not yet paid.
+fn rung_up(till: &Till) -> (String, i64) {
+    let sale = till.call("sale_open", json!({}));
+    let id = sale["id"].as_str().unwrap().to_string();
+    till.call(
+        "sale_add_line",
+        json!({"saleId": id, "description": "Mok", "quantity": 1, "unitPriceMinor": 1000}),
+    );
+    (id, sale["number"].as_i64().unwrap())
+}
+
+fn refund(till: &Till, sale_id: &str, body: Value) -> Value {
+    let mut args = json!({
+        "saleId": sale_id,
+        "kind": "refund",
+        "reason": "klant bedacht zich",
+        "cards": [],
+        "restTo": "cash",
+        "pin": MANAGER_PIN,
+        "amountMinor": 500,
+    });
+    args.as_object_mut()
+        .unwrap()
+        .extend(body.as_object().unwrap().clone());
+    till.refuse("sale_refund", args)
+}
+
+fn said(refusal: &Value) -> &str {
+    refusal["message"].as_str().unwrap()
+}
+
+#[test]
+fn a_dutch_till_refuses_in_dutch() {
+    let dir = tempfile::tempdir().unwrap();
+    let till = till_in(dir.path(), "nl");
+    let (id, number) = rung_up(&till);
+
+    let zero = till.refuse("sale_tender_cash", json!({"saleId": id, "givenMinor": 0}));
+    assert_eq!(zero["code"], "invalid");
+    assert_eq!(said(&zero), "Een bedrag moet meer dan 0 zijn.");
+
+    let empty = till.refuse("sale_scan", json!({"code": "  "}));
+    assert_eq!(empty["code"], "malformed_code");
+    assert_eq!(
+        said(&empty),
+        "De scan was leeg. Scan de kaart opnieuw of typ de code."
+    );
+
+    let unpaid = till.refuse("sale_complete", json!({ "saleId": id }));
+    assert_eq!(said(&unpaid), "Er moet nog € 10,00 betaald worden.");
+
+    till.call(
+        "sale_tender_cash",
+        json!({"saleId": id, "givenMinor": 1000}),
+    );
+    let done = till.call("sale_complete", json!({ "saleId": id }));
+    assert_eq!(done["outcome"], "paid", "{done}");
+
+    let wrong_pin = refund(&till, &id, json!({"pin": "000000"}));
+    assert_eq!(wrong_pin["code"], "pin_refused");
+    assert_eq!(
+        said(&wrong_pin),
+        "Verkeerde managerpincode (nog 4 pogingen voordat de pincode een minuut geblokkeerd wordt)."
+    );
+
+    let over = refund(&till, &id, json!({"amountMinor": 1500}));
+    assert_eq!(over["code"], "invalid");
+    assert_eq!(
+        said(&over),
+        format!(
+            "Van verkoop {number} kan hoogstens € 10,00 geretourneerd worden: er is € 10,00 betaald en al € 0,00 teruggegeven."
+        )
+    );
+
+    let foreign = refund(&till, &id, json!({"cards": [LEAT_25]}));
+    assert_eq!(
+        said(&foreign),
+        format!(
+            "Kaart ••••0001 heeft verkoop {number} niet betaald: scan een kaart waarmee de verkoop betaald is."
+        )
+    );
+
+    let (other, other_number) = rung_up(&till);
+    till.call("sale_abandon", json!({ "saleId": other }));
+    let abandoned = till.refuse(
+        "sale_add_line",
+        json!({"saleId": other, "description": "Mok", "quantity": 1, "unitPriceMinor": 100}),
+    );
+    assert_eq!(abandoned["code"], "sale_state");
+    assert_eq!(
+        said(&abandoned),
+        format!("Verkoop {other_number} is afgebroken: een regel toevoegen kan niet.")
+    );
+}
+
+#[test]
+fn an_english_till_says_what_it_said_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let till = till_in(dir.path(), "en");
+    let (id, number) = rung_up(&till);
+
+    let unpaid = till.refuse("sale_complete", json!({ "saleId": id }));
+    assert_eq!(said(&unpaid), "EUR 10.00 is still to pay.");
+
+    till.call(
+        "sale_tender_cash",
+        json!({"saleId": id, "givenMinor": 1000}),
+    );
+    till.call("sale_complete", json!({ "saleId": id }));
+    let over = refund(&till, &id, json!({"amountMinor": 1500}));
+    assert_eq!(
+        said(&over),
+        format!(
+            "At most EUR 10.00 can be refunded of sale {number}: EUR 10.00 was paid and EUR 0.00 given back already."
+        )
+    );
+    let wrong_pin = refund(&till, &id, json!({"pin": "000000"}));
+    assert_eq!(
+        said(&wrong_pin),
+        "Wrong manager PIN (4 more tries before the PIN is locked for a minute)."
+    );
+}
