@@ -278,3 +278,57 @@ fn sync_once_makes_one_pass_and_says_with_its_exit_code_what_is_left() {
         (Some(0), Some(0))
     );
 }
+
+#[test]
+fn a_manager_settles_a_reconciliation_difference_with_a_note_and_the_pin() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("data/eu.kassa.till/training.sqlite3");
+    let store = Store::open(&db).unwrap();
+    let shift = store.open_shift_with(&eur(0).currency, 0).unwrap();
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "INSERT INTO reconciliation_diffs (shift_id, provider, kind, op_id, card_masked,
+                    expected_minor, currency, found_at)
+             VALUES (?1, 'leat', 'missing', 'op-1', '••••0001', -900, 'EUR',
+                     '2026-11-30T09:00:00.000Z')",
+            [shift.id],
+        )
+        .unwrap();
+    drop(store);
+
+    let listed = kassa(home.path(), &["review"]);
+    let out = String::from_utf8_lossy(&listed.stdout);
+    assert!(out.contains("#1") && out.contains("missing"), "{out}");
+
+    let wrong = kassa_with(
+        home.path(),
+        &["review", "settle", "1", "--note", "booked by hand"],
+        "999999\n",
+    );
+    assert!(!wrong.status.success(), "a wrong PIN settles nothing");
+    let still = json(&kassa(home.path(), &["--json", "review"]));
+    assert_eq!(still["differences"].as_array().unwrap().len(), 1, "{still}");
+
+    let settled = kassa_with(
+        home.path(),
+        &["review", "settle", "1", "--note", "booked by hand"],
+        PIN,
+    );
+    assert!(settled.status.success(), "{}", stderr(&settled));
+    assert!(String::from_utf8_lossy(&settled.stdout).contains("#1: settled"));
+    let after = json(&kassa(home.path(), &["--json", "review"]));
+    assert!(
+        after["differences"].as_array().unwrap().is_empty(),
+        "{after}"
+    );
+    let note: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT resolution_note FROM reconciliation_diffs WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(note.contains("booked by hand"), "{note}");
+}
