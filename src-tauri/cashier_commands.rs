@@ -12,6 +12,7 @@
 use crate::commands::AppState;
 use crate::dto::{ErrorCode, ErrorDto};
 use kassa_core::cashiers::{Cashier, TRAINING_CASHIER, TRAINING_CASHIER_PIN};
+use kassa_core::lang::{Language, Text};
 use serde::Serialize;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -81,10 +82,10 @@ fn lock_after(state: &AppState) -> Option<Duration> {
     (minutes > 0).then(|| Duration::from_secs(u64::from(minutes) * 60))
 }
 
-fn locked_error() -> ErrorDto {
+fn locked_error(language: Language) -> ErrorDto {
     ErrorDto {
         code: ErrorCode::Locked,
-        message: "The till is locked: sign in with your PIN first.".into(),
+        message: Text::TillLocked.get(language).into(),
     }
 }
 
@@ -101,7 +102,7 @@ pub fn gate<R: tauri::Runtime>(command: &str, webview: &tauri::Webview<R>) -> Re
     let session = webview.state::<CashierSession>();
     let mut signed = session.0.lock().unwrap_or_else(|p| p.into_inner());
     if signed.is_locked(lock_after(&app)) {
-        return Err(locked_error());
+        return Err(locked_error(app.language()));
     }
     signed.last_action = Some(Instant::now());
     Ok(())
@@ -143,7 +144,9 @@ pub async fn cashier_sign_in(
 ) -> Result<SessionDto, ErrorDto> {
     let booted = state.booted()?;
     if name.trim().is_empty() {
-        return Err(ErrorDto::invalid("Type your name, then your PIN."));
+        return Err(ErrorDto::invalid(
+            Text::SignInTypeName.get(state.language()),
+        ));
     }
     let cashier = booted
         .manager

@@ -7,6 +7,7 @@ use crate::refund_dto::{RefundDto, RefundableDto};
 use crate::sale_dto::SaleDto;
 use kassa_core::checkout::refunds::{RefundKind, RefundRequest, RestTo};
 use kassa_core::checkout::Sale;
+use kassa_core::lang::Text;
 use tauri::State;
 
 /// The latest sales on this till, newest first (the sales list).
@@ -38,7 +39,11 @@ pub async fn refund_find(
     let sale: Sale = match (sale_id, receipt) {
         (Some(id), _) => checkout.sale(&id),
         (None, Some(code)) => checkout.sale_by_receipt(&code),
-        (None, None) => return Err(ErrorDto::invalid("Scan the receipt or pick a sale.")),
+        (None, None) => {
+            return Err(ErrorDto::invalid(
+                Text::RefundPickSale.get(state.language()),
+            ))
+        }
     }
     .map_err(|e| ErrorDto::checkout(&e, state.language()))?;
     let refundable = checkout

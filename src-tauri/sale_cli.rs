@@ -458,14 +458,25 @@ async fn ring_up_and_pay(
         Completion::Paid(sale) => Ok(sale),
         Completion::Refused { reasons, .. } => Err(ErrorDto {
             code: ErrorCode::Declined,
-            message: format!("Refused: {}", reasons.join("; ")),
+            message: format!(
+                "Refused: {}",
+                reasons
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
         }),
         Completion::NeedsApproval { reasons, .. } => Err(ErrorDto {
             code: ErrorCode::Declined,
             message: format!(
                 "A card's provider did not answer and the tender is over the offline limits; \
                  a manager could accept it at the till, not on the command line: {}",
-                reasons.join("; ")
+                reasons
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ),
         }),
     }

@@ -163,7 +163,11 @@ pub async fn sale_complete(
         .complete(&sale_id, manager.as_deref())
         .await
         .map_err(|e| ErrorDto::checkout(&e, state.language()))?;
-    Ok(CompletionDto::new(&booted.store, &completion))
+    Ok(CompletionDto::new(
+        &booted.store,
+        &completion,
+        state.language(),
+    ))
 }
 
 /// Abandons the sale: every tender taken is undone through the outbox.

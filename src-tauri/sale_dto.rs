@@ -308,18 +308,17 @@ pub struct CompletionDto {
 }
 
 impl CompletionDto {
-    pub fn new(store: &Store, completion: &Completion) -> Self {
+    /// The reasons in `language`.
+    pub fn new(store: &Store, completion: &Completion, language: Language) -> Self {
         let (outcome, sale, reasons) = match completion {
-            Completion::Paid(sale) => ("paid", sale, Vec::new()),
-            Completion::Refused { sale, reasons } => ("refused", sale, reasons.clone()),
-            Completion::NeedsApproval { sale, reasons } => {
-                ("needs_approval", sale, reasons.clone())
-            }
+            Completion::Paid(sale) => ("paid", sale, &[][..]),
+            Completion::Refused { sale, reasons } => ("refused", sale, &reasons[..]),
+            Completion::NeedsApproval { sale, reasons } => ("needs_approval", sale, &reasons[..]),
         };
         CompletionDto {
             outcome,
             sale: SaleDto::new(store, sale),
-            reasons,
+            reasons: reasons.iter().map(|r| r.render(language)).collect(),
         }
     }
 }

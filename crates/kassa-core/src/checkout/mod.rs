@@ -89,10 +89,10 @@ pub enum Completion {
     /// Durable, its operations queued: the screen may say Paid.
     Paid(Sale),
     /// A card refused; the sale is back to tendering without it.
-    Refused { sale: Sale, reasons: Vec<String> },
+    Refused { sale: Sale, reasons: Vec<Sentence> },
     /// A card's provider did not answer and the tender is over a cap: a manager's PIN accepts
     /// it (complete again, approved), or the cashier takes it off and takes another tender.
-    NeedsApproval { sale: Sale, reasons: Vec<String> },
+    NeedsApproval { sale: Sale, reasons: Vec<Sentence> },
 }
 
 pub struct Checkout {
@@ -359,7 +359,7 @@ impl Checkout {
         self.wait_for(&waiting).await?;
         let before: Vec<TenderState> = sale.tenders.iter().map(|t| t.state).collect();
         self.refresh(&mut sale)?;
-        let refused: Vec<String> = sale
+        let refused: Vec<Sentence> = sale
             .tenders
             .iter()
             .zip(&before)
@@ -426,14 +426,20 @@ impl Checkout {
     }
 }
 
-/// A refused tender as the cashier reads it.
-fn refusal_text(t: &Tender) -> String {
-    format!(
-        "{} {}: {}",
+/// A refused tender as the cashier reads it: the provider's reason as it sent it.
+fn refusal_text(t: &Tender) -> Sentence {
+    let who = format!(
+        "{} {}",
         t.provider.map_or("", |p| p.display_name()),
-        t.card_masked.as_deref().unwrap_or(""),
-        t.message.as_deref().unwrap_or("refused")
-    )
+        t.card_masked.as_deref().unwrap_or("")
+    );
+    let reason = match t.message.as_deref() {
+        Some(message) => Sentence::verbatim(message),
+        None => Text::Refused.into(),
+    };
+    Sentence::new(Text::TenderRefused)
+        .with("who", who)
+        .with("reason", reason)
 }
 
 /// A checkout with the default settings over `till`, for the unit tests: no engine, no

@@ -5,7 +5,8 @@
 
 use crate::card::CardCode;
 use crate::config::OfflineCaps;
-use crate::money::{Currency, Money};
+use crate::lang::{Sentence, Text};
+use crate::money::Currency;
 use crate::secrets::{Secret, SecretError, SecretStore};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -66,7 +67,7 @@ pub struct Exposure {
 pub enum Verdict {
     Accept,
     /// Over a cap: a manager may accept it; each reason in the cashier's words.
-    NeedsManager(Vec<String>),
+    NeedsManager(Vec<Sentence>),
     /// Offline acceptance is turned off (`max_per_tender = "0"`).
     Off,
 }
@@ -80,46 +81,50 @@ pub fn judge(
     if caps.per_tender == 0 {
         return Verdict::Off;
     }
-    let money = |minor: i64| Money::new(minor, currency.clone()).to_string();
+    let over_limit = |text: Text, amount: i64, limit: i64| {
+        Sentence::new(text)
+            .money("amount", amount, currency)
+            .money("limit", limit, currency)
+    };
     let mut over = Vec::new();
     if e.amount_minor > caps.per_tender {
-        over.push(format!(
-            "{} is over the offline limit of {} per payment",
-            money(e.amount_minor),
-            money(caps.per_tender)
+        over.push(over_limit(
+            Text::OfflineOverPayment,
+            e.amount_minor,
+            caps.per_tender,
         ));
     }
     if e.card_day_minor + e.amount_minor > caps.per_card_per_day {
-        over.push(format!(
-            "this card would have {} accepted offline in a day; the limit is {}",
-            money(e.card_day_minor + e.amount_minor),
-            money(caps.per_card_per_day)
+        over.push(over_limit(
+            Text::OfflineOverCardDay,
+            e.card_day_minor + e.amount_minor,
+            caps.per_card_per_day,
         ));
     }
     if e.outstanding_minor + e.amount_minor > caps.outstanding {
-        over.push(format!(
-            "the till would have {} accepted offline and not yet synced; the limit is {}",
-            money(e.outstanding_minor + e.amount_minor),
-            money(caps.outstanding)
+        over.push(over_limit(
+            Text::OfflineOverTill,
+            e.outstanding_minor + e.amount_minor,
+            caps.outstanding,
         ));
     }
     match e.known {
-        None => over.push("no balance is known for this card".into()),
+        None => over.push(Text::OfflineNoBalance.into()),
         Some((balance, seen)) => {
             if e.amount_minor > balance {
-                over.push(format!(
-                    "{} is more than the card's last known balance of {}",
-                    money(e.amount_minor),
-                    money(balance)
+                over.push(over_limit(
+                    Text::OfflineOverBalance,
+                    e.amount_minor,
+                    balance,
                 ));
             }
             let age = now - seen;
             if age > caps.balance_age {
-                over.push(format!(
-                    "the card's last known balance is {} minutes old; the limit is {}",
-                    age.whole_minutes(),
-                    caps.balance_age.as_secs() / 60
-                ));
+                over.push(
+                    Sentence::new(Text::OfflineBalanceOld)
+                        .with("minutes", age.whole_minutes())
+                        .with("limit", caps.balance_age.as_secs() / 60),
+                );
             }
         }
     }
@@ -172,7 +177,9 @@ mod tests {
     #[test]
     fn each_cap_has_its_own_reason() {
         let over = |e: Exposure| match judge(&caps(), &e, NOW, &eur()) {
-            Verdict::NeedsManager(reasons) => reasons,
+            Verdict::NeedsManager(reasons) => {
+                reasons.iter().map(ToString::to_string).collect::<Vec<_>>()
+            }
             other => panic!("{other:?}"),
         };
         assert!(over(exposure(5_001))[0].contains("per payment"));

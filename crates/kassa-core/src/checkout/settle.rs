@@ -6,6 +6,7 @@ use super::model::{Sale, SaleState, Tender, TenderKind, TenderState};
 use super::offline::{judge, Exposure, Verdict};
 use super::records::{write_sale, Effects};
 use super::{Checkout, CheckoutError};
+use crate::lang::{Sentence, Text, Value};
 use crate::money::Money;
 use crate::outbox::{NewOp, OpKind, OpState};
 use crate::pos::{sale_payload, PaymentKind, PosLine, PosPayment, PosSale};
@@ -17,9 +18,9 @@ pub(super) enum Judged {
     /// None left, or each accepted offline.
     Accepted,
     /// Offline acceptance is off: these tenders were taken off (their undo in the effects).
-    Refused(Effects, Vec<String>),
+    Refused(Effects, Vec<Sentence>),
     /// Over a cap, and no manager approved.
-    NeedsManager(Vec<String>),
+    NeedsManager(Vec<Sentence>),
 }
 
 impl Checkout {
@@ -180,12 +181,14 @@ impl Checkout {
                 Verdict::NeedsManager(_) if approved_by.is_some() => {
                     accepted.push((index, approved_by.map(str::to_string)))
                 }
-                Verdict::NeedsManager(reasons) => {
-                    needs_manager.push(format!("{who}: no answer; {}", reasons.join("; ")))
-                }
+                Verdict::NeedsManager(reasons) => needs_manager.push(
+                    Sentence::new(Text::NoAnswerNeedsManager)
+                        .with("who", who)
+                        .with("reasons", Value::List(reasons)),
+                ),
                 Verdict::Off => off.push((
                     index,
-                    format!("{who}: no answer, and offline payments are turned off"),
+                    Sentence::new(Text::NoAnswerOfflineOff).with("who", who),
                 )),
             }
             outstanding += t.amount_minor;

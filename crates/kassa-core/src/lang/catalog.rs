@@ -221,4 +221,21 @@ catalog! {
     DiskFull => ["The disk is full: Kassa cannot record payments, so it takes none. Free space on the disk, then try again.", "De schijf is vol: Kassa kan geen betalingen vastleggen en neemt er dus geen aan. Maak ruimte vrij op de schijf en probeer het opnieuw.", "Der Datenträger ist voll: Kassa kann keine Zahlungen aufzeichnen und nimmt daher keine an. Platz auf dem Datenträger schaffen und erneut versuchen."],
     DiskReadOnly => ["The database cannot be written (read-only): Kassa cannot record payments, so it takes none. Check the disk and the file's permissions.", "De database kan niet beschreven worden (alleen-lezen): Kassa kan geen betalingen vastleggen en neemt er dus geen aan. Controleer de schijf en de rechten van het bestand.", "Die Datenbank kann nicht geschrieben werden (schreibgeschützt): Kassa kann keine Zahlungen aufzeichnen und nimmt daher keine an. Datenträger und Dateirechte prüfen."],
     DiskFailed => ["The disk failed while writing: Kassa cannot record payments, so it takes none. Check the disk.", "De schijf faalde bij het schrijven: Kassa kan geen betalingen vastleggen en neemt er dus geen aan. Controleer de schijf.", "Der Datenträger ist beim Schreiben ausgefallen: Kassa kann keine Zahlungen aufzeichnen und nimmt daher keine an. Den Datenträger prüfen."],
+
+    // ---- the window's gate, sign-in, the refund screen ----
+    TillLocked => ["The till is locked: sign in with your PIN first.", "De kassa is vergrendeld: meld eerst aan met je pincode.", "Die Kasse ist gesperrt: zuerst mit Ihrer PIN anmelden."],
+    SignInTypeName => ["Type your name, then your PIN.", "Typ je naam, dan je pincode.", "Geben Sie Ihren Namen ein, dann Ihre PIN."],
+    RefundPickSale => ["Scan the receipt or pick a sale.", "Scan de bon of kies een verkoop.", "Den Beleg scannen oder einen Verkauf wählen."],
+
+    // ---- Complete: the offline policy and refusals ----
+    OfflineOverPayment => ["{amount} is over the offline limit of {limit} per payment", "{amount} is meer dan de offlinelimiet van {limit} per betaling", "{amount} liegt über dem Offline-Limit von {limit} pro Zahlung"],
+    OfflineOverCardDay => ["this card would have {amount} accepted offline in a day; the limit is {limit}", "op deze kaart zou {amount} in één dag offline aangenomen zijn; de limiet is {limit}", "auf dieser Karte wären an einem Tag {amount} offline angenommen; das Limit ist {limit}"],
+    OfflineOverTill => ["the till would have {amount} accepted offline and not yet synced; the limit is {limit}", "de kassa zou {amount} offline aangenomen hebben dat nog niet gesynchroniseerd is; de limiet is {limit}", "die Kasse hätte {amount} offline angenommen und noch nicht abgeglichen; das Limit ist {limit}"],
+    OfflineNoBalance => ["no balance is known for this card", "van deze kaart is geen saldo bekend", "für diese Karte ist kein Guthaben bekannt"],
+    OfflineOverBalance => ["{amount} is more than the card's last known balance of {limit}", "{amount} is meer dan het laatst bekende saldo van de kaart van {limit}", "{amount} ist mehr als das zuletzt bekannte Guthaben der Karte von {limit}"],
+    OfflineBalanceOld => ["the card's last known balance is {minutes} minutes old; the limit is {limit}", "het laatst bekende saldo van de kaart is {minutes} minuten oud; de limiet is {limit}", "das zuletzt bekannte Guthaben der Karte ist {minutes} Minuten alt; das Limit ist {limit}"],
+    NoAnswerNeedsManager => ["{who}: no answer; {reasons}", "{who}: geen antwoord; {reasons}", "{who}: keine Antwort; {reasons}"],
+    NoAnswerOfflineOff => ["{who}: no answer, and offline payments are turned off", "{who}: geen antwoord, en offline betalingen staan uit", "{who}: keine Antwort, und Offline-Zahlungen sind ausgeschaltet"],
+    TenderRefused => ["{who}: {reason}", "{who}: {reason}", "{who}: {reason}"],
+    Refused => ["refused", "geweigerd", "abgelehnt"],
 }

@@ -28,6 +28,8 @@ pub enum Value {
     Money { minor: i64, currency: Currency },
     /// A sentence (or a phrase of the catalog) inside another.
     Sentence(Box<Sentence>),
+    /// Sentences one after the other, `; ` between them.
+    List(Vec<Sentence>),
 }
 
 impl Sentence {
@@ -88,6 +90,11 @@ impl Value {
             Value::Plain(s) => s.clone(),
             Value::Money { minor, currency } => language.money(*minor, currency),
             Value::Sentence(s) => s.render(language),
+            Value::List(list) => list
+                .iter()
+                .map(|s| s.render(language))
+                .collect::<Vec<_>>()
+                .join("; "),
         }
     }
 }
