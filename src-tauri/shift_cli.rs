@@ -160,7 +160,7 @@ pub fn run(paths: Paths, command: ShiftCommand, json_out: bool) -> ExitCode {
 }
 
 /// The shift reconciler over the booted till's providers.
-pub(crate) fn reconciler(booted: &Booted) -> Reconciler {
+pub fn reconciler(booted: &Booted) -> Reconciler {
     Reconciler::new(booted.store.clone(), booted.ledgers.clone())
 }
 

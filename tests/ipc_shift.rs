@@ -28,6 +28,8 @@ const PIN: &str = "432198";
 
 struct Shop {
     till: Till,
+    /// The window's comparisons left pending are completed by this, as `run_window` does.
+    reconciler: Option<kassa_core::shifts::reconcile::Reconciler>,
     sim: LightspeedSim,
     printer: TestPrinter,
     _running: kassa_sim::server::Running,
@@ -61,6 +63,7 @@ fn shop(dir: &Path) -> Shop {
     let booted =
         tauri::async_runtime::block_on(boot(Paths::in_dir(dir), Arc::new(secrets))).unwrap();
     Shop {
+        reconciler: Some(kassa_app::shift_cli::reconciler(&booted)),
         till: open(booted),
         sim,
         printer,
@@ -127,6 +130,17 @@ impl Shop {
         invoke(&self.till.webview, "sale_refund", args)
             .unwrap_or_else(|e| panic!("sale_refund failed: {e}"))
     }
+}
+
+/// Waits for the next whole second. Lightspeed's times have whole seconds: the cards'
+/// activations, booked as the simulator started, stay out of the shift's second.
+fn next_second() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    std::thread::sleep(Duration::from_nanos(u64::from(
+        1_000_000_000 - now.subsec_nanos(),
+    )));
 }
 
 /// A difference as (kind, our op, the provider's id, expected, actual).
@@ -205,14 +219,7 @@ fn a_day_from_float_to_z_report_adds_up_figure_by_figure() {
     let e = till.refuse("shift_open", json!({ "float": " " }));
     assert_eq!(e["message"], "Type the float.");
 
-    // Lightspeed's times have whole seconds: the cards' activations, booked as the simulator
-    // started, stay out of the shift's second.
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap();
-    std::thread::sleep(Duration::from_nanos(u64::from(
-        1_000_000_000 - now.subsec_nanos(),
-    )));
+    next_second();
     let shift = till.call("shift_open", json!({ "float": "100.00" }));
     assert_eq!(shift["float_minor"], 10_000);
     assert_eq!(shift["opened_by"], "cashier");
@@ -499,4 +506,51 @@ fn a_day_from_float_to_z_report_adds_up_figure_by_figure() {
     assert!(paper.lines.iter().any(|l| l.ends_with("EUR -0.50")));
     assert_eq!(paper.cuts, 1);
     assert!(paper.barcodes.is_empty());
+}
+
+#[test]
+fn a_comparison_left_pending_at_the_close_is_completed_by_the_window_once_the_provider_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut shop = shop(dir.path());
+    let reconciler = shop.reconciler.take().unwrap();
+    let till = &shop.till;
+    next_second();
+    till.call("shift_open", json!({ "float": "0" }));
+    let sale = shop.sale_of(1_000);
+    shop.card(&sale, CARD, 1_000);
+    shop.complete(&sale);
+    shop.synced("the payment");
+
+    // Lightspeed is down at the close: its comparison is pending on the Z report.
+    shop.down(true);
+    let z = till.call("shift_close", json!({ "counted": "0" }));
+    let id = z["report"]["shift"]["id"].clone();
+    let state = |z: &Value| z["report"]["reconciliation"]["providers"][0]["state"].clone();
+    assert_eq!(state(&z), "pending", "{z}");
+
+    // The window's loop (as run_window spawns it, every 50 ms here) completes it once
+    // Lightspeed answers again, without `kassa sync`.
+    tauri::async_runtime::spawn(kassa_app::shift_commands::reconcile_pending(
+        reconciler,
+        Duration::from_millis(50),
+    ));
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        state(&till.call("shift_z", json!({ "shiftId": id }))),
+        "pending",
+        "still down"
+    );
+    shop.down(false);
+    let until = Instant::now() + Duration::from_secs(20);
+    loop {
+        let z = till.call("shift_z", json!({ "shiftId": id }));
+        if state(&z) == "done" {
+            assert_eq!(z["report"]["reconciliation"]["providers"][0]["compared"], 1);
+            let differences = &z["report"]["reconciliation"]["differences"];
+            assert_eq!(differences, &json!([]), "{z}");
+            break;
+        }
+        assert!(Instant::now() < until, "never completed: {z}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
