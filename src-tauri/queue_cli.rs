@@ -228,7 +228,10 @@ fn difference_line(d: &Difference) -> String {
         d.card_masked.as_deref().unwrap_or("-"),
         amount(d.expected_minor),
         amount(d.actual_minor),
-        d.op_id.as_deref().or(d.provider_ref.as_deref()).unwrap_or("-")
+        d.op_id
+            .as_deref()
+            .or(d.provider_ref.as_deref())
+            .unwrap_or("-")
     )
 }
 

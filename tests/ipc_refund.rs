@@ -188,7 +188,10 @@ fn a_void_puts_every_tender_back_once_with_the_managers_pin_and_every_card() {
         .unwrap();
     assert_eq!(void["kind"], "void");
     assert_eq!(void["amount_minor"], 10_000);
-    assert_eq!(void["approved_by"], "Manager", "the manager who approved, by name");
+    assert_eq!(
+        void["approved_by"], "Manager",
+        "the manager who approved, by name"
+    );
     let statuses = till.refund_settled(&sale, &void);
     assert_eq!(
         statuses,
