@@ -56,10 +56,6 @@ impl Checkout {
                 (card.provider, card.card_id, wallet)
             }
         };
-        let what = match action {
-            CardAction::Sell => "Gift card",
-            CardAction::Reload => "Reload",
-        };
         let line = CardLine {
             provider,
             action,
@@ -70,7 +66,7 @@ impl Checkout {
             wallet,
             op_id: None,
         };
-        let description = format!("{what} {} {}", provider.display_name(), code.masked());
+        let description = super::notes::card_line(&line, false).to_string();
         self.push_card_line(sale_id, description, amount_minor, line)
             .await
     }
@@ -115,7 +111,7 @@ impl Checkout {
             wallet: false,
             op_id: None,
         };
-        let description = format!("New gift card {}", provider.display_name());
+        let description = super::notes::card_line(&line, true).to_string();
         self.push_card_line(sale_id, description, amount_minor, line)
             .await
     }
@@ -321,17 +317,9 @@ impl Checkout {
                 CardAction::Sell => OpKind::Activate,
                 CardAction::Reload => OpKind::Reload,
             };
-            let owed = if is_new_card(card) {
-                format!(
-                    "A new {} gift card was paid for ({amount}) but not made and loaded: make one by hand or refund the customer.",
-                    card.provider.display_name()
-                )
-            } else {
-                format!(
-                    "Card {} was paid for ({amount}) but not loaded: load it by hand or refund the customer.",
-                    card.card_masked
-                )
-            };
+            let owed =
+                super::notes::owed(card.provider, &card.card_masked, &amount, is_new_card(card))
+                    .to_string();
             let mut op = if card.wallet {
                 let code = code.expect("an unfinished sale keeps its codes");
                 NewOp::leat_prepaid(kind, code, &card.card_id, amount)

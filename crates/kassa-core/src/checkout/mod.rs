@@ -18,6 +18,7 @@
 mod card_lines;
 pub mod model;
 pub mod new_cards;
+pub mod notes;
 pub mod offline;
 pub(crate) mod records;
 pub mod refunds;
@@ -297,10 +298,7 @@ impl Checkout {
         for sale in self.store.unfinished_sales()? {
             let empty = sale.lines.is_empty() && sale.tenders.is_empty();
             if !empty && sale.created_at + limit <= now {
-                let reason = format!(
-                    "left open for more than {} minutes",
-                    self.config.abandon_after_minutes
-                );
+                let reason = notes::left_open(self.config.abandon_after_minutes).to_string();
                 abandoned.push(self.abandon_locked(&sale.id, &reason)?);
             }
         }
@@ -420,7 +418,7 @@ impl Checkout {
                 }
             }
             let _gate = self.gate.lock().await;
-            settled.push(self.abandon_locked(&sale.id, "interrupted before it was completed")?);
+            settled.push(self.abandon_locked(&sale.id, &notes::interrupted().to_string())?);
         }
         Ok(settled)
     }

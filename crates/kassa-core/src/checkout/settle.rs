@@ -135,7 +135,7 @@ impl Checkout {
         let t = &mut sale.tenders[index];
         t.state = TenderState::Removed;
         if t.kind == TenderKind::Terminal {
-            t.message = Some("refund it on the card terminal".into());
+            t.message = Some(super::notes::refund_on_terminal().to_string());
         }
         if let Some(undo) = undo {
             t.undo_op_id = Some(undo.id.clone());
@@ -209,10 +209,7 @@ impl Checkout {
             let t = &mut sale.tenders[index];
             t.state = TenderState::Offline;
             t.offline_at = Some(now);
-            t.message = Some(format!(
-                "accepted offline: queued until {} answers",
-                t.provider.map_or("the provider", |p| p.display_name())
-            ));
+            t.message = Some(super::notes::accepted_offline(t.provider).to_string());
             t.approved_by = approved_by;
         }
         Ok(Judged::Accepted)

@@ -232,12 +232,9 @@ impl Checkout {
             op_id: None,
             confirm_op_id: None,
             undo_op_id: None,
-            message: proposal.offline_since.map(|_| {
-                format!(
-                    "{} could not be asked: last known balance used",
-                    proposal.provider.display_name()
-                )
-            }),
+            message: proposal
+                .offline_since
+                .map(|_| super::notes::asked_offline(proposal.provider).to_string()),
         };
         let mut effects = Effects::default();
         if held {

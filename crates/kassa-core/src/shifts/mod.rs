@@ -12,13 +12,13 @@ pub mod report;
 pub mod text;
 
 use crate::checkout::records::journal_sale;
+use crate::lang::{Sentence, Text};
 use crate::money::Currency;
 use crate::store::stamp::{parse_stamp, stamp};
 use crate::store::JournalEntry;
 use crate::store::{bad_column, Store, StoreError};
 use report::{ReportKind, ShiftReport};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use thiserror::Error;
 use time::OffsetDateTime;
 
 /// A shift as stored.
@@ -56,30 +56,61 @@ impl CashMove {
     }
 }
 
-#[derive(Debug, Error)]
+/// Why a shift step was refused: a [`Sentence`] (the window says it in the till's language), or
+/// the store's failure.
+#[derive(Debug)]
 pub enum ShiftError {
-    #[error("No shift is open: open one with its cash float first.")]
     NoneOpen,
-    #[error("Shift {0} is already open: close it before opening another.")]
     AlreadyOpen(i64),
-    #[error("Sale {0} is not finished: complete or abandon it before closing the shift.")]
     UnfinishedSale(i64),
-    #[error("Say why the cash is paid in or out.")]
     ReasonRequired,
-    #[error("The amount must be more than zero.")]
     ZeroAmount,
-    #[error("There is no unsettled difference {0}.")]
     NoDifference(i64),
-    #[error("No shift has been closed yet.")]
     NoneClosed,
-    #[error("There is no shift {0}.")]
     NotFound(i64),
-    #[error(
-        "Shift {0} is still open: its Z report is made when it closes (an X report shows it now)."
-    )]
     StillOpen(i64),
-    #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
+}
+
+impl ShiftError {
+    /// What the cashier reads (the store's failure as it is).
+    pub fn sentence(&self) -> Sentence {
+        match self {
+            ShiftError::NoneOpen => Text::ShiftNoneOpen.into(),
+            ShiftError::AlreadyOpen(id) => Sentence::new(Text::ShiftAlreadyOpen).with("shift", *id),
+            ShiftError::UnfinishedSale(n) => {
+                Sentence::new(Text::ShiftUnfinishedSale).with("number", *n)
+            }
+            ShiftError::ReasonRequired => Text::ShiftReasonRequired.into(),
+            ShiftError::ZeroAmount => Text::ShiftZeroAmount.into(),
+            ShiftError::NoDifference(id) => Sentence::new(Text::ShiftNoDifference).with("id", *id),
+            ShiftError::NoneClosed => Text::ShiftNoneClosed.into(),
+            ShiftError::NotFound(id) => Sentence::new(Text::ShiftNotFound).with("shift", *id),
+            ShiftError::StillOpen(id) => Sentence::new(Text::ShiftStillOpen).with("shift", *id),
+            ShiftError::Store(e) => Sentence::verbatim(e.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for ShiftError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.sentence().fmt(f)
+    }
+}
+
+impl std::error::Error for ShiftError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ShiftError::Store(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<StoreError> for ShiftError {
+    fn from(e: StoreError) -> Self {
+        ShiftError::Store(e)
+    }
 }
 
 impl From<rusqlite::Error> for ShiftError {

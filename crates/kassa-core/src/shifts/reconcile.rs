@@ -15,6 +15,7 @@
 
 use super::report::{Difference, ProviderCheck, Reconciliation, ShiftReport};
 use super::{Shift, ShiftError};
+use crate::lang::{Language, Text};
 use crate::outbox::OpKind;
 use crate::provider::{ProviderError, ProviderId};
 use crate::store::stamp::stamp;
@@ -69,8 +70,9 @@ pub trait ProviderLedger: Send + Sync {
     fn reads(&self, _ours: &Expected) -> bool {
         true
     }
-    /// What this provider's records cannot show (told with its comparison on the Z report).
-    fn blind_spot(&self) -> Option<&'static str> {
+    /// What this provider's records cannot show (told with its comparison on the Z report,
+    /// kept as its English and said in the report's language).
+    fn blind_spot(&self) -> Option<Text> {
         None
     }
     /// The records from `from` to `until` of what `ours` touched (and anything else of this
@@ -501,7 +503,7 @@ impl Reconciler {
                         provider,
                         shift.currency.code(),
                         ours.len(),
-                        ledger.blind_spot(),
+                        ledger.blind_spot().map(|t| t.get(Language::En)),
                         &found,
                     )?;
                     for f in fresh {

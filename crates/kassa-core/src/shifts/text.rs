@@ -214,7 +214,12 @@ pub fn rows_in(r: &ShiftReport, columns: usize, language: Language) -> Vec<Row> 
             };
             out.pair(&format!("  {}", p.provider), &state, false);
             if let Some(blind) = p.message.as_deref().filter(|_| p.state == "done") {
-                out.line(format!("    {blind}"), false);
+                // Kept as the catalog's English: said in the report's language.
+                let said = Text::ALL
+                    .iter()
+                    .find(|t| t.get(Language::En) == blind)
+                    .map_or(blind, |t| t.get(language));
+                out.line(format!("    {said}"), false);
             }
         }
         for d in &rec.differences {

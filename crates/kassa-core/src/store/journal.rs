@@ -146,7 +146,7 @@ pub fn append(conn: &Connection, at: &str, entry: &JournalEntry) -> Result<i64, 
     }
     if takes_payment(entry) {
         if let Some(stop) = breaks::unseen(conn)? {
-            return Err(StoreError::Refused(stop));
+            return Err(StoreError::Stopped(stop));
         }
     }
     let (newest_id, linked) = chain::tail(conn)?;

@@ -24,6 +24,9 @@ pub enum StoreError {
     /// Something the store will not write, in words for the person who asked.
     #[error("{0}")]
     Refused(String),
+    /// Payments are stopped (the journal was changed): said in the till's language.
+    #[error("{0}")]
+    Stopped(crate::lang::Sentence),
 }
 
 /// A fault of the disk under the database: the till must stop taking payments, because it

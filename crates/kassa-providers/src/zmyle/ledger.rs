@@ -14,6 +14,7 @@
 
 use super::{IntentStatus, ZmyleClient};
 use async_trait::async_trait;
+use kassa_core::lang::Text;
 use kassa_core::outbox::OpKind;
 use kassa_core::provider::{ProviderError, ProviderId};
 use kassa_core::shifts::reconcile::{Expected, ProviderLedger, ProviderRecord};
@@ -33,12 +34,8 @@ impl ProviderLedger for ZmyleClient {
         ours.kind == OpKind::Confirm && ours.depends_on_ref.is_some()
     }
 
-    fn blind_spot(&self) -> Option<&'static str> {
-        Some(
-            "zmyle: only confirmed holds are compared. Refunds, card sales and payments \
-             booked at zmyle outside this till cannot be read without the card's code, \
-             which the till does not keep.",
-        )
+    fn blind_spot(&self) -> Option<Text> {
+        Some(Text::ZmyleBlindSpot)
     }
 
     async fn records(

@@ -3,6 +3,7 @@
 
 use super::chain::{self, ChainBreak, ChainReport, BREAK_SEEN};
 use super::{append, JournalEntry};
+use crate::lang::{Sentence, Text};
 use crate::store::stamp::stamp;
 use crate::store::{Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -13,25 +14,65 @@ use time::OffsetDateTime;
 pub const START_CHECK_ROWS: u32 = 1_000;
 
 /// The cashier's sentence while a break has not been seen by a manager, if one has not.
-pub(super) fn unseen(conn: &Connection) -> Result<Option<String>, StoreError> {
-    let first: Option<(String, i64)> = conn
+pub(super) fn unseen(conn: &Connection) -> Result<Option<Sentence>, StoreError> {
+    let first: Option<(i64, String, Option<i64>, String, i64)> = conn
         .prepare_cached(
-            "SELECT message, count(*) OVER () FROM journal_breaks WHERE seen_row IS NULL
-             ORDER BY row_id LIMIT 1",
+            "SELECT row_id, problem, seq, message, count(*) OVER () FROM journal_breaks
+             WHERE seen_row IS NULL ORDER BY row_id LIMIT 1",
         )?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
         .optional()?;
-    Ok(first.map(|(message, count)| {
-        let more = if count > 1 {
-            format!(" ({} more)", count - 1)
-        } else {
-            String::new()
-        };
-        format!(
-            "The journal was changed behind the till's back: {message}{more}. Kassa takes no \
-             payment until a manager has seen it and confirmed with the manager PIN."
-        )
-    }))
+    let Some((id, problem, seq, message, count)) = first else {
+        return Ok(None);
+    };
+    let said = kept_break(conn, id, &problem, seq, &message)?;
+    let more = if count > 1 {
+        Sentence::new(Text::JournalMoreBreaks).with("count", count - 1)
+    } else {
+        Sentence::verbatim("")
+    };
+    Ok(Some(
+        Sentence::new(Text::JournalChanged)
+            .with("break", said)
+            .with("more", more),
+    ))
+}
+
+/// A kept break as a sentence: rebuilt from its row (for rows deleted, the seq of the row after
+/// the gap as the journal holds it) when that says its stored English word for word, else the
+/// stored English.
+fn kept_break(
+    conn: &Connection,
+    id: i64,
+    problem: &str,
+    seq: Option<i64>,
+    message: &str,
+) -> Result<Sentence, StoreError> {
+    let Some(problem) = chain::Problem::parse(problem) else {
+        return Ok(Sentence::verbatim(message));
+    };
+    let found_seq = if problem == chain::Problem::Missing {
+        conn.query_row("SELECT seq FROM journal WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?
+            .flatten()
+    } else {
+        None
+    };
+    let rebuilt = ChainBreak {
+        id,
+        seq,
+        problem,
+        found_seq,
+        acknowledged: false,
+    }
+    .sentence();
+    Ok(if rebuilt.to_string() == message {
+        rebuilt
+    } else {
+        Sentence::verbatim(message)
+    })
 }
 
 impl Store {
@@ -63,7 +104,7 @@ impl Store {
     }
 
     /// Why payments are stopped by the journal, if they are: a break no manager has seen.
-    pub fn journal_stop(&self) -> Result<Option<String>, StoreError> {
+    pub fn journal_stop(&self) -> Result<Option<Sentence>, StoreError> {
         unseen(&self.conn())
     }
 

@@ -3,6 +3,7 @@
 //! The hashed content and the rules are written down in the journal module's documentation
 //! (`store/journal.rs`); this file is their one implementation.
 
+use crate::lang::{Sentence, Text, Value};
 use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
@@ -142,29 +143,33 @@ pub struct ChainBreak {
 impl ChainBreak {
     /// One sentence naming the row.
     pub fn describe(&self) -> String {
-        let seq = self.seq.map_or("none".to_string(), |s| s.to_string());
+        self.sentence().to_string()
+    }
+
+    /// [`ChainBreak::describe`] as a sentence, said in the till's language.
+    pub fn sentence(&self) -> Sentence {
+        let seq: Value = self
+            .seq
+            .map_or_else(|| Text::BreakNoSeq.into(), Value::from);
         match self.problem {
-            Problem::Changed => format!(
-                "seq {seq} (id {}) was changed: its hash does not match its content",
-                self.id
-            ),
+            Problem::Changed => Sentence::new(Text::BreakChanged)
+                .with("seq", seq)
+                .with("id", self.id),
             Problem::Missing => {
-                let last = self.found_seq.unwrap_or(0) - 1;
+                let found = self.found_seq.unwrap_or(0);
+                let last = found - 1;
                 let gap = if self.seq == Some(last) {
-                    format!("seq {seq} is")
+                    Sentence::new(Text::BreakMissingOne)
                 } else {
-                    format!("seq {seq} to {last} are")
+                    Sentence::new(Text::BreakMissingMany).with("last", last)
                 };
-                format!(
-                    "{gap} missing before seq {} (id {}): rows were deleted",
-                    self.found_seq.unwrap_or(0),
-                    self.id
-                )
+                gap.with("seq", seq)
+                    .with("found", found)
+                    .with("id", self.id)
             }
-            Problem::Inserted => format!(
-                "the row with id {} (seq {seq}) was inserted: it is not part of the chain",
-                self.id
-            ),
+            Problem::Inserted => Sentence::new(Text::BreakInserted)
+                .with("id", self.id)
+                .with("seq", seq),
         }
     }
 }

@@ -244,7 +244,11 @@ fn a_break_found_at_start_stops_payments_until_a_manager_has_seen_it() {
     drop(store);
     tamper(&path, "UPDATE journal SET amount_minor = 1 WHERE id = 1400");
     let store = Store::open(&path).unwrap();
-    let stop = store.journal_stop().unwrap().expect("payments stop");
+    let stop = store
+        .journal_stop()
+        .unwrap()
+        .expect("payments stop")
+        .to_string();
     assert!(stop.contains("seq 1400 (id 1400) was changed"), "{stop}");
     assert!(stop.contains("manager"), "{stop}");
 
