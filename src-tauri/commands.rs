@@ -6,7 +6,7 @@ use crate::boot::Booted;
 use crate::dto::{AppInfoDto, CardDto, ErrorDto, OpDto, StatusDto};
 use kassa_core::card::mask;
 use kassa_core::config::Config;
-use kassa_core::lang::Language;
+use kassa_core::lang::{Language, Sentence, Text};
 use kassa_core::outbox::{OpState, Resolution};
 use std::io::Write;
 use tauri::State;
@@ -74,8 +74,11 @@ pub(crate) fn store_error(e: impl std::borrow::Borrow<kassa_core::store::StoreEr
     store_error_in(e.borrow(), Language::En)
 }
 
-/// A store failure in `language`: a disk fault in the cashier's words.
+/// A store failure in `language`: a disk fault or payments stopped in the cashier's words.
 pub(crate) fn store_error_in(e: &kassa_core::store::StoreError, language: Language) -> ErrorDto {
+    if let kassa_core::store::StoreError::Stopped(why) = e {
+        return ErrorDto::config(why.render(language));
+    }
     ErrorDto::config(
         e.disk_fault()
             .map_or_else(|| e.to_string(), |f| f.text(language).to_string()),
@@ -86,11 +89,12 @@ pub(crate) fn store_error_in(e: &kassa_core::store::StoreError, language: Langua
 #[tauri::command]
 pub async fn queue_ops(state: State<'_, AppState>) -> Result<Vec<OpDto>, ErrorDto> {
     let store = &state.booted()?.store;
+    let language = state.language();
     let mut ops: Vec<OpDto> = store
         .review_list()
-        .map_err(store_error)?
+        .map_err(|e| store_error_in(&e, language))?
         .iter()
-        .map(|item| OpDto::from(&item.op))
+        .map(|item| OpDto::new(&item.op, language))
         .collect();
     let unfinished = [
         OpState::Pending,
@@ -98,9 +102,12 @@ pub async fn queue_ops(state: State<'_, AppState>) -> Result<Vec<OpDto>, ErrorDt
         OpState::Unknown,
         OpState::Reconciling,
     ];
-    for op in store.ops(&unfinished, 500).map_err(store_error)? {
+    for op in store
+        .ops(&unfinished, 500)
+        .map_err(|e| store_error_in(&e, language))?
+    {
         if op.review_reason.is_none() {
-            ops.push(OpDto::from(&op));
+            ops.push(OpDto::new(&op, language));
         }
     }
     Ok(ops)
@@ -127,7 +134,13 @@ pub async fn resolve_review(
         "retry" => Resolution::Retry,
         "write_off" => Resolution::WriteOff { note },
         "done" => Resolution::DoneAtProvider { note },
-        other => return Err(ErrorDto::config(format!("unknown review action '{other}'"))),
+        other => {
+            return Err(ErrorDto::config(
+                Sentence::new(Text::UnknownReviewAction)
+                    .with("action", other)
+                    .render(state.language()),
+            ))
+        }
     };
     store
         .resolve_review_by(&op_id, &resolution, Some(&manager))

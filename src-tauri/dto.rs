@@ -246,8 +246,10 @@ pub struct OpDto {
     pub review_reason: Option<String>,
 }
 
-impl From<&kassa_core::outbox::Op> for OpDto {
-    fn from(op: &kassa_core::outbox::Op) -> Self {
+impl OpDto {
+    /// An operation as the Queue screen shows it, its review reason in `language` (a
+    /// provider's reason stays as it sent it).
+    pub fn new(op: &kassa_core::outbox::Op, language: Language) -> Self {
         OpDto {
             id: op.id.clone(),
             sale_id: op.sale_id.clone(),
@@ -258,7 +260,8 @@ impl From<&kassa_core::outbox::Op> for OpDto {
             state: op.state.as_str().into(),
             attempts: op.attempts,
             last_error: op.last_error.clone(),
-            review_reason: op.review_reason.clone(),
+            review_reason: kassa_core::checkout::notes::review_reason(op)
+                .map(|s| s.render(language)),
         }
     }
 }

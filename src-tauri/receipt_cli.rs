@@ -8,6 +8,7 @@ use crate::dto::{ErrorCode, ErrorDto};
 use crate::paths::Paths;
 use crate::receipt_commands::{receipt_of, ReceiptDto};
 use kassa_core::config::{Config, PrinterKind};
+use kassa_core::lang::Language;
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,7 +32,7 @@ pub fn run(paths: &Paths, args: &ReceiptArgs, json_out: bool) -> ExitCode {
         Ok(store) => store,
         Err(message) => return fail(&ErrorDto::config(message), json_out),
     };
-    let receipt = match receipt_of(&store, &config, &args.sale) {
+    let receipt = match receipt_of(&store, &config, &args.sale, Language::En) {
         Ok(receipt) => receipt,
         Err(error) => return fail(&error, json_out),
     };

@@ -7,6 +7,7 @@ use crate::boot::Booted;
 use crate::commands::AppState;
 use crate::dto::{ErrorCode, ErrorDto};
 use kassa_core::config::{Config, PrinterKind};
+use kassa_core::lang::{Language, Sentence, Text};
 use kassa_core::receipt::{find_sale, Receipt, ReceiptError};
 use kassa_core::store::Store;
 use serde::Serialize;
@@ -112,15 +113,32 @@ pub struct PrintDto {
     pub message: String,
 }
 
-/// The receipt of the sale `reference` names (its id, number or barcode).
+/// There is no sale `id`, in `language`.
+fn no_sale(id: &str, language: Language) -> ErrorDto {
+    ErrorDto::invalid(
+        Sentence::new(Text::NoSuchSale)
+            .with("id", id)
+            .render(language),
+    )
+}
+
+/// The receipt of the sale `reference` names (its id, number or barcode); refusals in
+/// `language`.
 pub(crate) fn receipt_of(
     store: &Store,
     config: &Config,
     reference: &str,
+    language: Language,
 ) -> Result<Receipt, ErrorDto> {
     let sale = find_sale(store, reference)
-        .map_err(|e| ErrorDto::config(format!("the sales cannot be read: {e}")))?
-        .ok_or_else(|| ErrorDto::invalid(format!("There is no sale '{}'.", reference.trim())))?;
+        .map_err(|e| {
+            ErrorDto::config(
+                Sentence::new(Text::SalesUnreadable)
+                    .with("error", e.to_string())
+                    .render(language),
+            )
+        })?
+        .ok_or_else(|| no_sale(reference.trim(), language))?;
     // Receipts show UTC: the till has no time zone setting (the window shows local time).
     Receipt::for_sale(
         &sale,
@@ -139,18 +157,33 @@ pub(crate) fn receipt_of(
 }
 
 /// The receipt of refund `refund_id` (a refund or a void).
-fn refund_receipt_of(store: &Store, config: &Config, refund_id: &str) -> Result<Receipt, ErrorDto> {
+fn refund_receipt_of(
+    store: &Store,
+    config: &Config,
+    refund_id: &str,
+    language: Language,
+) -> Result<Receipt, ErrorDto> {
     let unreadable = |e: kassa_core::store::StoreError| {
-        ErrorDto::config(format!("the refunds cannot be read: {e}"))
+        ErrorDto::config(
+            Sentence::new(Text::RefundsUnreadable)
+                .with("error", e.to_string())
+                .render(language),
+        )
     };
     let refund = store
         .refund(refund_id)
         .map_err(unreadable)?
-        .ok_or_else(|| ErrorDto::invalid(format!("There is no refund '{refund_id}'.")))?;
+        .ok_or_else(|| {
+            ErrorDto::invalid(
+                Sentence::new(Text::NoSuchRefund)
+                    .with("id", refund_id)
+                    .render(language),
+            )
+        })?;
     let sale = store
         .sale(&refund.sale_id)
         .map_err(unreadable)?
-        .ok_or_else(|| ErrorDto::invalid(format!("There is no sale '{}'.", refund.sale_id)))?;
+        .ok_or_else(|| no_sale(&refund.sale_id, language))?;
     Receipt::for_refund(
         &refund,
         &sale,
@@ -168,21 +201,23 @@ fn receipt_for(
     sale_id: &str,
     refund_id: Option<&str>,
 ) -> Result<Receipt, ErrorDto> {
+    let language = booted.config.register.language();
     match refund_id {
-        Some(id) => refund_receipt_of(&booted.store, &booted.config, id),
-        None => receipt_of(&booted.store, &booted.config, sale_id),
+        Some(id) => refund_receipt_of(&booted.store, &booted.config, id, language),
+        None => receipt_of(&booted.store, &booted.config, sale_id, language),
     }
 }
 
 /// Prints `receipt` on the configured ESC/POS printer, off the async runtime (the printer's
 /// waits are bounded by `[printer] timeout_ms`).
 pub(crate) async fn print_escpos(booted: &Booted, receipt: Receipt) -> PrintDto {
+    let language = booted.config.register.language();
     let printer = booted.config.printer.clone();
     if printer.kind == PrinterKind::None {
         return PrintDto {
             printed: false,
             configured: false,
-            message: "No receipt printer is set up: print through the OS.".into(),
+            message: Text::PrintNoPrinter.get(language).into(),
         };
     }
     let number = receipt.number;
@@ -193,14 +228,16 @@ pub(crate) async fn print_escpos(booted: &Booted, receipt: Receipt) -> PrintDto 
         Ok(()) => PrintDto {
             printed: true,
             configured: true,
-            message: format!("Receipt {number} is printed."),
+            message: Sentence::new(Text::PrintReceiptPrinted)
+                .with("number", number)
+                .render(language),
         },
         Err(e) => {
             tracing::warn!(sale = number, error = %e, "the receipt was not printed");
             PrintDto {
                 printed: false,
                 configured: true,
-                message: e.to_string(),
+                message: e.sentence().render(language),
             }
         }
     }

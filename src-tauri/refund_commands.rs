@@ -7,7 +7,7 @@ use crate::refund_dto::{RefundDto, RefundableDto};
 use crate::sale_dto::SaleDto;
 use kassa_core::checkout::refunds::{RefundKind, RefundRequest, RestTo};
 use kassa_core::checkout::Sale;
-use kassa_core::lang::Text;
+use kassa_core::lang::{Sentence, Text};
 use tauri::State;
 
 /// The latest sales on this till, newest first (the sales list).
@@ -23,7 +23,7 @@ pub async fn sales_recent(
         .map_err(|e| ErrorDto::checkout(&e, state.language()))?;
     Ok(sales
         .iter()
-        .map(|s| SaleDto::new(&booted.store, s))
+        .map(|s| SaleDto::in_language(&booted.store, s, state.language()))
         .collect())
 }
 
@@ -57,6 +57,7 @@ pub async fn refund_find(
         &sale,
         &refundable,
         &refunds,
+        state.language(),
     ))
 }
 
@@ -77,16 +78,23 @@ pub async fn sale_refund(
     pin: String,
 ) -> Result<RefundDto, ErrorDto> {
     let booted = state.booted()?;
-    let kind = RefundKind::parse(&kind)
-        .ok_or_else(|| ErrorDto::invalid(format!("unknown refund kind '{kind}'")))?;
+    let kind = RefundKind::parse(&kind).ok_or_else(|| {
+        ErrorDto::invalid(
+            Sentence::new(Text::UnknownRefundKind)
+                .with("kind", kind.as_str())
+                .render(state.language()),
+        )
+    })?;
     let rest_to = match rest_to.as_str() {
         "cash" => RestTo::Cash,
         "terminal" => RestTo::Terminal,
         "reload" => RestTo::Reload,
         other => {
-            return Err(ErrorDto::invalid(format!(
-                "unknown refund destination '{other}'"
-            )))
+            return Err(ErrorDto::invalid(
+                Sentence::new(Text::UnknownRefundDestination)
+                    .with("rest", other)
+                    .render(state.language()),
+            ))
         }
     };
     let manager = booted

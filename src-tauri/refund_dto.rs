@@ -4,6 +4,7 @@
 use crate::sale_dto::SaleDto;
 use kassa_core::checkout::refunds::{PartKind, Refund, RefundPart, Refundable};
 use kassa_core::checkout::Sale;
+use kassa_core::lang::Language;
 use kassa_core::outbox::OpState;
 use kassa_core::store::Store;
 use serde::Serialize;
@@ -116,9 +117,16 @@ pub struct RefundableDto {
 }
 
 impl RefundableDto {
-    pub fn new(store: &Store, sale: &Sale, refundable: &Refundable, refunds: &[Refund]) -> Self {
+    /// The sale's notes in `language`.
+    pub fn new(
+        store: &Store,
+        sale: &Sale,
+        refundable: &Refundable,
+        refunds: &[Refund],
+        language: Language,
+    ) -> Self {
         RefundableDto {
-            sale: SaleDto::new(store, sale),
+            sale: SaleDto::in_language(store, sale, language),
             paid_minor: refundable.paid_minor,
             cards_sold_minor: refundable.cards_sold_minor,
             refunded_minor: refundable.refunded_minor,

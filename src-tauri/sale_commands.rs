@@ -5,6 +5,7 @@ use crate::dto::{CardDto, ErrorCode, ErrorDto};
 use crate::sale_dto::{CompletionDto, ProposalDto, SaleDto, ScanDto};
 use kassa_core::card::mask;
 use kassa_core::checkout::{CardAction, Checkout, CheckoutError, Sale};
+use kassa_core::lang::{Sentence, Text};
 use std::sync::Arc;
 use std::time::Duration;
 use tauri::State;
@@ -15,7 +16,7 @@ fn sale_dto(
 ) -> Result<SaleDto, ErrorDto> {
     let booted = state.booted()?;
     result
-        .map(|sale| SaleDto::new(&booted.store, &sale))
+        .map(|sale| SaleDto::in_language(&booted.store, &sale, state.language()))
         .map_err(|e| ErrorDto::checkout(&e, state.language()))
 }
 
@@ -223,7 +224,9 @@ pub async fn sale_add_card_line(
 ) -> Result<SaleDto, ErrorDto> {
     let action: CardAction = action.parse().map_err(|_| ErrorDto {
         code: ErrorCode::Invalid,
-        message: format!("'{action}' is not something the till does to a card: sell or reload."),
+        message: Sentence::new(Text::UnknownCardAction)
+            .with("action", action.as_str())
+            .render(state.language()),
     })?;
     let result = checkout(&state)?
         .add_card_line(&sale_id, &code, amount_minor, action)

@@ -3,7 +3,7 @@
 
 use crate::dto::{CardDto, ErrorCode, ErrorDto};
 use kassa_core::checkout::{
-    CardLine, CheckoutError, Completion, OpProgress, Proposal, Sale, Tender, TenderState,
+    notes, CardLine, CheckoutError, Completion, OpProgress, Proposal, Sale, Tender, TenderState,
 };
 use kassa_core::lang::Language;
 use kassa_core::money::Money;
@@ -187,7 +187,15 @@ fn status_of(t: &Tender, ops: &HashMap<String, OpProgress>) -> &'static str {
 }
 
 impl SaleDto {
+    /// The sale with its notes in English (the CLI).
     pub fn new(store: &Store, sale: &Sale) -> Self {
+        SaleDto::in_language(store, sale, Language::En)
+    }
+
+    /// The sale with its notes (a card line's description, a tender's note, why it was
+    /// abandoned) in `language`; what the cashier typed and a provider's reason stay as they
+    /// are.
+    pub fn in_language(store: &Store, sale: &Sale, language: Language) -> Self {
         let ops = progress_of(store, sale);
         SaleDto {
             cashier: store.sale_cashier(&sale.id).ok().flatten(),
@@ -200,7 +208,7 @@ impl SaleDto {
                 .iter()
                 .map(|l| LineDto {
                     pos: l.pos,
-                    description: l.description.clone(),
+                    description: notes::line_description(l).render(language),
                     quantity: l.quantity,
                     unit_price_minor: l.unit_price_minor,
                     total_minor: l.total_minor(),
@@ -229,7 +237,7 @@ impl SaleDto {
                     status: status_of(t, &ops).into(),
                     offline: t.offline_at.is_some(),
                     approved_by: t.approved_by.clone(),
-                    message: t.message.clone(),
+                    message: notes::tender_note(t).map(|s| s.render(language)),
                     balance_minor: t.balance_minor,
                 })
                 .collect(),
@@ -239,7 +247,7 @@ impl SaleDto {
             paid_minor: sale.paid_minor(),
             remaining_minor: sale.remaining_minor(),
             change_minor: sale.change_minor(),
-            note: sale.note.clone(),
+            note: notes::sale_note(sale).map(|s| s.render(language)),
             created_at: sale
                 .created_at
                 .format(&time::format_description::well_known::Rfc3339)

@@ -8,15 +8,16 @@
 //! while the window is open, the comparisons a provider did not answer at close.
 
 use crate::boot::Booted;
+use crate::commands::store_error_in;
 use crate::commands::AppState;
-use crate::dto::{ErrorCode, ErrorDto};
+use crate::dto::ErrorDto;
 use crate::receipt_commands::PrintDto;
-use crate::shift_cli::{reconciler, shift_error};
+use crate::shift_cli::reconciler;
 use kassa_core::config::PrinterKind;
-use kassa_core::lang::Language;
+use kassa_core::lang::{Language, Sentence, Text};
 use kassa_core::shifts::reconcile::Reconciler;
 use kassa_core::shifts::report::{Difference, ShiftReport};
-use kassa_core::shifts::{parse_cash, CashMove, Shift};
+use kassa_core::shifts::{parse_cash, CashMove, Shift, ShiftError};
 use serde::Serialize;
 use std::time::Duration;
 use tauri::State;
@@ -82,13 +83,41 @@ fn report_dto(booted: &Booted, report: ShiftReport) -> ReportDto {
     ReportDto { report, rows }
 }
 
-fn amount(booted: &Booted, what: &str, text: &str) -> Result<i64, ErrorDto> {
+/// A shift's refusal in `language` (the store's failure as the window shows a store failure).
+fn shift_error(e: ShiftError, language: Language) -> ErrorDto {
+    match e {
+        ShiftError::Store(e) => store_error_in(&e, language),
+        other => ErrorDto::invalid(other.sentence().render(language)),
+    }
+}
+
+/// What an amount typed on the shift screen is.
+#[derive(Clone, Copy)]
+enum Typed {
+    Float,
+    Amount,
+    Counted,
+}
+
+fn amount(booted: &Booted, what: Typed, text: &str) -> Result<i64, ErrorDto> {
+    let language = booted.config.register.language();
+    let (empty, bad) = match what {
+        Typed::Float => (Text::ShiftTypeFloat, Text::ShiftBadFloat),
+        Typed::Amount => (Text::ShiftTypeAmount, Text::ShiftBadAmount),
+        Typed::Counted => (Text::ShiftTypeCounted, Text::ShiftBadCounted),
+    };
     let text = text.trim();
     if text.is_empty() {
-        return Err(ErrorDto::invalid(format!("Type the {what}.")));
+        return Err(ErrorDto::invalid(empty.get(language)));
     }
-    parse_cash(text, &booted.config.register.currency)
-        .map_err(|e| ErrorDto::invalid(format!("The {what} '{text}': {e}")))
+    parse_cash(text, &booted.config.register.currency).map_err(|e| {
+        ErrorDto::invalid(
+            Sentence::new(bad)
+                .with("text", text)
+                .with("error", e)
+                .render(language),
+        )
+    })
 }
 
 /// The open shift, or `null` when none is.
@@ -98,7 +127,7 @@ pub async fn shift_current(state: State<'_, AppState>) -> Result<Option<ShiftDto
     let open = booted
         .store
         .open_shift()
-        .map_err(|e| ErrorDto::config(e.to_string()))?;
+        .map_err(|e| store_error_in(&e, state.language()))?;
     Ok(open.as_ref().map(ShiftDto::from))
 }
 
@@ -106,11 +135,11 @@ pub async fn shift_current(state: State<'_, AppState>) -> Result<Option<ShiftDto
 #[tauri::command]
 pub async fn shift_open(state: State<'_, AppState>, float: String) -> Result<ShiftDto, ErrorDto> {
     let booted = state.booted()?;
-    let float = amount(booted, "float", &float)?;
+    let float = amount(booted, Typed::Float, &float)?;
     let shift = booted
         .store
         .open_shift_with(&booted.config.register.currency, float)
-        .map_err(shift_error)?;
+        .map_err(|e| shift_error(e, state.language()))?;
     Ok(ShiftDto::from(&shift))
 }
 
@@ -127,17 +156,22 @@ pub async fn shift_cash_move(
         "paid_in" => CashMove::PaidIn,
         "paid_out" => CashMove::PaidOut,
         other => {
-            return Err(ErrorDto::invalid(format!(
-                "'{other}' is no cash move: paid_in or paid_out."
-            )))
+            return Err(ErrorDto::invalid(
+                Sentence::new(Text::ShiftNoCashMove)
+                    .with("kind", other)
+                    .render(state.language()),
+            ))
         }
     };
-    let minor = self::amount(booted, "amount", &amount)?;
+    let minor = self::amount(booted, Typed::Amount, &amount)?;
     booted
         .store
         .cash_move(kind, minor, &reason)
-        .map_err(shift_error)?;
-    let x = booted.store.x_report().map_err(shift_error)?;
+        .map_err(|e| shift_error(e, state.language()))?;
+    let x = booted
+        .store
+        .x_report()
+        .map_err(|e| shift_error(e, state.language()))?;
     Ok(report_dto(booted, x))
 }
 
@@ -145,7 +179,10 @@ pub async fn shift_cash_move(
 #[tauri::command]
 pub async fn shift_x(state: State<'_, AppState>) -> Result<ReportDto, ErrorDto> {
     let booted = state.booted()?;
-    let x = booted.store.x_report().map_err(shift_error)?;
+    let x = booted
+        .store
+        .x_report()
+        .map_err(|e| shift_error(e, state.language()))?;
     Ok(report_dto(booted, x))
 }
 
@@ -157,14 +194,20 @@ pub async fn shift_close(
     counted: String,
 ) -> Result<ReportDto, ErrorDto> {
     let booted = state.booted()?;
-    let counted = amount(booted, "counted cash", &counted)?;
-    let closed = booted.store.close_shift(counted).map_err(shift_error)?;
+    let counted = amount(booted, Typed::Counted, &counted)?;
+    let closed = booted
+        .store
+        .close_shift(counted)
+        .map_err(|e| shift_error(e, state.language()))?;
     let id = closed.shift.id;
     reconciler(booted)
         .reconcile(id)
         .await
-        .map_err(shift_error)?;
-    let z = booted.store.z_report(Some(id)).map_err(shift_error)?;
+        .map_err(|e| shift_error(e, state.language()))?;
+    let z = booted
+        .store
+        .z_report(Some(id))
+        .map_err(|e| shift_error(e, state.language()))?;
     Ok(report_dto(booted, z))
 }
 
@@ -175,7 +218,10 @@ pub async fn shift_z(
     shift_id: Option<i64>,
 ) -> Result<ReportDto, ErrorDto> {
     let booted = state.booted()?;
-    let z = booted.store.z_report(shift_id).map_err(shift_error)?;
+    let z = booted
+        .store
+        .z_report(shift_id)
+        .map_err(|e| shift_error(e, state.language()))?;
     Ok(report_dto(booted, z))
 }
 
@@ -192,23 +238,26 @@ pub async fn shift_print(
         "x" => booted.store.x_report(),
         "z" => booted.store.z_report(shift_id),
         other => {
-            return Err(ErrorDto::invalid(format!(
-                "'{other}' is no report: x or z."
-            )))
+            return Err(ErrorDto::invalid(
+                Sentence::new(Text::ShiftNoReport)
+                    .with("which", other)
+                    .render(state.language()),
+            ))
         }
     }
-    .map_err(shift_error)?;
+    .map_err(|e| shift_error(e, state.language()))?;
     Ok(print_report(booted, report).await)
 }
 
 /// Prints a report's rows on the configured ESC/POS printer, off the async runtime.
 pub(crate) async fn print_report(booted: &Booted, report: ShiftReport) -> PrintDto {
+    let language = booted.config.register.language();
     let printer = booted.config.printer.clone();
     if printer.kind == PrinterKind::None {
         return PrintDto {
             printed: false,
             configured: false,
-            message: "No receipt printer is set up: print through the OS.".into(),
+            message: Text::PrintNoPrinter.get(language).into(),
         };
     }
     let kind = format!("{:?}", report.kind);
@@ -221,14 +270,17 @@ pub(crate) async fn print_report(booted: &Booted, report: ShiftReport) -> PrintD
         Ok(()) => PrintDto {
             printed: true,
             configured: true,
-            message: format!("The {kind} report of shift {id} is printed."),
+            message: Sentence::new(Text::ShiftReportPrinted)
+                .with("kind", kind)
+                .with("shift", id)
+                .render(language),
         },
         Err(e) => {
             tracing::warn!(shift = id, error = %e, "the shift report was not printed");
             PrintDto {
                 printed: false,
                 configured: true,
-                message: e.to_string(),
+                message: e.sentence().render(language),
             }
         }
     }
@@ -241,7 +293,7 @@ pub async fn shift_differences(state: State<'_, AppState>) -> Result<Vec<Differe
     booted
         .store
         .open_differences()
-        .map_err(|e| ErrorDto::config(e.to_string()))
+        .map_err(|e| store_error_in(&e, state.language()))
 }
 
 /// A manager settles a difference with a note saying how, under the manager's PIN.
@@ -255,17 +307,17 @@ pub async fn shift_settle_difference(
     let booted = state.booted()?;
     if note.trim().is_empty() {
         return Err(ErrorDto::invalid(
-            "Say how the difference was settled (a note).",
+            Text::ShiftSettleNeedsNote.get(state.language()),
         ));
     }
-    let manager = booted.manager.approve(&pin).map_err(|e| ErrorDto {
-        code: ErrorCode::PinRefused,
-        message: e.to_string(),
-    })?;
+    let manager = booted
+        .manager
+        .approve(&pin)
+        .map_err(|e| ErrorDto::pin(&e, state.language()))?;
     booted
         .store
         .settle_difference(id, &format!("{} ({manager})", note.trim()))
-        .map_err(shift_error)
+        .map_err(|e| shift_error(e, state.language()))
 }
 
 /// How often the window tries again a comparison a provider did not answer.

@@ -53,11 +53,12 @@ pub fn till_status(booted: &Booted) -> Result<StatusDto, ErrorDto> {
         .journal_stop()
         .map_err(crate::commands::store_error)?;
     let journal_break = journal_stop.is_some();
+    let language = booted.config.register.language();
     let payments_stopped = booted
         .store
         .disk_check(min_free)
-        .map(|fault| fault.text(booted.config.register.language()).to_string())
-        .or(journal_stop);
+        .map(|fault| fault.text(language).to_string())
+        .or_else(|| journal_stop.map(|why| why.render(language)));
     let mut status = StatusDto::new(
         &summary,
         health,

@@ -1,16 +1,21 @@
 //! The till's own sentences in its language, over Tauri's IPC (mock runtime), in training mode:
 //! a till set to `[register] language = "nl"` refuses in Dutch — a bad amount, a scan that was
 //! empty, a sale not paid yet, a wrong manager PIN, a refund over what is left, a card that did
-//! not pay the sale, a step on an abandoned sale — with amounts written `€ 10,00`; a till left
-//! in English says the same in English, as before.
+//! not pay the sale, a step on an abandoned sale — with amounts written `€ 10,00`; its shift
+//! refusals, a card line's description (kept as the English, shown in Dutch), the receipt
+//! printer's problems and payments stopped by a changed journal in Dutch too; a till left in
+//! English says the same in English, as before.
 
 mod ipc_support;
 
 use ipc_support::till::{training, Till};
+use kassa_app::paths::Paths;
 use kassa_app::training::MANAGER_PIN;
+use kassa_testkit::printer::{PrinterState, TestPrinter};
 use serde_json::{json, Value};
 
 const LEAT_25: &str = "4165100001";
+const LIGHTSPEED_75: &str = "9100000000000001";
 
 fn till_in(dir: &std::path::Path, language: &str) -> Till {
     std::fs::write(
@@ -142,4 +147,120 @@ fn an_english_till_says_what_it_said_before() {
         said(&wrong_pin),
         "Wrong manager PIN (4 more tries before the PIN is locked for a minute)."
     );
+}
+
+/// A Dutch till with the test kit's receipt printer at `printer`.
+fn till_with_printer(dir: &std::path::Path, printer: &TestPrinter) -> Till {
+    std::fs::write(
+        dir.join("kassa.toml"),
+        format!(
+            "[register]\nlanguage = \"nl\"\n[printer]\nkind = \"network\"\naddress = \"{}\"\ncolumns = 42\ntimeout_ms = 1000\n",
+            printer.address()
+        ),
+    )
+    .unwrap();
+    training(dir)
+}
+
+#[test]
+fn a_dutch_till_says_its_shift_refusals_notes_and_printer_problems_in_dutch() {
+    let printer = TestPrinter::start(PrinterState::Ready);
+    let dir = tempfile::tempdir().unwrap();
+    let till = till_with_printer(dir.path(), &printer);
+
+    let none_open = till.refuse("shift_x", json!({}));
+    assert_eq!(none_open["code"], "invalid");
+    assert_eq!(
+        said(&none_open),
+        "Er is geen dienst open: open er een met de wisselgeldvoorraad."
+    );
+    let no_float = till.refuse("shift_open", json!({"float": " "}));
+    assert_eq!(said(&no_float), "Typ de wisselgeldvoorraad.");
+    till.call("shift_open", json!({"float": "100.00"}));
+    let no_reason = till.refuse(
+        "shift_cash_move",
+        json!({"kind": "paid_out", "amount": "5.00", "reason": " "}),
+    );
+    assert_eq!(
+        said(&no_reason),
+        "Zeg waarom het contant geld gestort of uitbetaald wordt."
+    );
+
+    // A card line's description is kept as its English and shown in Dutch; the cashier's own
+    // line stays as typed.
+    let (id, _) = rung_up(&till);
+    let sale = till.call(
+        "sale_add_card_line",
+        json!({"saleId": id, "code": LIGHTSPEED_75, "amountMinor": 500, "action": "reload"}),
+    );
+    assert_eq!(sale["lines"][0]["description"], "Mok");
+    assert_eq!(
+        sale["lines"][1]["description"], "Opwaarderen Lightspeed ••••0001",
+        "{sale}"
+    );
+    till.call(
+        "sale_tender_cash",
+        json!({"saleId": id, "givenMinor": 1500}),
+    );
+    let done = till.call("sale_complete", json!({ "saleId": id }));
+    assert_eq!(done["outcome"], "paid", "{done}");
+
+    printer.set_state(PrinterState::PaperOut);
+    let printed = till.call("receipt_print", json!({ "saleId": id }));
+    assert_eq!(printed["printed"], false);
+    assert_eq!(
+        printed["message"],
+        "De bonprinter heeft geen papier meer. Plaats een nieuwe rol en druk de bon dan opnieuw af."
+    );
+    printer.set_state(PrinterState::Ready);
+    let printed = till.call("receipt_print", json!({ "saleId": id }));
+    assert_eq!(printed["printed"], true, "{printed}");
+    assert_eq!(
+        printed["message"],
+        format!("Bon {} is afgedrukt.", done["sale"]["number"])
+    );
+}
+
+#[test]
+fn a_dutch_till_says_payments_stopped_by_a_changed_journal_in_dutch() {
+    let dir = tempfile::tempdir().unwrap();
+    let till = till_in(dir.path(), "nl");
+    let (id, _) = rung_up(&till);
+    till.call(
+        "sale_tender_cash",
+        json!({"saleId": id, "givenMinor": 1000}),
+    );
+    till.call("sale_complete", json!({ "saleId": id }));
+    drop(till);
+
+    let db = Paths::in_dir(dir.path()).database(true);
+    let tender: i64 = {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let id = conn
+            .query_row(
+                "SELECT id FROM journal WHERE kind = 'tender' AND outcome = 'cash'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        conn.execute("UPDATE journal SET amount_minor = 500 WHERE id = ?1", [id])
+            .unwrap();
+        id
+    };
+
+    let till = training(dir.path());
+    let status = till.call("till_status", json!({}));
+    let stopped = status["payments_stopped"].as_str().expect("payments stop");
+    assert_eq!(
+        stopped,
+        format!(
+            "Het journaal is buiten de kassa om gewijzigd: seq {tender} (id {tender}) is gewijzigd: de hash past niet bij de inhoud. Kassa neemt geen betaling aan totdat een manager het gezien heeft en met de managerpincode bevestigd heeft."
+        )
+    );
+    let (other, _) = rung_up(&till);
+    let refused = till.refuse(
+        "sale_tender_cash",
+        json!({"saleId": other, "givenMinor": 1000}),
+    );
+    assert_eq!(said(&refused), stopped, "{refused}");
 }

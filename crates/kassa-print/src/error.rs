@@ -1,27 +1,54 @@
 //! What can go wrong with the receipt printer, in the cashier's words.
 
-use thiserror::Error;
+use kassa_core::lang::{Sentence, Text};
 
-#[derive(Debug, Clone, Error, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PrintError {
     /// No `[printer]` is configured.
-    #[error("No receipt printer is set up ([printer] kind = \"none\").")]
     NotConfigured,
     /// No connection, or no answer within the timeout.
-    #[error("The receipt printer at {at} is offline ({why}). Check that it is on and connected, then print the receipt again.")]
-    Offline { at: String, why: String },
-    #[error(
-        "The receipt printer is out of paper. Put in a new roll, then print the receipt again."
-    )]
+    Offline {
+        at: String,
+        why: String,
+    },
     PaperOut,
-    #[error("The receipt printer's cover is open. Close it, then print the receipt again.")]
     CoverOpen,
-    #[error("The receipt printer at {at} reports an error (a paper jam or the cutter?). Clear it, then print the receipt again.")]
-    Failed { at: String },
+    Failed {
+        at: String,
+    },
     /// The device file cannot be opened or written.
-    #[error("The receipt printer at {at} cannot be written: {why}.")]
-    Device { at: String, why: String },
+    Device {
+        at: String,
+        why: String,
+    },
     /// The receipt cannot be put into ESC/POS (a bug, or text the printer cannot show).
-    #[error("The receipt cannot be made for the printer: {0}")]
     Render(String),
 }
+
+impl PrintError {
+    /// What the cashier reads, said in the till's language (the printer's and the OS's own
+    /// words stay as they came).
+    pub fn sentence(&self) -> Sentence {
+        match self {
+            PrintError::NotConfigured => Text::PrintNotConfigured.into(),
+            PrintError::Offline { at, why } => Sentence::new(Text::PrintOffline)
+                .with("at", at)
+                .with("why", why),
+            PrintError::PaperOut => Text::PrintPaperOut.into(),
+            PrintError::CoverOpen => Text::PrintCoverOpen.into(),
+            PrintError::Failed { at } => Sentence::new(Text::PrintFailed).with("at", at),
+            PrintError::Device { at, why } => Sentence::new(Text::PrintDevice)
+                .with("at", at)
+                .with("why", why),
+            PrintError::Render(why) => Sentence::new(Text::PrintRender).with("why", why),
+        }
+    }
+}
+
+impl std::fmt::Display for PrintError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.sentence().fmt(f)
+    }
+}
+
+impl std::error::Error for PrintError {}
