@@ -14,6 +14,7 @@ use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
 use kassa_core::config::Config;
+use kassa_core::lang::{Language, Sentence, Text};
 use kassa_core::provider::ProviderError;
 use kassa_core::secrets::SecretStore;
 use kassa_providers::lightspeed::{auth as lightspeed_auth, LightspeedClient};
@@ -66,13 +67,11 @@ pub enum OAuthProvider {
 }
 
 impl OAuthProvider {
-    pub fn parse(name: &str) -> Result<OAuthProvider, String> {
+    pub fn parse(name: &str) -> Result<OAuthProvider, Sentence> {
         match name {
             "lightspeed" => Ok(OAuthProvider::Lightspeed),
             "shopwave" => Ok(OAuthProvider::Shopwave),
-            other => Err(format!(
-                "'{other}' has no sign-in: only Lightspeed and Shopwave sign in through the browser"
-            )),
+            other => Err(Sentence::new(Text::SignInNone).with("provider", other)),
         }
     }
 
@@ -105,7 +104,7 @@ pub struct Pending {
     pub authorize_url: String,
     deadline: Instant,
     timeout: Duration,
-    outcome: oneshot::Receiver<Result<String, String>>,
+    outcome: oneshot::Receiver<Result<Sentence, Sentence>>,
     server: JoinHandle<()>,
 }
 
@@ -117,16 +116,18 @@ impl Drop for Pending {
 
 impl Pending {
     /// Waits for the browser's return: the sentence to show when signed in, else why not.
-    pub async fn outcome(mut self) -> Result<String, String> {
+    pub async fn outcome(mut self) -> Result<Sentence, Sentence> {
         let name = self.provider.name();
         match tokio::time::timeout_at(self.deadline, &mut self.outcome).await {
             Ok(Ok(outcome)) => outcome,
-            Ok(Err(_)) => Err(format!("The {name} sign-in stopped: start it again.")),
-            Err(_) => Err(format!(
-                "No answer came back from {name} in the browser within {} minutes, so the \
-                 sign-in was given up. Start it again, and finish it in the browser.",
-                self.timeout.as_secs().div_ceil(60)
-            )),
+            // The listener stops at the deadline too, closing the channel: that is the
+            // deadline, not a stop.
+            Ok(Err(_)) if Instant::now() < self.deadline => {
+                Err(Sentence::new(Text::SignInStopped).with("name", name))
+            }
+            Ok(Err(_)) | Err(_) => Err(Sentence::new(Text::SignInTimedOut)
+                .with("name", name)
+                .with("minutes", self.timeout.as_secs().div_ceil(60))),
         }
     }
 }
@@ -136,34 +137,41 @@ struct Flow {
     provider: OAuthProvider,
     state: String,
     exchanger: Exchanger,
-    outcome: Mutex<Option<oneshot::Sender<Result<String, String>>>>,
+    /// The language of the page the browser is answered with.
+    language: Language,
+    outcome: Mutex<Option<oneshot::Sender<Result<Sentence, Sentence>>>>,
     done: Notify,
 }
 
 /// Starts a sign-in with the configuration as saved: the listener runs, the browser is asked
 /// to open; the answer holds the authorize URL (also shown, for a till whose browser did not
-/// open).
+/// open). The page the browser comes back to speaks `language`.
 pub async fn start(
     provider: OAuthProvider,
     config: &Config,
     secrets: &Arc<dyn SecretStore>,
     settings: &SignInSettings,
-) -> Result<Pending, String> {
+    language: Language,
+) -> Result<Pending, Sentence> {
     let name = provider.name();
     let configured_redirect = match provider {
         OAuthProvider::Lightspeed => {
-            let c = config.providers.lightspeed.as_ref().ok_or_else(|| {
-                "Lightspeed is not set up yet: save its settings (with OAuth) first.".to_string()
-            })?;
+            let c = config
+                .providers
+                .lightspeed
+                .as_ref()
+                .ok_or(Text::SignInLightspeedNotSet)?;
             if c.auth != kassa_core::config::LightspeedAuth::Oauth {
-                return Err("Lightspeed uses a personal token here: choose OAuth and save before signing in.".into());
+                return Err(Text::SignInLightspeedToken.into());
             }
             c.redirect_uri.clone()
         }
         OAuthProvider::Shopwave => {
-            let c = config.providers.shopwave.as_ref().ok_or_else(|| {
-                "Shopwave is not set up yet: save its settings first.".to_string()
-            })?;
+            let c = config
+                .providers
+                .shopwave
+                .as_ref()
+                .ok_or(Text::SignInShopwaveNotSet)?;
             c.redirect_uri.clone()
         }
     };
@@ -174,11 +182,11 @@ pub async fn start(
     match secrets.get(secret) {
         Ok(Some(_)) => {}
         Ok(None) => {
-            return Err(format!(
-                "Set {name}'s client secret ({secret}) before signing in."
-            ))
+            return Err(Sentence::new(Text::SignInSetSecret)
+                .with("name", name)
+                .with("secret", secret))
         }
-        Err(e) => return Err(e.to_string()),
+        Err(e) => return Err(Sentence::verbatim(e.to_string())),
     }
     let (listener, redirect_uri, path) = listen(provider, configured_redirect.as_deref()).await?;
     let state = uuid::Uuid::new_v4().simple().to_string();
@@ -186,9 +194,11 @@ pub async fn start(
         OAuthProvider::Lightspeed => {
             let mut c = config.providers.lightspeed.clone().expect("checked above");
             c.redirect_uri = Some(redirect_uri.clone());
-            let client = wiring::lightspeed_client(&c, &config.register, secrets)?;
-            let mut url = Url::parse(&settings.lightspeed_connect_url)
-                .map_err(|e| format!("Lightspeed's connect page: {e}"))?;
+            let client = wiring::lightspeed_client(&c, &config.register, secrets)
+                .map_err(Sentence::verbatim)?;
+            let mut url = Url::parse(&settings.lightspeed_connect_url).map_err(|e| {
+                Sentence::new(Text::SignInLightspeedPage).with("error", e.to_string())
+            })?;
             url.query_pairs_mut()
                 .append_pair("response_type", "code")
                 .append_pair("client_id", c.client_id.as_deref().unwrap_or_default())
@@ -199,13 +209,15 @@ pub async fn start(
         OAuthProvider::Shopwave => {
             let mut c = config.providers.shopwave.clone().expect("checked above");
             c.redirect_uri = Some(redirect_uri.clone());
-            let client = ShopwaveClient::new(&c, secrets.clone()).map_err(|e| e.to_string())?;
+            let client = ShopwaveClient::new(&c, secrets.clone())
+                .map_err(|e| Sentence::verbatim(e.to_string()))?;
             let page = client
                 .auth()
                 .authorize_url(SHOPWAVE_SCOPE)
-                .map_err(|e| e.to_string())?;
-            let mut url =
-                Url::parse(&page).map_err(|e| format!("Shopwave's authorize page: {e}"))?;
+                .map_err(|e| Sentence::verbatim(e.to_string()))?;
+            let mut url = Url::parse(&page).map_err(|e| {
+                Sentence::new(Text::SignInShopwavePage).with("error", e.to_string())
+            })?;
             url.query_pairs_mut().append_pair("state", &state);
             (Exchanger::Shopwave(client), url.to_string())
         }
@@ -215,6 +227,7 @@ pub async fn start(
         provider,
         state,
         exchanger,
+        language,
         outcome: Mutex::new(Some(sender)),
         done: Notify::new(),
     });
@@ -254,25 +267,26 @@ pub async fn start(
 async fn listen(
     provider: OAuthProvider,
     configured: Option<&str>,
-) -> Result<(TcpListener, String, String), String> {
+) -> Result<(TcpListener, String, String), Sentence> {
     let section = match provider {
         OAuthProvider::Lightspeed => "providers.lightspeed.redirect_uri",
         OAuthProvider::Shopwave => "providers.shopwave.redirect_uri",
     };
     let Some(configured) = configured else {
+        let cannot_listen = |e: std::io::Error| {
+            Sentence::new(Text::SignInCannotListen).with("error", e.to_string())
+        };
         let listener = TcpListener::bind(("127.0.0.1", 0))
             .await
-            .map_err(|e| format!("The till cannot listen for the browser's return: {e}"))?;
-        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+            .map_err(cannot_listen)?;
+        let port = listener.local_addr().map_err(cannot_listen)?.port();
         let uri = format!("http://127.0.0.1:{port}{LOOPBACK_PATH}");
         return Ok((listener, uri, LOOPBACK_PATH.into()));
     };
     let must = || {
-        format!(
-            "{section} must be an address on this computer with a port, such as \
-             http://127.0.0.1:53682{LOOPBACK_PATH}, so the till can catch the browser's return \
-             (register the same address with the provider)"
-        )
+        Sentence::new(Text::SignInRedirectMust)
+            .with("setting", section)
+            .with("example", format!("http://127.0.0.1:53682{LOOPBACK_PATH}"))
     };
     let url = Url::parse(configured).map_err(|_| must())?;
     let host = url.host_str().unwrap_or_default();
@@ -288,7 +302,9 @@ async fn listen(
     let listener = TcpListener::bind(SocketAddr::new(ip, port))
         .await
         .map_err(|e| {
-            format!("The till cannot listen on {configured} for the browser's return: {e}")
+            Sentence::new(Text::SignInCannotListenOn)
+                .with("address", configured)
+                .with("error", e.to_string())
         })?;
     Ok((listener, configured.to_string(), url.path().to_string()))
 }
@@ -298,44 +314,41 @@ async fn returned(
     State(flow): State<Arc<Flow>>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Html<String> {
+    let language = flow.language;
     let Some(sender) = flow.outcome.lock().expect("poisoned").take() else {
-        return Html(page(
-            "This sign-in is already finished: return to the till.",
-        ));
+        return Html(page(Text::SignInAlreadyFinished.get(language)));
     };
     let outcome = settle(&flow, &query).await;
     let shown = match &outcome {
-        Ok(done) => format!("{done} You can close this window and return to the till."),
-        Err(why) => format!("{why} You can close this window."),
+        Ok(done) => Sentence::new(Text::SignInCloseAndReturn).with("done", done.clone()),
+        Err(why) => Sentence::new(Text::SignInCloseWindow).with("why", why.clone()),
     };
     let _ = sender.send(outcome);
     flow.done.notify_one();
-    Html(page(&shown))
+    Html(page(&shown.render(language)))
 }
 
-async fn settle(flow: &Flow, query: &HashMap<String, String>) -> Result<String, String> {
+async fn settle(flow: &Flow, query: &HashMap<String, String>) -> Result<Sentence, Sentence> {
     let name = flow.provider.name();
     if query.get("state") != Some(&flow.state) {
-        return Err(format!(
-            "The browser came back with an answer that was not for this sign-in (its state \
-             does not match), so the till refused it. Start the {name} sign-in again from the till."
-        ));
+        return Err(Sentence::new(Text::SignInWrongState).with("name", name));
     }
     if let Some(error) = query.get("error") {
         let said = query.get("error_description").unwrap_or(error);
-        return Err(format!("{name} did not let the till in: {said}."));
+        return Err(Sentence::new(Text::SignInRefused)
+            .with("name", name)
+            .with("said", said));
     }
     let code = query
         .get("code")
         .filter(|c| !c.trim().is_empty())
-        .ok_or_else(|| format!("{name} sent the browser back without a code: sign in again."))?;
-    flow.exchanger
-        .exchange(code)
-        .await
-        .map_err(|e| format!("{name} did not give the till its tokens: {e}"))?;
-    Ok(format!(
-        "The till is signed in with {name}; its tokens are in the OS keyring."
-    ))
+        .ok_or_else(|| Sentence::new(Text::SignInNoCode).with("name", name))?;
+    flow.exchanger.exchange(code).await.map_err(|e| {
+        Sentence::new(Text::SignInNoTokens)
+            .with("name", name)
+            .with("error", e.to_string())
+    })?;
+    Ok(Sentence::new(Text::SignInDone).with("name", name))
 }
 
 fn page(text: &str) -> String {

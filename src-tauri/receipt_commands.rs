@@ -152,7 +152,7 @@ pub(crate) fn receipt_of(
             ReceiptError::NotCompleted { .. } => ErrorCode::SaleState,
             ReceiptError::Store(_) => ErrorCode::Config,
         },
-        message: e.to_string(),
+        message: e.sentence().render(language),
     })
 }
 
@@ -192,7 +192,7 @@ fn refund_receipt_of(
         config.is_training(),
         UtcOffset::UTC,
     )
-    .map_err(|e| ErrorDto::config(e.to_string()))
+    .map_err(|e| ErrorDto::config(e.sentence().render(language)))
 }
 
 /// A sale's receipt, or (with `refund_id`) the receipt of one of its refunds.

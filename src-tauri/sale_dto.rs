@@ -5,7 +5,7 @@ use crate::dto::{CardDto, ErrorCode, ErrorDto};
 use kassa_core::checkout::{
     notes, CardLine, CheckoutError, Completion, OpProgress, Proposal, Sale, Tender, TenderState,
 };
-use kassa_core::lang::Language;
+use kassa_core::lang::{Language, Text};
 use kassa_core::money::Money;
 use kassa_core::outbox::OpState;
 use kassa_core::store::Store;
@@ -56,20 +56,20 @@ pub struct CardLineDto {
     /// `sell` or `reload`.
     pub action: String,
     pub card_masked: String,
-    /// What the cashier reads: `to load at Complete`, `loading…`, `outcome unknown: being
-    /// checked…`, `loaded`, `not loaded: in review`.
+    /// What the cashier reads, in the till's language (English: `to load at Complete`,
+    /// `loading…`, `outcome unknown: being checked…`, `loaded`, `not loaded: in review`).
     pub status: String,
 }
 
-fn card_status(card: &CardLine, ops: &HashMap<String, OpProgress>) -> &'static str {
+fn card_status(card: &CardLine, ops: &HashMap<String, OpProgress>) -> Text {
     let Some(op) = &card.op_id else {
-        return "to load at Complete";
+        return Text::CardLineToLoad;
     };
     match ops.get(op).map(|p| p.state) {
-        Some(OpState::Succeeded) => "loaded",
-        Some(OpState::Declined) => "not loaded: in review",
-        Some(OpState::Unknown | OpState::Reconciling) => "outcome unknown: being checked…",
-        _ => "loading…",
+        Some(OpState::Succeeded) => Text::CardLineLoaded,
+        Some(OpState::Declined) => Text::CardLineNotLoaded,
+        Some(OpState::Unknown | OpState::Reconciling) => Text::CardLineUnknown,
+        _ => Text::CardLineLoading,
     }
 }
 
@@ -217,7 +217,7 @@ impl SaleDto {
                         provider_name: c.provider.display_name().into(),
                         action: c.action.as_str().into(),
                         card_masked: c.card_masked.clone(),
-                        status: card_status(c, &ops).into(),
+                        status: card_status(c, &ops).get(language).into(),
                     }),
                 })
                 .collect(),

@@ -13,6 +13,7 @@ use crate::oauth_sign_in::{self, OAuthProvider, Pending, SignInSettings};
 use crate::setup_dto::{SetupDto, PROVIDERS, SECRETS};
 use kassa_core::config::write::{ConfigFile, Edit, Setting};
 use kassa_core::config::Config;
+use kassa_core::lang::{Language, Sentence, Text};
 use kassa_core::provider::GiftCardProvider;
 use kassa_core::secrets::{Secret, SecretStore};
 use kassa_providers::wiring;
@@ -82,42 +83,50 @@ pub struct SignInStartDto {
     pub authorize_url: String,
 }
 
-fn check_pin(state: &AppState, pin: &str) -> Result<(), ErrorDto> {
+/// A refusal of the setup screen in `language`.
+fn refused(sentence: Sentence, language: Language) -> ErrorDto {
+    ErrorDto::config(sentence.render(language))
+}
+
+/// Checks the manager's PIN; answers the till's language, which the screen's refusals speak.
+fn check_pin(state: &AppState, pin: &str) -> Result<Language, ErrorDto> {
+    let language = state.language();
     let booted = state.0.as_ref().map_err(|e| {
-        ErrorDto::config(format!(
-            "The till did not open, so the manager's PIN cannot be checked here: {e}"
-        ))
+        refused(
+            Sentence::new(Text::SetupTillNotOpen).with("error", e.to_string()),
+            language,
+        )
     })?;
     booted
         .manager
         .check(pin)
-        .map_err(|e| ErrorDto::pin(&e, state.language()))
+        .map_err(|e| ErrorDto::pin(&e, language))?;
+    Ok(language)
 }
 
 /// The settings a change may touch: the register and the providers' sections. The rest of the
 /// file (the outbox, offline caps, where secrets live…) is the installer's, by hand.
-fn edit(change: &ChangeDto) -> Result<Edit, String> {
+fn edit(change: &ChangeDto) -> Result<Edit, Sentence> {
     let key = change.key.as_str();
     let allowed = key.starts_with("register.")
         || PROVIDERS
             .iter()
             .any(|p| key.starts_with(&format!("providers.{p}.")));
     if !allowed {
-        return Err(format!(
-            "{key} is not set up on this screen: only the register and the providers are"
-        ));
+        return Err(Sentence::new(Text::SetupNotOnScreen).with("key", key));
     }
     let value = match &change.value {
         Value::Null => None,
         Value::String(s) if s.trim().is_empty() => None,
         Value::String(s) => Some(Setting::Text(s.trim().to_string())),
         Value::Bool(b) => Some(Setting::Flag(*b)),
-        Value::Number(n) => Some(Setting::Integer(
-            n.as_i64()
-                .ok_or_else(|| format!("{key} must be a whole number"))?,
-        )),
+        Value::Number(n) => {
+            Some(Setting::Integer(n.as_i64().ok_or_else(|| {
+                Sentence::new(Text::SetupWholeNumber).with("key", key)
+            })?))
+        }
         Value::Array(_) | Value::Object(_) => {
-            return Err(format!("{key} is edited one setting at a time"))
+            return Err(Sentence::new(Text::SetupOneAtATime).with("key", key))
         }
     };
     Ok(Edit {
@@ -133,23 +142,27 @@ pub async fn setup_get(
     setup: State<'_, SetupState>,
     pin: String,
 ) -> Result<SetupDto, ErrorDto> {
-    check_pin(&state, &pin)?;
+    let language = check_pin(&state, &pin)?;
     let path = setup.file.path();
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => {
-            return Err(ErrorDto::config(format!(
-                "cannot read the configuration file {}: {e}",
-                path.display()
-            )))
+            return Err(refused(
+                Sentence::new(Text::SetupCannotRead)
+                    .with("path", path.display().to_string())
+                    .with("error", e.to_string()),
+                language,
+            ))
         }
     };
     let config = Config::parse(&text).map_err(|e| {
-        ErrorDto::config(format!(
-            "the configuration file {} is not valid: {e}",
-            path.display()
-        ))
+        refused(
+            Sentence::new(Text::SetupNotValid)
+                .with("path", path.display().to_string())
+                .with("error", e.to_string()),
+            language,
+        )
     })?;
     SetupDto::new(
         path.display().to_string(),
@@ -171,22 +184,19 @@ pub async fn setup_save(
     changes: Vec<ChangeDto>,
     leave_training: Option<bool>,
 ) -> Result<SavedDto, ErrorDto> {
-    check_pin(&state, &pin)?;
+    let language = check_pin(&state, &pin)?;
     let edits = changes
         .iter()
         .map(edit)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(ErrorDto::config)?;
+        .map_err(|e| refused(e, language))?;
     let planned = setup
         .file
         .plan(&edits)
         .map_err(|e| ErrorDto::config(e.to_string()))?;
     if planned.before.is_training() && !planned.after.is_training() && leave_training != Some(true)
     {
-        return Err(ErrorDto::config(
-            "Saving this takes the till out of training mode: it will take real payments from \
-             the providers set up here. Confirm to leave training mode.",
-        ));
+        return Err(refused(Text::SetupLeaveTraining.into(), language));
     }
     let saved = setup
         .file
@@ -212,17 +222,19 @@ pub async fn setup_secret_set(
     name: String,
     value: String,
 ) -> Result<String, ErrorDto> {
-    check_pin(&state, &pin)?;
+    let language = check_pin(&state, &pin)?;
     let Some(&(_, name)) = SECRETS.iter().find(|(_, known)| *known == name) else {
-        return Err(ErrorDto::config(format!(
-            "'{name}' is not a secret a provider uses here"
-        )));
+        return Err(refused(
+            Sentence::new(Text::SetupUnknownSecret).with("name", name),
+            language,
+        ));
     };
     let value = value.trim();
     if value.is_empty() || value.chars().any(char::is_control) {
-        return Err(ErrorDto::config(format!(
-            "{name} must be pasted as one line of text, without spaces around it"
-        )));
+        return Err(refused(
+            Sentence::new(Text::SetupSecretOneLine).with("name", name),
+            language,
+        ));
     }
     setup
         .secrets
@@ -240,12 +252,17 @@ pub async fn setup_test(
     pin: String,
     provider: String,
 ) -> Result<TestDto, ErrorDto> {
-    check_pin(&state, &pin)?;
+    let language = check_pin(&state, &pin)?;
     let config = setup.config()?;
     let p = &config.providers;
     let register = &config.register;
     let secrets = &setup.secrets;
-    let not_saved = || ErrorDto::config(format!("Save {provider}'s settings before testing it."));
+    let not_saved = || {
+        refused(
+            Sentence::new(Text::SetupSaveFirst).with("provider", &provider),
+            language,
+        )
+    };
     let client: Result<Arc<dyn GiftCardProvider>, String> = match provider.as_str() {
         "leat" => wiring::leat_client(p.leat.as_ref().ok_or_else(not_saved)?, register, secrets)
             .map(|c| Arc::new(c) as _),
@@ -269,9 +286,10 @@ pub async fn setup_test(
             });
         }
         other => {
-            return Err(ErrorDto::config(format!(
-                "'{other}' is not a provider the till knows"
-            )))
+            return Err(refused(
+                Sentence::new(Text::SetupUnknownProvider).with("provider", other),
+                language,
+            ))
         }
     };
     let (status, detail) = match client {
@@ -293,15 +311,15 @@ pub async fn setup_sign_in_start(
     pin: String,
     provider: String,
 ) -> Result<SignInStartDto, ErrorDto> {
-    check_pin(&state, &pin)?;
-    let provider = OAuthProvider::parse(&provider).map_err(ErrorDto::config)?;
+    let language = check_pin(&state, &pin)?;
+    let provider = OAuthProvider::parse(&provider).map_err(|e| refused(e, language))?;
     let config = setup.config()?;
     let mut pending = setup.pending.lock().await;
     // The listener of an earlier sign-in stops first, freeing its port.
     pending.take();
-    let started = oauth_sign_in::start(provider, &config, &setup.secrets, &setup.sign_in)
+    let started = oauth_sign_in::start(provider, &config, &setup.secrets, &setup.sign_in, language)
         .await
-        .map_err(ErrorDto::config)?;
+        .map_err(|e| refused(e, language))?;
     let authorize_url = started.authorize_url.clone();
     *pending = Some(started);
     Ok(SignInStartDto { authorize_url })
@@ -312,21 +330,25 @@ pub async fn setup_sign_in_start(
 /// refusal, no answer in time).
 #[tauri::command]
 pub async fn setup_sign_in_finish(
+    state: State<'_, AppState>,
     setup: State<'_, SetupState>,
     provider: String,
 ) -> Result<String, ErrorDto> {
-    let provider = OAuthProvider::parse(&provider).map_err(ErrorDto::config)?;
+    let language = state.language();
+    let provider = OAuthProvider::parse(&provider).map_err(|e| refused(e, language))?;
     let pending = {
         let mut pending = setup.pending.lock().await;
         match pending.take() {
             Some(p) if p.provider == provider => p,
             other => {
                 *pending = other;
-                return Err(ErrorDto::config(
-                    "No sign-in is under way for this provider: start it again.",
-                ));
+                return Err(refused(Text::SetupNoSignIn.into(), language));
             }
         }
     };
-    pending.outcome().await.map_err(ErrorDto::config)
+    pending
+        .outcome()
+        .await
+        .map(|done| done.render(language))
+        .map_err(|e| refused(e, language))
 }

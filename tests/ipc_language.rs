@@ -3,16 +3,26 @@
 //! empty, a sale not paid yet, a wrong manager PIN, a refund over what is left, a card that did
 //! not pay the sale, a step on an abandoned sale — with amounts written `€ 10,00`; its shift
 //! refusals, a card line's description (kept as the English, shown in Dutch), the receipt
-//! printer's problems and payments stopped by a changed journal in Dutch too; a till left in
-//! English says the same in English, as before.
+//! printer's problems and payments stopped by a changed journal in Dutch too, and so are a card
+//! line's progress, the refusal of a receipt for a sale not paid, and the setup screen's
+//! refusals; a till left in English says the same in English, as before.
 
 mod ipc_support;
 
 use ipc_support::till::{training, Till};
+use ipc_support::{invoke, Webview};
+use kassa_app::boot::boot;
+use kassa_app::commands::AppState;
+use kassa_app::oauth_sign_in::SignInSettings;
 use kassa_app::paths::Paths;
+use kassa_app::setup_commands::SetupState;
 use kassa_app::training::MANAGER_PIN;
+use kassa_core::secrets::MemorySecretStore;
 use kassa_testkit::printer::{PrinterState, TestPrinter};
 use serde_json::{json, Value};
+use std::sync::Arc;
+use tauri::test::{mock_builder, mock_context, noop_assets};
+use tauri::WebviewWindowBuilder;
 
 const LEAT_25: &str = "4165100001";
 const LIGHTSPEED_75: &str = "9100000000000001";
@@ -198,6 +208,7 @@ fn a_dutch_till_says_its_shift_refusals_notes_and_printer_problems_in_dutch() {
         sale["lines"][1]["description"], "Opwaarderen Lightspeed ••••0001",
         "{sale}"
     );
+    assert_eq!(sale["lines"][1]["card"]["status"], "te laden bij Afronden");
     till.call(
         "sale_tender_cash",
         json!({"saleId": id, "givenMinor": 1500}),
@@ -263,4 +274,131 @@ fn a_dutch_till_says_payments_stopped_by_a_changed_journal_in_dutch() {
         json!({"saleId": other, "givenMinor": 1000}),
     );
     assert_eq!(said(&refused), stopped, "{refused}");
+}
+
+#[test]
+fn a_dutch_till_refuses_a_receipt_for_a_sale_not_paid_in_dutch() {
+    let dir = tempfile::tempdir().unwrap();
+    let till = till_in(dir.path(), "nl");
+    let (id, number) = rung_up(&till);
+    till.call("sale_abandon", json!({ "saleId": id }));
+
+    let refused = till.refuse("receipt_get", json!({ "saleId": id }));
+    assert_eq!(refused["code"], "sale_state");
+    assert_eq!(
+        said(&refused),
+        format!(
+            "Verkoop {number}: afgebroken. Een bon wordt gemaakt zodra een verkoop betaald is."
+        )
+    );
+}
+
+/// A training till in `language` whose setup screen writes its own configuration file.
+fn setup_in(dir: &std::path::Path, language: &str) -> Webview {
+    let paths = Paths::in_dir(dir);
+    std::fs::write(
+        &paths.config_file,
+        format!("[register]\nlanguage = \"{language}\"\n"),
+    )
+    .unwrap();
+    let booted =
+        tauri::async_runtime::block_on(boot(paths.clone(), Arc::new(MemorySecretStore::default())))
+            .unwrap();
+    let setup = SetupState::new(
+        paths.config_file.clone(),
+        Arc::new(MemorySecretStore::default()),
+        SignInSettings {
+            open_browser: |_| Ok(()),
+            ..SignInSettings::default()
+        },
+    );
+    let app = kassa_app::with_setup(
+        kassa_app::with_commands(mock_builder(), AppState(Ok(booted))),
+        setup,
+    )
+    .build(mock_context(noop_assets()))
+    .unwrap();
+    WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap()
+}
+
+/// The setup command's refusal.
+fn setup_refuses(webview: &Webview, cmd: &str, body: Value) -> String {
+    let refusal = invoke(webview, cmd, body).expect_err(cmd);
+    assert_eq!(refusal["code"], "config", "{refusal}");
+    said(&refusal).to_string()
+}
+
+#[test]
+fn a_dutch_till_says_its_setup_refusals_in_dutch() {
+    let dir = tempfile::tempdir().unwrap();
+    let setup = setup_in(dir.path(), "nl");
+
+    let outside = setup_refuses(
+        &setup,
+        "setup_save",
+        json!({"pin": MANAGER_PIN, "changes": [{"key": "outbox.max_attempts", "value": 3}]}),
+    );
+    assert_eq!(
+        outside,
+        "outbox.max_attempts wordt niet op dit scherm ingesteld: alleen de kassa en de aanbieders"
+    );
+    let leaving = setup_refuses(
+        &setup,
+        "setup_save",
+        json!({"pin": MANAGER_PIN, "changes": [
+            {"key": "providers.zmyle.base_url", "value": "https://posapi.zmyledemo.de"},
+            {"key": "providers.zmyle.hold_minutes", "value": 20},
+        ]}),
+    );
+    assert_eq!(
+        leaving,
+        "Dit opslaan haalt de kassa uit de oefenmodus: hij neemt dan echte betalingen aan via de aanbieders die hier ingesteld zijn. Bevestig om de oefenmodus te verlaten."
+    );
+    let secret = setup_refuses(
+        &setup,
+        "setup_secret_set",
+        json!({"pin": MANAGER_PIN, "name": "leat.api_key", "value": " "}),
+    );
+    assert_eq!(
+        secret,
+        "leat.api_key moet als één regel tekst geplakt worden, zonder spaties eromheen"
+    );
+    let unsaved = setup_refuses(
+        &setup,
+        "setup_test",
+        json!({"pin": MANAGER_PIN, "provider": "zmyle"}),
+    );
+    assert_eq!(
+        unsaved,
+        "Sla de instellingen van zmyle op voordat je de verbinding test."
+    );
+    let no_sign_in = setup_refuses(
+        &setup,
+        "setup_sign_in_start",
+        json!({"pin": MANAGER_PIN, "provider": "leat"}),
+    );
+    assert_eq!(
+        no_sign_in,
+        "'leat' heeft geen aanmelding: alleen Lightspeed en Shopwave melden aan via de browser"
+    );
+    let not_set_up = setup_refuses(
+        &setup,
+        "setup_sign_in_start",
+        json!({"pin": MANAGER_PIN, "provider": "lightspeed"}),
+    );
+    assert_eq!(
+        not_set_up,
+        "Lightspeed is nog niet ingesteld: sla eerst de instellingen op (met OAuth)."
+    );
+    let none_under_way = setup_refuses(
+        &setup,
+        "setup_sign_in_finish",
+        json!({"provider": "shopwave"}),
+    );
+    assert_eq!(
+        none_under_way,
+        "Er loopt geen aanmelding voor deze aanbieder: begin opnieuw."
+    );
 }

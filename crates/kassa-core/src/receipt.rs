@@ -14,7 +14,7 @@ pub use layout::{wrap, Row, MIN_COLUMNS};
 use crate::checkout::new_cards::{is_new_card, MadeCard};
 use crate::checkout::{Line, Sale, SaleState, Tender, TenderKind};
 use crate::config::RegisterConfig;
-use crate::lang::{Language, Text};
+use crate::lang::{Language, Sentence, Text};
 use crate::money::Currency;
 use crate::outbox::OpState;
 use crate::store::{Store, StoreError};
@@ -28,10 +28,33 @@ pub const BARCODE_PREFIX: &str = "KS";
 
 #[derive(Debug, Error)]
 pub enum ReceiptError {
-    #[error("Sale {number} is {state}: a receipt is made once a sale is paid.")]
+    #[error("{}", self.sentence())]
     NotCompleted { number: i64, state: SaleState },
-    #[error("the receipt cannot be read from the database: {0}")]
+    #[error("{}", self.sentence())]
     Store(#[from] StoreError),
+}
+
+impl ReceiptError {
+    /// What the cashier reads (the store's failure as it is).
+    pub fn sentence(&self) -> Sentence {
+        match self {
+            ReceiptError::NotCompleted { number, state } => {
+                let state = match state {
+                    SaleState::Open => Text::SaleOpen,
+                    SaleState::Tendering => Text::SaleTendering,
+                    SaleState::Completing => Text::SaleCompleting,
+                    SaleState::Completed => Text::SaleCompleted,
+                    SaleState::Abandoned => Text::SaleAbandoned,
+                };
+                Sentence::new(Text::ReceiptNotPaid)
+                    .with("number", *number)
+                    .with("state", state)
+            }
+            ReceiptError::Store(e) => {
+                Sentence::new(Text::ReceiptUnreadable).with("error", e.to_string())
+            }
+        }
+    }
 }
 
 /// A receipt: a sale's, or a refund's or void's (the same shape, with negative amounts, a
