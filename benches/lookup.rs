@@ -10,10 +10,10 @@ use kassa_core::secrets::MemorySecretStore;
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::WebviewWindowBuilder;
+
+#[path = "../tests/ipc_support/mod.rs"]
+mod ipc_support;
+use ipc_support::{app_with, invoke};
 
 /// `cargo bench` passes `--bench`; under `cargo test --all-targets` a few rounds check that the
 /// benchmark still runs. 300 stays inside the Lightspeed simulator's rate budget of one
@@ -36,12 +36,8 @@ fn main() {
     let booted =
         tauri::async_runtime::block_on(boot(paths, Arc::new(MemorySecretStore::default())))
             .unwrap();
-    let app = kassa_app::with_commands(mock_builder(), AppState(Ok(booted)))
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    // The window as a cashier has it: signed in.
+    let webview = app_with(AppState(Ok(booted)));
     for (label, code) in [
         ("Leat gift card", "4165100001"),
         ("zmyle short id", "QTHX"),
@@ -51,20 +47,11 @@ fn main() {
         let mut times = Vec::with_capacity(rounds);
         for _ in 0..rounds {
             let started = Instant::now();
-            let answer = get_ipc_response(
-                &webview,
-                InvokeRequest {
-                    cmd: "lookup_card".into(),
-                    callback: CallbackFn(0),
-                    error: CallbackFn(1),
-                    url: "tauri://localhost".parse().unwrap(),
-                    body: InvokeBody::Json(json!({ "code": code })),
-                    headers: Default::default(),
-                    invoke_key: INVOKE_KEY.to_string(),
-                },
-            );
+            let answer = invoke(&webview, "lookup_card", json!({ "code": code }));
             times.push(started.elapsed());
-            assert!(answer.is_ok(), "{label}: the look-up failed");
+            if let Err(e) = answer {
+                panic!("{label}: the look-up failed: {e}");
+            }
         }
         times.sort();
         println!(

@@ -393,7 +393,7 @@ fn a_card_taken_offline_over_the_cap_needs_the_managers_pin_or_comes_off() {
     session.wait_text("#outcome-title", "Paid");
     assert_eq!(
         session.tender("lightspeed").1,
-        "queued (offline) · approved by manager"
+        "queued (offline) · approved by Manager"
     );
     session.wait_text(
         "#offline-exposure",
@@ -402,7 +402,7 @@ fn a_card_taken_offline_over_the_cap_needs_the_managers_pin_or_comes_off() {
 
     // Lightspeed answers again: the payment goes through, and the screen says so.
     down(false);
-    session.wait_tender_status("lightspeed", "paid (synced) · approved by manager");
+    session.wait_tender_status("lightspeed", "paid (synced) · approved by Manager");
     assert!(
         !session
             .text("#sale-tenders li[data-provider=lightspeed] .t-detail")

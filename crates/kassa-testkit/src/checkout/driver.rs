@@ -25,6 +25,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::time::{Duration, Instant, SystemTime};
 
+/// Who approves an offline tender over a cap in the run.
+pub const MANAGER: &str = "Manager";
 /// Steps (tenders tried, Completes) after which the rest is paid in cash.
 const CASH_AFTER: usize = 10;
 /// Steps after which the sale is given up.
@@ -265,7 +267,7 @@ impl<'a> Driver<'a> {
                 continue;
             }
             let clock = Instant::now();
-            let completed = checkout.complete(&id, approve.then_some("Manager")).await;
+            let completed = checkout.complete(&id, approve.then_some(MANAGER)).await;
             self.timed("complete", clock);
             match completed {
                 Ok(Completion::Paid(paid)) => {

@@ -329,7 +329,7 @@ pub async fn verify(rig: &Rig, sims: &Sims, driver: &Driver<'_>, cash_rounding: 
                 assert_eq!(charge.amount.minor, t.amount_minor);
                 if t.state == TenderState::Offline {
                     v.offline_accepted += 1;
-                    if t.approved_by.as_deref() == Some("manager") {
+                    if t.approved_by.as_deref() == Some(super::driver::MANAGER) {
                         v.manager_approved += 1;
                     }
                 }
