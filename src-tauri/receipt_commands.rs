@@ -6,7 +6,7 @@
 use crate::boot::Booted;
 use crate::commands::AppState;
 use crate::dto::{ErrorCode, ErrorDto};
-use kassa_core::config::{Config, PrinterKind};
+use kassa_core::config::{Config, PrinterConfig, PrinterKind};
 use kassa_core::lang::{Language, Sentence, Text};
 use kassa_core::receipt::{find_sale, Receipt, ReceiptError};
 use kassa_core::store::Store;
@@ -208,9 +208,26 @@ fn receipt_for(
     }
 }
 
-/// Prints `receipt` on the configured ESC/POS printer, off the async runtime (the printer's
-/// waits are bounded by `[printer] timeout_ms`).
+/// Prints `receipt` on the configured ESC/POS printer.
 pub(crate) async fn print_escpos(booted: &Booted, receipt: Receipt) -> PrintDto {
+    let number = receipt.number;
+    print_on_printer(
+        booted,
+        move |printer| kassa_print::print(printer, &receipt),
+        Sentence::new(Text::PrintReceiptPrinted).with("number", number),
+    )
+    .await
+}
+
+/// Prints with `print` on the configured ESC/POS printer, off the async runtime (the printer's
+/// waits are bounded by `[printer] timeout_ms`): `printed` is what the cashier reads when it
+/// went well, a printer's problem is an answer with its sentence. Without a printer the window
+/// prints through the OS.
+pub(crate) async fn print_on_printer(
+    booted: &Booted,
+    print: impl FnOnce(&PrinterConfig) -> Result<(), kassa_print::PrintError> + Send + 'static,
+    printed: Sentence,
+) -> PrintDto {
     let language = booted.config.register.language();
     let printer = booted.config.printer.clone();
     if printer.kind == PrinterKind::None {
@@ -220,20 +237,17 @@ pub(crate) async fn print_escpos(booted: &Booted, receipt: Receipt) -> PrintDto 
             message: Text::PrintNoPrinter.get(language).into(),
         };
     }
-    let number = receipt.number;
-    let printed = tokio::task::spawn_blocking(move || kassa_print::print(&printer, &receipt))
+    let outcome = tokio::task::spawn_blocking(move || print(&printer))
         .await
         .unwrap_or_else(|e| Err(kassa_print::PrintError::Render(e.to_string())));
-    match printed {
+    match outcome {
         Ok(()) => PrintDto {
             printed: true,
             configured: true,
-            message: Sentence::new(Text::PrintReceiptPrinted)
-                .with("number", number)
-                .render(language),
+            message: printed.render(language),
         },
         Err(e) => {
-            tracing::warn!(sale = number, error = %e, "the receipt was not printed");
+            tracing::warn!(error = %e, "not printed: {printed}");
             PrintDto {
                 printed: false,
                 configured: true,

@@ -11,9 +11,8 @@ use crate::boot::Booted;
 use crate::commands::store_error_in;
 use crate::commands::AppState;
 use crate::dto::ErrorDto;
-use crate::receipt_commands::PrintDto;
+use crate::receipt_commands::{print_on_printer, PrintDto};
 use crate::shift_cli::reconciler;
-use kassa_core::config::PrinterKind;
 use kassa_core::lang::{Language, Sentence, Text};
 use kassa_core::shifts::reconcile::Reconciler;
 use kassa_core::shifts::report::{Difference, ShiftReport};
@@ -249,41 +248,17 @@ pub async fn shift_print(
     Ok(print_report(booted, report).await)
 }
 
-/// Prints a report's rows on the configured ESC/POS printer, off the async runtime.
+/// Prints a report's rows on the configured ESC/POS printer.
 pub(crate) async fn print_report(booted: &Booted, report: ShiftReport) -> PrintDto {
-    let language = booted.config.register.language();
-    let printer = booted.config.printer.clone();
-    if printer.kind == PrinterKind::None {
-        return PrintDto {
-            printed: false,
-            configured: false,
-            message: Text::PrintNoPrinter.get(language).into(),
-        };
-    }
-    let kind = format!("{:?}", report.kind);
-    let id = report.shift.id;
     let rows = rows(booted, &report);
-    let printed = tokio::task::spawn_blocking(move || kassa_print::print_rows(&printer, &rows))
-        .await
-        .unwrap_or_else(|e| Err(kassa_print::PrintError::Render(e.to_string())));
-    match printed {
-        Ok(()) => PrintDto {
-            printed: true,
-            configured: true,
-            message: Sentence::new(Text::ShiftReportPrinted)
-                .with("kind", kind)
-                .with("shift", id)
-                .render(language),
-        },
-        Err(e) => {
-            tracing::warn!(shift = id, error = %e, "the shift report was not printed");
-            PrintDto {
-                printed: false,
-                configured: true,
-                message: e.sentence().render(language),
-            }
-        }
-    }
+    print_on_printer(
+        booted,
+        move |printer| kassa_print::print_rows(printer, &rows),
+        Sentence::new(Text::ShiftReportPrinted)
+            .with("kind", format!("{:?}", report.kind))
+            .with("shift", report.shift.id),
+    )
+    .await
 }
 
 /// The differences between the till and a provider's records that no manager settled yet.
