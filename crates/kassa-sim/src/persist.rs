@@ -70,9 +70,13 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
+    // A temporary name of this write's own: two writers of one ledger (a till closing while the
+    // next opens on the same folder) must not rename each other's file away.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let write = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut temp_name = std::ffi::OsString::from(".");
     temp_name.push(name);
-    temp_name.push(".tmp");
+    temp_name.push(format!(".{}-{write}.tmp", std::process::id()));
     let temp = dir.join(temp_name);
     let mut file = File::create(&temp)?;
     file.write_all(bytes)?;
