@@ -189,6 +189,15 @@ impl Store {
 
     /// Training mode's demo cashier, added once (her PIN is shown on the training banner).
     pub fn add_training_cashier(&self) -> Result<(), CashierError> {
+        // Hashing a PIN is slow on purpose: not on every start once she is there.
+        let there: bool = self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM cashiers WHERE name = ?1)",
+            [TRAINING_CASHIER],
+            |r| r.get(0),
+        )?;
+        if there {
+            return Ok(());
+        }
         match self.insert_cashier(TRAINING_CASHIER, Role::Cashier, TRAINING_CASHIER_PIN) {
             Ok(_) | Err(CashierError::NameTaken(_)) => Ok(()),
             Err(e) => Err(e),
