@@ -330,12 +330,53 @@ impl Session<'_> {
         self.press_keys(keys.iter().map(String::as_str).chain([ENTER]), 0);
     }
 
-    /// Signs in on the sign-in screen: the name, Enter, the PIN, Enter, typed by hand.
+    /// Signs in on the sign-in screen: the name, Enter, the PIN, Enter, typed by hand. Each step
+    /// is checked on the screen; a window that got the keyboard late (keys lost on a loaded
+    /// machine) is typed into again, up to three times.
     pub fn sign_in(&self, name: &str, pin: &str) {
-        // Where the screen puts the caret, even if the window got the keyboard late.
-        self.script("document.getElementById('signin-name').focus()");
-        self.enter(name);
-        self.enter(pin);
+        for _ in 0..3 {
+            // Where the screen puts the caret, even if the window got the keyboard late.
+            self.script(
+                "const n = document.getElementById('signin-name'); n.value = ''; n.focus()",
+            );
+            self.type_by_hand(name);
+            let typed = format!("return document.getElementById('signin-name').value === {name:?}");
+            if !self.becomes(&typed, Duration::from_secs(2)) {
+                continue;
+            }
+            self.press(ENTER);
+            if !self.becomes(
+                "return document.activeElement?.id === 'signin-pin'",
+                Duration::from_secs(5),
+            ) {
+                continue;
+            }
+            self.enter(pin);
+            if self.becomes(
+                "return document.getElementById('signin-panel').hidden",
+                Duration::from_secs(10),
+            ) {
+                return;
+            }
+        }
+        panic!(
+            "{name} could not sign in; the screen says: {}",
+            self.screen_text()
+        );
+    }
+
+    /// Whether a script returns `true` within `within`.
+    fn becomes(&self, js: &str, within: Duration) -> bool {
+        let started = Instant::now();
+        loop {
+            if self.script(js) == true {
+                return true;
+            }
+            if started.elapsed() > within {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// Types a line or an amount by hand, then Enter.
