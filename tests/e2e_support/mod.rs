@@ -331,17 +331,26 @@ impl Session<'_> {
     }
 
     /// Signs in on the sign-in screen: the name, Enter, the PIN, Enter, typed by hand. Each step
-    /// is checked on the screen; a window that got the keyboard late (keys lost on a loaded
-    /// machine) is typed into again, up to three times.
+    /// is checked on the screen before the next; keys lost on a loaded machine (a window that
+    /// got the keyboard late) mean the step is typed again, up to three times. Nothing is typed
+    /// while a sign-in is still being answered, so no key meant for the sign-in screen can land
+    /// on the screen behind it.
     pub fn sign_in(&self, name: &str, pin: &str) {
+        const SIGNED_IN: &str = "return document.getElementById('signin-panel').hidden";
         for _ in 0..3 {
-            // Where the screen puts the caret, even if the window got the keyboard late.
-            self.script(
-                "const n = document.getElementById('signin-name'); n.value = ''; n.focus()",
+            if self.script(SIGNED_IN) == true {
+                return;
+            }
+            let focused = self.script(
+                "const n = document.getElementById('signin-name'); n.value = ''; n.focus(); \
+                 return document.activeElement === n",
             );
+            if focused != true {
+                continue;
+            }
             self.type_by_hand(name);
             let typed = format!("return document.getElementById('signin-name').value === {name:?}");
-            if !self.becomes(&typed, Duration::from_secs(2)) {
+            if !self.becomes(&typed, Duration::from_secs(5)) {
                 continue;
             }
             self.press(ENTER);
@@ -352,14 +361,15 @@ impl Session<'_> {
                 continue;
             }
             self.enter(pin);
-            if self.becomes(
-                "return document.getElementById('signin-panel').hidden",
-                Duration::from_secs(10),
-            ) {
-                return;
-            }
+            // The till's answer: the screen goes, or it says why not (a PIN typed wrong).
+            self.becomes(
+                "return document.getElementById('signin-panel').hidden \
+                 || document.getElementById('signin-error').textContent !== ''",
+                WAIT,
+            );
         }
-        panic!(
+        assert!(
+            self.script(SIGNED_IN) == true,
             "{name} could not sign in; the screen says: {}",
             self.screen_text()
         );
