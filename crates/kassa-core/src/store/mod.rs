@@ -1,6 +1,7 @@
 //! The till's SQLite database: WAL, `synchronous=FULL`, a busy timeout, versioned migrations.
 
 pub mod journal;
+pub mod rate_window;
 mod schema;
 pub(crate) mod stamp;
 

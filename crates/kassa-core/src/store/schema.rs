@@ -378,6 +378,21 @@ pub fn migrations() -> Migrations<'static> {
         ALTER TABLE shifts ADD COLUMN closed_by TEXT;
         "#,
         ),
+        M::up(
+            r#"
+        -- A provider's rate budget across the till's processes (store/rate_window.rs): a row per
+        -- request let out, pruned to the window, and the "not before" of a 429.
+        CREATE TABLE rate_window (
+            provider   TEXT NOT NULL,
+            sent_at_ms INTEGER NOT NULL    -- ms since the Unix epoch
+        );
+        CREATE INDEX rate_window_sent ON rate_window(provider, sent_at_ms);
+        CREATE TABLE rate_holds (
+            provider      TEXT PRIMARY KEY,
+            not_before_ms INTEGER NOT NULL
+        );
+        "#,
+        ),
     ])
 }
 
