@@ -10,7 +10,8 @@
 //! records are checked: every sale a till said completed is one basket at Shopwave, every card's
 //! balance moved by exactly its completed sales' tenders (lost: less; doubled: more), and the
 //! Lightspeed simulator's count of requests stays within Lightspeed's budget for 10 registers
-//! (300 × 10 + 50 per 5 minutes; the whole run falls in one window). Prints BENCH lines.
+//! (300 × 10 + 50 per 5 minutes; the whole run falls in one window): each till is configured
+//! with the retailer's 10 registers and keeps to its share. Prints BENCH lines.
 //!
 //! The credentials go through the OS keyring (`kassa secret set`), so this runs in a D-Bus
 //! session with GNOME Keyring unlocked, as `make test` and `make bench` provide.
@@ -52,10 +53,11 @@ struct Till {
 }
 
 impl Till {
-    fn new(n: usize, urls: &Urls) -> Till {
+    /// Till `n` of a retailer with `registers` tills.
+    fn new(n: usize, registers: usize, urls: &Urls) -> Till {
         let keyring_service = format!("eu.kassa.bench.many-tills.{}.{n}", std::process::id());
         Till {
-            till: crash_support::Till::with_config(&config(urls, &keyring_service)),
+            till: crash_support::Till::with_config(&config(urls, &keyring_service, registers)),
             n,
         }
     }
@@ -161,9 +163,9 @@ struct Sold {
     taken: Vec<(String, String, i64)>,
 }
 
-/// A till at the simulators: one register, the window's outbox settings, its own keyring
-/// service.
-fn config(urls: &Urls, keyring_service: &str) -> String {
+/// A till at the simulators: one of the retailer's `registers` (its share of Lightspeed's
+/// budget), the window's outbox settings, its own keyring service.
+fn config(urls: &Urls, keyring_service: &str, registers: usize) -> String {
     format!(
         r#"[secrets]
 keyring_service = "{keyring_service}"
@@ -178,7 +180,7 @@ shop_uuid = "{LEAT_SHOP}"
 
 [providers.lightspeed]
 base_url = "{lightspeed}"
-registers = 1
+registers = {registers}
 
 [providers.zmyle]
 base_url = "{zmyle}"
@@ -296,7 +298,9 @@ fn main() {
         faults.set_rates(Rates::default());
     }
     let budget = lightspeed_budget(count);
-    let tills: Vec<Till> = (0..count).map(|n| Till::new(n, &sims.urls)).collect();
+    let tills: Vec<Till> = (0..count)
+        .map(|n| Till::new(n, count, &sims.urls))
+        .collect();
 
     // One till alone, then all of them; the Lightspeed window opens as the run starts and the
     // whole run (both, and the drain) falls in it.

@@ -56,7 +56,8 @@ pub fn wire(
         out.providers.push((client, c.card_pattern.clone()));
     }
     if let Some(c) = &providers.lightspeed {
-        let client = Arc::new(lightspeed_client(c, register, secrets)?);
+        let client =
+            Arc::new(lightspeed_client(c, register, secrets)?.with_shared_window(store.clone()));
         out.executors
             .push(Arc::new(LightspeedExecutor::new(client.clone())));
         out.ledgers.push(client.clone());

@@ -1,4 +1,4 @@
-//! Lightspeed's rate limit, seen by the client: the budget the outbox paces by, the rate
+//! Lightspeed's rate limit, seen by the client: the till's share the outbox paces by, the rate
 //! headers, and a 429's `Retry-After` (an HTTP date) honoured before anything else is sent.
 
 use kassa_core::card::CardCode;
@@ -60,14 +60,15 @@ fn retry_after(err: &ProviderError) -> Duration {
 }
 
 #[test]
-fn the_budget_follows_the_number_of_registers() {
+fn the_budget_is_this_tills_share_of_the_retailers_registers() {
     let c = client("http://127.0.0.1:9".into(), 3);
     assert_eq!(
         c.budget(),
         RateBudget {
-            requests: 950,
+            requests: 316,
             window: Duration::from_secs(300)
-        }
+        },
+        "(300 × 3 + 50) / 3, rounded down"
     );
 }
 

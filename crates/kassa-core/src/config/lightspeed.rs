@@ -33,7 +33,10 @@ pub struct LightspeedConfig {
     pub client_id: Option<String>,
     /// The OAuth application's redirect URI (OAuth only, for exchanging an authorization code).
     pub redirect_uri: Option<String>,
-    /// Registers of the retailer: the rate budget is 300 per register + 50 per 5 minutes.
+    /// The retailer's registers (every till of the retailer, this one included). Lightspeed
+    /// allows the retailer 300 per register + 50 requests per 5 minutes; this till keeps to its
+    /// share, `(300 × registers + 50) / registers` (rounded down), so the tills together stay
+    /// within the retailer's budget.
     #[serde(default = "LightspeedConfig::default_registers")]
     pub registers: u32,
     /// Which scanned codes are Lightspeed gift card numbers [INF].

@@ -85,7 +85,13 @@ impl OpExecutor for LightspeedExecutor {
         Ok(made(&txn.id))
     }
 
-    /// `300 × registers + 50` requests per 5 minutes; an operation is one request.
+    /// A redemption or reload carries our `client_id`: a repeat returns the first transaction.
+    fn resend_is_safe(&self, op: &Op) -> bool {
+        matches!(op.kind, OpKind::Redeem | OpKind::Reload)
+    }
+
+    /// This till's share of `300 × registers + 50` requests per 5 minutes; an operation is
+    /// one request (the client also counts every request in the till's shared window).
     fn rate_budget(&self) -> Option<(u32, std::time::Duration)> {
         let budget = self.client.budget();
         Some((budget.requests, budget.window))

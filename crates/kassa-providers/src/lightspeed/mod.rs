@@ -6,6 +6,9 @@
 //! `client_id`: Lightspeed returns the earlier transaction for a repeat, so a write whose
 //! outcome is unknown is settled by sending it again unchanged. An issue carries no id of ours:
 //! its unknown outcome is settled by reading the card (the executor's work).
+//!
+//! Every request is counted against the till's share of Lightspeed's rate budget first
+//! ([`LightspeedClient::with_shared_window`]: in the till's database, for all its processes).
 
 pub mod auth;
 mod errors;
@@ -23,8 +26,9 @@ use kassa_core::config::{LightspeedAuth, LightspeedConfig};
 use kassa_core::money::{Currency, Money};
 use kassa_core::provider::{CardInfo, CardKind, GiftCardProvider, ProviderError, ProviderId};
 use kassa_core::secrets::SecretStore;
+use kassa_core::store::Store;
 use money::WireAmount;
-use rate::{RateBudget, RateLimitStatus, RateState};
+use rate::{RateBudget, RateLimitStatus, RateState, SharedWindow};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
@@ -126,6 +130,9 @@ pub struct LightspeedClient {
     credentials: Credentials,
     budget: RateBudget,
     rate: RateState,
+    /// The till's window of recent requests, shared by its processes; none for a client used
+    /// outside a till (the setup screen's test, the sign-in's code exchange).
+    window: Option<SharedWindow>,
 }
 
 impl LightspeedClient {
@@ -180,12 +187,22 @@ impl LightspeedClient {
             currency,
             time_zone: config.time_zone.clone(),
             credentials,
-            budget: RateBudget::for_registers(config.registers),
+            budget: RateBudget::till_share(config.registers),
             rate: RateState::default(),
+            window: None,
         })
     }
 
-    /// The requests per window this retailer's registers allow: the outbox paces by it.
+    /// The same client counting every request in `store`'s window against the till's share,
+    /// as every other process of the till does: a request the share has no room for waits
+    /// (a write, up to [`rate::WRITE_WAIT`]) or is refused with the wait (a read); a 429's
+    /// `Retry-After` holds back every process.
+    pub fn with_shared_window(mut self, store: Arc<Store>) -> Self {
+        self.window = Some(SharedWindow::new(store, self.budget));
+        self
+    }
+
+    /// This till's share of the retailer's budget per window: the outbox paces by it.
     pub fn budget(&self) -> RateBudget {
         self.budget
     }
@@ -399,12 +416,12 @@ impl LightspeedClient {
         let mut refreshed = false;
         loop {
             if let Some(left) = self.rate.wait_left(SystemTime::now()) {
-                return Err(ProviderError::Unavailable {
-                    message: "Lightspeed asked the till to wait before the next request.".into(),
-                    retry_after: Some(left),
-                });
+                return Err(rate::asked_to_wait(left));
             }
             let token = self.credentials.bearer().await?;
+            if let Some(window) = &self.window {
+                window.take(call.write).await?;
+            }
             let mut request = self
                 .http
                 .request(method.clone(), url.clone())
@@ -430,8 +447,11 @@ impl LightspeedClient {
                 continue;
             }
             if status == StatusCode::TOO_MANY_REQUESTS {
-                self.rate
-                    .hold_off(now, retry_after.unwrap_or(Duration::from_secs(1)));
+                let wait = retry_after.unwrap_or(Duration::from_secs(1));
+                self.rate.hold_off(now, wait);
+                if let Some(window) = &self.window {
+                    window.hold_off(now + wait).await;
+                }
             }
             if !status.is_success() {
                 return Err(map_error(

@@ -2,11 +2,23 @@
 //! requests per 5 minutes per retailer and application, reported in `X-RateLimit-Limit` and
 //! `X-RateLimit-Remaining`; a 429 carries `Retry-After` as an HTTP date (RFC 1123) — or, as
 //! HTTP allows, a number of seconds.
+//!
+//! The retailer's budget is shared by its tills: each keeps to its share
+//! ([`RateBudget::till_share`]), counted in the till's database ([`SharedWindow`]) by every
+//! process of the till before each request.
 
 use crate::http::MAX_RETRY_AFTER;
+use kassa_core::provider::{ProviderError, ProviderId};
+use kassa_core::store::rate_window::Slot;
+use kassa_core::store::Store;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
+
+/// How long a write (the outbox engine's send) waits in all for a slot in a full window before
+/// it is handed back to the engine to retry later; a read (a look-up the cashier waits for)
+/// does not wait.
+pub const WRITE_WAIT: Duration = Duration::from_secs(30);
 
 /// How many requests the till may send per window: what the outbox engine paces itself by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,11 +28,21 @@ pub struct RateBudget {
 }
 
 impl RateBudget {
-    /// `300 × registers + 50` per 5 minutes.
+    /// The retailer's budget: `300 × registers + 50` per 5 minutes.
     pub fn for_registers(registers: u32) -> RateBudget {
         RateBudget {
             requests: 300u32.saturating_mul(registers).saturating_add(50),
             window: Duration::from_secs(300),
+        }
+    }
+
+    /// One till's share of the retailer's budget: `(300 × registers + 50) / registers` per 5
+    /// minutes, rounded down, so the retailer's tills together never exceed its budget.
+    pub fn till_share(registers: u32) -> RateBudget {
+        let all = RateBudget::for_registers(registers);
+        RateBudget {
+            requests: all.requests / registers.max(1),
+            ..all
         }
     }
 
@@ -62,6 +84,96 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
         }
     };
     Some(wait.min(MAX_RETRY_AFTER))
+}
+
+/// The till's window of recent Lightspeed requests, kept in its database: every process of the
+/// till (the window, each `kassa` command) takes a slot there before each request.
+pub struct SharedWindow {
+    store: Arc<Store>,
+    budget: RateBudget,
+}
+
+impl SharedWindow {
+    pub fn new(store: Arc<Store>, budget: RateBudget) -> SharedWindow {
+        SharedWindow { store, budget }
+    }
+
+    /// Counts a request about to go out, or refuses it: Lightspeed asked the till to wait
+    /// (`Retry-After`, noted by any process), or the share is used up. A write waits for a
+    /// slot up to [`WRITE_WAIT`] in all; a read is refused at once with the wait in seconds.
+    pub async fn take(&self, write: bool) -> Result<(), ProviderError> {
+        let mut waited = Duration::ZERO;
+        loop {
+            match self.slot().await? {
+                Slot::Taken => return Ok(()),
+                Slot::HeldOff { left } => return Err(asked_to_wait(left)),
+                Slot::Full { free_in } if write && waited + free_in <= WRITE_WAIT => {
+                    tokio::time::sleep(free_in).await;
+                    waited += free_in;
+                }
+                Slot::Full { free_in } => return Err(used_up(free_in)),
+            }
+        }
+    }
+
+    /// No request before `until`, in any process of the till.
+    pub async fn hold_off(&self, until: SystemTime) {
+        let store = self.store.clone();
+        let noted = tokio::task::spawn_blocking(move || {
+            store.hold_off_provider(ProviderId::Lightspeed, until)
+        })
+        .await;
+        if let Ok(Err(e)) = noted {
+            tracing::warn!(error = %e, "Lightspeed's Retry-After could not be noted in the database");
+        }
+    }
+
+    async fn slot(&self) -> Result<Slot, ProviderError> {
+        let store = self.store.clone();
+        let RateBudget { requests, window } = self.budget;
+        let counted = tokio::task::spawn_blocking(move || {
+            store.take_rate_slot(ProviderId::Lightspeed, requests, window, SystemTime::now())
+        })
+        .await;
+        let not_counted = |e: String| ProviderError::Unavailable {
+            message: format!(
+                "Kassa cannot count the request against Lightspeed's request budget: {e}"
+            ),
+            retry_after: None,
+        };
+        match counted {
+            Ok(Ok(slot)) => Ok(slot),
+            Ok(Err(e)) => Err(not_counted(e.to_string())),
+            Err(e) => Err(not_counted(e.to_string())),
+        }
+    }
+}
+
+/// Whole seconds, rounded up: what a person is told to wait.
+fn seconds(wait: Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
+}
+
+/// The till's share of Lightspeed's budget is used up for another `free_in`.
+fn used_up(free_in: Duration) -> ProviderError {
+    ProviderError::Unavailable {
+        message: format!(
+            "Lightspeed's request budget is used up, try again in {} s.",
+            seconds(free_in)
+        ),
+        retry_after: Some(free_in),
+    }
+}
+
+/// Lightspeed asked the till (a 429's `Retry-After`) to wait another `left`.
+pub(crate) fn asked_to_wait(left: Duration) -> ProviderError {
+    ProviderError::Unavailable {
+        message: format!(
+            "Lightspeed asked the till to wait before the next request, try again in {} s.",
+            seconds(left)
+        ),
+        retry_after: Some(left),
+    }
 }
 
 /// What the client learnt of the limit: the latest headers, and a 429's "not before".
@@ -126,6 +238,18 @@ mod tests {
             }
         );
         assert_eq!(RateBudget::for_registers(4).requests, 1250);
+        // One till's share: the tills together stay within the retailer's budget.
+        assert_eq!(RateBudget::till_share(1).requests, 350);
+        assert_eq!(
+            RateBudget::till_share(3).requests,
+            316,
+            "950 / 3, rounded down"
+        );
+        assert_eq!(RateBudget::till_share(10).requests, 305);
+        for registers in 1..=50 {
+            let share = RateBudget::till_share(registers).requests;
+            assert!(share * registers <= RateBudget::for_registers(registers).requests);
+        }
         assert_eq!(
             RateBudget::for_registers(1).interval(),
             Duration::from_nanos(857_142_857)
