@@ -5,6 +5,7 @@
 use super::model::{
     after_reconcile, after_send, bounded, Backoff, Op, OpOutcome, OpState, Reconciled, Transition,
 };
+use super::queue::Flushed;
 use super::watchdog::WatchdogConfig;
 use crate::clock::{Clock, SystemClock};
 use crate::provider::{ProviderError, ProviderId};
@@ -31,6 +32,14 @@ pub trait OpExecutor: Send + Sync {
     /// [`Reconciled::NotApplied`] without asking (sending again with the same key is safe);
     /// the others read their records first (docs/design.md §4.2).
     async fn reconcile(&self, op: &Op) -> Result<Reconciled, ProviderError>;
+
+    /// Whether sending `op` again with the same key is answered as the first time (the
+    /// provider dedupes this kind by our idempotency key), so that losing its claim or outcome
+    /// to a power cut is harmless: then the engine's flush of it may skip the disk flush
+    /// (`queue::flush`). `false` unless the provider's contract says so for the kind.
+    fn resend_is_safe(&self, _op: &Op) -> bool {
+        false
+    }
 
     /// At most this many operations per window (the provider's rate limit), if it has one.
     fn rate_budget(&self) -> Option<(u32, Duration)> {
@@ -112,6 +121,10 @@ pub struct RunStats {
     pub retried: u64,
     pub unknown: u64,
     pub to_review: u64,
+    /// Flushes of outcomes and claims, and how many of them were committed without a disk
+    /// flush (every operation in them safe to send again: `queue::flush`).
+    pub flushes: u64,
+    pub unsynced_flushes: u64,
 }
 
 impl RunStats {
@@ -330,9 +343,14 @@ impl Engine {
             }
             // The outcomes that arrived and every provider's new work: one disk flush.
             let flushing = std::time::Instant::now();
-            let (written, claimed) = self
+            let (written, flushed) = self
                 .record_and_claim(std::mem::take(&mut finished), wants.clone(), now)
                 .await?;
+            let claimed = flushed.claimed;
+            if !written.is_empty() || claimed.iter().any(|ops| !ops.is_empty()) {
+                stats.flushes += 1;
+                stats.unsynced_flushes += u64::from(!flushed.synced);
+            }
             if !written.is_empty() {
                 flush = flushing.elapsed();
                 self.written.send_modify(|n| *n += 1);
@@ -417,18 +435,25 @@ impl Engine {
         }
     }
 
-    /// [`Store::record_and_claim`] on a thread of its own: its disk flush would stall the
-    /// runtime's thread, and with it the requests in flight. Gives the outcomes back.
+    /// [`Store::flush`] on a thread of its own: its disk flush would stall the runtime's
+    /// thread, and with it the requests in flight. Each operation's provider says whether it
+    /// may skip the disk flush. Gives the outcomes back.
     async fn record_and_claim(
         &self,
         outcomes: Vec<(Op, Transition)>,
         wants: Vec<(ProviderId, usize)>,
         now: time::OffsetDateTime,
-    ) -> Result<(Vec<(Op, Transition)>, Vec<Vec<Op>>), StoreError> {
+    ) -> Result<(Vec<(Op, Transition)>, Flushed), StoreError> {
         let store = self.store.clone();
+        let executors = self.executors.clone();
         let flushed = tokio::task::spawn_blocking(move || {
-            let claimed = store.record_and_claim(&outcomes, &wants, now)?;
-            Ok((outcomes, claimed))
+            let resend_is_safe = |op: &Op| {
+                executors
+                    .get(&op.provider)
+                    .is_some_and(|e| e.resend_is_safe(op))
+            };
+            let flushed = store.flush(&outcomes, &wants, now, &resend_is_safe)?;
+            Ok((outcomes, flushed))
         })
         .await;
         flushed.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))

@@ -175,8 +175,8 @@ impl Store {
         }
         let claimed = wants
             .iter()
-            .map(|(provider, limit)| claim_in(&tx, *provider, now, *limit))
-            .collect::<Result<_, _>>()?;
+            .map(|(provider, limit)| Ok(claim_in(&tx, *provider, now, *limit, None)?.0))
+            .collect::<Result<_, StoreError>>()?;
         tx.commit()?;
         Ok(claimed)
     }
@@ -306,28 +306,44 @@ impl Store {
     }
 }
 
+/// Claims up to `limit` due operations of `provider`; with `only_resend_safe`, only those it
+/// calls safe to send again whose sale is final (see `flush`), saying whether it left others
+/// out.
 fn claim_in(
     tx: &Connection,
     provider: ProviderId,
     now: OffsetDateTime,
     limit: usize,
-) -> Result<Vec<Op>, StoreError> {
+    only_resend_safe: Option<&(dyn Fn(&Op) -> bool + Sync)>,
+) -> Result<(Vec<Op>, bool), StoreError> {
     if limit == 0 {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), false));
     }
     let now_s = stamp(now);
-    let mut ops: Vec<Op> = {
+    let due: Vec<(Op, bool)> = {
         let mut stmt = tx.prepare_cached(&format!(
-            "SELECT {OP_COLUMNS} FROM {OP_FROM}
+            "SELECT {OP_COLUMNS},
+                    o.sale_id IS NULL OR EXISTS (SELECT 1 FROM sales s WHERE s.id = o.sale_id
+                                                   AND s.state IN ('completed', 'abandoned'))
+             FROM {OP_FROM}
              WHERE o.provider = ?1 AND o.state IN ('pending', 'unknown')
                AND o.review_reason IS NULL
                AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?2)
                AND {IN_ORDER}
              ORDER BY o.rowid LIMIT ?3"
         ))?;
-        let rows = stmt.query_map(params![provider.as_str(), now_s, limit as i64], read_op)?;
+        let rows = stmt.query_map(params![provider.as_str(), now_s, limit as i64], |r| {
+            Ok((read_op(r)?, r.get(18)?))
+        })?;
         rows.collect::<Result<_, _>>()?
     };
+    let found = due.len();
+    let mut ops: Vec<Op> = due
+        .into_iter()
+        .filter(|(op, sale_final)| only_resend_safe.is_none_or(|safe| *sale_final && safe(op)))
+        .map(|(op, _)| op)
+        .collect();
+    let left_out = ops.len() < found;
     let mut send = tx.prepare_cached(
         "UPDATE ops SET state = 'sending', attempts = attempts + 1, sent_at = ?2,
                 updated_at = ?2 WHERE id = ?1",
@@ -347,7 +363,7 @@ fn claim_in(
             op.state = OpState::Reconciling;
         }
     }
-    Ok(ops)
+    Ok((ops, left_out))
 }
 
 /// [`Store::enqueue`] inside a caller's transaction, so that operations are written with the
@@ -669,6 +685,9 @@ pub(crate) fn record_hold(
     }
     Ok(())
 }
+
+mod flush;
+pub use flush::Flushed;
 
 #[cfg(test)]
 mod tests;

@@ -170,6 +170,11 @@ impl OpExecutor for ZmyleExecutor {
         }
     }
 
+    /// Creating an intent and refunding carry the idempotency key: a repeat answers the first.
+    fn resend_is_safe(&self, op: &Op) -> bool {
+        matches!(op.kind, OpKind::Reserve | OpKind::Reverse)
+    }
+
     async fn reconcile(&self, op: &Op) -> Result<Reconciled, ProviderError> {
         match op.kind {
             // The idempotency key makes a second create (or refund) answer the first one.

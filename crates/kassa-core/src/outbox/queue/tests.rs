@@ -467,3 +467,127 @@ fn a_refused_payment_refunded_in_part_stays_on_the_review_list_and_one_refunded_
         "all of it was given back"
     );
 }
+
+/// A sale row in `state`, as the checkout leaves it.
+fn sale_in(s: &Store, id: &str, number: i64, state: &str) {
+    s.conn()
+        .execute(
+            "INSERT INTO sales (id, number, state, currency, created_at, updated_at)
+             VALUES (?1, ?2, ?3, 'EUR', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+            params![id, number, state],
+        )
+        .unwrap();
+}
+
+fn synchronous(s: &Store) -> i64 {
+    s.conn()
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// What the engine's executors say: Lightspeed dedupes a resend by our key, Leat cannot.
+fn lightspeed_only(op: &Op) -> bool {
+    op.provider == ProviderId::Lightspeed
+}
+
+#[test]
+fn only_resend_safe_operations_outside_an_open_sale_skip_the_disk_flush() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir);
+    let now = OffsetDateTime::now_utc();
+    sale_in(&s, "open-sale", 1, "completing");
+    sale_in(&s, "paid-sale", 2, "completed");
+    let keyless = NewOp::new(ProviderId::Leat, OpKind::Redeem, Some("L1"), eur(1));
+    let no_sale = NewOp::new(ProviderId::Lightspeed, OpKind::Redeem, Some("A"), eur(1));
+    let paid =
+        NewOp::new(ProviderId::Lightspeed, OpKind::Redeem, Some("B"), eur(1)).in_sale("paid-sale");
+    let charging =
+        NewOp::new(ProviderId::Lightspeed, OpKind::Redeem, Some("C"), eur(1)).in_sale("open-sale");
+    s.enqueue(&[
+        keyless.clone(),
+        no_sale.clone(),
+        paid.clone(),
+        charging.clone(),
+    ])
+    .unwrap();
+
+    // A keyless provider's claim is flushed to disk.
+    let leat = s
+        .flush(&[], &[(ProviderId::Leat, 8)], now, &lightspeed_only)
+        .unwrap();
+    assert_eq!(ids(&leat.claimed[0]), [keyless.id.as_str()]);
+    assert!(leat.synced);
+
+    // The charge of a sale still being paid can be withdrawn as never sent: its claim is
+    // flushed, in a transaction after the others, which are claimed too.
+    let mixed = s
+        .flush(&[], &[(ProviderId::Lightspeed, 8)], now, &lightspeed_only)
+        .unwrap();
+    let mut claimed = ids(&mixed.claimed[0]);
+    claimed.sort();
+    let mut expected = [no_sale.id.as_str(), paid.id.as_str(), charging.id.as_str()];
+    expected.sort();
+    assert_eq!(claimed, expected);
+    assert!(mixed.synced);
+    assert_eq!(synchronous(&s), 2, "FULL again after the flush");
+
+    let ok = |op: &Op| (op.clone(), Transition::Succeeded(OpOutcome::default()));
+    let by_id = |id: &str| {
+        mixed.claimed[0]
+            .iter()
+            .find(|o| o.id == id)
+            .unwrap()
+            .clone()
+    };
+    // Outcomes of resend-safe operations outside an open sale: no disk flush.
+    let lazy = s
+        .flush(
+            &[ok(&by_id(&no_sale.id)), ok(&by_id(&paid.id))],
+            &[],
+            now,
+            &lightspeed_only,
+        )
+        .unwrap();
+    assert!(!lazy.synced);
+    assert_eq!(synchronous(&s), 2, "FULL again after the flush");
+    // The open sale's outcome (Complete → Paid waits on it) and Leat's are flushed.
+    let charged = s
+        .flush(&[ok(&by_id(&charging.id))], &[], now, &lightspeed_only)
+        .unwrap();
+    assert!(charged.synced);
+    let leat_done = s
+        .flush(&[ok(&leat.claimed[0][0])], &[], now, &lightspeed_only)
+        .unwrap();
+    assert!(leat_done.synced);
+
+    // Every outcome is there for another connection, journalled.
+    let again = store(&dir);
+    for op in [&keyless, &no_sale, &paid, &charging] {
+        assert_eq!(again.op(&op.id).unwrap().unwrap().state, OpState::Succeeded);
+    }
+    assert_eq!(again.booked_ops().unwrap().len(), 4);
+}
+
+#[test]
+fn a_flush_that_fails_without_the_disk_flush_leaves_the_connection_flushing_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir);
+    let now = OffsetDateTime::now_utc();
+    let op = NewOp::new(ProviderId::Lightspeed, OpKind::Redeem, Some("BOOM"), eur(1));
+    s.enqueue(std::slice::from_ref(&op)).unwrap();
+    s.conn()
+        .execute_batch(
+            "CREATE TEMP TRIGGER boom BEFORE UPDATE ON ops WHEN NEW.card_code = 'BOOM'
+             BEGIN SELECT RAISE(ABORT, 'the disk is gone'); END;",
+        )
+        .unwrap();
+
+    let failed = s.flush(&[], &[(ProviderId::Lightspeed, 8)], now, &lightspeed_only);
+
+    assert!(
+        failed.unwrap_err().to_string().contains("the disk is gone"),
+        "the write's own error"
+    );
+    assert_eq!(synchronous(&s), 2, "FULL again after a failed flush");
+    assert_eq!(s.op(&op.id).unwrap().unwrap().state, OpState::Pending);
+}
