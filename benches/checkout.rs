@@ -66,6 +66,7 @@ settle_ms = {SETTLE_MS}
 [providers.lightspeed]
 base_url = "{lightspeed}"
 registers = 50
+retailer_budget = 1000000
 
 [providers.zmyle]
 base_url = "{zmyle}"

@@ -45,6 +45,7 @@ pub fn providers(
             client_id: None,
             redirect_uri: None,
             registers: 1,
+            retailer_budget: None,
             card_pattern: LightspeedConfig::default_pattern(),
             time_zone: None,
             timeout_ms: TIMEOUT_MS,

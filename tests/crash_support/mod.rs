@@ -137,6 +137,7 @@ timeout_ms = {CLIENT_TIMEOUT_MS}
 [providers.lightspeed]
 base_url = "{lightspeed}"
 registers = 50
+retailer_budget = 1000000
 timeout_ms = {CLIENT_TIMEOUT_MS}
 
 [providers.zmyle]

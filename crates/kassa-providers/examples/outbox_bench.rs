@@ -182,6 +182,7 @@ async fn bench_drain() {
         client_id: None,
         redirect_uri: None,
         registers: 1_000,
+        retailer_budget: Some(u32::MAX),
         card_pattern: LightspeedConfig::default_pattern(),
         time_zone: None,
         timeout_ms: 5_000,

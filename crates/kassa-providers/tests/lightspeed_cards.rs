@@ -37,6 +37,7 @@ fn config(url: String, version: &str) -> LightspeedConfig {
         client_id: None,
         redirect_uri: None,
         registers: 1,
+        retailer_budget: None,
         card_pattern: LightspeedConfig::default_pattern(),
         time_zone: Some("Europe/Amsterdam".into()),
         timeout_ms: 2_000,

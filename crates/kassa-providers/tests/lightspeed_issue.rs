@@ -41,6 +41,7 @@ fn config(url: String, api_version: &str) -> LightspeedConfig {
         client_id: None,
         redirect_uri: None,
         registers: 1,
+        retailer_budget: None,
         card_pattern: LightspeedConfig::default_pattern(),
         time_zone: None,
         timeout_ms: (SLOW.as_millis() / 3) as u64,

@@ -73,6 +73,7 @@ fn client(url: String, store: Arc<FailingStore>) -> LightspeedClient {
         client_id: Some("kassa-app".into()),
         redirect_uri: Some(REDIRECT.into()),
         registers: 1,
+        retailer_budget: None,
         card_pattern: LightspeedConfig::default_pattern(),
         time_zone: None,
         timeout_ms: 2_000,

@@ -44,6 +44,7 @@ async fn the_engine_stays_within_the_rate_budget_and_keeps_the_rest_queued() {
             client_id: None,
             redirect_uri: None,
             registers: 1,
+            retailer_budget: None,
             card_pattern: LightspeedConfig::default_pattern(),
             time_zone: None,
             timeout_ms: 2_000,

@@ -33,6 +33,7 @@ fn client(url: String, registers: u32) -> LightspeedClient {
         client_id: None,
         redirect_uri: None,
         registers,
+        retailer_budget: None,
         card_pattern: LightspeedConfig::default_pattern(),
         time_zone: None,
         timeout_ms: 2_000,

@@ -45,6 +45,7 @@ fn client(url: &str, database: &Path) -> LightspeedClient {
         client_id: None,
         redirect_uri: None,
         registers: REGISTERS,
+        retailer_budget: None,
         card_pattern: LightspeedConfig::default_pattern(),
         time_zone: None,
         timeout_ms: 2_000,

@@ -92,6 +92,7 @@ async fn lightspeed_redemptions_outside_a_sale_are_flushed_without_waiting_and_c
             client_id: None,
             redirect_uri: None,
             registers: 1,
+            retailer_budget: None,
             card_pattern: LightspeedConfig::default_pattern(),
             time_zone: None,
             timeout_ms: 2_000,

@@ -59,6 +59,7 @@ pub fn lightspeed_config(url: &str) -> LightspeedConfig {
         client_id: None,
         redirect_uri: None,
         registers: 50,
+        retailer_budget: Some(1_000_000),
         card_pattern: LightspeedConfig::default_pattern(),
         time_zone: None,
         timeout_ms: CLIENT_TIMEOUT_MS,

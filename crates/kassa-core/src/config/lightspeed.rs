@@ -39,6 +39,11 @@ pub struct LightspeedConfig {
     /// within the retailer's budget.
     #[serde(default = "LightspeedConfig::default_registers")]
     pub registers: u32,
+    /// The retailer's requests per 5 minutes, where Lightspeed granted it another limit than
+    /// its documented `300 × registers + 50` (unset: that); this till's share is it divided by
+    /// `registers`, rounded down.
+    #[serde(default)]
+    pub retailer_budget: Option<u32>,
     /// Which scanned codes are Lightspeed gift card numbers [INF].
     #[serde(default = "LightspeedConfig::default_pattern")]
     pub card_pattern: String,
@@ -110,6 +115,15 @@ impl LightspeedConfig {
         if self.registers == 0 {
             return Err(format!("{at}.registers must be at least 1"));
         }
+        if self
+            .retailer_budget
+            .is_some_and(|budget| budget < self.registers)
+        {
+            return Err(format!(
+                "{at}.retailer_budget must be at least one request per register ({})",
+                self.registers
+            ));
+        }
         if self.auth == LightspeedAuth::Oauth && self.client_id.is_none() {
             return Err(format!("{at}.client_id is required with auth = \"oauth\""));
         }
@@ -133,6 +147,7 @@ mod tests {
         assert_eq!(ls.host_url(), "https://mystore.retail.lightspeed.app");
         assert_eq!(ls.api_version, "2026-04");
         assert_eq!(ls.registers, 3);
+        assert_eq!(ls.retailer_budget, None, "Lightspeed's documented budget");
         assert_eq!(ls.card_pattern, LightspeedConfig::default_pattern());
         let bad = [
             (
@@ -148,6 +163,10 @@ mod tests {
             ("domain_prefix = \"a\"\nauth = \"oauth\"", "client_id"),
             ("base_url = \"ftp://x\"", "base_url"),
             ("domain_prefix = \"a\"\nregisters = 0", "registers"),
+            (
+                "domain_prefix = \"a\"\nregisters = 3\nretailer_budget = 2",
+                "retailer_budget",
+            ),
         ];
         for (section, named) in bad {
             let err = Config::parse(&format!("[providers.lightspeed]\n{section}\n")).unwrap_err();

@@ -187,7 +187,7 @@ impl LightspeedClient {
             currency,
             time_zone: config.time_zone.clone(),
             credentials,
-            budget: RateBudget::till_share(config.registers),
+            budget: RateBudget::till_share(config.registers, config.retailer_budget),
             rate: RateState::default(),
             window: None,
         })

@@ -36,10 +36,12 @@ impl RateBudget {
         }
     }
 
-    /// One till's share of the retailer's budget: `(300 × registers + 50) / registers` per 5
-    /// minutes, rounded down, so the retailer's tills together never exceed its budget.
-    pub fn till_share(registers: u32) -> RateBudget {
-        let all = RateBudget::for_registers(registers);
+    /// One till's share of the retailer's budget (`retailer`, or else `300 × registers + 50`)
+    /// per 5 minutes: divided by `registers`, rounded down, so the retailer's tills together
+    /// never exceed its budget.
+    pub fn till_share(registers: u32, retailer: Option<u32>) -> RateBudget {
+        let mut all = RateBudget::for_registers(registers);
+        all.requests = retailer.unwrap_or(all.requests);
         RateBudget {
             requests: all.requests / registers.max(1),
             ..all
@@ -239,15 +241,20 @@ mod tests {
         );
         assert_eq!(RateBudget::for_registers(4).requests, 1250);
         // One till's share: the tills together stay within the retailer's budget.
-        assert_eq!(RateBudget::till_share(1).requests, 350);
+        assert_eq!(RateBudget::till_share(1, None).requests, 350);
         assert_eq!(
-            RateBudget::till_share(3).requests,
+            RateBudget::till_share(3, None).requests,
             316,
             "950 / 3, rounded down"
         );
-        assert_eq!(RateBudget::till_share(10).requests, 305);
+        assert_eq!(RateBudget::till_share(10, None).requests, 305);
+        assert_eq!(
+            RateBudget::till_share(50, Some(1_000_000)).requests,
+            20_000,
+            "a limit Lightspeed granted the retailer, shared the same way"
+        );
         for registers in 1..=50 {
-            let share = RateBudget::till_share(registers).requests;
+            let share = RateBudget::till_share(registers, None).requests;
             assert!(share * registers <= RateBudget::for_registers(registers).requests);
         }
         assert_eq!(
