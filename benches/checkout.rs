@@ -175,7 +175,7 @@ fn main() {
     let engine = booted.engine.clone();
     let (_stop, stop) = tokio::sync::watch::channel(false);
     tauri::async_runtime::spawn(async move { engine.run(stop).await });
-    let webview = app_with(AppState(Ok(booted)));
+    let webview = app_with(AppState::ready(Ok(booted)));
 
     let rounds = rounds();
     let (mut paid, mut calls) = (Vec::new(), Vec::new());

@@ -37,7 +37,7 @@ fn main() {
         tauri::async_runtime::block_on(boot(paths, Arc::new(MemorySecretStore::default())))
             .unwrap();
     // The window as a cashier has it: signed in.
-    let webview = app_with(AppState(Ok(booted)));
+    let webview = app_with(AppState::ready(Ok(booted)));
     for (label, code) in [
         ("Leat gift card", "4165100001"),
         ("zmyle short id", "QTHX"),

@@ -78,7 +78,7 @@ pub struct SessionDto {
 }
 
 fn lock_after(state: &AppState) -> Option<Duration> {
-    let minutes = state.0.as_ref().ok()?.config.register.lock_after_minutes;
+    let minutes = state.till().ok()?.config.register.lock_after_minutes;
     (minutes > 0).then(|| Duration::from_secs(u64::from(minutes) * 60))
 }
 
@@ -90,13 +90,14 @@ fn locked_error(language: Language) -> ErrorDto {
 }
 
 /// Refuses `command` while the window is locked; otherwise counts it as the cashier's action.
-/// A till that did not open lets every command through: each says why it cannot work.
+/// A till that did not open (or is still opening) lets every command through: each says why it
+/// cannot work.
 pub fn gate<R: tauri::Runtime>(command: &str, webview: &tauri::Webview<R>) -> Result<(), ErrorDto> {
     if OPEN_WHILE_LOCKED.contains(&command) || command.starts_with("plugin:") {
         return Ok(());
     }
     let app = webview.state::<AppState>();
-    if app.0.is_err() {
+    if app.till().is_err() {
         return Ok(());
     }
     let session = webview.state::<CashierSession>();
@@ -109,7 +110,7 @@ pub fn gate<R: tauri::Runtime>(command: &str, webview: &tauri::Webview<R>) -> Re
 }
 
 fn dto(state: &AppState, signed: &mut Signed) -> SessionDto {
-    let booted = state.0.as_ref().ok();
+    let booted = state.till().ok();
     let training = booted.is_some_and(|b| b.till.is_training());
     let locked = signed.is_locked(lock_after(state));
     SessionDto {

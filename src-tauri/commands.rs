@@ -9,32 +9,90 @@ use kassa_core::config::Config;
 use kassa_core::lang::{Language, Sentence, Text};
 use kassa_core::outbox::{OpState, Resolution};
 use std::io::Write;
+use std::sync::{Arc, OnceLock};
 use tauri::State;
+use tokio::sync::Notify;
 
-/// The till as the window sees it: opened, or the reason it could not open.
-pub struct AppState(pub Result<Booted, String>);
+/// The till as the window sees it: still opening, opened, or the reason it could not open.
+/// The window opens while the till does (`run_window`): `app_info`, the UI's first call, waits
+/// for it; a command that comes sooner answers that the till is still opening.
+#[derive(Clone)]
+pub struct AppState(Arc<Opening>);
+
+struct Opening {
+    till: OnceLock<Result<Booted, String>>,
+    done: Notify,
+}
 
 impl AppState {
+    /// A till still opening: [`AppState::open`] hands it over.
+    pub fn opening() -> Self {
+        AppState(Arc::new(Opening {
+            till: OnceLock::new(),
+            done: Notify::new(),
+        }))
+    }
+
+    /// A till that has opened already (or could not).
+    pub fn ready(till: Result<Booted, String>) -> Self {
+        let state = AppState::opening();
+        state.open(till);
+        state
+    }
+
+    /// The till has opened, or could not: the reason.
+    pub fn open(&self, till: Result<Booted, String>) {
+        if self.0.till.set(till).is_err() {
+            tracing::warn!("the till was opened twice; the first stays");
+        }
+        self.0.done.notify_waiters();
+    }
+
+    /// The till, once it has opened.
+    pub(crate) async fn opened(&self) -> &Result<Booted, String> {
+        loop {
+            // Made before the look, so an opening in between still wakes it.
+            let done = self.0.done.notified();
+            if let Some(till) = self.0.till.get() {
+                return till;
+            }
+            done.await;
+        }
+    }
+
+    /// The till if it has opened; otherwise why not (still opening, or the reason it could not).
+    pub fn till(&self) -> Result<&Booted, String> {
+        match self.0.till.get() {
+            Some(till) => till.as_ref().map_err(String::clone),
+            None => Err(Text::TillStillOpening.get(Language::En).into()),
+        }
+    }
+
     pub(crate) fn booted(&self) -> Result<&Booted, ErrorDto> {
-        self.0.as_ref().map_err(ErrorDto::config)
+        match self.0.till.get() {
+            Some(till) => till.as_ref().map_err(ErrorDto::config),
+            None => Err(ErrorDto::config(
+                Text::TillStillOpening.get(self.language()),
+            )),
+        }
     }
 
     /// The language the till answers the window in (`[register] language`).
     pub(crate) fn language(&self) -> Language {
-        self.0
-            .as_ref()
+        self.till()
             .map_or(Language::En, |b| b.config.register.language())
     }
 }
 
 #[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> AppInfoDto {
-    let (config, startup_error) = match &state.0 {
+pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfoDto, ErrorDto> {
+    let opened = state.opened().await;
+    let (config, startup_error) = match opened {
         Ok(booted) => (booted.config.clone(), None),
         Err(e) => (Config::default(), Some(e.clone())),
     };
-    let training = state.0.as_ref().is_ok_and(|b| b.till.is_training());
-    AppInfoDto {
+    let training = opened.as_ref().is_ok_and(|b| b.till.is_training());
+    Ok(AppInfoDto {
         training,
         training_pin: training.then_some(crate::training::MANAGER_PIN),
         register_name: config.register.name,
@@ -42,7 +100,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfoDto {
         language: config.register.language,
         scanner: config.scanner,
         startup_error,
-    }
+    })
 }
 
 /// The UI's start-up is done (ui/main.js invokes it last): the window is interactive. Prints the

@@ -158,33 +158,40 @@ pub fn run_window(config: Option<&Path>) {
         std::sync::Arc::new(keyring_store::KeyringStore::new(keyring_service)),
         oauth_sign_in::SignInSettings::default(),
     );
-    let booted = match &lock {
-        Ok(_) => runtime.block_on(boot::boot_with_keyring(paths)),
-        Err(held) => Err(held.clone()),
-    };
+    // The till opens while the window does: the webview's start is the longer wait.
+    let state = AppState::opening();
+    match &lock {
+        Ok(_) => drop(runtime.spawn(open_till(paths, state.clone()))),
+        Err(held) => state.open(Err(held.clone())),
+    }
+    with_setup(with_commands(tauri::Builder::default(), state), setup)
+        .setup(|app| {
+            tauri::async_runtime::spawn(status::feed(app.handle().clone()));
+            if let Some(listener) = front {
+                tauri::async_runtime::spawn(front::serve(listener, app.handle().clone()));
+            }
+            Ok(())
+        })
+        .run(context())
+        .expect("error while running the Kassa window");
+}
+
+/// Opens the till for the window, and starts what runs in the background while it is open:
+/// the outbox, abandoning stale sales, completing pending comparisons with the providers.
+async fn open_till(paths: paths::Paths, state: AppState) {
+    let booted = boot::boot_with_keyring(paths).await;
     match &booted {
         Err(e) => tracing::error!(error = %e, "the till could not open"),
-        // The outbox sends in the background for as long as the window is open.
         Ok(booted) => {
-            drop(runtime.spawn(status::run_outbox(booted.engine.clone())));
-            drop(runtime.spawn(sale_commands::abandon_stale_sales(booted.checkout.clone())));
-            drop(runtime.spawn(shift_commands::reconcile_pending(
+            drop(tokio::spawn(status::run_outbox(booted.engine.clone())));
+            drop(tokio::spawn(sale_commands::abandon_stale_sales(
+                booted.checkout.clone(),
+            )));
+            drop(tokio::spawn(shift_commands::reconcile_pending(
                 shift_cli::reconciler(booted),
                 shift_commands::PENDING_EVERY,
             )));
         }
     }
-    with_setup(
-        with_commands(tauri::Builder::default(), AppState(booted)),
-        setup,
-    )
-    .setup(|app| {
-        tauri::async_runtime::spawn(status::feed(app.handle().clone()));
-        if let Some(listener) = front {
-            tauri::async_runtime::spawn(front::serve(listener, app.handle().clone()));
-        }
-        Ok(())
-    })
-    .run(context())
-    .expect("error while running the Kassa window");
+    state.open(booted);
 }

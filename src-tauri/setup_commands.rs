@@ -91,7 +91,7 @@ fn refused(sentence: Sentence, language: Language) -> ErrorDto {
 /// Checks the manager's PIN; answers the till's language, which the screen's refusals speak.
 fn check_pin(state: &AppState, pin: &str) -> Result<Language, ErrorDto> {
     let language = state.language();
-    let booted = state.0.as_ref().map_err(|e| {
+    let booted = state.till().map_err(|e| {
         refused(
             Sentence::new(Text::SetupTillNotOpen).with("error", e.to_string()),
             language,

@@ -80,7 +80,9 @@ pub fn till_status(booted: &Booted) -> Result<StatusDto, ErrorDto> {
 /// no status to send.
 pub async fn feed<R: Runtime>(app: AppHandle<R>) {
     let state = app.state::<AppState>();
-    let Ok(booted) = &state.0 else { return };
+    let Ok(booted) = state.opened().await else {
+        return;
+    };
     let activity = booted.engine.activity();
     let mut health = booted.engine.health();
     let mut last = None;

@@ -313,7 +313,7 @@ fn setup_in(dir: &std::path::Path, language: &str) -> Webview {
         },
     );
     let app = kassa_app::with_setup(
-        kassa_app::with_commands(mock_builder(), AppState(Ok(booted))),
+        kassa_app::with_commands(mock_builder(), AppState::ready(Ok(booted))),
         setup,
     )
     .build(mock_context(noop_assets()))

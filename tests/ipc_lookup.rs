@@ -19,7 +19,7 @@ fn lookup_card_answers_balance_and_typed_errors() {
         Arc::new(MemorySecretStore::default()),
     ))
     .unwrap();
-    let webview = app_with(AppState(Ok(booted)));
+    let webview = app_with(AppState::ready(Ok(booted)));
 
     let info = invoke(&webview, "app_info", json!({})).unwrap();
     assert_eq!(info["training"], true);
@@ -52,7 +52,7 @@ fn lookup_card_answers_balance_and_typed_errors() {
 
 #[test]
 fn a_till_that_could_not_open_says_why() {
-    let webview = app_with(AppState(Err(
+    let webview = app_with(AppState::ready(Err(
         "cannot read the configuration file /etc/kassa.toml: permission denied".into(),
     )));
     let info = invoke(&webview, "app_info", json!({})).unwrap();
@@ -62,4 +62,40 @@ fn a_till_that_could_not_open_says_why() {
         .contains("permission denied"));
     let err = invoke(&webview, "lookup_card", json!({"code": "4165100001"})).unwrap_err();
     assert_eq!(err["code"], "config");
+}
+
+/// The window opens while the till does: a command that comes first says the till is still
+/// opening; the UI's first call (`app_info`) waits, and answers once the till has opened.
+#[test]
+fn a_window_opened_before_its_till_waits_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::opening();
+    let webview = app_with(state.clone());
+    let early = invoke(&webview, "lookup_card", json!({"code": "4165100001"})).unwrap_err();
+    assert_eq!(early["code"], "config");
+    assert!(
+        early["message"].as_str().unwrap().contains("still opening"),
+        "{early}"
+    );
+    let asking = std::thread::spawn({
+        let webview = webview.clone();
+        move || invoke(&webview, "app_info", json!({}))
+    });
+    let booted = tauri::async_runtime::block_on(boot(
+        Paths::in_dir(dir.path()),
+        Arc::new(MemorySecretStore::default()),
+    ));
+    state.open(booted);
+    let info = asking.join().unwrap().unwrap();
+    assert_eq!(info["training"], true);
+    assert_eq!(info["startup_error"], Value::Null);
+    // Signed in, the till's commands now answer.
+    invoke(
+        &webview,
+        "cashier_sign_in",
+        json!({"name": kassa_core::cashiers::TRAINING_CASHIER, "pin": kassa_core::cashiers::TRAINING_CASHIER_PIN}),
+    )
+    .unwrap();
+    let card = invoke(&webview, "lookup_card", json!({"code": "4165100001"})).unwrap();
+    assert_eq!(card["balance"], "EUR 25.00");
 }

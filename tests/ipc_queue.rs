@@ -90,7 +90,7 @@ fn till_status_counts_what_is_left_to_sync() {
     let dir = tempfile::tempdir().unwrap();
     let booted = boot_in(dir.path(), MemorySecretStore::default());
     let store = booted.store.clone();
-    let webview = app_with(AppState(Ok(booted)));
+    let webview = app_with(AppState::ready(Ok(booted)));
 
     let empty = invoke(&webview, "till_status", json!({})).unwrap();
     assert_eq!(empty["unfinished"], 0);
@@ -133,7 +133,7 @@ fn the_window_is_told_as_the_outbox_drains_and_providers_answer() {
     let dir = tempfile::tempdir().unwrap();
     let booted = boot_in(dir.path(), MemorySecretStore::default());
     let (store, engine) = (booted.store.clone(), booted.engine.clone());
-    let webview = app_with(AppState(Ok(booted)));
+    let webview = app_with(AppState::ready(Ok(booted)));
     let rx = statuses(&webview);
     wait_for(&rx, "an empty queue", |s| s["unfinished"] == 0);
 
@@ -172,7 +172,7 @@ fn a_provider_that_cannot_be_reached_shows_as_down() {
         .unwrap();
     let booted = boot_in(dir.path(), secrets);
     let (store, engine) = (booted.store.clone(), booted.engine.clone());
-    let webview = app_with(AppState(Ok(booted)));
+    let webview = app_with(AppState::ready(Ok(booted)));
     let rx = statuses(&webview);
 
     store
@@ -202,7 +202,7 @@ fn a_disk_without_room_stops_payments_with_a_clear_message() {
     )
     .unwrap();
     let booted = boot_in(dir.path(), MemorySecretStore::default());
-    let webview = app_with(AppState(Ok(booted)));
+    let webview = app_with(AppState::ready(Ok(booted)));
     let status = invoke(&webview, "till_status", json!({})).unwrap();
     let stopped = status["payments_stopped"].as_str().unwrap();
     assert!(stopped.contains("disk is full"), "{stopped}");
@@ -214,7 +214,7 @@ fn the_queue_screen_lists_review_items_and_takes_a_managers_decision() {
     let dir = tempfile::tempdir().unwrap();
     let booted = boot_in(dir.path(), MemorySecretStore::default());
     let store = booted.store.clone();
-    let webview = app_with(AppState(Ok(booted)));
+    let webview = app_with(AppState::ready(Ok(booted)));
 
     let refused = refused_op(&store);
     let waiting = NewOp::new(
@@ -270,7 +270,7 @@ fn wrong_pins_lock_the_review_and_a_till_without_a_pin_says_how_to_set_one() {
     let dir = tempfile::tempdir().unwrap();
     let booted = boot_in(dir.path(), MemorySecretStore::default());
     let store = booted.store.clone();
-    let webview = app_with(AppState(Ok(booted)));
+    let webview = app_with(AppState::ready(Ok(booted)));
     let refused = refused_op(&store);
     let retry = |pin: &str| {
         invoke(
@@ -295,7 +295,7 @@ fn wrong_pins_lock_the_review_and_a_till_without_a_pin_says_how_to_set_one() {
 
     // The window closed and opened again: the lock is the till's, not the process's.
     drop(webview);
-    let reopened = locked_app_with(AppState(Ok(boot_in(
+    let reopened = locked_app_with(AppState::ready(Ok(boot_in(
         dir.path(),
         MemorySecretStore::default(),
     ))));
@@ -326,7 +326,7 @@ fn wrong_pins_lock_the_review_and_a_till_without_a_pin_says_how_to_set_one() {
     secrets.set("zmyle.api_secret", &Secret::new("s")).unwrap();
     let booted = boot_in(dir.path(), secrets);
     let store = booted.store.clone();
-    let webview = app_with(AppState(Ok(booted)));
+    let webview = app_with(AppState::ready(Ok(booted)));
     let refused = refused_op(&store);
     let unset = invoke(
         &webview,

@@ -27,7 +27,7 @@ fn window(dir: &Path, config: &str) -> Webview {
     tauri::async_runtime::spawn(async move { engine.run(stop).await });
     // The engine runs for the test's life.
     std::mem::forget(stop_tx);
-    app_with(AppState(Ok(booted)))
+    app_with(AppState::ready(Ok(booted)))
 }
 
 fn call(w: &Webview, cmd: &str, body: Value) -> Value {

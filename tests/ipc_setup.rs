@@ -59,7 +59,7 @@ fn rig(connect_url: &str, timeout: Duration) -> Rig {
         },
     );
     let app = kassa_app::with_setup(
-        kassa_app::with_commands(mock_builder(), AppState(Ok(booted))),
+        kassa_app::with_commands(mock_builder(), AppState::ready(Ok(booted))),
         setup,
     )
     .build(mock_context(noop_assets()))

@@ -22,7 +22,7 @@ pub fn app_with(state: AppState) -> Webview {
     let webview = locked_app_with(state);
     let (name, pin) = {
         let state = webview.state::<AppState>();
-        let Ok(booted) = &state.0 else {
+        let Ok(booted) = state.till() else {
             return webview;
         };
         if booted.till.is_training() {

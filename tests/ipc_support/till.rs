@@ -32,7 +32,7 @@ fn open_as(booted: Booted, window: fn(AppState) -> Webview) -> Till {
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
     tauri::async_runtime::spawn(async move { engine.run(stop).await });
     Till {
-        webview: window(AppState(Ok(booted))),
+        webview: window(AppState::ready(Ok(booted))),
         store,
         _stop: stop_tx,
     }

@@ -223,6 +223,7 @@ catalog! {
     DiskFailed => ["The disk failed while writing: Kassa cannot record payments, so it takes none. Check the disk.", "De schijf faalde bij het schrijven: Kassa kan geen betalingen vastleggen en neemt er dus geen aan. Controleer de schijf.", "Der Datenträger ist beim Schreiben ausgefallen: Kassa kann keine Zahlungen aufzeichnen und nimmt daher keine an. Den Datenträger prüfen."],
 
     // ---- the window's gate, sign-in, the refund screen ----
+    TillStillOpening => ["The till is still opening: try again in a moment.", "De kassa start nog op: probeer het zo opnieuw.", "Die Kasse startet noch: gleich noch einmal versuchen."],
     TillLocked => ["The till is locked: sign in with your PIN first.", "De kassa is vergrendeld: meld eerst aan met je pincode.", "Die Kasse ist gesperrt: zuerst mit Ihrer PIN anmelden."],
     SignInTypeName => ["Type your name, then your PIN.", "Typ je naam, dan je pincode.", "Geben Sie Ihren Namen ein, dann Ihre PIN."],
     RefundPickSale => ["Scan the receipt or pick a sale.", "Scan de bon of kies een verkoop.", "Den Beleg scannen oder einen Verkauf wählen."],
