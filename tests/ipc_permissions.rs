@@ -14,9 +14,12 @@ type Window = WebviewWindow<MockRuntime>;
 
 /// The app as shipped, with no till behind it (a command's own answer does not matter here).
 fn app() -> tauri::App<MockRuntime> {
-    kassa_app::with_commands(mock_builder(), AppState::ready(Err("no till in this test".into())))
-        .build(kassa_app::context())
-        .expect("app builds")
+    kassa_app::with_commands(
+        mock_builder(),
+        AppState::ready(Err("no till in this test".into())),
+    )
+    .build(kassa_app::context())
+    .expect("app builds")
 }
 
 fn window(app: &tauri::App<MockRuntime>, label: &str) -> Window {
