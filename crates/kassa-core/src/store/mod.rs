@@ -187,6 +187,20 @@ impl Store {
     }
 }
 
+/// Runs `write` on `conn` with `synchronous=NORMAL` (WAL: its commit is written, not flushed to
+/// disk; the next `FULL` commit or checkpoint flushes it with everything before it), and sets
+/// `FULL` back after it, whatever it returned (its transaction is over by then: committed, or
+/// rolled back when dropped). For what a power cut may lose: see each caller.
+pub(crate) fn without_fsync<T>(
+    conn: &mut Connection,
+    write: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    let written = write(conn);
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    written
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

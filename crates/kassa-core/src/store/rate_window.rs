@@ -7,7 +7,7 @@
 //! cannot both take the last slot. This bookkeeping is written with `synchronous=NORMAL`: a
 //! power cut may forget the last requests' times, never the till's money.
 
-use super::{Store, StoreError};
+use super::{without_fsync, Store, StoreError};
 use crate::provider::ProviderId;
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -107,17 +107,12 @@ impl Store {
         &self,
         write: impl FnOnce(&Transaction) -> rusqlite::Result<T>,
     ) -> Result<T, StoreError> {
-        let mut conn = self.conn();
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        let result = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .and_then(|tx| {
-                let out = write(&tx)?;
-                tx.commit()?;
-                Ok(out)
-            });
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        Ok(result?)
+        without_fsync(&mut self.conn(), |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = write(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })
     }
 }
 

@@ -18,7 +18,7 @@
 use super::{claim_in, record_in};
 use crate::outbox::model::{Op, Transition};
 use crate::provider::ProviderId;
-use crate::store::{Store, StoreError};
+use crate::store::{without_fsync, Store, StoreError};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use time::OffsetDateTime;
 
@@ -118,16 +118,4 @@ fn sale_is_final(conn: &Connection, sale_id: Option<&str>) -> Result<bool, Store
         .query_row([sale_id], |r| r.get(0))
         .optional()?;
     Ok(matches!(state.as_deref(), Some("completed" | "abandoned")))
-}
-
-/// Runs `write` on `conn` with `synchronous=NORMAL`, and sets `FULL` back after it, whatever it
-/// returned (its transaction is over by then: committed, or rolled back when dropped).
-fn without_fsync<T>(
-    conn: &mut Connection,
-    write: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
-) -> Result<T, StoreError> {
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    let written = write(conn);
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    written
 }
