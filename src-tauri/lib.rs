@@ -121,7 +121,6 @@ pub fn context<R: tauri::Runtime>() -> tauri::Context<R> {
 
 /// Opens the till window. A till that cannot open still shows a window that says why.
 pub fn run_window(config: Option<&Path>) {
-    draw_without_compositing();
     let paths = paths::Paths::resolve(config);
     let _log = logging::init(&paths.log_dir, true);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -175,17 +174,6 @@ pub fn run_window(config: Option<&Path>) {
         })
         .run(context())
         .expect("error while running the Kassa window");
-}
-
-/// The till's screens are panels without animation: drawn without WebKit's accelerated
-/// compositing they look the same, and where there is no GPU to composite on (Xvfb, a virtual
-/// machine, a till PC on software GL) its web process holds about 100 MiB less. Set before GTK
-/// starts; an installer's own `WEBKIT_DISABLE_COMPOSITING_MODE` wins.
-fn draw_without_compositing() {
-    const VAR: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
-    if std::env::var_os(VAR).is_none() {
-        std::env::set_var(VAR, "1");
-    }
 }
 
 /// Opens the till for the window, and starts what runs in the background while it is open:

@@ -11,11 +11,6 @@ fn startup_mark() {
 }
 
 fn main() {
-    // Drawn as the till draws (src-tauri/lib.rs, `draw_without_compositing`): what any webview
-    // app can save, the floor saves too.
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
-    }
     tauri::Builder::default()
         .invoke_handler(tauri::generate_handler![startup_mark])
         .run(tauri::generate_context!())
