@@ -19,10 +19,12 @@ APT_PACKAGES := libwebkit2gtk-4.1-dev libxdo-dev libssl-dev librsvg2-dev pkg-con
                 webkit2gtk-driver xvfb xauth
 # The tests use a real OS keyring: GNOME Keyring's Secret Service on a private D-Bus session.
 TEST_APT_PACKAGES := gnome-keyring dbus-bin sqlite3
+# The idle-memory benchmark signs into the till's window with keys typed by xdotool.
+BENCH_APT_PACKAGES := xdotool
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 
-.PHONY: run test package deps system-packages test-packages apt tauri-driver node npm tauri-cli lint
+.PHONY: run test package deps system-packages test-packages bench-packages apt tauri-driver node npm tauri-cli lint
 
 run: system-packages
 	$(CARGO) build --bin kassa
@@ -66,7 +68,7 @@ BENCH_PROGRAMS := "$(BENCH_TARGET_DIR)/release/cold-start" \
 # The till as shipped (tauri/custom-protocol) is built last, since building the benches puts a
 # `kassa` with their dev-dependencies' features in its place; cold-start and idle-memory run
 # first, before a cargo command of the runner can put that one back.
-bench: system-packages test-packages tauri-driver
+bench: system-packages test-packages bench-packages tauri-driver
 	-$(BENCH_CARGO) bench --no-run -p kassa
 	-$(BENCH_CARGO) build --release -p kassa-providers --example outbox_bench
 	$(BENCH_CARGO) build --release -p kassa -p kassa-bench --features tauri/custom-protocol
@@ -87,6 +89,9 @@ system-packages:
 
 test-packages:
 	@$(MAKE) --no-print-directory apt PACKAGES="$(TEST_APT_PACKAGES)"
+
+bench-packages:
+	@$(MAKE) --no-print-directory apt PACKAGES="$(BENCH_APT_PACKAGES)"
 
 apt:
 	@missing=$$(for p in $(PACKAGES); do \

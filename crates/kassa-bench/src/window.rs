@@ -1,6 +1,7 @@
 //! A window process under measurement: started in a home folder of its own, timed from just
 //! before its exec to its startup mark on stdout, its memory read as the proportional set size
 //! of it and every process under it (WebKit's web and network processes), killed with them.
+//! A till's window can be signed into as a cashier would, with keys typed into it (`xdotool`).
 
 use crate::STARTUP_MARK;
 use std::io::{BufRead, BufReader};
@@ -13,16 +14,26 @@ use std::time::{Duration, Instant};
 /// How long a window may take to start before the benchmark gives up on it.
 const START_LIMIT: Duration = Duration::from_secs(120);
 
+/// How long a sign-in may take before the benchmark gives up on it.
+const SIGN_IN_LIMIT: Duration = Duration::from_secs(30);
+
+/// What the till logs (at `info`) once a cashier has signed in.
+const SIGNED_IN: &str = "signed in";
+
 /// A program to open and the folder it takes as its home (XDG data, config and cache).
 pub struct Subject {
     pub exe: PathBuf,
     pub home: PathBuf,
+    /// Whether its log is read (a till to sign into).
+    log: bool,
 }
 
 pub struct Running {
     child: Child,
     /// From just before the exec to the startup mark read on stdout.
     pub started_in: Duration,
+    /// A message for each sign-in the till logs, when its log is read.
+    signed_in: Option<mpsc::Receiver<()>>,
 }
 
 impl Subject {
@@ -30,6 +41,15 @@ impl Subject {
         Subject {
             exe,
             home: home.to_path_buf(),
+            log: false,
+        }
+    }
+
+    /// A till whose sign-ins are read from its log, for [`Running::sign_in`].
+    pub fn till(exe: PathBuf, home: &Path) -> Subject {
+        Subject {
+            log: true,
+            ..Subject::new(exe, home)
         }
     }
 
@@ -43,8 +63,15 @@ impl Subject {
             .env("XDG_CACHE_HOME", self.home.join("cache"))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(if self.log {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
             .process_group(0);
+        if self.log {
+            command.env("KASSA_LOG", "info");
+        }
         let exec = Instant::now();
         let mut child = command
             .spawn()
@@ -59,9 +86,22 @@ impl Subject {
                 }
             }
         });
+        let signed_in = child.stderr.take().map(|stderr| {
+            let (tx, rx) = mpsc::channel();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stderr).lines() {
+                    let Ok(line) = line else { return };
+                    if line.contains(SIGNED_IN) {
+                        let _ = tx.send(());
+                    }
+                }
+            });
+            rx
+        });
         let mut running = Running {
             child,
             started_in: Duration::ZERO,
+            signed_in,
         };
         match mark.recv_timeout(START_LIMIT) {
             Ok(at) => {
@@ -77,6 +117,29 @@ impl Subject {
 }
 
 impl Running {
+    /// Signs into the till's window as a cashier does: their name, Enter, their PIN, Enter,
+    /// typed into the focused window at a person's pace (faster keys are taken for a scanner's
+    /// burst, which the sign-in screen does not use). Waits until the till has logged the
+    /// sign-in.
+    pub fn sign_in(&self, name: &str, pin: &str) -> Result<(), String> {
+        let signed_in = self
+            .signed_in
+            .as_ref()
+            .ok_or("this window's log is not read: open it as Subject::till")?;
+        let pid = self.child.id().to_string();
+        let windows = xdotool(&["search", "--sync", "--onlyvisible", "--pid", &pid])?;
+        let window = windows.lines().next().ok_or("the till shows no window")?;
+        xdotool(&["windowfocus", "--sync", window])?;
+        for (text, pause) in [(name, 300), (pin, 0)] {
+            xdotool(&["type", "--delay", "150", text])?;
+            xdotool(&["key", "Return"])?;
+            std::thread::sleep(Duration::from_millis(pause));
+        }
+        signed_in
+            .recv_timeout(SIGN_IN_LIMIT)
+            .map_err(|_| format!("{name} was not signed in within {SIGN_IN_LIMIT:?}"))
+    }
+
     /// The proportional set size of each of the window's processes in KiB, by its name.
     pub fn pss_kib(&self) -> Vec<(String, u64)> {
         tree(self.child.id())
@@ -100,6 +163,22 @@ impl Drop for Running {
             std::thread::sleep(Duration::from_millis(20));
         }
     }
+}
+
+/// Runs `xdotool` (on the display of this process), giving back what it printed.
+fn xdotool(args: &[&str]) -> Result<String, String> {
+    let out = Command::new("xdotool")
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run xdotool (make bench installs it): {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "xdotool {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// `root` and every process under it.
@@ -184,6 +263,7 @@ mod tests {
         let running = Running {
             child,
             started_in: Duration::ZERO,
+            signed_in: None,
         };
         let deadline = Instant::now() + Duration::from_secs(10);
         while tree(running.child.id()).len() < 3 && Instant::now() < deadline {

@@ -1,5 +1,6 @@
-//! Idle memory: the till in training mode on its sale screen, and the floor window (an empty
-//! Tauri page), each opened alone and left idle for a minute, then the proportional set size
+//! Idle memory: the till in training mode on its sale screen (signed in as training's cashier,
+//! keys typed into the window with `xdotool`), and the floor window (an empty Tauri page), each
+//! opened alone and left idle for a minute, then the proportional set size
 //! (PSS: a shared page counts once, split among the processes that map it) of the process and
 //! every process under it (WebKit's web and network processes), summed.
 //!
@@ -14,9 +15,16 @@ use std::time::Duration;
 /// docs/design.md §10.
 const TARGET: f64 = 1.1;
 
-/// PSS in MiB and the number of processes, after `idle` with the window open.
-fn idle_pss(subject: &Subject, idle: Duration) -> Result<(f64, usize), String> {
+/// Training mode's cashier and PIN.
+const CASHIER: (&str, &str) = ("Anna", "111111");
+
+/// PSS in MiB and the number of processes, after `idle` with the window open (and signed into,
+/// for a till).
+fn idle_pss(subject: &Subject, idle: Duration, sign_in: bool) -> Result<(f64, usize), String> {
     let running = subject.open()?;
+    if sign_in {
+        running.sign_in(CASHIER.0, CASHIER.1)?;
+    }
     std::thread::sleep(idle);
     let processes = running.pss_kib();
     for (name, kib) in &processes {
@@ -34,9 +42,9 @@ fn main() -> Result<(), String> {
     let idle = Duration::from_secs(arg("--idle-secs", 60));
     let homes = tempfile::tempdir().map_err(|e| e.to_string())?;
     let floor = Subject::new(sibling("floor-window"), &homes.path().join("floor"));
-    let till = Subject::new(sibling("kassa"), &homes.path().join("till"));
-    let (floor_mib, floor_n) = idle_pss(&floor, idle)?;
-    let (till_mib, till_n) = idle_pss(&till, idle)?;
+    let till = Subject::till(sibling("kassa"), &homes.path().join("till"));
+    let (floor_mib, floor_n) = idle_pss(&floor, idle, false)?;
+    let (till_mib, till_n) = idle_pss(&till, idle, true)?;
     let ratio = till_mib / floor_mib;
     println!(
         "Idle memory after {} s open (PSS, the process and those under it):",
@@ -46,7 +54,7 @@ fn main() -> Result<(), String> {
     println!("  till, sale screen, training: {till_mib:.0} MiB in {till_n} processes — {ratio:.2}× the floor");
     let figure = Figure {
         measure: format!(
-            "idle memory after {} s on the sale screen (PSS of the app and its WebKit processes, summed), till in training mode",
+            "idle memory after {} s on the sale screen (PSS of the app and its WebKit processes, summed), till in training mode, a cashier signed in",
             idle.as_secs()
         ),
         figure: format!("{till_mib:.0} MiB in {till_n} processes"),
