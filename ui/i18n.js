@@ -2,17 +2,15 @@
 // (`TEXT`, in English) and registers it here with `words(name, table)`; ui/lang/nl.js and
 // ui/lang/de.js hold the translations keyed by the same names and keys (a function for a string
 // with values, with the same parameters). `setLanguage` (ui/main.js, from `app_info`'s
-// `language`) writes the language's words into every table in place, so each module keeps
-// reading `TEXT.x` as before. index.html's static text carries `data-i18n` keys (and
+// `language`) imports that language's file only and writes its words into every table in
+// place, so each module keeps reading `TEXT.x` as before. index.html's static text carries `data-i18n` keys (and
 // `data-i18n-title`, `data-i18n-aria-label` for attributes), translated by `translateDocument`
 // under the name `html`. Dates and times in the language's format (`formatDateTime`).
 // ui/tests/i18n.test.mjs fails on a word with no translation.
 
-import nl from "./lang/nl.js";
-import de from "./lang/de.js";
-
 export const LANGUAGES = ["en", "nl", "de"];
-export const TRANSLATIONS = { nl, de };
+// The catalogs imported so far, by language (English needs none).
+const TRANSLATIONS = {};
 const LOCALES = { en: "en-GB", nl: "nl-NL", de: "de-DE" };
 
 const tables = new Map();
@@ -58,10 +56,11 @@ export const registered = () => new Map(tables);
 // The window's language: `en` (also for anything unknown), `nl` or `de`.
 export const language = () => current;
 
-// Sets the window's language (at start, from `app_info`): every table registered so far, and
-// any registered later, in that language.
-export function setLanguage(code) {
+// Sets the window's language (at start, from `app_info`): its catalog imported, every table
+// registered so far, and any registered later, in that language.
+export async function setLanguage(code) {
   const next = LANGUAGES.includes(code) ? code : "en";
+  if (next !== "en" && !TRANSLATIONS[next]) TRANSLATIONS[next] = (await import(`./lang/${next}.js`)).default;
   if (next === current) return;
   current = next;
   for (const [name, table] of tables) {

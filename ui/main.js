@@ -1,17 +1,13 @@
 // The window: six screens — the sale (home, ui/sale.js), a card's balance, the queue,
 // refunds (ui/refunds.js), setup (ui/setup.js) and the shift (ui/shift.js) —, the keys that switch between them, where a scan goes, and the
-// status bar.
+// status bar. It starts on the sign-in screen with only that screen's modules; the sale screen
+// is imported once it is up, the refund, setup and shift screens on first use (ui/screens.js).
 
 import { listenForScans } from "./scanner.js";
 import { MarkRing, afterNextPaint } from "./scan_marks.js";
 import { clearWhenIdle, takePin } from "./pin_field.js";
 import { $, el } from "./dom.js";
-import { errorView } from "./errors.js";
-import { formatMinor } from "./entry.js";
-import * as refunds from "./refunds.js";
-import * as sale from "./sale.js";
-import * as setup from "./setup.js";
-import * as shift from "./shift.js";
+import { loadScreen, loadedScreen, screenForKey } from "./screens.js";
 import * as signin from "./signin.js";
 import { setLanguage, translateDocument, words } from "./i18n.js";
 
@@ -70,42 +66,37 @@ function setStatus(text) {
 
 // ---- screens -------------------------------------------------------------------------------
 
+// Only the sign-in screen's modules load before it shows: the sale screen's just after (while
+// the cashier signs in), the refund, setup and shift screens on first use (ui/screens.js).
+let sale = null;
+let saleLoading = null;
+const loadSale = () => (saleLoading ??= import("./sale.js").then((module) => (sale = module)));
+
 const SCREENS = { sale: "sale-panel", balance: "lookup-panel", queue: "queue-panel", refunds: "refund-panel", setup: "setup-panel", shift: "shift-panel" };
 let screen = "sale";
 // The till's currency (app_info), for amounts the till sends without one.
 let tillCurrency = "EUR";
 
 function showScreen(name) {
-  if (screen === "setup" && name !== "setup") setup.close();
+  if (screen === "setup" && name !== "setup") loadedScreen("setup").close();
   screen = name;
   for (const [n, id] of Object.entries(SCREENS)) $(id).hidden = n !== name;
-  const keys = { sale: sale.KEYS, refunds: refunds.TEXT.keys, setup: setup.TEXT.keys, shift: shift.TEXT.keys }[name] ?? TEXT.keys[name];
+  const keys = (name === "sale" ? sale?.KEYS : loadedScreen(name)?.TEXT.keys) ?? TEXT.keys[name] ?? [];
   $("keys").replaceChildren(
     ...keys.map(([key, what]) => el("span", { class: "key" }, el("kbd", {}, key), ` ${what}`)),
   );
-  if (name === "sale") sale.focus();
+  if (name === "sale") sale?.focus();
   if (name === "balance") $("code-input").focus();
 }
 
-// The refund screen; `receipt`: a receipt's barcode scanned, whose sale it opens.
-function toggleRefunds(receipt = null) {
-  if (screen === "refunds" && !receipt) return showScreen("sale");
-  showScreen("refunds");
-  refunds.open(receipt);
-}
-
-// The setup screen (F12): a manager's PIN first, every time it opens.
-function toggleSetup() {
-  if (screen === "setup") return showScreen("sale");
-  showScreen("setup");
-  setup.open();
-}
-
-// The shift screen (F1): open, cash in and out, X and Z reports.
-function toggleShift() {
-  if (screen === "shift") return showScreen("sale");
-  showScreen("shift");
-  shift.open();
+// A screen loaded on first use (F1 the shift, F10 refunds, F12 setup: ui/screens.js), or back to
+// the sale when it shows; `receipt`: a receipt's barcode scanned, whose sale the refund screen
+// opens. Setup asks for a manager's PIN every time it opens.
+async function toggleScreen(name, receipt = null) {
+  if (screen === name && !receipt) return showScreen("sale");
+  const module = await loadScreen(name);
+  showScreen(name);
+  module.open(receipt);
 }
 
 async function toggleQueue() {
@@ -122,7 +113,8 @@ function showMessage(state, tone, title, text) {
   result.replaceChildren(el("div", { class: `message ${tone}` }, el("h2", {}, title), el("p", {}, text)));
 }
 
-function showError(error) {
+async function showError(error) {
+  const { errorView } = await import("./errors.js");
   const view = errorView(error);
   showMessage(view.code, view.tone, view.title, view.text);
 }
@@ -171,7 +163,7 @@ async function lookup(code, keys = null) {
   try {
     showCard(await invoke("lookup_card", { code }));
   } catch (error) {
-    showError(error);
+    await showError(error);
   } finally {
     setStatus(TEXT.ready);
     busy = false;
@@ -314,14 +306,15 @@ async function showQueue() {
     }),
   );
   const differences = await invoke("shift_differences");
-  body.append(...differences.map(differenceRow));
+  const { formatMinor } = await import("./entry.js");
+  body.append(...differences.map((d) => differenceRow(d, formatMinor)));
   $("queue-empty").hidden = ops.length + differences.length > 0;
   $("manager-row").hidden = !ops.some((op) => op.review_reason) && differences.length === 0;
 }
 
 // A difference between the till and a provider's own records (a shift's reconciliation): what
 // differs, until a manager settles it with a note and the PIN.
-function differenceRow(d) {
+function differenceRow(d, formatMinor) {
   const money = (minor) => (minor === null ? "—" : formatMinor(minor, tillCurrency));
   const note = el("input", { type: "text", placeholder: TEXT.note, "aria-label": "note" });
   const settle = el("button", { type: "button", title: TEXT.settleTitle }, TEXT.settle);
@@ -364,15 +357,12 @@ function onKey(event) {
   // The sign-in screen's own fields take the keys; the till's wait.
   if (signin.isLocked()) return;
   if (event.key === "F11") return signin.lock().then(() => showScreen(screen));
-  if (event.key === "F1") return toggleShift();
+  const lazy = screenForKey(event.key);
+  if (lazy) return toggleScreen(lazy);
   if (event.key === "F4") return showScreen(screen === "balance" ? "sale" : "balance");
   if (event.key === "F6") return toggleQueue();
-  if (event.key === "F10") return toggleRefunds();
-  if (event.key === "F12") return toggleSetup();
-  if (screen === "sale") return sale.onKey(event);
-  if (screen === "refunds" && refunds.onKey(event)) return;
-  if (screen === "setup" && setup.onKey(event)) return;
-  if (screen === "shift" && shift.onKey(event)) return;
+  if (screen === "sale") return sale?.onKey(event);
+  if (loadedScreen(screen)?.onKey(event)) return;
   if (event.key === "Escape") {
     event.preventDefault();
     showScreen("sale");
@@ -393,19 +383,19 @@ function onScan(code, keys) {
     return;
   }
   if (screen === "balance") return lookup(code, keys);
-  if (screen === "refunds") return refunds.scan(code);
+  if (screen === "refunds") return loadedScreen("refunds").scan(code);
   // A scan is no setting.
   if (screen === "setup") return;
   // A receipt's barcode opens its sale for a refund.
-  if (/^KS[0-9]+$/i.test(code)) return toggleRefunds(code);
+  if (/^KS[0-9]+$/i.test(code)) return toggleScreen("refunds", code);
   if (screen !== "sale") showScreen("sale");
-  sale.scan(code);
+  loadSale().then(() => sale.scan(code));
 }
 
 async function start() {
   const info = await invoke("app_info");
   tillCurrency = info.currency;
-  setLanguage(info.language);
+  await setLanguage(info.language);
   translateDocument(document);
   $("register-name").textContent = info.register_name;
   $("training-banner").hidden = !info.training;
@@ -419,11 +409,6 @@ async function start() {
     setStatus(TEXT.notReady);
     return;
   }
-  await window.__TAURI__.event.listen("till-status", (event) => {
-    showStatus(event.payload);
-    sale.onStatus();
-  });
-  refreshStatus();
   $("queue-status").addEventListener("click", toggleQueue);
   $("lookup-form").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -442,15 +427,20 @@ async function start() {
   );
   window.addEventListener("keydown", onKey);
   clearWhenIdle($("manager-pin"));
-  refunds.init();
-  setup.init();
-  shift.init();
   // Nothing of the till before a cashier signs in: the sign-in screen is the window's start.
   const session = await signin.init(info, () => showScreen(screen));
-  if (session.locked) {
-    await invoke("startup_mark");
-    await signin.required();
-  }
+  const signedIn = session.locked ? signin.required() : null;
+  // The sign-in screen is up: the startup mark that `make bench` times cold start to. The
+  // status bar and the sale screen load behind it while the cashier signs in.
+  if (session.locked) await invoke("startup_mark");
+  loadSale();
+  await window.__TAURI__.event.listen("till-status", (event) => {
+    showStatus(event.payload);
+    sale?.onStatus();
+  });
+  refreshStatus();
+  await signedIn;
+  await loadSale();
   await sale.init(info, {
     showBalance(card) {
       showScreen("balance");
@@ -460,8 +450,7 @@ async function start() {
   });
   showScreen(screen);
   document.body.dataset.ready = "true";
-  // The window is interactive (on the sale, or on the sign-in screen above): the startup mark
-  // that `make bench` times cold start to.
+  // A cashier was signed in already: the window is interactive on the sale, the startup mark.
   if (!session.locked) await invoke("startup_mark");
 }
 
