@@ -301,162 +301,176 @@ impl Engine {
             .map(|p| (*p, Arc::new(Semaphore::new(self.concurrency(*p)))))
             .collect();
         let mut tasks: JoinSet<(Op, Transition)> = JoinSet::new();
-        // Outcomes of finished steps, written with the next claim.
+        // Outcomes of finished steps, written with the next flush.
         let mut finished: Vec<(Op, Transition)> = Vec::new();
-        // How long the latest flush of outcomes took.
-        let mut flush = Duration::ZERO;
+        // The flush under way, if any: at most one, on a blocking thread, while the steps in
+        // flight go on and those that finish meanwhile wait in `finished` for the next one.
+        let mut flushing: Option<tokio::task::JoinHandle<FlushResult>> = None;
+        // Whether a claim may find due work that the latest one did not: at the start, after a
+        // nudge or a poll's wait, and after a claim that got all it asked for.
+        let mut claim_again = true;
         let mut stats = RunStats::default();
         let mut watched: Option<std::time::Instant> = None;
         // When each provider's recent operations were claimed, for its rate budget.
         let mut claimed_at: BTreeMap<ProviderId, VecDeque<std::time::Instant>> = BTreeMap::new();
         loop {
-            // The soonest a provider out of budget may send again.
-            let mut budget_wait: Option<Duration> = None;
-            if let Some(config) = &self.watchdog {
-                if watched.is_none_or(|at| at.elapsed() >= config.interval) {
-                    self.store.watch_holds(self.clock.now(), config)?;
-                    watched = Some(std::time::Instant::now());
-                    self.activity.notify_one();
-                }
-            }
             let stopping = *stop.borrow();
-            let now = self.clock.now();
-            // How many each provider may take now: its free permits, within its budget.
-            let mut wants = Vec::with_capacity(self.executors.len());
-            if !stopping {
-                for (provider, executor) in &self.executors {
-                    let mut free = permits[provider].available_permits();
-                    let recent = claimed_at.entry(*provider).or_default();
-                    if let Some((limit, window)) = executor.rate_budget() {
-                        while recent.front().is_some_and(|t| t.elapsed() >= window) {
-                            recent.pop_front();
-                        }
-                        free = free.min((limit as usize).saturating_sub(recent.len()));
-                        if free == 0 {
-                            let oldest = recent.front().map_or(Duration::ZERO, |t| t.elapsed());
-                            let wait = window.saturating_sub(oldest).max(Duration::from_millis(1));
-                            budget_wait = Some(budget_wait.map_or(wait, |w| w.min(wait)));
-                        }
-                    }
-                    wants.push((*provider, free));
-                }
-            }
-            // The outcomes that arrived and every provider's new work: one disk flush.
-            let flushing = std::time::Instant::now();
-            let (written, flushed) = self
-                .record_and_claim(std::mem::take(&mut finished), wants.clone(), now)
-                .await?;
-            let claimed = flushed.claimed;
-            if !written.is_empty() || claimed.iter().any(|ops| !ops.is_empty()) {
-                stats.flushes += 1;
-                stats.unsynced_flushes += u64::from(!flushed.synced);
-            }
-            if !written.is_empty() {
-                flush = flushing.elapsed();
-                self.written.send_modify(|n| *n += 1);
-                self.activity.notify_one();
-                for (_, transition) in &written {
-                    stats.count(transition);
-                }
-            }
-            for ((provider, _), ops) in wants.iter().zip(claimed) {
-                let executor = &self.executors[provider];
-                let recent = claimed_at.entry(*provider).or_default();
-                for op in ops {
-                    recent.push_back(std::time::Instant::now());
-                    let permit = permits[provider]
-                        .clone()
-                        .try_acquire_owned()
-                        .expect("claimed no more than the free permits");
-                    let step = Step {
-                        executor: executor.clone(),
-                        backoff: self.backoff.clone(),
-                        max_unknown_attempts: self.config.max_unknown_attempts,
-                        health: self.health.clone(),
-                    };
-                    tasks.spawn(async move {
-                        let _permit = permit;
-                        step.run_guarded(op).await
-                    });
-                }
-            }
-            if tasks.is_empty() {
-                if stopping {
+            if flushing.is_none() {
+                if stopping && tasks.is_empty() && finished.is_empty() {
                     return Ok(stats);
                 }
-                let wait = match self.next_due()? {
-                    None if mode != Until::Stopped => return Ok(stats),
-                    Some(at) if mode == Until::Pass && at > self.clock.now() => return Ok(stats),
-                    None => self.config.poll,
-                    Some(at) => {
-                        let until = at - self.clock.now();
-                        let due = Duration::try_from(until).unwrap_or_default();
-                        // Due now but out of budget: wait for the budget, not in a busy loop.
-                        due.max(budget_wait.unwrap_or_default())
-                            .min(self.config.poll)
+                if let Some(config) = &self.watchdog {
+                    if watched.is_none_or(|at| at.elapsed() >= config.interval) {
+                        self.store.watch_holds(self.clock.now(), config)?;
+                        watched = Some(std::time::Instant::now());
+                        self.activity.notify_one();
                     }
-                };
-                tokio::select! {
-                    _ = tokio::time::sleep(wait) => {}
-                    _ = stop_signal(&mut stop) => {}
-                    _ = self.link.wake.notified() => {}
                 }
-                continue;
+                // The soonest a provider out of budget may send again.
+                let mut budget_wait: Option<Duration> = None;
+                // How many each provider may take now: its free permits, within its budget.
+                // Outcomes always come with the claim of the work that replaces them.
+                let mut wants = Vec::with_capacity(self.executors.len());
+                if !stopping && (claim_again || !finished.is_empty()) {
+                    for (provider, executor) in &self.executors {
+                        let mut free = permits[provider].available_permits();
+                        let recent = claimed_at.entry(*provider).or_default();
+                        if let Some((limit, window)) = executor.rate_budget() {
+                            while recent.front().is_some_and(|t| t.elapsed() >= window) {
+                                recent.pop_front();
+                            }
+                            free = free.min((limit as usize).saturating_sub(recent.len()));
+                            if free == 0 {
+                                let oldest = recent.front().map_or(Duration::ZERO, |t| t.elapsed());
+                                let wait =
+                                    window.saturating_sub(oldest).max(Duration::from_millis(1));
+                                budget_wait = Some(budget_wait.map_or(wait, |w| w.min(wait)));
+                            }
+                        }
+                        wants.push((*provider, free));
+                    }
+                }
+                if !finished.is_empty() || wants.iter().any(|(_, free)| *free > 0) {
+                    // The outcomes that arrived and every provider's new work: one flush.
+                    flushing = Some(self.record_and_claim(
+                        std::mem::take(&mut finished),
+                        wants,
+                        self.clock.now(),
+                    ));
+                    claim_again = false;
+                } else if tasks.is_empty() {
+                    let wait = match self.next_due()? {
+                        None if mode != Until::Stopped => return Ok(stats),
+                        Some(at) if mode == Until::Pass && at > self.clock.now() => {
+                            return Ok(stats)
+                        }
+                        None => self.config.poll,
+                        Some(at) => {
+                            let until = at - self.clock.now();
+                            let due = Duration::try_from(until).unwrap_or_default();
+                            // Due now but out of budget: wait for the budget, not in a busy
+                            // loop.
+                            due.max(budget_wait.unwrap_or_default())
+                                .min(self.config.poll)
+                        }
+                    };
+                    tokio::select! {
+                        _ = tokio::time::sleep(wait) => {}
+                        _ = stop_signal(&mut stop) => {}
+                        _ = self.link.wake.notified() => {}
+                    }
+                    claim_again = true;
+                    continue;
+                }
             }
             tokio::select! {
-                done = tasks.join_next() => {
-                    // Group commit: the steps finished by now, and those still in flight that
-                    // finish within the time a flush takes (flushing without them would cost a
-                    // second flush as long), are written in one transaction with the claim of
-                    // the work that replaces them.
-                    let linger = tokio::time::sleep(flush);
-                    tokio::pin!(linger);
-                    let mut next = done;
+                flushed = async { flushing.as_mut().expect("polled only while flushing").await },
+                    if flushing.is_some() =>
+                {
+                    flushing = None;
+                    let (written, wants, flushed) = flushed
+                        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))?;
+                    let claimed = flushed.claimed;
+                    if !written.is_empty() || claimed.iter().any(|ops| !ops.is_empty()) {
+                        stats.flushes += 1;
+                        stats.unsynced_flushes += u64::from(!flushed.synced);
+                    }
+                    if !written.is_empty() {
+                        self.written.send_modify(|n| *n += 1);
+                        self.activity.notify_one();
+                        for (_, transition) in &written {
+                            stats.count(transition);
+                        }
+                    }
+                    // A claim that got all it asked for may have left more due work.
+                    claim_again = wants
+                        .iter()
+                        .zip(&claimed)
+                        .any(|((_, free), ops)| *free > 0 && ops.len() == *free);
+                    for ((provider, _), ops) in wants.iter().zip(claimed) {
+                        let executor = &self.executors[provider];
+                        let recent = claimed_at.entry(*provider).or_default();
+                        for op in ops {
+                            recent.push_back(std::time::Instant::now());
+                            // Permits are taken only here, and the claim asked for no more
+                            // than were free when it started.
+                            let permit = permits[provider]
+                                .clone()
+                                .try_acquire_owned()
+                                .expect("claimed no more than the free permits");
+                            let step = Step {
+                                executor: executor.clone(),
+                                backoff: self.backoff.clone(),
+                                max_unknown_attempts: self.config.max_unknown_attempts,
+                                health: self.health.clone(),
+                            };
+                            tasks.spawn(async move {
+                                let _permit = permit;
+                                step.run_guarded(op).await
+                            });
+                        }
+                    }
+                }
+                Some(joined) = tasks.join_next() => {
+                    // Group commit: the steps finished by now go into the next flush, with the
+                    // claim of the work that replaces them. A step's panic is caught inside it
+                    // (`run_guarded`); a join fails only if the runtime is going away.
+                    let mut next = Some(joined);
                     while let Some(joined) = next {
-                        // A step's panic is caught inside it (`run_guarded`); this join
-                        // fails only if the runtime is going away.
                         match joined {
                             Ok(outcome) => finished.push(outcome),
                             Err(e) => tracing::error!(error = %e, "an outbox step was lost"),
                         }
-                        next = match tasks.try_join_next() {
-                            None if !tasks.is_empty() => tokio::select! {
-                                joined = tasks.join_next() => joined,
-                                _ = &mut linger => None,
-                            },
-                            joined => joined,
-                        };
+                        next = tasks.try_join_next();
                     }
                 }
-                _ = tokio::time::sleep(self.config.poll) => {}
+                _ = tokio::time::sleep(self.config.poll) => claim_again = true,
                 _ = stop_signal(&mut stop) => {}
-                _ = self.link.wake.notified() => {}
+                _ = self.link.wake.notified() => claim_again = true,
             }
         }
     }
 
-    /// [`Store::flush`] on a thread of its own: its disk flush would stall the runtime's
-    /// thread, and with it the requests in flight. Each operation's provider says whether it
-    /// may skip the disk flush. Gives the outcomes back.
-    async fn record_and_claim(
+    /// [`Store::flush`] on a blocking thread: its disk flush would stall the runtime's thread,
+    /// and with it the requests in flight. Each operation's provider says whether it may skip
+    /// the disk flush. Gives the outcomes and what was asked back.
+    fn record_and_claim(
         &self,
         outcomes: Vec<(Op, Transition)>,
         wants: Vec<(ProviderId, usize)>,
         now: time::OffsetDateTime,
-    ) -> Result<(Vec<(Op, Transition)>, Flushed), StoreError> {
+    ) -> tokio::task::JoinHandle<FlushResult> {
         let store = self.store.clone();
         let executors = self.executors.clone();
-        let flushed = tokio::task::spawn_blocking(move || {
+        tokio::task::spawn_blocking(move || {
             let resend_is_safe = |op: &Op| {
                 executors
                     .get(&op.provider)
                     .is_some_and(|e| e.resend_is_safe(op))
             };
             let flushed = store.flush(&outcomes, &wants, now, &resend_is_safe)?;
-            Ok((outcomes, flushed))
+            Ok((outcomes, wants, flushed))
         })
-        .await;
-        flushed.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
     }
 
     fn next_due(&self) -> Result<Option<time::OffsetDateTime>, StoreError> {
@@ -469,6 +483,9 @@ impl Engine {
         Ok(next)
     }
 }
+
+/// What a flush wrote and claimed: the outcomes, what each provider asked for, and the claims.
+type FlushResult = Result<(Vec<(Op, Transition)>, Vec<(ProviderId, usize)>, Flushed), StoreError>;
 
 /// When [`Engine::drive`] returns (besides when asked to stop).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -330,12 +330,14 @@ fn claim_in(
                AND o.review_reason IS NULL
                AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?2)
                AND {IN_ORDER}
-             ORDER BY o.rowid LIMIT ?3"
+             ORDER BY o.rowid"
         ))?;
-        let rows = stmt.query_map(params![provider.as_str(), now_s, limit as i64], |r| {
+        // The first `limit` rows, read one by one (the index gives them in order): a bound
+        // `LIMIT` would make SQLite prepare the statement again at each new value.
+        let rows = stmt.query_map(params![provider.as_str(), now_s], |r| {
             Ok((read_op(r)?, r.get(18)?))
         })?;
-        rows.collect::<Result<_, _>>()?
+        rows.take(limit).collect::<Result<_, _>>()?
     };
     let found = due.len();
     let mut ops: Vec<Op> = due
@@ -452,18 +454,19 @@ fn record_in(
     // that changed nothing (another process settled it) is not journalled again.
     match transition {
         Transition::Succeeded(outcome) => {
-            let changed = conn.execute(
-                "UPDATE ops SET state = 'succeeded', provider_ref = ?3, last_error = NULL,
+            let changed = conn
+                .prepare_cached(
+                    "UPDATE ops SET state = 'succeeded', provider_ref = ?3, last_error = NULL,
                         next_attempt_at = NULL, hold_expires_at = ?4, updated_at = ?5
                  WHERE id = ?1 AND state = ?2",
-                params![
+                )?
+                .execute(params![
                     op.id,
                     claimed,
                     outcome.provider_ref,
                     outcome.hold_expires_at.map(stamp),
                     now_s
-                ],
-            )?;
+                ])?;
             if changed == 1 {
                 journal_op(conn, op, "succeeded", Some(outcome), &now_s, None)?;
                 record_hold(conn, op, outcome, &now_s)?;
@@ -478,13 +481,14 @@ fn record_in(
         }
         Transition::Declined { reason } => {
             let reason = owed_first(op, reason);
-            let changed = conn.execute(
-                "UPDATE ops SET state = 'declined', last_error = ?3, review_reason = ?3,
+            let changed = conn
+                .prepare_cached(
+                    "UPDATE ops SET state = 'declined', last_error = ?3, review_reason = ?3,
                         resolution = NULL, resolved_at = NULL, next_attempt_at = NULL,
                         updated_at = ?4
                  WHERE id = ?1 AND state = ?2",
-                params![op.id, claimed, reason, now_s],
-            )?;
+                )?
+                .execute(params![op.id, claimed, reason, now_s])?;
             if changed == 1 {
                 journal_op(conn, op, "declined", None, &now_s, None)?;
                 settle_undone_refusal(conn, &op.id, &now_s)?;
@@ -497,30 +501,31 @@ fn record_in(
                 Transition::Retry { .. } => OpState::Pending,
                 _ => OpState::Unknown,
             };
-            conn.execute(
+            conn.prepare_cached(
                 "UPDATE ops SET state = ?3, last_error = ?4, next_attempt_at = ?5,
                         updated_at = ?6, in_doubt = in_doubt OR ?7
                  WHERE id = ?1 AND state = ?2",
-                params![
-                    op.id,
-                    claimed,
-                    next.as_str(),
-                    error,
-                    due(delay),
-                    now_s,
-                    next == OpState::Unknown
-                ],
-            )?;
+            )?
+            .execute(params![
+                op.id,
+                claimed,
+                next.as_str(),
+                error,
+                due(delay),
+                now_s,
+                next == OpState::Unknown
+            ])?;
         }
         Transition::Review { reason } => {
             let reason = owed_first(op, reason);
-            let changed = conn.execute(
-                "UPDATE ops SET state = 'unknown', in_doubt = 1, last_error = ?3,
+            let changed = conn
+                .prepare_cached(
+                    "UPDATE ops SET state = 'unknown', in_doubt = 1, last_error = ?3,
                         review_reason = ?3, resolution = NULL, resolved_at = NULL,
                         next_attempt_at = NULL, updated_at = ?4
                  WHERE id = ?1 AND state = ?2",
-                params![op.id, claimed, reason, now_s],
-            )?;
+                )?
+                .execute(params![op.id, claimed, reason, now_s])?;
             if changed == 1 {
                 journal_op(conn, op, "review", None, &now_s, None)?;
             }
