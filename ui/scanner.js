@@ -20,9 +20,7 @@ export class ScanDetector {
     this.startedAt = null;
   }
 
-  // `event` has key, code, shiftKey, ctrlKey, altKey, metaKey and timeStamp (ms). `origin`:
-  // null, or a function answering where the key went, called only for a burst's first key (the
-  // rest of a burst need not read the field). `secret`:
+  // `event` has key, code, shiftKey, ctrlKey, altKey, metaKey and timeStamp (ms). `secret`:
   // the key went to a PIN field, which the scanner never reads — its character is not kept,
   // and a burst that reached a PIN field is a scan without a code (`code: null`).
   // Returns {type: "char", burst} for a typing key, {type: "scan", code, origin, startedAt}
@@ -46,7 +44,7 @@ export class ScanDetector {
     if (ch === null) return { type: "other" }; // Shift and friends keep the burst going
     if (!inBurst) {
       this.chars = [];
-      this.origin = origin ? origin() : null;
+      this.origin = origin;
       this.secret = false;
       this.startedAt = event.timeStamp;
     }
@@ -76,9 +74,8 @@ export function listenForScans(target, options, onScan) {
     "keydown",
     (event) => {
       const el = event.target;
-      // The field as it was before a burst's first key, to give back after a scan.
       const snapshot = isEditable(el)
-        ? () => ({ el, value: el.value, start: el.selectionStart, end: el.selectionEnd })
+        ? { el, value: el.value, start: el.selectionStart, end: el.selectionEnd }
         : null;
       const result = detector.feed(event, snapshot, isPinField(el));
       if (result.type !== "scan") return;
@@ -87,8 +84,7 @@ export function listenForScans(target, options, onScan) {
       const origin = result.origin;
       if (origin && origin.el.value !== origin.value) {
         origin.el.value = origin.value;
-        // An emptied field has its caret at 0 already; placing it would lay the page out.
-        if (origin.value !== "") origin.el.setSelectionRange(origin.start, origin.end);
+        origin.el.setSelectionRange(origin.start, origin.end);
       }
       onScan(result.code, { startedAt: result.startedAt, endedAt: event.timeStamp });
     },
