@@ -67,6 +67,17 @@ impl Driver<'_> {
             } else {
                 last
             };
+            // The run's timing decides which sales load a card: after five voids without one
+            // refused for that, the newest such sale is voided (chance alone may never pick it).
+            let overdue = self.counts.voids >= 5 && self.counts.refused_void_card_sale == 0;
+            let card_sale = completed
+                .iter()
+                .rev()
+                .find(|i| self.ended[**i].lines.iter().any(|l| l.card.is_some()));
+            let pick = match card_sale {
+                Some(&card_sale) if overdue => card_sale,
+                _ => pick,
+            };
             self.void(pick).await;
         } else if let Some(pick) = self.paid_by_fixed(&completed).filter(|_| self.rng.bool()) {
             self.refund(pick, true).await;
@@ -153,7 +164,10 @@ impl Driver<'_> {
             Expect::CardSale
         } else if self.given_back(&sale.id).1 > 0 {
             Expect::AfterRefund
-        } else if !presented.is_empty() && self.rng.u8(..4) == 0 {
+        } else if !presented.is_empty()
+            && (self.rng.u8(..4) == 0
+                || self.counts.voids >= 5 && self.counts.refused_void_missing_card == 0)
+        {
             presented.remove(self.rng.usize(..presented.len()));
             Expect::MissingCard
         } else {
@@ -230,7 +244,11 @@ impl Driver<'_> {
                 presented.push((t, card));
             }
         }
-        let foreign = !onto_fixed && self.rng.u8(..10) == 0;
+        // A tenth of the refunds, and the next one after ten made without any: the run's timing
+        // decides which sales get this far, so chance alone may never draw it.
+        let drawn = self.rng.u8(..10) == 0;
+        let overdue = self.counts.refunds >= 10 && self.counts.refused_foreign_card == 0;
+        let foreign = !onto_fixed && (drawn || overdue);
         let mut codes: Vec<String> = presented.iter().map(|(_, c)| c.code()).collect();
         if foreign {
             codes.push(self.other_card(&sale).code());
@@ -242,7 +260,10 @@ impl Driver<'_> {
         } else {
             Expect::Made
         };
-        let (rest_to, mut reload) = match self.rng.u8(..8) {
+        // A quarter of the rests onto another card, and the next one after ten refunds without.
+        let draw = self.rng.u8(..8);
+        let overdue = self.counts.refunds >= 10 && self.counts.reloads == 0;
+        let (rest_to, mut reload) = match if overdue { 0 } else { draw } {
             0 | 1 => (RestTo::Reload, Some(self.reload_target(&sale))),
             2 => (RestTo::Terminal, None),
             _ => (RestTo::Cash, None),
