@@ -402,8 +402,10 @@ impl Engine {
                             stats.count(transition);
                         }
                     }
-                    // A claim that got all it asked for may have left more due work.
-                    claim_again = wants
+                    // A claim that got all it asked for may have left more due work; so may a
+                    // nudge that came while it was under way (kept: it may have come too late
+                    // for the claim to see its operations).
+                    claim_again |= wants
                         .iter()
                         .zip(&claimed)
                         .any(|((_, free), ops)| *free > 0 && ops.len() == *free);
