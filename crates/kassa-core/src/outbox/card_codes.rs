@@ -21,6 +21,16 @@ const DONE_WITH_CODE: &str = "o.card_code IS NOT NULL
     AND (o.review_reason IS NULL OR o.resolved_at IS NOT NULL)
     AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.op_id = o.id AND h.state = 'open')";
 
+/// An `UPDATE ops` that makes an operation succeed can mask its code in the same statement:
+/// `card_code = ` this, with the masked code bound as `?6`. It is [`DONE_WITH_CODE`] on the row
+/// as the statement leaves it (final; its review columns and its holds not changed by it), so
+/// only for an operation that places or settles no hold: a reserve's and a confirm's or
+/// cancel's code is masked by [`forget_codes`] after the hold is written.
+pub(crate) const CODE_ONCE_DONE: &str = "CASE WHEN card_code IS NOT NULL AND ?6 IS NOT NULL
+        AND (review_reason IS NULL OR resolved_at IS NOT NULL)
+        AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.op_id = ops.id AND h.state = 'open')
+    THEN ?6 ELSE card_code END";
+
 /// Masks the code of each of `op_ids` that is done with it; the others keep theirs.
 pub(crate) fn forget_codes<'a>(
     conn: &Connection,

@@ -6,14 +6,16 @@
 //! code) only the oldest can be claimed, and an operation that depends on another waits until
 //! that one succeeded.
 
-use super::card_codes::forget_codes;
+use super::card_codes::{forget_codes, CODE_ONCE_DONE};
 use super::model::{NewOp, Op, OpKind, OpOutcome, OpState, Transition};
 use crate::money::{Currency, Money};
 use crate::provider::ProviderId;
+use crate::store::journal::Appender;
 use crate::store::stamp::{parse_stamp, stamp};
 use crate::store::{bad_column, Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 use std::time::Duration;
 use time::OffsetDateTime;
 
@@ -170,8 +172,9 @@ impl Store {
         }
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut journal = Appender::default();
         for (op, transition) in outcomes {
-            record_in(&tx, op, transition, now)?;
+            record_in(&tx, &mut journal, op, transition, now)?;
         }
         let claimed = wants
             .iter()
@@ -441,8 +444,20 @@ pub(crate) fn withdraw_in(conn: &Connection, op_id: &str, why: &str) -> Result<b
     Ok(changed == 1)
 }
 
+/// A success's update of its operation, its code masked once done with it.
+static SUCCEEDED: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "UPDATE ops SET state = 'succeeded', provider_ref = ?3, last_error = NULL,
+                next_attempt_at = NULL, hold_expires_at = ?4, updated_at = ?5,
+                card_code = {CODE_ONCE_DONE}
+         WHERE id = ?1 AND state = ?2"
+    )
+});
+
+/// Writes an outcome; its journal row goes through `journal`, the transaction's appender.
 fn record_in(
     conn: &Connection,
+    journal: &mut Appender,
     op: &Op,
     transition: &Transition,
     now: OffsetDateTime,
@@ -454,29 +469,25 @@ fn record_in(
     // that changed nothing (another process settled it) is not journalled again.
     match transition {
         Transition::Succeeded(outcome) => {
-            let changed = conn
-                .prepare_cached(
-                    "UPDATE ops SET state = 'succeeded', provider_ref = ?3, last_error = NULL,
-                        next_attempt_at = NULL, hold_expires_at = ?4, updated_at = ?5
-                 WHERE id = ?1 AND state = ?2",
-                )?
-                .execute(params![
-                    op.id,
-                    claimed,
-                    outcome.provider_ref,
-                    outcome.hold_expires_at.map(stamp),
-                    now_s
-                ])?;
+            // The code is masked by the same statement, unless a hold is placed or settled
+            // below: then once the hold is written.
+            let holds = matches!(op.kind, OpKind::Reserve | OpKind::Confirm | OpKind::Cancel);
+            let changed = conn.prepare_cached(&SUCCEEDED)?.execute(params![
+                op.id,
+                claimed,
+                outcome.provider_ref,
+                outcome.hold_expires_at.map(stamp),
+                now_s,
+                op.card_masked().filter(|_| !holds)
+            ])?;
             if changed == 1 {
-                journal_op(conn, op, "succeeded", Some(outcome), &now_s, None)?;
+                journal_op_in(journal, conn, op, "succeeded", Some(outcome), &now_s, None)?;
                 record_hold(conn, op, outcome, &now_s)?;
                 // A confirm or cancel closed its reserve's hold.
-                forget_codes(
-                    conn,
-                    [Some(op.id.as_str()), op.depends_on.as_deref()]
-                        .into_iter()
-                        .flatten(),
-                )?;
+                let own = holds.then_some(op.id.as_str());
+                if own.is_some() || op.depends_on.is_some() {
+                    forget_codes(conn, [own, op.depends_on.as_deref()].into_iter().flatten())?;
+                }
             }
         }
         Transition::Declined { reason } => {
@@ -490,7 +501,7 @@ fn record_in(
                 )?
                 .execute(params![op.id, claimed, reason, now_s])?;
             if changed == 1 {
-                journal_op(conn, op, "declined", None, &now_s, None)?;
+                journal_op_in(journal, conn, op, "declined", None, &now_s, None)?;
                 settle_undone_refusal(conn, &op.id, &now_s)?;
                 forget_codes(conn, [op.id.as_str()])?;
                 settle_moot_dependents(conn, &op.id, &now_s)?;
@@ -527,7 +538,7 @@ fn record_in(
                 )?
                 .execute(params![op.id, claimed, reason, now_s])?;
             if changed == 1 {
-                journal_op(conn, op, "review", None, &now_s, None)?;
+                journal_op_in(journal, conn, op, "review", None, &now_s, None)?;
             }
         }
     }
@@ -556,7 +567,7 @@ fn settle_undone_refusal(
     declined_id: &str,
     now: &str,
 ) -> Result<(), StoreError> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE ops SET resolution = 'moot', resolved_at = ?2,
                 resolution_note = 'refused after it was taken off or refunded: nothing moved, nothing owed'
          WHERE id = ?1 AND (
@@ -566,8 +577,8 @@ fn settle_undone_refusal(
              OR (SELECT coalesce(sum(u.amount_minor), 0) FROM ops u
                    JOIN refund_parts p ON p.op_id = u.id WHERE u.depends_on = ?1)
                 >= amount_minor)",
-        params![declined_id, now],
-    )?;
+    )?
+    .execute(params![declined_id, now])?;
     Ok(())
 }
 
@@ -613,6 +624,27 @@ pub(crate) fn journal_op(
     now: &str,
     cashier: Option<&str>,
 ) -> Result<(), StoreError> {
+    journal_op_in(
+        &mut Appender::default(),
+        conn,
+        op,
+        outcome,
+        done,
+        now,
+        cashier,
+    )
+}
+
+/// [`journal_op`] through a transaction's [`Appender`].
+fn journal_op_in(
+    journal: &mut Appender,
+    conn: &Connection,
+    op: &Op,
+    outcome: &str,
+    done: Option<&OpOutcome>,
+    now: &str,
+    cashier: Option<&str>,
+) -> Result<(), StoreError> {
     // Only a success moves money; other rows carry the amount in their detail.
     let effect = done.map(|_| op.kind.balance_effect(op.amount.minor));
     let detail = serde_json::json!({
@@ -621,7 +653,7 @@ pub(crate) fn journal_op(
         "provider_ref": done.and_then(|d| d.provider_ref.clone()),
         "attempts": op.attempts,
     });
-    crate::store::journal::append(
+    journal.append(
         conn,
         now,
         &crate::store::JournalEntry {
@@ -649,22 +681,22 @@ pub(crate) fn record_hold(
 ) -> Result<(), StoreError> {
     match (op.kind, &outcome.provider_ref, outcome.hold_expires_at) {
         (OpKind::Reserve, Some(intent), Some(expires_at)) => {
-            conn.execute(
+            conn.prepare_cached(
                 "INSERT INTO holds (provider, intent_id, op_id, card_masked, amount_minor,
                                     currency, expires_at, state, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?8)
                  ON CONFLICT (provider, intent_id) DO NOTHING",
-                params![
-                    op.provider.as_str(),
-                    intent,
-                    op.id,
-                    op.card_masked().unwrap_or_default(),
-                    op.amount.minor,
-                    op.amount.currency.code(),
-                    crate::holds::expiry_stamp(expires_at),
-                    now
-                ],
-            )?;
+            )?
+            .execute(params![
+                op.provider.as_str(),
+                intent,
+                op.id,
+                op.card_masked().unwrap_or_default(),
+                op.amount.minor,
+                op.amount.currency.code(),
+                crate::holds::expiry_stamp(expires_at),
+                now
+            ])?;
         }
         (OpKind::Confirm | OpKind::Cancel, _, _) => {
             if let Some(intent) = &op.dependency_ref {
@@ -673,17 +705,17 @@ pub(crate) fn record_hold(
                 } else {
                     "cancelled"
                 };
-                conn.execute(
+                conn.prepare_cached(
                     "UPDATE holds SET state = ?3, transaction_id = ?4, updated_at = ?5
                      WHERE provider = ?1 AND intent_id = ?2 AND state = 'open'",
-                    params![
-                        op.provider.as_str(),
-                        intent,
-                        state,
-                        outcome.provider_ref,
-                        now
-                    ],
-                )?;
+                )?
+                .execute(params![
+                    op.provider.as_str(),
+                    intent,
+                    state,
+                    outcome.provider_ref,
+                    now
+                ])?;
             }
         }
         _ => {}

@@ -137,66 +137,93 @@ fn text(s: &Option<String>) -> ValueRef<'_> {
 }
 
 /// Appends one row, with its seq and hash, inside the caller's transaction; returns its id.
-/// Every journal row is written here.
+/// Every journal row is written here (or by an [`Appender`], which does the same).
 pub fn append(conn: &Connection, at: &str, entry: &JournalEntry) -> Result<i64, StoreError> {
-    if conn.is_autocommit() {
-        return Err(StoreError::Refused(
-            "A journal row is written only inside a transaction (BEGIN IMMEDIATE).".into(),
-        ));
-    }
-    if takes_payment(entry) {
-        if let Some(stop) = breaks::unseen(conn)? {
-            return Err(StoreError::Stopped(stop));
+    Appender::default().append(conn, at, entry)
+}
+
+/// Writes several rows in one transaction, linking each to the row it wrote before instead of
+/// reading the newest row back from the table: the same ids, seqs and hashes as one [`append`]
+/// per row. Made inside the transaction and dropped with it; nothing else may write journal
+/// rows between its appends (a row written meanwhile would make its next id taken, and the
+/// insert fail).
+#[derive(Debug, Default)]
+pub(crate) struct Appender {
+    /// The last row this appender wrote, once it wrote one.
+    written: Option<chain::Head>,
+}
+
+impl Appender {
+    /// [`append`], linked to this appender's last row when it wrote one.
+    pub(crate) fn append(
+        &mut self,
+        conn: &Connection,
+        at: &str,
+        entry: &JournalEntry,
+    ) -> Result<i64, StoreError> {
+        if conn.is_autocommit() {
+            return Err(StoreError::Refused(
+                "A journal row is written only inside a transaction (BEGIN IMMEDIATE).".into(),
+            ));
         }
+        if takes_payment(entry) {
+            if let Some(stop) = breaks::unseen(conn)? {
+                return Err(StoreError::Stopped(stop));
+            }
+        }
+        let (newest_id, linked) = match self.written.take() {
+            Some(head) => (head.id, Some(head)),
+            None => chain::tail(conn)?,
+        };
+        let id = newest_id + 1;
+        let (seq, prev) = linked.map_or((1, chain::GENESIS), |h| (h.seq + 1, h.hash));
+        let detail = entry.detail.to_string();
+        let cashier = match &entry.cashier {
+            Some(name) => name.clone(),
+            None => signed_in(conn)?.unwrap_or_else(|| SYSTEM.into()),
+        };
+        let hash = chain::row_hash(
+            &prev,
+            &[
+                ValueRef::Integer(id),
+                ValueRef::Integer(seq),
+                ValueRef::from(at),
+                ValueRef::from(entry.kind.as_str()),
+                text(&entry.provider),
+                text(&entry.card_masked),
+                text(&entry.sale_id),
+                text(&entry.op_id),
+                entry.amount_minor.map_or(ValueRef::Null, ValueRef::Integer),
+                text(&entry.currency),
+                ValueRef::from(entry.outcome.as_str()),
+                ValueRef::from(detail.as_str()),
+                ValueRef::from(cashier.as_str()),
+            ],
+        );
+        conn.prepare_cached(
+            "INSERT INTO journal (id, seq, at, kind, provider, card_masked, sale_id, op_id,
+                                  amount_minor, currency, outcome, detail, cashier, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        )?
+        .execute(rusqlite::params![
+            id,
+            seq,
+            at,
+            entry.kind,
+            entry.provider,
+            entry.card_masked,
+            entry.sale_id,
+            entry.op_id,
+            entry.amount_minor,
+            entry.currency,
+            entry.outcome,
+            detail,
+            cashier,
+            hash.as_slice()
+        ])?;
+        self.written = Some(chain::Head { id, seq, hash });
+        Ok(id)
     }
-    let (newest_id, linked) = chain::tail(conn)?;
-    let id = newest_id + 1;
-    let (seq, prev) = linked.map_or((1, chain::GENESIS), |h| (h.seq + 1, h.hash));
-    let detail = entry.detail.to_string();
-    let cashier = match &entry.cashier {
-        Some(name) => name.clone(),
-        None => signed_in(conn)?.unwrap_or_else(|| SYSTEM.into()),
-    };
-    let hash = chain::row_hash(
-        &prev,
-        &[
-            ValueRef::Integer(id),
-            ValueRef::Integer(seq),
-            ValueRef::from(at),
-            ValueRef::from(entry.kind.as_str()),
-            text(&entry.provider),
-            text(&entry.card_masked),
-            text(&entry.sale_id),
-            text(&entry.op_id),
-            entry.amount_minor.map_or(ValueRef::Null, ValueRef::Integer),
-            text(&entry.currency),
-            ValueRef::from(entry.outcome.as_str()),
-            ValueRef::from(detail.as_str()),
-            ValueRef::from(cashier.as_str()),
-        ],
-    );
-    conn.prepare_cached(
-        "INSERT INTO journal (id, seq, at, kind, provider, card_masked, sale_id, op_id,
-                              amount_minor, currency, outcome, detail, cashier, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-    )?
-    .execute(rusqlite::params![
-        id,
-        seq,
-        at,
-        entry.kind,
-        entry.provider,
-        entry.card_masked,
-        entry.sale_id,
-        entry.op_id,
-        entry.amount_minor,
-        entry.currency,
-        entry.outcome,
-        detail,
-        cashier,
-        hash.as_slice()
-    ])?;
-    Ok(id)
 }
 
 /// The cashier signed in on this connection, if any (`temp.signed_in`, made when the store

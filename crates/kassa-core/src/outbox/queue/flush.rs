@@ -18,6 +18,7 @@
 use super::{claim_in, record_in};
 use crate::outbox::model::{Op, Transition};
 use crate::provider::ProviderId;
+use crate::store::journal::Appender;
 use crate::store::{without_fsync, Store, StoreError};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use time::OffsetDateTime;
@@ -63,8 +64,9 @@ impl Store {
         if lazy {
             let skipped = without_fsync(&mut conn, |conn| {
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let mut journal = Appender::default();
                 for (op, transition) in outcomes {
-                    record_in(&tx, op, transition, now)?;
+                    record_in(&tx, &mut journal, op, transition, now)?;
                 }
                 let mut skipped = Vec::with_capacity(wants.len());
                 for (i, (provider, limit)) in wants.iter().enumerate() {
@@ -92,8 +94,9 @@ impl Store {
         }
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if !lazy {
+            let mut journal = Appender::default();
             for (op, transition) in outcomes {
-                record_in(&tx, op, transition, now)?;
+                record_in(&tx, &mut journal, op, transition, now)?;
             }
         }
         for (i, (provider, limit)) in left.iter().enumerate() {

@@ -348,3 +348,91 @@ fn a_database_from_before_the_chain_is_chained_when_it_is_opened() {
     assert_eq!((report.rows, report.break_count), (501, 0));
     assert_eq!(report.head.unwrap().seq, 501);
 }
+
+/// Every column of every row, with its seq and hash, in id order.
+fn journal_rows(store: &Store) -> Vec<Vec<rusqlite::types::Value>> {
+    let conn = store.conn();
+    let mut stmt = conn
+        .prepare(&format!(
+            "SELECT {}, hash FROM journal ORDER BY id",
+            HASHED_COLUMNS.join(", ")
+        ))
+        .unwrap();
+    let width = stmt.column_count();
+    stmt.query_map([], |r| (0..width).map(|i| r.get(i)).collect())
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn rows_written_in_one_batch_are_the_rows_written_one_at_a_time() {
+    let at = "2026-11-30T14:00:00Z";
+    let batch = [
+        JournalEntry::lookup("leat", "••••0001", "ok"),
+        JournalEntry {
+            kind: "op".into(),
+            provider: Some("lightspeed".into()),
+            card_masked: Some("••••0002".into()),
+            op_id: Some("op-1".into()),
+            amount_minor: Some(-500),
+            currency: Some("EUR".into()),
+            outcome: "succeeded".into(),
+            detail: serde_json::json!({"kind": "redeem", "attempts": 1}),
+            cashier: Some(SYSTEM.into()),
+            ..Default::default()
+        },
+        cash_tender(),
+        JournalEntry::lookup("zmyle", "••••0003", "not_found"),
+    ];
+    let (one_dir, batch_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let ((one, _), (batched, _)) = (open(&one_dir), open(&batch_dir));
+    for store in [&one, &batched] {
+        let mut conn = store.conn();
+        let tx = conn.transaction().unwrap();
+        for card in ["••••0007", "••••0008", "••••0009"] {
+            append(&tx, at, &JournalEntry::lookup("leat", card, "ok")).unwrap();
+        }
+        tx.commit().unwrap();
+        drop(conn);
+        store.sign_in_journal(Some("Anna")).unwrap();
+    }
+    for entry in &batch {
+        let mut conn = one.conn();
+        let tx = conn.transaction().unwrap();
+        append(&tx, at, entry).unwrap();
+        tx.commit().unwrap();
+    }
+    {
+        let mut conn = batched.conn();
+        let tx = conn.transaction().unwrap();
+        let mut journal = Appender::default();
+        for entry in &batch {
+            journal.append(&tx, at, entry).unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let rows = journal_rows(&batched);
+    assert_eq!(rows.len(), 7);
+    assert_eq!(rows, journal_rows(&one), "ids, seqs, columns and hashes");
+    let report = batched.verify_journal().unwrap();
+    assert_eq!(report.break_count, 0, "{:?}", report.breaks);
+    let head = report.head.unwrap();
+    assert_eq!((head.id, head.seq), (7, 7));
+}
+
+#[test]
+fn a_batch_does_not_link_past_a_row_written_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = open(&dir);
+    let mut conn = store.conn();
+    let tx = conn.transaction().unwrap();
+    let mut journal = Appender::default();
+    let at = "2026-11-30T14:00:00Z";
+    journal.append(&tx, at, &cash_tender()).unwrap();
+    append(&tx, at, &cash_tender()).unwrap();
+    assert!(
+        journal.append(&tx, at, &cash_tender()).is_err(),
+        "the row's id is taken: it is refused, not linked to the wrong row"
+    );
+}
