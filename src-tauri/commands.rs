@@ -84,8 +84,13 @@ impl AppState {
     }
 }
 
+/// What the window needs to start, in one answer: the register, the scanner, the language, and
+/// who is signed in (each further call before the sign-in screen shows is one more wait).
 #[tauri::command]
-pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfoDto, ErrorDto> {
+pub async fn app_info(
+    state: State<'_, AppState>,
+    session: State<'_, crate::cashier_commands::CashierSession>,
+) -> Result<AppInfoDto, ErrorDto> {
     let opened = state.opened().await;
     let (config, startup_error) = match opened {
         Ok(booted) => (booted.config.clone(), None),
@@ -100,6 +105,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfoDto, ErrorDto
         language: config.register.language,
         scanner: config.scanner,
         startup_error,
+        session: crate::cashier_commands::session_now(&state, &session),
     })
 }
 

@@ -167,6 +167,9 @@ pub struct AppInfoDto {
     pub scanner: kassa_core::config::ScannerConfig,
     /// Set when the till could not open: the UI shows it instead of the sale screen.
     pub startup_error: Option<String>,
+    /// Who is signed in and whether the screen is locked (as `cashier_session` answers), so
+    /// the sign-in screen shows after this one call.
+    pub session: crate::cashier_commands::SessionDto,
 }
 
 /// How a provider answered the outbox lately: `up`, `down`, or `unknown` (not asked yet).

@@ -428,7 +428,7 @@ async function start() {
   window.addEventListener("keydown", onKey);
   clearWhenIdle($("manager-pin"));
   // Nothing of the till before a cashier signs in: the sign-in screen is the window's start.
-  const session = await signin.init(info, () => showScreen(screen));
+  const session = signin.init(info, () => showScreen(screen));
   const signedIn = session.locked ? signin.required() : null;
   // The sign-in screen is up: the startup mark that `make bench` times cold start to. The
   // status bar and the sale screen load behind it while the cashier signs in.

@@ -84,12 +84,13 @@ export function scanWhileLocked() {
   if (document.activeElement === $("signin-name")) $("signin-name").value = "";
 }
 
-// Builds the screen; `info`: app_info. Answers the session as the till has it.
-export async function init(info, onUnlocked) {
+// Builds the screen; `info`: app_info, whose `session` is who is signed in as the till has it
+// (answered back).
+export function init(info, onUnlocked) {
   const name = el("input", { id: "signin-name", type: "text", autocomplete: "off", spellcheck: "false", maxlength: "40" });
   const pin = el("input", { id: "signin-pin", type: "password", inputmode: "numeric", autocomplete: "off", maxlength: "12" });
   clearWhenIdle(pin);
-  session = await invoke("cashier_session");
+  session = info.session;
   const training = session.trainingCashier
     ? el("p", { class: "hint", id: "signin-training" }, TEXT.training(session.trainingCashier, session.trainingCashierPin, info.training_pin))
     : null;
