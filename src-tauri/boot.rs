@@ -66,8 +66,7 @@ pub async fn boot(paths: Paths, secrets: Arc<dyn SecretStore>) -> Result<Booted,
             .await
             .map_err(|e| format!("cannot start the training simulators: {e}"))?;
         let (providers, secrets) = training::providers(&sims).map_err(|e| e.to_string())?;
-        manager_pin::set_training_pin(secrets.as_ref(), training::MANAGER_PIN)
-            .map_err(|e| e.to_string())?;
+        manager_pin::set_training_pin(secrets.as_ref()).map_err(|e| e.to_string())?;
         store.add_training_cashier().map_err(|e| e.to_string())?;
         (providers, secrets, Some(sims))
     } else {

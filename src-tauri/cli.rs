@@ -229,8 +229,7 @@ pub(crate) fn open_store(paths: &Paths) -> Result<Arc<Store>, String> {
 pub(crate) fn pin_secrets(config: &Config) -> Result<Arc<dyn SecretStore>, ErrorDto> {
     if config.is_training() {
         let training = MemorySecretStore::default();
-        manager_pin::set_training_pin(&training, crate::training::MANAGER_PIN)
-            .map_err(|e| ErrorDto::config(e.to_string()))?;
+        manager_pin::set_training_pin(&training).map_err(|e| ErrorDto::config(e.to_string()))?;
         Ok(Arc::new(training))
     } else {
         Ok(Arc::new(KeyringStore::new(

@@ -10,7 +10,7 @@ use kassa_sim::training::{self as demo, TrainingSims};
 use std::sync::Arc;
 
 /// The manager PIN of training mode (the training banner says it).
-pub const MANAGER_PIN: &str = "1234";
+pub const MANAGER_PIN: &str = kassa_core::manager_pin::TRAINING_PIN;
 
 /// Simulators answer at once; a short timeout keeps a stuck training till obvious.
 const TIMEOUT_MS: u64 = 5_000;
