@@ -33,7 +33,6 @@ const COMMANDS: &[&str] = &[
     "setup_sign_in_start",
     "setup_sign_in_finish",
     "journal_acknowledge",
-    "cashier_session",
     "cashier_sign_in",
     "cashier_lock",
     "shift_current",

@@ -24,7 +24,6 @@ pub const OPEN_WHILE_LOCKED: &[&str] = &[
     "app_info",
     "startup_mark",
     "till_status",
-    "cashier_session",
     "cashier_sign_in",
     "cashier_lock",
     "setup_get",
@@ -124,19 +123,10 @@ fn dto(state: &AppState, signed: &mut Signed) -> SessionDto {
     }
 }
 
-/// Who is signed in and whether the screen is locked (also part of `app_info`'s answer).
+/// Who is signed in and whether the screen is locked (part of `app_info`'s answer).
 pub(crate) fn session_now(state: &AppState, session: &CashierSession) -> SessionDto {
     let mut signed = session.0.lock().unwrap_or_else(|p| p.into_inner());
     dto(state, &mut signed)
-}
-
-/// Who is signed in and whether the screen is locked.
-#[tauri::command]
-pub async fn cashier_session(
-    state: State<'_, AppState>,
-    session: State<'_, CashierSession>,
-) -> Result<SessionDto, ErrorDto> {
-    Ok(session_now(&state, &session))
 }
 
 /// Signs a cashier in with their PIN (or unlocks the screen for the one signed in). A wrong

@@ -167,8 +167,8 @@ pub struct AppInfoDto {
     pub scanner: kassa_core::config::ScannerConfig,
     /// Set when the till could not open: the UI shows it instead of the sale screen.
     pub startup_error: Option<String>,
-    /// Who is signed in and whether the screen is locked (as `cashier_session` answers), so
-    /// the sign-in screen shows after this one call.
+    /// Who is signed in and whether the screen is locked, so the sign-in screen shows after
+    /// this one call.
     pub session: crate::cashier_commands::SessionDto,
 }
 

@@ -75,7 +75,6 @@ pub fn with_commands<R: tauri::Runtime>(
             setup_commands::setup_sign_in_start,
             setup_commands::setup_sign_in_finish,
             journal_commands::journal_acknowledge,
-            cashier_commands::cashier_session,
             cashier_commands::cashier_sign_in,
             cashier_commands::cashier_lock,
             shift_commands::shift_current,

@@ -56,7 +56,7 @@ fn the_till_opens_locked_and_sells_only_for_a_signed_in_cashier() {
     let dir = tempfile::tempdir().unwrap();
     let till = training_locked(dir.path());
 
-    let session = till.call("cashier_session", json!({}));
+    let session = till.call("app_info", json!({}))["session"].clone();
     assert_eq!(session["locked"], true);
     assert_eq!(session["cashier"], Value::Null);
     assert_eq!(session["trainingCashier"], "Anna");
